@@ -1,0 +1,84 @@
+"""Errors as application/problem+json (RFC 9457), as the NL API design rules require."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.views import exception_handler
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Ongeldige invoer",
+    401: "Niet aangemeld",
+    403: "Geen toegang",
+    404: "Niet gevonden",
+    405: "Methode niet toegestaan",
+    406: "Niet aanvaardbaar",
+    415: "Mediatype niet ondersteund",
+    429: "Te veel verzoeken",
+    500: "Interne fout",
+}
+
+
+def problem_response(status_code: int, title: str, detail: str, request=None, invalid_params=None) -> JsonResponse:
+    body = {
+        "type": f"https://doorbraak.nl/problemen/{status_code}",
+        "title": str(title),
+        "status": status_code,
+        "detail": str(detail),
+        "instance": getattr(request, "path", "") if request is not None else "",
+    }
+    if invalid_params:
+        body["invalidParams"] = invalid_params
+    response = JsonResponse(body, status=status_code, content_type="application/problem+json")
+    return response
+
+
+def _flatten(detail, prefix="") -> list[dict]:
+    """DRF error detail → NL API invalidParams [{name, code, reason}]."""
+    out = []
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.extend(_flatten(value, "" if key == "non_field_errors" and not prefix else name))
+    elif isinstance(detail, list):
+        for i, value in enumerate(detail):
+            if isinstance(value, (dict, list)) and not isinstance(value, exceptions.ErrorDetail):
+                out.extend(_flatten(value, f"{prefix}.{i}" if prefix else str(i)))
+            else:
+                out.extend(_flatten(value, prefix))
+    else:
+        out.append({"name": prefix or "nonFieldErrors", "code": getattr(detail, "code", "invalid"), "reason": str(detail)})
+    return out
+
+
+def problem_exception_handler(exc, context):
+    request = context.get("request")
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, Http404):
+        return problem_response(404, _(TITLES[404]), _("Dit object bestaat niet."), request)
+    if isinstance(exc, PermissionDenied) and not isinstance(exc, exceptions.APIException):
+        return problem_response(403, _(TITLES[403]), str(getattr(exc, "message", "") or exc) or _("U heeft geen toegang."), request)
+    response = exception_handler(exc, context)
+    if response is None:
+        log.exception("Unhandled API error", exc_info=exc)
+        return problem_response(500, _(TITLES[500]), _("Er ging iets mis; de fout is gelogd."), request)
+    code = response.status_code
+    invalid = None
+    if isinstance(exc, exceptions.ValidationError):
+        invalid = _flatten(exc.detail)
+        detail = _("De invoer is ongeldig: %(fields)s.") % {"fields": ", ".join(sorted({p["name"] for p in invalid}))}
+    else:
+        detail = str(getattr(exc, "detail", "")) or TITLES.get(code, "")
+    problem = problem_response(code, _(TITLES.get(code, "Fout")), detail, request, invalid)
+    for header in ("WWW-Authenticate", "Retry-After", "Allow"):
+        if header in response:
+            problem[header] = response[header]
+    return problem

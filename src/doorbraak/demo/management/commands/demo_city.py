@@ -1,0 +1,52 @@
+"""Build the synthetic demo city: reference data, demo accounts, and the city itself."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from doorbraak.demo.accounts import print_demo_accounts
+from doorbraak.demo.generator import (
+    DEMO_BUSINESSES,
+    DEMO_CASES,
+    DEMO_SEED,
+    DemoCityExists,
+    build_demo_city,
+    reset_demo_data,
+)
+from doorbraak.registers.models import Company
+
+
+class Command(BaseCommand):
+    help = (
+        "Bouwt de demostad (synthetische gegevens): organisaties, convenant, verwerkingsregister, "
+        "demo-accounts, panden, bedrijven, personen en casussen. Draai eerst `migrate`."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true",
+                            help="Maak eerst alle tabellen leeg (behalve het auditlog, dat append-only is).")
+        parser.add_argument("--seed", type=int, default=DEMO_SEED, help=f"Startwaarde (standaard {DEMO_SEED}).")
+        parser.add_argument("--businesses", type=int, default=DEMO_BUSINESSES,
+                            help=f"Aantal bedrijven (standaard {DEMO_BUSINESSES}).")
+        parser.add_argument("--cases", type=int, default=DEMO_CASES, help=f"Aantal casussen (standaard {DEMO_CASES}).")
+
+    def handle(self, *args, **options):
+        if options["reset"]:
+            reset_demo_data()
+            self.stdout.write("Database leeggemaakt (auditlog behouden).")
+        try:
+            summary = build_demo_city(seed=options["seed"], businesses=options["businesses"], cases=options["cases"])
+        except DemoCityExists as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(
+            f"Demostad gebouwd in {summary.seconds:.1f} s (seed {summary.seed}) — alle gegevens zijn synthetisch."
+        ))
+        self.stdout.write(
+            f"  panden {summary.premises}, bedrijven {summary.companies}, personen {summary.persons}, "
+            f"functionarissen {summary.officers}, casussen {summary.cases} ({summary.case_records} casusgegevens)"
+        )
+        areas = {"nieuw_overvecht": "Nieuw Overvecht", "amsterdamsestraatweg": "Amsterdamsestraatweg"}
+        for area, label in areas.items():
+            self.stdout.write(f"  {label}: {Company.objects.filter(establishment__area=area).count()} bedrijven")
+        self.stdout.write("")
+        print_demo_accounts(self.stdout)

@@ -1,0 +1,206 @@
+"""Need-to-know access: the one place where Doorbraak decides who may see what.
+
+Web views and API views both call these functions; no view checks roles itself. A denial
+raises AccessDenied and is written to the audit log; every granted read of personal data
+is audited by the function that hands the object out (`get_*_for_user`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doorbraak.audit import services as audit
+from doorbraak.audit.models import AuditAction
+from doorbraak.partners.models import CovenantGrant, DataCategory, Role
+
+R = Role
+
+
+class Capability:
+    CASES_VIEW = "cases.view"
+    CASES_MANAGE = "cases.manage"
+    REGISTERS_VIEW = "registers.view"
+    PERSONS_REVEAL = "persons.reveal"
+    ENFORCEMENT_VIEW = "enforcement.view"
+    LEGAL_VIEW = "legal.view"
+    MONITORING_VIEW = "monitoring.view"
+    AUDIT_VIEW = "audit.view"
+    PRIVACY_MANAGE = "privacy.manage"
+    PARTNERS_MANAGE = "partners.manage"
+
+
+# Which role may use which part of the application. Object-level and data-category checks
+# come on top of this (covenant, case participation).
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    R.CASE_DIRECTOR: frozenset({Capability.CASES_VIEW, Capability.CASES_MANAGE, Capability.MONITORING_VIEW}),
+    R.PARTNER_PROFESSIONAL: frozenset({Capability.CASES_VIEW}),
+    R.ANALYST: frozenset({Capability.REGISTERS_VIEW, Capability.PERSONS_REVEAL, Capability.MONITORING_VIEW}),
+    R.ENFORCEMENT_OFFICER: frozenset({Capability.REGISTERS_VIEW, Capability.ENFORCEMENT_VIEW}),
+    R.LAWYER: frozenset({Capability.LEGAL_VIEW, Capability.ENFORCEMENT_VIEW}),
+    R.POLICY_STAFF: frozenset({Capability.MONITORING_VIEW}),
+    R.PRIVACY_OFFICER: frozenset({Capability.AUDIT_VIEW, Capability.PRIVACY_MANAGE, Capability.LEGAL_VIEW}),
+    R.ADMINISTRATOR: frozenset({Capability.PARTNERS_MANAGE, Capability.LEGAL_VIEW}),
+}
+
+# Roles that work with personal data must log in with a second factor (TOTP).
+ROLES_WITHOUT_PERSONAL_DATA = frozenset({R.POLICY_STAFF})
+
+# The purpose under which each kind of access takes place (doelbinding).
+PURPOSE_CASE_WORK = "casusaanpak"
+PURPOSE_RISK_ANALYSIS = "risicoanalyse"
+PURPOSE_ENFORCEMENT = "handhaving"
+PURPOSE_PRIVACY = "privacytoezicht"
+PURPOSE_MONITORING = "monitoring"
+PURPOSE_MANAGEMENT = "beheer"
+
+
+class AccessDenied(PermissionDenied):
+    def __init__(self, message: str = ""):
+        super().__init__(message or str(_("U heeft geen toegang tot deze gegevens.")))
+        self.message = message or str(_("U heeft geen toegang tot deze gegevens."))
+
+
+def requires_second_factor(user) -> bool:
+    return user.is_authenticated and user.role not in ROLES_WITHOUT_PERSONAL_DATA
+
+
+def is_verified(user) -> bool:
+    """Logged in, and with a second factor where the role needs one."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if requires_second_factor(user):
+        return bool(getattr(user, "is_verified", lambda: False)())
+    return True
+
+
+def has(user, capability: str) -> bool:
+    return is_verified(user) and capability in ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def deny(user, reason: str, *, object_type: str = "", object_id: object = "", purpose: str = "", detail=None):
+    audit.record(
+        AuditAction.DENY,
+        user=user,
+        purpose=purpose,
+        object_type=object_type,
+        object_id=object_id,
+        detail={"reason": reason, **(detail or {})},
+    )
+    raise AccessDenied()
+
+
+def require(user, capability: str, *, object_type: str = "page", object_id: object = "") -> None:
+    if not has(user, capability):
+        deny(user, f"missing capability {capability}", object_type=object_type, object_id=object_id)
+
+
+# --- covenant -------------------------------------------------------------------------
+
+
+def granted_categories(user, purpose: str) -> frozenset[str]:
+    """Data categories the user's organisation may see for this purpose under a covenant in force."""
+    if not user.is_authenticated or user.organisation_id is None:
+        return frozenset()
+    today = timezone.localdate()
+    rows = CovenantGrant.objects.filter(
+        organisation_id=user.organisation_id,
+        purpose__code=purpose,
+        covenant__valid_from__lte=today,
+    ).filter(Q(covenant__valid_until__isnull=True) | Q(covenant__valid_until__gte=today))
+    return frozenset(rows.values_list("data_category", flat=True))
+
+
+def may_see_category(user, category: str, purpose: str) -> bool:
+    return category in granted_categories(user, purpose)
+
+
+# --- cases ----------------------------------------------------------------------------
+
+
+def visible_cases(user) -> QuerySet:
+    """Cases the user may know exist: those they direct and those their organisation takes part in."""
+    from doorbraak.careers.models import Case
+
+    if not has(user, Capability.CASES_VIEW):
+        return Case.objects.none()
+    return Case.objects.filter(Q(director=user) | Q(participants__organisation_id=user.organisation_id)).distinct()
+
+
+def case_categories(user, case) -> frozenset[str]:
+    """Which data categories of this case the user sees. The case director sees the whole case."""
+    if case.director_id == user.pk and user.role == R.CASE_DIRECTOR:
+        return frozenset(DataCategory.values)
+    return granted_categories(user, PURPOSE_CASE_WORK)
+
+
+def get_case_for_user(user, pk) -> tuple[object, frozenset[str]]:
+    """The case and the categories the user may see of it; audited as a read."""
+    from doorbraak.careers.models import Case
+
+    if not has(user, Capability.CASES_VIEW):
+        deny(user, "role may not view cases", object_type="case", object_id=pk, purpose=PURPOSE_CASE_WORK)
+    case = Case.objects.filter(pk=pk).select_related("subject", "director", "case_type").first()
+    if case is None:
+        raise Http404
+    if not visible_cases(user).filter(pk=case.pk).exists():
+        deny(user, "organisation does not take part in case", object_type="case", object_id=pk, purpose=PURPOSE_CASE_WORK)
+    categories = case_categories(user, case)
+    audit.record(
+        AuditAction.READ, user=user, purpose=PURPOSE_CASE_WORK, object_type="case", object_id=case.pk, categories=categories
+    )
+    return case, categories
+
+
+def audit_list_read(user, object_type: str, ids: Iterable[object], purpose: str, categories: Iterable[str]) -> None:
+    """A list page shows personal data of many objects: one entry naming them all."""
+    ids = [str(i) for i in ids]
+    if ids:
+        audit.record(
+            AuditAction.READ,
+            user=user,
+            purpose=purpose,
+            object_type=object_type,
+            object_id=f"{len(ids)} objecten",
+            categories=categories,
+            detail={"ids": ids[:500]},
+        )
+
+
+# --- persons in registers (analysts: pseudonymised by default) -------------------------
+
+REVEAL_SESSION_KEY = "doorbraak_revealed"
+
+
+def can_reveal(user) -> bool:
+    return has(user, Capability.PERSONS_REVEAL) and may_see_category(user, DataCategory.IDENTITY, PURPOSE_RISK_ANALYSIS)
+
+
+def reveal_person(user, person, reason: str, session) -> None:
+    """Show a person's identity to an analyst for the rest of the session, with a recorded purpose."""
+    if not can_reveal(user):
+        deny(user, "may not reveal identities", object_type="person", object_id=person.pk, purpose=PURPOSE_RISK_ANALYSIS)
+    reason = (reason or "").strip()
+    if len(reason) < 10:
+        raise ValueError(str(_("Geef een doel van ten minste 10 tekens op.")))
+    audit.record(
+        AuditAction.REVEAL,
+        user=user,
+        purpose=PURPOSE_RISK_ANALYSIS,
+        object_type="person",
+        object_id=person.pk,
+        categories=[DataCategory.IDENTITY],
+        detail={"reason": reason},
+    )
+    revealed = set(session.get(REVEAL_SESSION_KEY, []))
+    revealed.add(person.pk)
+    session[REVEAL_SESSION_KEY] = sorted(revealed)
+
+
+def is_revealed(session, person) -> bool:
+    return person.pk in set(session.get(REVEAL_SESSION_KEY, []))

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.db.models import Q
+
+from .models import Company, Premises
+
+# Focus areas of the approach (information- and risk-driven use of administrative powers).
+AREAS = [("nieuw_overvecht", "Bedrijventerrein Nieuw Overvecht"), ("amsterdamsestraatweg", "Amsterdamsestraatweg")]
+
+
+def premises_search(wijk="", area="", use="", q=""):
+    qs = Premises.objects.all()
+    if wijk:
+        qs = qs.filter(wijk=wijk)
+    if area:
+        qs = qs.filter(area=area)
+    if use:
+        qs = qs.filter(use=use)
+    if q:
+        qs = qs.filter(Q(street__icontains=q) | Q(postcode__iexact=q.replace(" ", "").upper()))
+    return qs
+
+
+def uses() -> list[str]:
+    return list(Premises.objects.order_by().values_list("use", flat=True).distinct())
+
+
+def company_search(wijk="", area="", sbi="", q=""):
+    qs = Company.objects.select_related("establishment")
+    if wijk:
+        qs = qs.filter(establishment__wijk=wijk)
+    if area:
+        qs = qs.filter(establishment__area=area)
+    if sbi:
+        qs = qs.filter(sbi_code__startswith=sbi)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(trade_name__icontains=q) | Q(kvk_number=q))
+    return qs
+
+
+def sectors() -> list[tuple[str, str]]:
+    return list(Company.objects.order_by("sbi_code").values_list("sbi_code", "sbi_description").distinct())

@@ -1,0 +1,168 @@
+"""Login with password and, for every role that sees personal data, a TOTP second factor."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.signals import user_login_failed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+from django_otp import devices_for_user
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from doorbraak import policy
+from doorbraak.audit import services as audit
+from doorbraak.audit.models import AuditAction
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("Gebruikersnaam"), max_length=150)
+    password = forms.CharField(label=_("Wachtwoord"), widget=forms.PasswordInput)
+    otp_token = forms.CharField(
+        label=_("Verificatiecode"),
+        required=False,
+        max_length=8,
+        help_text=_("De 6 cijfers uit uw authenticator-app. Niet nodig voor beleidsmedewerkers."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class TokenForm(forms.Form):
+    otp_token = forms.CharField(
+        label=_("Verificatiecode"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+def _demo_accounts():
+    if not settings.DEMO_MODE:
+        return []
+    from doorbraak.demo.accounts import demo_accounts_with_codes
+
+    return demo_accounts_with_codes()
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    if request.user.is_authenticated and policy.is_verified(request.user):
+        return redirect("home")
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = authenticate(request, username=data["username"], password=data["password"])
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "registration/locked.html", status=403)
+        if user is None:
+            error = _("Gebruikersnaam of wachtwoord onjuist.")
+            audit.record(AuditAction.LOGIN_FAILED, username=data["username"][:150], detail={"reason": "password"})
+        elif policy.requires_second_factor(user):
+            has_device = any(True for _d in devices_for_user(user, confirmed=True))
+            token = (data["otp_token"] or "").strip()
+            if not has_device:
+                # First login: set up the second factor before anything else.
+                login(request, user)
+                return redirect("otp_setup")
+            device = match_token(user, token) if token else None
+            if device is None:
+                error = _("Verificatiecode ontbreekt of is onjuist.")
+                user_login_failed.send(
+                    sender=__name__, credentials={"username": data["username"]}, request=request
+                )
+                audit.record(AuditAction.LOGIN_FAILED, username=user.username, detail={"reason": "otp"})
+            else:
+                login(request, user)
+                otp_login(request, device)
+                audit.record(AuditAction.LOGIN, user=user, detail={"second_factor": True})
+                return redirect(request.GET.get("next") if _safe_next(request) else "home")
+        else:
+            login(request, user)
+            audit.record(AuditAction.LOGIN, user=user, detail={"second_factor": False})
+            return redirect(request.GET.get("next") if _safe_next(request) else "home")
+    status = 200 if not error else 401
+    context = {"form": form, "error": error, "demo_accounts": _demo_accounts()}
+    if context["demo_accounts"]:
+        from doorbraak.demo.accounts import DEMO_PASSWORD
+
+        context["demo_password"] = DEMO_PASSWORD
+    return render(request, "registration/login.html", context, status=status)
+
+
+def _safe_next(request) -> bool:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    nxt = request.GET.get("next")
+    return bool(nxt) and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()})
+
+
+@require_http_methods(["POST"])
+def logout_view(request):
+    logout(request)
+    return redirect("login")
+
+
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    """Enrol a TOTP device: show the secret as QR code and confirm with a first code."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect("login")
+    if policy.is_verified(user):
+        return redirect("home")
+    if any(True for _d in devices_for_user(user, confirmed=True)):
+        # Has a device but this session is not verified: log in again with the code.
+        logout(request)
+        return redirect(reverse("login"))
+    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "authenticator"})
+    form = TokenForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["otp_token"].strip()):
+            device.confirmed = True
+            device.save()
+            otp_login(request, device)
+            audit.record(AuditAction.CREATE, user=user, object_type="otp_device", object_id=device.pk)
+            return redirect("home")
+        error = _("Code onjuist. Controleer de tijd op uw telefoon en probeer opnieuw.")
+    img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buf = io.BytesIO()
+    img.save(buf)
+    qr = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "registration/otp_setup.html", {"form": form, "qr": qr, "secret": secret, "error": error})
+
+
+class SecondFactorMiddleware:
+    """A logged-in user whose role needs a second factor reaches nothing but the set-up page
+    until the session is verified."""
+
+    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/inloggen/", "/uitloggen/", "/tweede-factor/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not policy.is_verified(user)
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+        ):
+            if request.path.startswith("/api/"):
+                from doorbraak.api.problems import problem_response
+
+                return problem_response(403, "Tweede factor vereist", "Log in met uw verificatiecode.", request)
+            return redirect("otp_setup")
+        return self.get_response(request)

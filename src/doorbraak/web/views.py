@@ -1,0 +1,282 @@
+"""Web pages. Thin: each view asks the policy layer for access, a selector or service for
+data, and renders a template."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from doorbraak import policy
+from doorbraak.audit import services as audit
+from doorbraak.audit import selectors as audit_selectors
+from doorbraak.audit.models import AuditAction
+from doorbraak.partners.models import Covenant, DataCategory, Organisation, Role, User
+from doorbraak.policy import Capability as C
+from doorbraak.privacy import retention, subject_access
+from doorbraak.privacy.models import ProcessingActivity, RetentionRun
+from doorbraak.registers import selectors as registers
+from doorbraak.registers.models import Company, Person, Premises, Wijk
+from doorbraak.web import home as home_pages
+from doorbraak.web.decorators import page
+from doorbraak.web.display import person_label
+
+
+@page()
+def home(request):
+    context = home_pages.context_for(request)
+    return render(request, f"web/home/{request.user.role}.html", context)
+
+
+# --- cases ---------------------------------------------------------------------------
+
+
+@page(C.CASES_VIEW)
+def case_list(request):
+    cases = policy.visible_cases(request.user).select_related("director", "case_type").order_by("-opened_on")
+    status = request.GET.get("status", "open")
+    if status in {"open", "closed"}:
+        cases = cases.filter(status=status)
+    page_obj = Paginator(cases, 25).get_page(request.GET.get("page"))
+    # The list shows references and dates only, no personal data: no read audit needed.
+    return render(request, "web/case_list.html", {"page_obj": page_obj, "status": status})
+
+
+@page(C.CASES_VIEW)
+def case_detail(request, pk: int):
+    case, categories = policy.get_case_for_user(request.user, pk)
+    records = [r for r in case.records.select_related("organisation") if r.category in categories]
+    hidden = sorted({r.get_category_display() for r in case.records.all() if r.category not in categories})
+    show_identity = DataCategory.IDENTITY in categories
+    return render(
+        request,
+        "web/case_detail.html",
+        {
+            "case": case,
+            "records": records,
+            "hidden_categories": hidden,
+            "categories": sorted(DataCategory(c).label for c in categories),
+            "subject_label": (case.subject.full_name if show_identity and case.subject and not case.subject.anonymised
+                              else (case.subject.pseudonym if case.subject else "—")),
+            "participants": case.participants.select_related("organisation"),
+        },
+    )
+
+
+# --- registers -----------------------------------------------------------------------
+
+
+@page(C.REGISTERS_VIEW)
+def premises_list(request):
+    filters = {k: request.GET.get(k, "") for k in ("wijk", "area", "use", "q")}
+    qs = registers.premises_search(**filters)
+    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/premises_list.html",
+        {"page_obj": page_obj, "filters": filters, "wijken": Wijk.choices, "areas": registers.AREAS, "uses": registers.uses()},
+    )
+
+
+@page(C.REGISTERS_VIEW)
+def premises_detail(request, pk: int):
+    premises = get_object_or_404(Premises, pk=pk)
+    companies = premises.companies.all()
+    residents = premises.residents.count()
+    return render(request, "web/premises_detail.html", {"premises": premises, "companies": companies, "residents": residents})
+
+
+@page(C.REGISTERS_VIEW)
+def company_list(request):
+    filters = {k: request.GET.get(k, "") for k in ("wijk", "area", "sbi", "q")}
+    qs = registers.company_search(**filters)
+    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/company_list.html",
+        {"page_obj": page_obj, "filters": filters, "wijken": Wijk.choices, "areas": registers.AREAS, "sectors": registers.sectors()},
+    )
+
+
+@page(C.REGISTERS_VIEW)
+def company_detail(request, pk: int):
+    company = get_object_or_404(Company.objects.select_related("establishment", "source"), pk=pk)
+    officers = list(company.officers.select_related("person"))
+    purpose = policy.PURPOSE_ENFORCEMENT if request.user.role == Role.ENFORCEMENT_OFFICER else policy.PURPOSE_RISK_ANALYSIS
+    rows = [{"officer": o, "label": person_label(request.user, o.person, request.session)} for o in officers]
+    policy.audit_list_read(request.user, "person", [o.person_id for o in officers], purpose, [DataCategory.IDENTITY])
+    return render(request, "web/company_detail.html", {"company": company, "officers": rows})
+
+
+@page(C.REGISTERS_VIEW)
+def person_detail(request, pk: int):
+    person = get_object_or_404(Person.objects.select_related("residence", "source"), pk=pk)
+    purpose = policy.PURPOSE_ENFORCEMENT if request.user.role == Role.ENFORCEMENT_OFFICER else policy.PURPOSE_RISK_ANALYSIS
+    label = person_label(request.user, person, request.session)
+    revealed = label != person.pseudonym
+    audit.record(
+        AuditAction.READ,
+        user=request.user,
+        purpose=purpose,
+        object_type="person",
+        object_id=person.pk,
+        categories=[DataCategory.IDENTITY] if revealed else [],
+        detail={"pseudonymised": not revealed},
+    )
+    functions = person.functions.select_related("company")
+    return render(
+        request,
+        "web/person_detail.html",
+        {"person": person, "label": label, "revealed": revealed, "functions": functions,
+         "can_reveal": policy.can_reveal(request.user) and not revealed},
+    )
+
+
+@require_POST
+@page(C.PERSONS_REVEAL)
+def person_reveal(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    try:
+        policy.reveal_person(request.user, person, request.POST.get("reason", ""), request.session)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect("person_detail", pk=pk)
+
+
+# --- legal and monitoring ------------------------------------------------------------
+
+
+@page(C.LEGAL_VIEW)
+def processing_register(request):
+    activities = ProcessingActivity.objects.select_related("controller", "purpose")
+    return render(request, "web/processing_register.html", {"activities": activities})
+
+
+@page(C.LEGAL_VIEW)
+def covenant_view(request):
+    covenants = Covenant.objects.prefetch_related("grants__organisation", "grants__purpose")
+    matrix = home_pages.covenant_matrix()
+    return render(request, "web/covenant.html", {"covenants": covenants, "matrix": matrix})
+
+
+@page(C.MONITORING_VIEW)
+def monitoring(request):
+    return render(request, "web/monitoring.html", home_pages.monitoring_figures())
+
+
+@page(C.MONITORING_VIEW)
+def monitoring_export(request):
+    figures = home_pages.monitoring_figures()
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="doorbraak-monitoring.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["tabel", "groep", "aantal"])
+    for table, rows in figures["tables"].items():
+        for row in rows:
+            writer.writerow([table, row["label"], row["count"]])
+    audit.record(AuditAction.EXPORT, user=request.user, purpose=policy.PURPOSE_MONITORING, object_type="monitoring")
+    return response
+
+
+# --- audit and privacy ---------------------------------------------------------------
+
+
+@page(C.AUDIT_VIEW)
+def audit_log(request):
+    form, qs = audit_selectors.search(request.GET)
+    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit_log.html", {"form": form, "page_obj": page_obj, "query": request.GET.urlencode()})
+
+
+@page(C.AUDIT_VIEW)
+def audit_export(request):
+    form, qs = audit_selectors.search(request.GET)
+    audit.record(
+        AuditAction.EXPORT, user=request.user, purpose=policy.PURPOSE_PRIVACY, object_type="audit_log",
+        detail={"filter": {k: v for k, v in request.GET.items()}},
+    )
+    response = StreamingHttpResponse(audit_selectors.csv_rows(qs), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="auditlog-{date.today():%Y%m%d}.csv"'
+    return response
+
+
+@page(C.AUDIT_VIEW)
+def audit_verify(request):
+    report = audit.verify_chain()
+    return render(request, "web/audit_verify.html", {"report": report})
+
+
+@require_http_methods(["GET", "POST"])
+@page(C.PRIVACY_MANAGE)
+def retention_view(request):
+    if request.method == "POST":
+        summary = retention.run_retention(timezone.localdate(), run_by=request.user.username)
+        messages.success(request, _("Bewaartermijnen toegepast: %(n)s gegevens verwijderd of geanonimiseerd.") % {"n": summary["total"]})
+        return redirect("retention")
+    preview = retention.preview(timezone.localdate())
+    runs = RetentionRun.objects.all()[:20]
+    return render(request, "web/retention.html", {"preview": preview, "runs": runs})
+
+
+@page(C.PRIVACY_MANAGE)
+def subject_access_search(request):
+    query = request.GET.get("q", "").strip()
+    results = subject_access.find_subjects(query) if len(query) >= 2 else []
+    if results:
+        policy.audit_list_read(request.user, "person", [p.pk for p in results], policy.PURPOSE_PRIVACY, [DataCategory.IDENTITY])
+    return render(request, "web/subject_access.html", {"query": query, "results": results})
+
+
+@page(C.PRIVACY_MANAGE)
+def subject_access_export(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    content, filename = subject_access.export_zip(person, requested_by=request.user)
+    response = HttpResponse(content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- partners (administrator) --------------------------------------------------------
+
+
+@page(C.PARTNERS_MANAGE)
+def organisation_list(request):
+    organisations = Organisation.objects.select_related("parent").prefetch_related("users")
+    return render(request, "web/organisation_list.html", {"organisations": organisations})
+
+
+@page(C.PARTNERS_MANAGE)
+def user_list(request):
+    users = User.objects.select_related("organisation").order_by("organisation__name", "username")
+    return render(request, "web/user_list.html", {"users": users})
+
+
+def error_403(request, exception=None):
+    if request.path.startswith("/api/"):
+        from doorbraak.api.problems import problem_response
+
+        return problem_response(403, _("Geen toegang"), str(getattr(exception, "message", "") or _("U heeft geen toegang.")), request)
+    return render(request, "403.html", {"message": getattr(exception, "message", "")}, status=403)
+
+
+def error_404(request, exception=None):
+    if request.path.startswith("/api/"):
+        from doorbraak.api.problems import problem_response
+
+        return problem_response(404, _("Niet gevonden"), _("Dit object bestaat niet."), request)
+    return render(request, "404.html", status=404)
+
+
+def error_500(request):
+    if request.path.startswith("/api/"):
+        from doorbraak.api.problems import problem_response
+
+        return problem_response(500, _("Interne fout"), _("Er ging iets mis; de fout is gelogd."), request)
+    return render(request, "500.html", status=500)
