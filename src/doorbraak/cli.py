@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
 
         module = importlib.import_module(PURE_COMMANDS[argv[0]])
         return int(module.main(argv[1:]) or 0)
+    if argv[:1] == ["demo"]:
+        # The demo serves synthetic data and says so on every page.
+        os.environ.setdefault("DOORBRAAK_DEMO_MODE", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doorbraak.settings")
     from django.core.management import execute_from_command_line
 

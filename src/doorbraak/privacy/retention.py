@@ -110,7 +110,20 @@ def _delete_person(person) -> None:
     person.delete()
 
 
+def _expired_officers(today: date):
+    from doorbraak.registers.models import Officer
+
+    for activity in _by_activity(ActivityKind.SOURCE):
+        for officer in Officer.objects.filter(source=activity, received_on__lt=activity.expires_before(today)):
+            yield officer, activity
+
+
+def _delete_officer(officer) -> None:
+    officer.delete()
+
+
 register(RetentionHandler("case", _expired_cases, _delete_case, _anonymise_case))
+register(RetentionHandler("officer", _expired_officers, _delete_officer, _delete_officer))
 register(RetentionHandler("person", _expired_persons, _delete_person, _anonymise_person))
 
 

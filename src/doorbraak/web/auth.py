@@ -63,7 +63,8 @@ def login_view(request):
         data = form.cleaned_data
         user = authenticate(request, username=data["username"], password=data["password"])
         if getattr(request, "axes_locked_out", False):
-            return render(request, "registration/locked.html", status=403)
+            audit.record(AuditAction.LOGIN_FAILED, username=data["username"][:150], detail={"reason": "locked out"})
+            return render(request, "registration/locked.html", status=429)
         if user is None:
             error = _("Gebruikersnaam of wachtwoord onjuist.")
             audit.record(AuditAction.LOGIN_FAILED, username=data["username"][:150], detail={"reason": "password"})

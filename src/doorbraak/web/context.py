@@ -1,22 +1,23 @@
 from django.conf import settings
+from django.utils.translation import gettext_noop as N_
 
 from doorbraak import policy
 from doorbraak.policy import Capability as C
 
 # Navigation: (url name, label, capability or None for everyone)
 NAV = [
-    ("home", "Start", None),
-    ("case_list", "Casussen", C.CASES_VIEW),
-    ("premises_list", "Panden", C.REGISTERS_VIEW),
-    ("company_list", "Bedrijven", C.REGISTERS_VIEW),
-    ("monitoring", "Monitoring", C.MONITORING_VIEW),
-    ("processing_register", "Verwerkingsregister", C.LEGAL_VIEW),
-    ("covenant", "Convenant", C.LEGAL_VIEW),
-    ("audit_log", "Auditlog", C.AUDIT_VIEW),
-    ("retention", "Bewaartermijnen", C.PRIVACY_MANAGE),
-    ("subject_access", "Inzageverzoeken", C.PRIVACY_MANAGE),
-    ("organisation_list", "Organisaties", C.PARTNERS_MANAGE),
-    ("user_list", "Gebruikers", C.PARTNERS_MANAGE),
+    ("home", N_("Start"), None),
+    ("case_list", N_("Casussen"), C.CASES_VIEW),
+    ("premises_list", N_("Panden"), C.REGISTERS_VIEW),
+    ("company_list", N_("Bedrijven"), C.REGISTERS_VIEW),
+    ("monitoring", N_("Monitoring"), C.MONITORING_VIEW),
+    ("processing_register", N_("Verwerkingsregister"), C.LEGAL_VIEW),
+    ("covenant", N_("Convenant"), C.LEGAL_VIEW),
+    ("audit_log", N_("Auditlog"), C.AUDIT_VIEW),
+    ("retention", N_("Bewaartermijnen"), C.PRIVACY_MANAGE),
+    ("subject_access", N_("Inzageverzoeken"), C.PRIVACY_MANAGE),
+    ("organisation_list", N_("Organisaties"), C.PARTNERS_MANAGE),
+    ("user_list", N_("Gebruikers"), C.PARTNERS_MANAGE),
 ]
 
 

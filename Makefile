@@ -1,0 +1,70 @@
+# Doorbraak — all set-up goes through these targets. `make demo` and `make test` are the two
+# commands a newcomer needs; both install what is missing first.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+DEMO_VAR ?= var/demo
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help check-tools install install-test demo test test-sqlite test-fast lock screenshot clean
+
+help:
+	@echo "make demo    install everything, build the demo city, serve it at http://127.0.0.1:8000"
+	@echo "make test    install everything and run the whole test suite"
+	@echo "make lock    re-pin requirements/*.txt from requirements/*.in"
+
+check-tools:
+	@missing=""; \
+	[ -n "$(PYTHON)" ] || missing="$$missing\n  - Python 3.11 or newer (python3)"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing\n  - Node.js with npm (for the Utrecht design-system packages)"; \
+	if ! { [ -x $(BIN)/python ] && $(BIN)/python -c 'import icu' 2>/dev/null; } && ! pkg-config --exists icu-uc 2>/dev/null; then \
+	  echo "Note: PyICU (needed by followthemoney) may have to be built; that needs ICU headers and pkg-config (Debian: apt-get install libicu-dev pkg-config g++)."; \
+	fi; \
+	if [ -n "$$missing" ]; then echo -e "Cannot install Doorbraak; missing:$$missing"; exit 1; fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -r requirements/base.txt
+	$(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.test-installed: requirements/test.txt $(VENV)/.base-installed
+	$(BIN)/pip install -q -r requirements/test.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: check-tools $(VENV)/.base-installed node_modules/.installed
+
+install-test: install $(VENV)/.test-installed
+
+demo: install
+	DOORBRAAK_DEMO_MODE=1 DOORBRAAK_VAR_DIR=$(DEMO_VAR) $(BIN)/doorbraak demo
+
+# The whole suite against DATABASE_URL (PostgreSQL in CI) or SQLite when it is not set.
+test: install-test
+	$(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile
+
+# The database-backed tests once more on SQLite (CI runs the suite on PostgreSQL first).
+test-sqlite: install-test
+	env -u DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile --ignore=tests/analysis
+
+lock:
+	rm -rf /tmp/doorbraak-lock && $(PYTHON) -m venv /tmp/doorbraak-lock
+	/tmp/doorbraak-lock/bin/pip install -q -r requirements/base.in
+	(echo "# Exact pins of the runtime dependencies (requirements/base.in). Regenerate: make lock"; \
+	 /tmp/doorbraak-lock/bin/pip freeze --exclude-editable) > requirements/base.txt
+	/tmp/doorbraak-lock/bin/pip install -q -r requirements/test.in
+	(echo "# Exact pins of runtime + test dependencies (base.in + test.in). Regenerate: make lock"; \
+	 /tmp/doorbraak-lock/bin/pip freeze --exclude-editable) > requirements/test.txt
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,268 @@
+"""Reading transactions and accounts: AMLworld CSV as published, and the native format.
+
+Everything is read as text first and checked in one pass; either every row is good and a
+canonical Arrow table comes back, or `InputError` lists each bad row and why (nothing is
+half-loaded). See FORMAT.md for the formats.
+"""
+
+from __future__ import annotations
+
+import io as _io
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+AMLWORLD_HEADER = [
+    "Timestamp", "From Bank", "Account", "To Bank", "Account", "Amount Received",
+    "Receiving Currency", "Amount Paid", "Payment Currency", "Payment Format", "Is Laundering",
+]
+NATIVE_COLUMNS = [
+    "timestamp", "from_bank", "from_account", "to_bank", "to_account", "amount_received",
+    "receiving_currency", "amount_paid", "payment_currency", "payment_format", "is_laundering",
+]
+TIMESTAMP_FORMATS = ["%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S",
+                     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+
+# Approximate rates to euro so amounts in different currencies are comparable for the
+# threshold and amount rules; currency itself stays a model feature. Unknown currency: 1.0.
+EUR_RATES = {
+    "euro": 1.0, "eur": 1.0, "us dollar": 0.92, "usd": 0.92, "uk pound": 1.15, "gbp": 1.15,
+    "swiss franc": 1.03, "chf": 1.03, "yen": 0.0066, "jpy": 0.0066, "yuan": 0.13, "cny": 0.13,
+    "rupee": 0.011, "inr": 0.011, "ruble": 0.011, "rub": 0.011, "shekel": 0.25, "ils": 0.25,
+    "mexican peso": 0.052, "mxn": 0.052, "canadian dollar": 0.68, "cad": 0.68,
+    "australian dollar": 0.61, "aud": 0.61, "saudi riyal": 0.245, "sar": 0.245,
+    "brazil real": 0.18, "brl": 0.18, "bitcoin": 27000.0, "btc": 27000.0,
+}
+
+CANONICAL_SCHEMA = pa.schema([
+    ("rid", pa.int64()), ("t", pa.int64()), ("src", pa.string()), ("dst", pa.string()),
+    ("src_bank", pa.string()), ("dst_bank", pa.string()), ("amount_paid", pa.float64()),
+    ("pay_cur", pa.string()), ("amount_received", pa.float64()), ("recv_cur", pa.string()),
+    ("fmt", pa.string()), ("amount", pa.float64()), ("label", pa.int32()),
+])
+
+
+@dataclass(frozen=True)
+class BadRow:
+    row: int | None  # 0-based data row; None for file-level problems
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"row {self.row} (line {self.row + 2})" if self.row is not None else "file"
+        col = f", column {self.column!r}" if self.column else ""
+        val = f", value {self.value!r}" if self.value != "" else ""
+        return f"{where}{col}{val}: {self.reason}"
+
+
+class InputError(ValueError):
+    """Raised with every bad row; the caller loads nothing."""
+
+    def __init__(self, path, problems: list[BadRow]):
+        self.path = str(path)
+        self.problems = problems
+        super().__init__(self.report(limit=20))
+
+    def report(self, limit: int | None = None) -> str:
+        shown = self.problems if limit is None else self.problems[:limit]
+        lines = [f"{self.path}: {len(self.problems)} problem(s), nothing loaded"]
+        lines += [f"  {p}" for p in shown]
+        if limit is not None and len(self.problems) > limit:
+            lines.append(f"  ... and {len(self.problems) - limit} more")
+        return "\n".join(lines)
+
+
+def account_id(bank, account) -> str:
+    """Pseudonymous account key: bank code and account code, as in AMLworld."""
+    return f"{bank}:{account}"
+
+
+def _first_line(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return fh.readline().decode("utf-8-sig", errors="replace").strip()
+
+
+def _read_text_csv(path: Path, names: list[str]) -> tuple[pa.Table, list[BadRow]]:
+    """All columns as text; rows with the wrong number of fields become BadRows."""
+    bad: list = []
+
+    def handler(invalid):
+        bad.append(invalid)
+        return "skip"
+
+    def read(threads: bool):
+        bad.clear()
+        return pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
+                                           block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=handler),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                quoted_strings_can_be_null=False),
+        )
+
+    table = read(True)
+    if bad:  # line numbers are only known when read on one thread
+        table = read(False)
+    problems = [
+        BadRow(b.number - 2 if b.number else None, "", b.text[:80],
+               f"expected {b.expected_columns} fields, found {b.actual_columns}")
+        for b in bad
+    ]
+    return table, problems
+
+
+def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Table:
+    """Read AMLworld CSV or native CSV/Parquet into the canonical table (see FORMAT.md)."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, [BadRow(None, "", "", "file not found")])
+    if path.suffix.lower() in (".parquet", ".pq"):
+        raw = pq.read_table(path)
+        missing = [c for c in NATIVE_COLUMNS[:-1] if c not in raw.column_names]
+        if missing:
+            raise InputError(path, [BadRow(None, c, "", "missing column") for c in missing])
+        cols = [c for c in NATIVE_COLUMNS if c in raw.column_names]
+        raw = pa.table({c: raw[c].cast(pa.string()) for c in cols})
+        has_label, problems = "is_laundering" in cols, []
+    else:
+        header = _first_line(path)
+        fields_ = [h.strip().strip('"') for h in header.split(",")]
+        if fields_ in (AMLWORLD_HEADER, AMLWORLD_HEADER[:-1]):
+            names = NATIVE_COLUMNS[: len(fields_)]
+        elif fields_ in (NATIVE_COLUMNS, NATIVE_COLUMNS[:-1]):
+            names = fields_
+        else:
+            raise InputError(path, [BadRow(None, "", header[:120],
+                                           "header is neither AMLworld (" + ",".join(AMLWORLD_HEADER)
+                                           + ") nor native (" + ",".join(NATIVE_COLUMNS) + ")")])
+        raw, problems = _read_text_csv(path, names)
+        has_label = "is_laundering" in names
+    if require_label and not has_label:
+        raise InputError(path, [BadRow(None, "Is Laundering", "", "labelled data needed (column missing)")])
+    table, more = _validate(raw, has_label)
+    problems = sorted(problems + more, key=lambda p: (-1 if p.row is None else p.row, p.column))
+    if problems:
+        raise InputError(path, problems)
+    return table
+
+
+_CHECK_SQL = """
+WITH raw AS (SELECT *, rid AS "row" FROM raw_text POSITIONAL JOIN row_ids),
+parsed AS (
+  SELECT "row", timestamp AS ts_text,
+    try_strptime(trim(timestamp), {formats}) AS ts,
+    trim(from_bank) AS from_bank, trim(from_account) AS from_account,
+    trim(to_bank) AS to_bank, trim(to_account) AS to_account,
+    amount_received AS recv_text, TRY_CAST(trim(amount_received) AS DOUBLE) AS amount_received,
+    trim(receiving_currency) AS recv_cur,
+    amount_paid AS paid_text, TRY_CAST(trim(amount_paid) AS DOUBLE) AS amount_paid,
+    trim(payment_currency) AS pay_cur, trim(payment_format) AS fmt,
+    {label_text} AS label_text
+  FROM raw)
+SELECT * FROM parsed
+"""
+
+
+def _validate(raw: pa.Table, has_label: bool) -> tuple[pa.Table, list[BadRow]]:
+    con = duckdb.connect()
+    con.register("raw_text", raw)
+    n = raw.num_rows
+    con.register("row_ids", pa.table({"rid": np.arange(n, dtype=np.int64)}))
+    # positional row id: Arrow keeps file order, DuckDB's positional join keeps it too
+    sql = _CHECK_SQL.format(
+        formats="[" + ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS) + "]",
+        label_text="trim(is_laundering)" if has_label else "'0'",
+    )
+    con.execute(f"CREATE TEMP TABLE p AS {sql}")
+    checks = [
+        ("Timestamp", "ts_text", "ts IS NULL", "not a timestamp (expected like 2022/09/01 00:20)"),
+        ("From Bank", "from_bank", "from_bank IS NULL OR from_bank = ''", "empty"),
+        ("Account", "from_account", "from_account IS NULL OR from_account = ''", "empty sender account"),
+        ("To Bank", "to_bank", "to_bank IS NULL OR to_bank = ''", "empty"),
+        ("Account", "to_account", "to_account IS NULL OR to_account = ''", "empty receiver account"),
+        ("Amount Received", "recv_text", "amount_received IS NULL OR NOT isfinite(amount_received)", "not a number"),
+        ("Amount Received", "recv_text", "amount_received < 0", "negative amount"),
+        ("Receiving Currency", "recv_cur", "recv_cur IS NULL OR recv_cur = ''", "empty"),
+        ("Amount Paid", "paid_text", "amount_paid IS NULL OR NOT isfinite(amount_paid)", "not a number"),
+        ("Amount Paid", "paid_text", "amount_paid < 0", "negative amount"),
+        ("Payment Currency", "pay_cur", "pay_cur IS NULL OR pay_cur = ''", "empty"),
+        ("Payment Format", "fmt", "fmt IS NULL OR fmt = ''", "empty"),
+        ("Is Laundering", "label_text", "label_text NOT IN ('0', '1')", "must be 0 or 1"),
+    ]
+    union = " UNION ALL ".join(
+        f"SELECT \"row\", '{col}' AS col, CAST({val} AS VARCHAR) AS val, '{why}' AS why FROM p WHERE {cond}"
+        for col, val, cond, why in checks
+    )
+    bad = con.execute(f"SELECT * FROM ({union}) ORDER BY 1, 2 LIMIT 100000").fetchall()
+    problems = [BadRow(int(r), c, "" if v is None else str(v)[:80], w) for r, c, v, w in bad]
+    if problems:
+        return pa.table({}), problems
+    rates = pa.table({"cur": list(EUR_RATES), "rate": list(EUR_RATES.values())})
+    con.register("rates", rates)
+    table = con.sql(f"""
+        SELECT "row" AS rid, CAST(epoch(ts) AS BIGINT) AS t,
+          from_bank || ':' || from_account AS src, to_bank || ':' || to_account AS dst,
+          from_bank AS src_bank, to_bank AS dst_bank, amount_paid, pay_cur,
+          amount_received, recv_cur, fmt,
+          amount_paid * coalesce(r.rate, 1.0) AS amount,
+          CAST(label_text AS INTEGER) AS label
+        FROM p LEFT JOIN rates r ON lower(p.pay_cur) = r.cur
+        ORDER BY "row"
+    """).to_arrow_table()
+    if not has_label:
+        table = table.set_column(table.schema.get_field_index("label"), "label",
+                                 pa.nulls(table.num_rows, pa.int32()))
+    return table.cast(CANONICAL_SCHEMA), []
+
+
+ACCOUNTS_SCHEMA = pa.schema([("account", pa.string()), ("sbi", pa.string()), ("area", pa.string())])
+
+
+def read_accounts(path: str | Path) -> pa.Table:
+    """Accounts file: `account,sbi,area` (account = bank:account) or `bank,account,sbi,area`."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, [BadRow(None, "", "", "file not found")])
+    header = [h.strip().strip('"').lower() for h in _first_line(path).split(",")]
+    if header not in (["account", "sbi", "area"], ["bank", "account", "sbi", "area"]):
+        raise InputError(path, [BadRow(None, "", ",".join(header),
+                                       "header must be account,sbi,area or bank,account,sbi,area")])
+    raw, problems = _read_text_csv(path, header)
+    cols = {c: pa.compute.utf8_trim_whitespace(raw[c]) for c in header}
+    if "bank" in cols:
+        acc = pa.compute.binary_join_element_wise(cols["bank"], cols["account"], ":")
+    else:
+        acc = cols["account"]
+    sbi = pa.compute.replace_substring(cols["sbi"], ".", "")
+    accounts = acc.to_pylist()
+    seen: dict[str, int] = {}
+    for i, (a, s) in enumerate(zip(accounts, sbi.to_pylist())):
+        if not a or a.endswith(":") or a.startswith(":"):
+            problems.append(BadRow(i, "account", a or "", "empty account"))
+        elif a in seen:
+            problems.append(BadRow(i, "account", a, f"duplicate of row {seen[a]}"))
+        else:
+            seen[a] = i
+        if s and not (s.isdigit() and 2 <= len(s) <= 5):
+            problems.append(BadRow(i, "sbi", s, "SBI code must be 2 to 5 digits"))
+    if problems:
+        raise InputError(path, sorted(problems, key=lambda p: (-1 if p.row is None else p.row)))
+    return pa.table({"account": acc, "sbi": sbi, "area": cols["area"]}, schema=ACCOUNTS_SCHEMA)
+
+
+def write_csv(table: pa.Table, path: str | Path) -> None:
+    pacsv.write_csv(table, path)
+
+
+def table_to_csv_text(table: pa.Table) -> str:
+    buf = _io.BytesIO()
+    pacsv.write_csv(table, buf)
+    return buf.getvalue().decode()

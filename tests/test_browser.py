@@ -1,0 +1,93 @@
+"""A real browser (Debian's Chromium, driven by Playwright) logs in as each role and sees
+that role's home page; nothing is loaded from outside the application."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import urlparse
+
+import pytest
+from django_otp.oath import TOTP
+
+from tests import factories as f
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+
+HOME_HEADINGS = {
+    "case_director": "Procesregie",
+    "partner_professional": "Casussen van uw organisatie",
+    "analyst": "Analyse: registers en focusgebieden",
+    "enforcement_officer": "Handhaving in de focusgebieden",
+    "lawyer": "Juridische grondslagen",
+    "policy_staff": "Monitoring voor de gemeenteraad",
+    "privacy_officer": "Privacytoezicht",
+    "administrator": "Beheer",
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+def _code(user) -> str:
+    device = user.totpdevice_set.get()
+    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("role", list(HOME_HEADINGS))
+def test_each_role_logs_in_and_sees_its_home_page(live_server, browser, world, role):
+    user = world.users[role]
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in {"localhost", "127.0.0.1"}
+            and not r.url.startswith("data:") else None)
+    page.goto(f"{live_server.url}/")
+    assert "/inloggen/" in page.url
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(f.PASSWORD)
+    if role != "policy_staff":
+        page.get_by_label("Verificatiecode").fill(_code(user))
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == HOME_HEADINGS[role]
+    # The Utrecht design system stylesheet came from our own server.
+    assert page.evaluate("getComputedStyle(document.querySelector('.utrecht-button') || document.body).fontFamily")
+    css = page.evaluate("[...document.styleSheets].map(s => s.href).filter(Boolean)")
+    assert any("component-library-css" in href for href in css)
+    assert outside == []
+    # Keyboard: the skip link is the first thing the tab key reaches.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "utrecht-skip-link"
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_code_keeps_the_user_out(live_server, browser, world):
+    page = browser.new_page(locale="nl-NL")
+    page.goto(f"{live_server.url}/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill("analist")
+    page.get_by_label("Wachtwoord").fill(f.PASSWORD)
+    page.get_by_label("Verificatiecode").fill("000000")
+    page.get_by_role("button", name="Inloggen").click()
+    assert page.get_by_role("alert").inner_text().strip().startswith("Verificatiecode")
+    assert "/inloggen/" in page.url
+    page.close()
