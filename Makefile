@@ -25,17 +25,20 @@ check-tools:
 	fi; \
 	if [ -n "$$missing" ]; then echo -e "Cannot install Doorbraak; missing:$$missing"; exit 1; fi
 
-$(BIN)/python:
+# uv (from PyPI) installs the pinned requirements in seconds; pip would take minutes.
+$(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q uv
 
-$(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -r requirements/base.txt
-	$(BIN)/pip install -q --no-deps -e .
+UV_INSTALL = $(BIN)/uv pip install --quiet --python $(BIN)/python
+
+$(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(BIN)/uv
+	$(UV_INSTALL) -r requirements/base.txt
+	$(UV_INSTALL) --no-deps -e .
 	touch $@
 
 $(VENV)/.test-installed: requirements/test.txt $(VENV)/.base-installed
-	$(BIN)/pip install -q -r requirements/test.txt
+	$(UV_INSTALL) -r requirements/test.txt
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -57,14 +60,11 @@ test: install-test
 test-sqlite: install-test
 	env -u DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile --ignore=tests/analysis
 
-lock:
-	rm -rf /tmp/doorbraak-lock && $(PYTHON) -m venv /tmp/doorbraak-lock
-	/tmp/doorbraak-lock/bin/pip install -q -r requirements/base.in
-	(echo "# Exact pins of the runtime dependencies (requirements/base.in). Regenerate: make lock"; \
-	 /tmp/doorbraak-lock/bin/pip freeze --exclude-editable) > requirements/base.txt
-	/tmp/doorbraak-lock/bin/pip install -q -r requirements/test.in
-	(echo "# Exact pins of runtime + test dependencies (base.in + test.in). Regenerate: make lock"; \
-	 /tmp/doorbraak-lock/bin/pip freeze --exclude-editable) > requirements/test.txt
+# Re-pin: runtime (base.txt) for `make demo`; runtime + tests (test.txt) with the same pins.
+lock: | $(BIN)/uv
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in -o requirements/base.txt
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in requirements/test.in \
+	  -c requirements/base.txt -o requirements/test.txt
 
 clean:
 	rm -rf $(VENV) node_modules var
