@@ -74,6 +74,10 @@ def test_each_role_logs_in_and_sees_its_home_page(live_server, browser, world, r
     css = page.evaluate("[...document.styleSheets].map(s => s.href).filter(Boolean)")
     assert any("component-library-css" in href for href in css)
     assert outside == []
+    # Every form control has a label (WCAG 1.3.1 / 4.1.2).
+    unlabelled = page.evaluate("""[...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+        .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')).map(el => el.name)""")
+    assert unlabelled == []
     # Keyboard: the skip link is the first thing the tab key reaches.
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "utrecht-skip-link"
