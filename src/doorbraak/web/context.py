@@ -1,23 +1,23 @@
 from django.conf import settings
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from doorbraak import policy
 from doorbraak.policy import Capability as C
 
 # Navigation: (url name, label, capability or None for everyone)
 NAV = [
-    ("home", N_("Start"), None),
-    ("case_list", N_("Casussen"), C.CASES_VIEW),
-    ("premises_list", N_("Panden"), C.REGISTERS_VIEW),
-    ("company_list", N_("Bedrijven"), C.REGISTERS_VIEW),
-    ("monitoring", N_("Monitoring"), C.MONITORING_VIEW),
-    ("processing_register", N_("Verwerkingsregister"), C.LEGAL_VIEW),
-    ("covenant", N_("Convenant"), C.LEGAL_VIEW),
-    ("audit_log", N_("Auditlog"), C.AUDIT_VIEW),
-    ("retention", N_("Bewaartermijnen"), C.PRIVACY_MANAGE),
-    ("subject_access", N_("Inzageverzoeken"), C.PRIVACY_MANAGE),
-    ("organisation_list", N_("Organisaties"), C.PARTNERS_MANAGE),
-    ("user_list", N_("Gebruikers"), C.PARTNERS_MANAGE),
+    ("home", gettext_noop("Start"), None),
+    ("case_list", gettext_noop("Casussen"), C.CASES_VIEW),
+    ("premises_list", gettext_noop("Panden"), C.REGISTERS_VIEW),
+    ("company_list", gettext_noop("Bedrijven"), C.REGISTERS_VIEW),
+    ("monitoring", gettext_noop("Monitoring"), C.MONITORING_VIEW),
+    ("processing_register", gettext_noop("Verwerkingsregister"), C.LEGAL_VIEW),
+    ("covenant", gettext_noop("Convenant"), C.LEGAL_VIEW),
+    ("audit_log", gettext_noop("Auditlog"), C.AUDIT_VIEW),
+    ("retention", gettext_noop("Bewaartermijnen"), C.PRIVACY_MANAGE),
+    ("subject_access", gettext_noop("Inzageverzoeken"), C.PRIVACY_MANAGE),
+    ("organisation_list", gettext_noop("Organisaties"), C.PARTNERS_MANAGE),
+    ("user_list", gettext_noop("Gebruikers"), C.PARTNERS_MANAGE),
 ]
 
 
