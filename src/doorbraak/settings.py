@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "doorbraak.careers",
     "doorbraak.web",
     "doorbraak.api",
+    "doorbraak.moneyflows",
     "doorbraak.demo",
 ]
 

@@ -13,6 +13,12 @@ from doorbraak.demo.accounts import print_demo_accounts
 from doorbraak.demo.generator import has_demo_data
 
 
+def _bank_data_loaded() -> bool:
+    from doorbraak.moneyflows.models import SectorFigureSet
+
+    return SectorFigureSet.objects.exists()
+
+
 class Command(BaseCommand):
     help = "Migreert, bouwt de demostad (als die er nog niet is) en start de server op 127.0.0.1:8000."
 
@@ -28,6 +34,7 @@ class Command(BaseCommand):
             print_demo_accounts(self.stdout)
         else:
             call_command("demo_city", stdout=self.stdout)
+        self._start_bank_data(wait=options["no_serve"])
         if options["no_serve"]:
             return
         if not settings.DEMO_MODE:
@@ -37,3 +44,18 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Doorbraak demo: http://{options['addrport']}/"))
         call_command("runserver", options["addrport"], use_reloader=False)
+
+    def _start_bank_data(self, wait: bool) -> None:
+        """The bank data (a million transactions) take about a minute: build them beside the
+        server so the login page is up at once; the sector view fills when they are done."""
+        import subprocess
+        import sys
+
+        if _bank_data_loaded():
+            return
+        log = open(settings.VAR_DIR / "demo-bank.log", "w")  # noqa: SIM115 (kept open for the child)
+        cmd = [sys.executable, "-m", "doorbraak.cli", "demo_bank"]
+        self.stdout.write(f"Bankgegevens worden op de achtergrond gemaakt (log: {log.name}).")
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        if wait:
+            proc.wait()

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MoneyflowsConfig(AppConfig):
+    name = "doorbraak.moneyflows"
+    verbose_name = "Geldstromen"

@@ -1,0 +1,140 @@
+"""Loading the bank partner's sector figures: validated whole, stored whole, audited."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from doorbraak.audit import services as audit
+from doorbraak.audit.models import AuditAction
+from doorbraak.privacy.models import ProcessingActivity
+
+from .models import SectorFigure, SectorFigureSet
+
+REQUIRED = [
+    "data_date", "period", "sbi", "sector_name", "area", "accounts", "accounts_in_patterns", "account_share",
+    "account_share_low", "account_share_high", "amount_eur", "amount_in_patterns_eur", "amount_share",
+    "amount_share_low", "amount_share_high", "rank", "change_pp", "suppressed", "ruleset_version",
+]
+FLOATS = ["account_share", "account_share_low", "account_share_high", "amount_eur", "amount_in_patterns_eur",
+          "amount_share", "amount_share_low", "amount_share_high", "change_pp"]
+
+
+@dataclass
+class RejectedFile(Exception):
+    problems: list[str]
+
+    def __str__(self) -> str:
+        return "Bestand afgewezen:\n" + "\n".join(self.problems)
+
+
+def _count_ok(value: str) -> bool:
+    # Only suppressed ("<5") or counts of at least 5 may arrive: small numbers never leave the bank.
+    return value == "<5" or (value.isdigit() and int(value) >= 5)
+
+
+def _parse(text: str) -> tuple[list[dict], list[str]]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        return [], [f"kolommen ontbreken: {', '.join(missing)}"]
+    rows, problems = [], []
+    for i, row in enumerate(reader, start=2):  # line 1 is the header
+        errs = []
+        try:
+            date.fromisoformat(row["data_date"])
+        except ValueError:
+            errs.append(f"data_date '{row['data_date']}' is geen datum (JJJJ-MM-DD)")
+        for col in ("accounts", "accounts_in_patterns"):
+            if not _count_ok(row[col]):
+                errs.append(f"{col} '{row[col]}' is geen aantal ≥ 5 of '<5' (kleine aantallen moeten onderdrukt zijn)")
+        for col in FLOATS:
+            if row[col]:
+                try:
+                    float(row[col])
+                except ValueError:
+                    errs.append(f"{col} '{row[col]}' is geen getal")
+        if row["rank"] and not row["rank"].isdigit():
+            errs.append(f"rank '{row['rank']}' is geen geheel getal")
+        if row["suppressed"] not in {"0", "1"}:
+            errs.append(f"suppressed '{row['suppressed']}' moet 0 of 1 zijn")
+        elif row["suppressed"] == "1" and row["account_share"]:
+            errs.append("onderdrukte regel bevat toch een aandeel")
+        if not row["sbi"] or not row["period"]:
+            errs.append("sbi en period zijn verplicht")
+        if errs:
+            problems.append(f"regel {i}: " + "; ".join(errs))
+        rows.append(row)
+    if not rows and not problems:
+        problems.append("het bestand bevat geen regels")
+    return rows, problems
+
+
+def load_sector_figures(path: str | Path, *, source_code: str, loaded_by: str, user=None) -> tuple[SectorFigureSet, bool]:
+    """Load a `doorbraak flows sectors` output file. All-or-nothing; loading the same file
+    again changes nothing (returns the existing set and False)."""
+    raw = Path(path).read_bytes()
+    digest = hashlib.sha256(raw).hexdigest()
+    existing = SectorFigureSet.objects.filter(content_hash=digest).first()
+    if existing:
+        return existing, False
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RejectedFile([f"het bestand is geen UTF-8: {exc}"]) from exc
+    rows, problems = _parse(text)
+    source = ProcessingActivity.objects.filter(code=source_code).first()
+    if source is None:
+        problems.insert(0, f"onbekende bron '{source_code}' (niet in het verwerkingsregister)")
+    if problems:
+        raise RejectedFile(problems)
+    versions = {r["ruleset_version"] for r in rows}
+    dates = {r["data_date"] for r in rows}
+    if len(versions) != 1 or len(dates) != 1:
+        raise RejectedFile(["één bestand moet één peildatum en één versie van de regels hebben"])
+    with transaction.atomic():
+        figure_set = SectorFigureSet.objects.create(
+            source=source, data_date=date.fromisoformat(dates.pop()), ruleset_version=versions.pop(),
+            file_name=Path(path).name, content_hash=digest, loaded_by=loaded_by,
+        )
+        SectorFigure.objects.bulk_create([
+            SectorFigure(
+                figure_set=figure_set, period=r["period"], sbi=r["sbi"], sector_name=r["sector_name"], area=r["area"],
+                accounts=r["accounts"], accounts_in_patterns=r["accounts_in_patterns"],
+                rank=int(r["rank"]) if r["rank"] else None, suppressed=r["suppressed"] == "1",
+                **{c: (float(r[c]) if r[c] else None) for c in FLOATS},
+            )
+            for r in rows
+        ])
+        audit.record(AuditAction.CREATE, user=user, username=None if user else loaded_by, purpose="witwasanalyse",
+                     object_type="sector_figure_set", object_id=figure_set.pk, categories=["transactions"],
+                     detail={"rows": len(rows), "file": figure_set.file_name, "aggregates_only": True})
+    return figure_set, True
+
+
+def latest_set() -> SectorFigureSet | None:
+    return SectorFigureSet.objects.first()
+
+
+def sector_table(figure_set: SectorFigureSet, *, period: str | None = None, area: str = "(alle wijken)") -> dict:
+    figures = figure_set.figures.all()
+    periods = sorted(set(figures.values_list("period", flat=True)))
+    if period not in periods:
+        # Default to the latest period with figures above the threshold (the last one is often partial).
+        ranked_periods = sorted(set(figures.filter(area=area, rank__isnull=False).values_list("period", flat=True)))
+        period = (ranked_periods or periods or [None])[-1]
+    areas = sorted(set(figures.values_list("area", flat=True)))
+    rows = list(figures.filter(period=period, area=area).order_by("rank", "sbi")) if period else []
+    ranked = [r for r in rows if r.rank is not None]
+    for r in ranked:  # interval bar on a 0–100 % scale
+        r.bar_left = round(100 * (r.account_share_low or 0), 1)
+        r.bar_width = round(100 * max((r.account_share_high or 0) - (r.account_share_low or 0), 0.005), 1)
+        r.bar_mark = round(100 * (r.account_share or 0), 1)
+    hidden = [r for r in rows if r.rank is None]
+    return {"periods": periods, "period": period, "areas": areas, "area": area, "ranked": ranked, "hidden": hidden}
