@@ -18,8 +18,24 @@ No Django imports here, ever.
 """
 
 from .clustering import assign_entity_ids, attach_new_records, cluster_records, entity_id_for
-from .ftm import Relation, canonical_table, entity_graph, export_ftm, read_ftm, validate_entities, write_ftm
-from .judgements import NOT_SAME, SAME, UNSURE, Judgement, JudgementGraph, active_judgements, apply_judgements_to_pairs
+from .ftm import (
+    Relation,
+    canonical_table,
+    entity_graph,
+    export_ftm,
+    read_ftm,
+    validate_entities,
+    write_ftm,
+)
+from .judgements import (
+    NOT_SAME,
+    SAME,
+    UNSURE,
+    Judgement,
+    JudgementGraph,
+    active_judgements,
+    apply_judgements_to_pairs,
+)
 from .model import LINK, NO_LINK, REVIEW, LinkageModel, Thresholds, explain_pair_row, train_model
 from .pipeline import (
     DedupeResult,
@@ -44,12 +60,46 @@ from .prepare import (
 )
 
 __all__ = [
-    "assign_entity_ids", "attach_new_records", "cluster_records", "entity_id_for",
-    "Relation", "canonical_table", "entity_graph", "export_ftm", "read_ftm", "validate_entities", "write_ftm",
-    "NOT_SAME", "SAME", "UNSURE", "Judgement", "JudgementGraph", "active_judgements", "apply_judgements_to_pairs",
-    "LINK", "NO_LINK", "REVIEW", "LinkageModel", "Thresholds", "explain_pair_row", "train_model",
-    "DedupeResult", "IncrementalResult", "LinkResult", "dedupe_table", "explain_pair", "link_features",
-    "link_new_records", "link_tables", "resolve_features",
-    "CANONICAL_FIELDS", "COMPANY_FIELDS", "PERSON_FIELDS", "MappingError", "load_mapping", "prepare_records",
-    "read_table", "validate_mapping",
+    "assign_entity_ids",
+    "attach_new_records",
+    "cluster_records",
+    "entity_id_for",
+    "Relation",
+    "canonical_table",
+    "entity_graph",
+    "export_ftm",
+    "read_ftm",
+    "validate_entities",
+    "write_ftm",
+    "NOT_SAME",
+    "SAME",
+    "UNSURE",
+    "Judgement",
+    "JudgementGraph",
+    "active_judgements",
+    "apply_judgements_to_pairs",
+    "LINK",
+    "NO_LINK",
+    "REVIEW",
+    "LinkageModel",
+    "Thresholds",
+    "explain_pair_row",
+    "train_model",
+    "DedupeResult",
+    "IncrementalResult",
+    "LinkResult",
+    "dedupe_table",
+    "explain_pair",
+    "link_features",
+    "link_new_records",
+    "link_tables",
+    "resolve_features",
+    "CANONICAL_FIELDS",
+    "COMPANY_FIELDS",
+    "PERSON_FIELDS",
+    "MappingError",
+    "load_mapping",
+    "prepare_records",
+    "read_table",
+    "validate_mapping",
 ]

@@ -23,16 +23,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--left", required=True, help="CSV or Parquet file")
     parser.add_argument("--right", help="second file; omit to deduplicate --left")
-    parser.add_argument("--mapping", required=True, help="YAML: left:/right: canonical field -> column")
+    parser.add_argument(
+        "--mapping", required=True, help="YAML: left:/right: canonical field -> column"
+    )
     parser.add_argument("--entity", required=True, choices=["person", "company"])
     parser.add_argument("--out", required=True, help="output CSV")
-    parser.add_argument("--link-threshold", type=float, default=Thresholds.link,
-                        help=f"match probability for an automatic link (default {Thresholds.link})")
-    parser.add_argument("--review-threshold", type=float, default=Thresholds.review,
-                        help=f"match probability for human review (default {Thresholds.review})")
+    parser.add_argument(
+        "--link-threshold",
+        type=float,
+        default=Thresholds.link,
+        help=f"match probability for an automatic link (default {Thresholds.link})",
+    )
+    parser.add_argument(
+        "--review-threshold",
+        type=float,
+        default=Thresholds.review,
+        help=f"match probability for human review (default {Thresholds.review})",
+    )
     parser.add_argument("--backend", choices=["duckdb", "spark"], default="duckdb")
-    parser.add_argument("--judgements", help="CSV of analyst judgements: left_id,right_id,verdict,user,at[,deleted_at]")
-    parser.add_argument("--previous", help="CSV record_id,entity_id of an earlier dedupe run (keeps entity ids)")
+    parser.add_argument(
+        "--judgements",
+        help="CSV of analyst judgements: left_id,right_id,verdict,user,at[,deleted_at]",
+    )
+    parser.add_argument(
+        "--previous", help="CSV record_id,entity_id of an earlier dedupe run (keeps entity ids)"
+    )
     parser.add_argument("--quiet", action="store_true")
     return parser
 
@@ -51,8 +66,16 @@ def _read_judgements(path: str):
         try:
             at = datetime.fromisoformat(row.get("at") or "1970-01-01")
             deleted = datetime.fromisoformat(row["deleted_at"]) if row.get("deleted_at") else None
-            out.append(Judgement(row["left_id"], row["right_id"], row["verdict"].strip().lower(),
-                                 row.get("user", ""), at, deleted))
+            out.append(
+                Judgement(
+                    row["left_id"],
+                    row["right_id"],
+                    row["verdict"].strip().lower(),
+                    row.get("user", ""),
+                    at,
+                    deleted,
+                )
+            )
         except ValueError as exc:
             raise MappingError(f"judgements file {path}, row {i + 2}: {exc}") from exc
     return out
@@ -71,7 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         if "left" not in mapping:
             raise MappingError(f"mapping file {args.mapping} has no 'left:' section")
         if args.right and "right" not in mapping:
-            raise MappingError(f"mapping file {args.mapping} has no 'right:' section, needed with --right")
+            raise MappingError(
+                f"mapping file {args.mapping} has no 'right:' section, needed with --right"
+            )
         judgements = _read_judgements(args.judgements) if args.judgements else []
         left_raw = read_table(args.left)
         left = prepare_records(left_raw, mapping["left"], args.entity, "left")
@@ -81,12 +106,20 @@ def main(argv: list[str] | None = None) -> int:
             right = prepare_records(read_table(args.right), mapping["right"], args.entity, "right")
             if len(left) == 0 or len(right) == 0:
                 raise MappingError("an input file has no records")
-            result = link_features(left, right, args.entity, judgements=judgements,
-                                   thresholds=thresholds, backend=args.backend)
+            result = link_features(
+                left,
+                right,
+                args.entity,
+                judgements=judgements,
+                thresholds=thresholds,
+                backend=args.backend,
+            )
             out = result.output()
             out.to_csv(args.out, index=False, float_format="%.6f")
-            say(f"{len(left)} x {len(right)} records: {int((out.decision == 'link').sum())} links, "
-                f"{int((out.decision == 'review').sum())} for review -> {args.out} ({time.time() - started:.1f}s)")
+            say(
+                f"{len(left)} x {len(right)} records: {int((out.decision == 'link').sum())} links, "
+                f"{int((out.decision == 'review').sum())} for review -> {args.out} ({time.time() - started:.1f}s)"
+            )
         else:
             from .pipeline import resolve_features
 
@@ -98,11 +131,19 @@ def main(argv: list[str] | None = None) -> int:
                 if not {"record_id", "entity_id"} <= set(prev.columns):
                     raise MappingError(f"{args.previous} needs columns record_id,entity_id")
                 previous = dict(zip(prev["record_id"], prev["entity_id"]))
-            result = resolve_features(left, args.entity, judgements=judgements, previous_entities=previous,
-                                      thresholds=thresholds, backend=args.backend)
+            result = resolve_features(
+                left,
+                args.entity,
+                judgements=judgements,
+                previous_entities=previous,
+                thresholds=thresholds,
+                backend=args.backend,
+            )
             result.entities.to_csv(args.out, index=False)
-            say(f"{len(left)} records -> {result.entities.entity_id.nunique()} entities -> {args.out} "
-                f"({time.time() - started:.1f}s)")
+            say(
+                f"{len(left)} records -> {result.entities.entity_id.nunique()} entities -> {args.out} "
+                f"({time.time() - started:.1f}s)"
+            )
     except MappingError as exc:
         print(f"doorbraak link: error: {exc}", file=sys.stderr)
         return 2

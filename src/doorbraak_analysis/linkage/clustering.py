@@ -77,8 +77,13 @@ def cluster_records(
             clusters.merge(group[0], other, force=True)  # same always wins
     strong = pairs[pairs["match_probability"] >= link_threshold]
     if len(strong):
-        order = np.lexsort((strong["unique_id_r"].to_numpy(), strong["unique_id_l"].to_numpy(),
-                            -strong["match_probability"].to_numpy()))
+        order = np.lexsort(
+            (
+                strong["unique_id_r"].to_numpy(),
+                strong["unique_id_l"].to_numpy(),
+                -strong["match_probability"].to_numpy(),
+            )
+        )
         left = strong["unique_id_l"].to_numpy()[order]
         right = strong["unique_id_r"].to_numpy()[order]
         judged = bool(graph.active)
@@ -171,10 +176,15 @@ def attach_new_records(
     for group in graph.same_groups():
         for other in group[1:]:
             clusters.merge(group[0], other)
-    relevant = pairs[(pairs["match_probability"] >= link_threshold)
-                     & (pairs["unique_id_l"].isin(new_set) | pairs["unique_id_r"].isin(new_set))]
-    relevant = relevant.sort_values(["match_probability", "unique_id_l", "unique_id_r"],
-                                    ascending=[False, True, True], kind="stable")
+    relevant = pairs[
+        (pairs["match_probability"] >= link_threshold)
+        & (pairs["unique_id_l"].isin(new_set) | pairs["unique_id_r"].isin(new_set))
+    ]
+    relevant = relevant.sort_values(
+        ["match_probability", "unique_id_l", "unique_id_r"],
+        ascending=[False, True, True],
+        kind="stable",
+    )
     for a, b in zip(relevant["unique_id_l"].tolist(), relevant["unique_id_r"].tolist()):
         if graph.relation(a, b) in (NOT_SAME, UNSURE):
             continue
@@ -203,6 +213,12 @@ def attach_new_records(
 
 
 __all__ = [
-    "ConstrainedClusters", "cluster_records", "entity_id_for", "assign_entity_ids", "attach_new_records",
-    "SAME", "NOT_SAME", "UNSURE",
+    "ConstrainedClusters",
+    "cluster_records",
+    "entity_id_for",
+    "assign_entity_ids",
+    "attach_new_records",
+    "SAME",
+    "NOT_SAME",
+    "UNSURE",
 ]

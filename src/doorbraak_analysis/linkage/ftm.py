@@ -47,7 +47,9 @@ class Relation:
 
 def canonical_table(df: pd.DataFrame, mapping: Mapping[str, str]) -> pd.DataFrame:
     """Rename a raw table's mapped columns to canonical field names."""
-    return pd.DataFrame({field: df[column].values for field, column in mapping.items() if column in df.columns})
+    return pd.DataFrame(
+        {field: df[column].values for field, column in mapping.items() if column in df.columns}
+    )
 
 
 def _hash_id(*parts: str, prefix: str) -> str:
@@ -64,8 +66,11 @@ def _value(row: Mapping[str, Any], key: str) -> str | None:
 
 def _address_entity(row: Mapping[str, Any], make):
     postcode = nl.normalise_postcode(_value(row, "postcode"))
-    house = nl.parse_house_number(_value(row, "house_number"), _value(row, "house_letter"),
-                                  _value(row, "house_number_addition"))
+    house = nl.parse_house_number(
+        _value(row, "house_number"),
+        _value(row, "house_letter"),
+        _value(row, "house_number_addition"),
+    )
     street = _value(row, "street")
     city = _value(row, "city")
     free = _value(row, "address")
@@ -74,15 +79,29 @@ def _address_entity(row: Mapping[str, Any], make):
         postcode, house = parsed.postcode, parsed.house_number
     if not (postcode or street or free):
         return None
-    key = (postcode or nl.normalise_street(street) or "", str(house.number or ""), house.suffix or "",
-           "" if postcode else (nl.normalise_city(city) or ""))
+    key = (
+        postcode or nl.normalise_street(street) or "",
+        str(house.number or ""),
+        house.suffix or "",
+        "" if postcode else (nl.normalise_city(city) or ""),
+    )
     if not any(key[:2]) and free:
         key = (nl.clean_text(free) or "",)
     address = make("Address")
     address.id = _hash_id(*key, prefix="addr-")
-    number = f"{house.number}{(' ' + house.suffix.upper()) if house.suffix else ''}" if house.number else ""
-    full = free or ", ".join(x for x in (f"{street or ''} {number}".strip(),
-                                         f"{postcode[:4] + ' ' + postcode[4:] if postcode and len(postcode) == 6 else postcode or ''} {city or ''}".strip()) if x)
+    number = (
+        f"{house.number}{(' ' + house.suffix.upper()) if house.suffix else ''}"
+        if house.number
+        else ""
+    )
+    full = free or ", ".join(
+        x
+        for x in (
+            f"{street or ''} {number}".strip(),
+            f"{postcode[:4] + ' ' + postcode[4:] if postcode and len(postcode) == 6 else postcode or ''} {city or ''}".strip(),
+        )
+        if x
+    )
     address.add("full", full)
     if street:
         address.add("street", f"{street} {number}".strip())
@@ -104,11 +123,20 @@ def _person_name(row: Mapping[str, Any]) -> tuple[str | None, str | None, str | 
     if raw_surname is None:
         return None, None, None, None
     last = " ".join(x for x in (_value(row, "surname_prefix"), raw_surname) if x)
-    known = nl.known_surname(raw_surname, _value(row, "surname_prefix"), _value(row, "partner_surname"),
-                             _value(row, "partner_surname_prefix"), _value(row, "name_usage"))
+    known = nl.known_surname(
+        raw_surname,
+        _value(row, "surname_prefix"),
+        _value(row, "partner_surname"),
+        _value(row, "partner_surname_prefix"),
+        _value(row, "name_usage"),
+    )
     first = given.split(" ")[0] if given and not nl.looks_like_initials(given) else None
     full = " ".join(x for x in (given, last) if x)
-    known_full = " ".join(x for x in (given, known) if x) if known and nl.clean_text(known) != nl.clean_text(last) else None
+    known_full = (
+        " ".join(x for x in (given, known) if x)
+        if known and nl.clean_text(known) != nl.clean_text(last)
+        else None
+    )
     return full, first, last, known_full
 
 
@@ -142,7 +170,7 @@ def entity_graph(
             proxy.add("addressEntity", address.id)
             proxy.add("address", address.first("full"))
 
-    for row in (persons.to_dict("records") if persons is not None else []):
+    for row in persons.to_dict("records") if persons is not None else []:
         eid = str(row["entity_id"])
         if row.get("record_id") is not None:
             entity_of.setdefault(str(row["record_id"]), eid)
@@ -164,7 +192,7 @@ def entity_graph(
             proxy.add("birthDate", birth or str(year))
         add_address(row, proxy)
         people[eid] = proxy
-    for row in (companies.to_dict("records") if companies is not None else []):
+    for row in companies.to_dict("records") if companies is not None else []:
         eid = str(row["entity_id"])
         if row.get("record_id") is not None:
             entity_of.setdefault(str(row["record_id"]), eid)
@@ -176,7 +204,7 @@ def entity_graph(
             if len(parts) == 2:  # 'X B.V. h.o.d.n. Y': statutory name and trade name
                 cut = len(parts[0])
                 proxy.add("name", name[:cut].strip())
-                proxy.add("alias", name[len(name) - len(parts[1]):].strip())
+                proxy.add("alias", name[len(name) - len(parts[1]) :].strip())
             elif proxy.has("name"):
                 proxy.add("alias", name)  # other spellings and trade names
             else:
@@ -184,7 +212,11 @@ def entity_graph(
         kvk = nl.normalise_kvk(_value(row, "kvk_number"))
         if kvk:
             proxy.add("registrationNumber", kvk)
-        legal_form = _value(row, "legal_form") or nl.parse_company_name(name).legal_form if name else _value(row, "legal_form")
+        legal_form = (
+            _value(row, "legal_form") or nl.parse_company_name(name).legal_form
+            if name
+            else _value(row, "legal_form")
+        )
         if legal_form:
             proxy.add("legalForm", legal_form)
         proxy.add("jurisdiction", "nl")
@@ -193,12 +225,16 @@ def entity_graph(
     links = []
     for rel in relations:
         if rel.kind not in RELATION_SCHEMATA:
-            raise ValueError(f"unknown relation kind {rel.kind!r}; use one of {', '.join(RELATION_SCHEMATA)}")
+            raise ValueError(
+                f"unknown relation kind {rel.kind!r}; use one of {', '.join(RELATION_SCHEMATA)}"
+            )
         schema, subject_prop, object_prop = RELATION_SCHEMATA[rel.kind]
         subject = entity_of.get(str(rel.subject), str(rel.subject))
         obj = entity_of.get(str(rel.object), str(rel.object))
         link = make(schema)
-        link.id = _hash_id(schema, subject, obj, rel.role, rel.relationship, rel.start_date, prefix="rel-")
+        link.id = _hash_id(
+            schema, subject, obj, rel.role, rel.relationship, rel.start_date, prefix="rel-"
+        )
         link.add(subject_prop, subject)
         link.add(object_prop, obj)
         if rel.role:

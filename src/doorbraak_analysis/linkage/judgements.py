@@ -86,7 +86,9 @@ class JudgementGraph:
         self.not_same: list[tuple[str, str]] = [
             (str(j.left_id), str(j.right_id)) for j in self.active.values() if j.verdict == NOT_SAME
         ]
-        self._blocked = {frozenset((self.same.find(a), self.same.find(b))) for a, b in self.not_same}
+        self._blocked = {
+            frozenset((self.same.find(a), self.same.find(b))) for a, b in self.not_same
+        }
         self.unsure = {pair for pair, j in self.active.items() if j.verdict == UNSURE}
 
     def relation(self, a: str, b: str) -> str | None:
@@ -143,15 +145,24 @@ def apply_judgements_to_pairs(
     extra = []
     for group in graph.same_groups():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 for x, y in ((a, b), (b, a)):
-                    if left_set is not None and (x not in left_set or y not in (right_set or set())):
+                    if left_set is not None and (
+                        x not in left_set or y not in (right_set or set())
+                    ):
                         continue
                     if left_set is None and x > y:
                         continue
                     if (x, y) not in seen and (y, x) not in seen:
-                        extra.append({"unique_id_l": x, "unique_id_r": y, "match_probability": 1.0,
-                                      "decision": "link", "judged": SAME})
+                        extra.append(
+                            {
+                                "unique_id_l": x,
+                                "unique_id_r": y,
+                                "match_probability": 1.0,
+                                "decision": "link",
+                                "judged": SAME,
+                            }
+                        )
     if extra:
         pairs = pd.concat([pairs, pd.DataFrame(extra)], ignore_index=True)
     return pairs.reset_index(drop=True)

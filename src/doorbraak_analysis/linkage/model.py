@@ -12,7 +12,7 @@ import json
 import logging
 import math
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 import pandas as pd
 
@@ -70,30 +70,68 @@ def _person_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]]
                 ("given names equal", _eq("given_names"), 0.75, 0.005),
                 ("first name equal", _eq("first_name"), 0.1, 0.01),
                 ("first name similar", _jw("first_name", 0.88), 0.06, 0.01),
-                ("initials equal, one side initials only",
-                 "initials_l = initials_r and (first_name_l is null or first_name_r is null)", 0.04, 0.01),
-                ("first initial equal, one side initials only",
-                 "initial1_l = initial1_r and (first_name_l is null or first_name_r is null)", 0.02, 0.03),
+            ]
+            if "surname_core" in present:
+                # given name and surname swapped, possibly with a typo (FEBRL has many)
+                levels.append(
+                    (
+                        "given name and surname swapped",
+                        "jaro_winkler_similarity(first_name_l, surname_core_r) >= 0.88 "
+                        "or jaro_winkler_similarity(surname_core_l, first_name_r) >= 0.88",
+                        0.02,
+                        0.001,
+                    )
+                )
+            levels += [
+                (
+                    "initials equal, one side initials only",
+                    "initials_l = initials_r and (first_name_l is null or first_name_r is null)",
+                    0.04,
+                    0.01,
+                ),
+                (
+                    "first initial equal, one side initials only",
+                    "initial1_l = initial1_r and (first_name_l is null or first_name_r is null)",
+                    0.02,
+                    0.03,
+                ),
             ]
         else:
             levels += [("initials equal", _eq("initials"), 0.85, 0.02)]
-        levels += [("first initial equal", _eq("initial1"), 0.02, 0.05), ("different", "ELSE", 0.01, 0.9)]
+        levels += [
+            ("first initial equal", _eq("initial1"), 0.02, 0.05),
+            ("different", "ELSE", 0.01, 0.9),
+        ]
         comps.append(("given_name", "initials", levels))
     if "surname_core" in present:
         levels = [
-            ("surname and prefix equal",
-             "surname_core_l = surname_core_r and coalesce(prefix_class_l, '') = coalesce(prefix_class_r, '')", 0.82, 0.002),
+            (
+                "surname and prefix equal",
+                "surname_core_l = surname_core_r and coalesce(prefix_class_l, '') = coalesce(prefix_class_r, '')",
+                0.82,
+                0.002,
+            ),
             ("surname equal, prefix differs or missing", _eq("surname_core"), 0.05, 0.0005),
         ]
         if "surname_alt" in present:
-            levels.append((
-                "known by partner's or double name",
-                "surname_core_l = surname_alt_r or surname_alt_l = surname_core_r or surname_alt_l = surname_alt_r",
-                0.05, 0.0005,
-            ))
+            levels.append(
+                (
+                    "known by partner's or double name",
+                    "surname_core_l = surname_alt_r or surname_alt_l = surname_core_r or surname_alt_l = surname_alt_r",
+                    0.05,
+                    0.0005,
+                )
+            )
         if "first_name" in present:
-            levels.append(("given name and surname swapped",
-                           "surname_core_l = first_name_r and first_name_l = surname_core_r", 0.005, 0.00001))
+            levels.append(
+                (
+                    "given name and surname swapped",
+                    "jaro_winkler_similarity(surname_core_l, first_name_r) >= 0.88 "
+                    "and jaro_winkler_similarity(first_name_l, surname_core_r) >= 0.88",
+                    0.01,
+                    0.0001,
+                )
+            )
         levels += [
             ("surname similar (jw >= 0.92)", _jw("surname_core", 0.92), 0.04, 0.003),
             ("surname roughly similar (jw >= 0.8)", _jw("surname_core", 0.8), 0.015, 0.03),
@@ -106,22 +144,39 @@ def _person_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]]
             levels += [
                 ("birth date equal", _eq("birth_date"), 0.85, 0.0002),
                 ("birth date one typo", _lev("birth_date", 1), 0.06, 0.002),
-                ("day and month swapped",
-                 "birth_year_l = birth_year_r and substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
-                 "and substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)", 0.01, 0.0001),
-                ("birth year equal, one side year only",
-                 "birth_year_l = birth_year_r and (birth_date_l is null or birth_date_r is null)", 0.03, 0.015),
+                (
+                    "day and month swapped",
+                    "birth_year_l = birth_year_r and substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) "
+                    "and substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)",
+                    0.01,
+                    0.0001,
+                ),
+                (
+                    "birth year equal, one side year only",
+                    "birth_year_l = birth_year_r and (birth_date_l is null or birth_date_r is null)",
+                    0.03,
+                    0.015,
+                ),
                 ("birth date two typos", _lev("birth_date", 2), 0.02, 0.02),
             ]
-        levels += [("birth year equal", _eq("birth_year"), 0.02, 0.015), ("different", "ELSE", 0.01, 0.95)]
+        levels += [
+            ("birth year equal", _eq("birth_year"), 0.02, 0.015),
+            ("different", "ELSE", 0.01, 0.95),
+        ]
         comps.append(("birth", "birth_year", levels))
     if "bsn" in present:
-        comps.append(("bsn", "bsn", [
-            ("identifier equal", _eq("bsn"), 0.9, 0.00001),
-            ("identifier one typo", _lev("bsn", 1), 0.05, 0.0001),
-            ("identifier two typos", _lev("bsn", 2), 0.02, 0.001),
-            ("different", "ELSE", 0.03, 0.999),
-        ]))
+        comps.append(
+            (
+                "bsn",
+                "bsn",
+                [
+                    ("identifier equal", _eq("bsn"), 0.9, 0.00001),
+                    ("identifier one typo", _lev("bsn", 1), 0.05, 0.0001),
+                    ("identifier two typos", _lev("bsn", 2), 0.02, 0.001),
+                    ("different", "ELSE", 0.03, 0.999),
+                ],
+            )
+        )
     comps += _address_comparisons(present)
     return comps
 
@@ -132,29 +187,60 @@ def _address_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]
     levels: list[Level] = []
     if {"postcode", "house_number"} <= present:
         levels += [
-            ("postcode, number and addition equal",
-             "postcode_l = postcode_r and house_number_l = house_number_r "
-             "and coalesce(house_suffix_l, '') = coalesce(house_suffix_r, '')", 0.7, 0.0005),
-            ("postcode and number equal, addition differs", "postcode_l = postcode_r and house_number_l = house_number_r",
-             0.05, 0.0002),
+            (
+                "postcode, number and addition equal",
+                "postcode_l = postcode_r and house_number_l = house_number_r "
+                "and coalesce(house_suffix_l, '') = coalesce(house_suffix_r, '')",
+                0.7,
+                0.0005,
+            ),
+            (
+                "postcode and number equal, addition differs",
+                "postcode_l = postcode_r and house_number_l = house_number_r",
+                0.05,
+                0.0002,
+            ),
         ]
     if {"street", "house_number"} <= present:
-        levels.append(("street and number equal",
-                       "street_l = street_r and house_number_l = house_number_r", 0.05, 0.0005))
+        levels.append(
+            (
+                "street and number equal",
+                "street_l = street_r and house_number_l = house_number_r",
+                0.05,
+                0.0005,
+            )
+        )
     if {"postcode", "house_number"} <= present:
-        levels.append(("postcode one typo, number equal",
-                       "levenshtein(postcode_l, postcode_r) <= 1 and house_number_l = house_number_r", 0.03, 0.0005))
+        levels.append(
+            (
+                "postcode one typo, number equal",
+                "levenshtein(postcode_l, postcode_r) <= 1 and house_number_l = house_number_r",
+                0.03,
+                0.0005,
+            )
+        )
     if {"street", "house_number"} <= present:
-        levels.append(("street similar, number equal",
-                       "jaro_winkler_similarity(street_l, street_r) >= 0.88 and house_number_l = house_number_r", 0.03, 0.001))
+        levels.append(
+            (
+                "street similar, number equal",
+                "jaro_winkler_similarity(street_l, street_r) >= 0.88 and house_number_l = house_number_r",
+                0.03,
+                0.001,
+            )
+        )
     if "postcode" in present:
-        levels += [("postcode equal", _eq("postcode"), 0.02, 0.003), ("same postcode area", _eq("pc4"), 0.03, 0.02)]
+        levels += [
+            ("postcode equal", _eq("postcode"), 0.02, 0.003),
+            ("same postcode area", _eq("pc4"), 0.03, 0.02),
+        ]
     if "street" in present:
         levels.append(("street equal", _eq("street"), 0.02, 0.005))
     if "city" in present:
         levels.append(("city equal", _eq("city"), 0.03, 0.1))
     levels.append(("different", "ELSE", 0.05, 0.87))
-    null_sql = "(postcode_l is null and street_l is null) or (postcode_r is null and street_r is null)"
+    null_sql = (
+        "(postcode_l is null and street_l is null) or (postcode_r is null and street_r is null)"
+    )
     if "postcode" not in present:
         null_sql = "street_l is null or street_r is null"
     elif "street" not in present:
@@ -167,9 +253,14 @@ def _company_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]
     if "name_core" in present:
         levels: list[Level] = [("name equal", _eq("name_core"), 0.7, 0.0005)]
         if "name_trade" in present:
-            levels.append(("trade name matches statutory or trade name",
-                           "name_core_l = name_trade_r or name_trade_l = name_core_r or name_trade_l = name_trade_r",
-                           0.08, 0.0002))
+            levels.append(
+                (
+                    "trade name matches statutory or trade name",
+                    "name_core_l = name_trade_r or name_trade_l = name_core_r or name_trade_l = name_trade_r",
+                    0.08,
+                    0.0002,
+                )
+            )
         levels += [
             ("same words, other order", _eq("name_sorted"), 0.03, 0.0002),
             ("name similar (jw >= 0.92)", _jw("name_core", 0.92), 0.08, 0.002),
@@ -178,15 +269,28 @@ def _company_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]
         ]
         comps.append(("company_name", "name_core", levels))
     if "kvk_number" in present:
-        comps.append(("kvk_number", "kvk_number", [
-            ("KvK number equal", _eq("kvk_number"), 0.92, 0.00001),
-            ("KvK number one typo", _lev("kvk_number", 1), 0.04, 0.0001),
-            ("different", "ELSE", 0.04, 0.9999),
-        ]))
+        comps.append(
+            (
+                "kvk_number",
+                "kvk_number",
+                [
+                    ("KvK number equal", _eq("kvk_number"), 0.92, 0.00001),
+                    ("KvK number one typo", _lev("kvk_number", 1), 0.04, 0.0001),
+                    ("different", "ELSE", 0.04, 0.9999),
+                ],
+            )
+        )
     if "legal_form" in present:
-        comps.append(("legal_form", "legal_form", [
-            ("legal form equal", _eq("legal_form"), 0.9, 0.35), ("different", "ELSE", 0.1, 0.65),
-        ]))
+        comps.append(
+            (
+                "legal_form",
+                "legal_form",
+                [
+                    ("legal form equal", _eq("legal_form"), 0.9, 0.35),
+                    ("different", "ELSE", 0.1, 0.65),
+                ],
+            )
+        )
     comps += _address_comparisons(present)
     return comps
 
@@ -195,7 +299,11 @@ def _to_splink_comparison(name: str, null_col_or_sql: str, levels: list[Level]):
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
-    null_sql = null_col_or_sql if " " in null_col_or_sql else f"{null_col_or_sql}_l is null or {null_col_or_sql}_r is null"
+    null_sql = (
+        null_col_or_sql
+        if " " in null_col_or_sql
+        else f"{null_col_or_sql}_l is null or {null_col_or_sql}_r is null"
+    )
     built = [cll.CustomLevel(null_sql, "missing").configure(is_null_level=True)]
     for label, sql, m, u in levels:
         if sql == "ELSE":
@@ -220,17 +328,33 @@ _PERSON_BLOCKING = (
     ("bsn",),
 )
 _PERSON_BLOCKING_SQL = (
-    ({"surname_alt", "surname_core", "birth_year"}, "l.surname_alt = r.surname_core and l.birth_year = r.birth_year"),
-    ({"surname_alt", "surname_core", "birth_year"}, "l.surname_core = r.surname_alt and l.birth_year = r.birth_year"),
-    ({"first_name", "surname_core"}, "l.first_name = r.surname_core and l.surname_core = r.first_name"),
+    (
+        {"surname_alt", "surname_core", "birth_year"},
+        "l.surname_alt = r.surname_core and l.birth_year = r.birth_year",
+    ),
+    (
+        {"surname_alt", "surname_core", "birth_year"},
+        "l.surname_core = r.surname_alt and l.birth_year = r.birth_year",
+    ),
+    (
+        {"first_name", "surname_core"},
+        "l.first_name = r.surname_core and l.surname_core = r.first_name",
+    ),
 )
 _COMPANY_BLOCKING = (
-    ("kvk_number",), ("name_core",), ("name_sorted",), ("postcode", "house_number"), ("name_core", "pc4"),
+    ("kvk_number",),
+    ("name_core",),
+    ("name_sorted",),
+    ("postcode", "house_number"),
+    ("name_core", "pc4"),
 )
 _COMPANY_BLOCKING_SQL = (
     ({"name_trade", "name_core"}, "l.name_trade = r.name_core"),
     ({"name_trade", "name_core"}, "l.name_core = r.name_trade"),
-    ({"name_core", "pc4"}, "substr(l.name_core, 1, 4) = substr(r.name_core, 1, 4) and l.pc4 = r.pc4"),
+    (
+        {"name_core", "pc4"},
+        "substr(l.name_core, 1, 4) = substr(r.name_core, 1, 4) and l.pc4 = r.pc4",
+    ),
 )
 
 
@@ -251,7 +375,12 @@ def blocking_rules_for(entity: str, present: set[str]) -> list[str]:
 
 # EM training blocks, most informative first; each estimates m for the comparisons
 # it does not block on.
-_PERSON_TRAINING = (("birth_date",), ("surname_core", "initial1"), ("postcode", "house_number"), ("surname_core",))
+_PERSON_TRAINING = (
+    ("birth_date",),
+    ("surname_core", "initial1"),
+    ("postcode", "house_number"),
+    ("surname_core",),
+)
 _COMPANY_TRAINING = (("postcode",), ("name_core",), ("kvk_number",))
 
 
@@ -281,6 +410,7 @@ def spark_session():
             .config("spark.jars", similarity_jar_location())
             .appName("doorbraak-linkage")
             .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.shuffle.partitions", "4")
             .config("spark.default.parallelism", "4")
             .config("spark.driver.memory", "2g")
@@ -294,9 +424,18 @@ def spark_session():
 
 def make_db_api(backend: str = "duckdb", spark=None):
     if backend == "duckdb":
+        import os
+        import tempfile
+
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        # bounded memory: DuckDB spills to disk instead of growing with the data
+        limit = os.environ.get("DOORBRAAK_DUCKDB_MEMORY", "3GB")
+        connection = duckdb.connect(
+            config={"memory_limit": limit, "temp_directory": tempfile.gettempdir()}
+        )
+        return DuckDBAPI(connection)
     if backend == "spark":
         from splink import SparkAPI
 
@@ -306,7 +445,8 @@ def make_db_api(backend: str = "duckdb", spark=None):
 
         # same SQL as on DuckDB: expose Splink's Jaro-Winkler UDF under DuckDB's name
         session.udf.registerJavaFunction(
-            "jaro_winkler_similarity", "uk.gov.moj.dash.linkage.JaroWinklerSimilarity", DoubleType())
+            "jaro_winkler_similarity", "uk.gov.moj.dash.linkage.JaroWinklerSimilarity", DoubleType()
+        )
         return api
     raise ValueError(f"unknown backend {backend!r} (use 'duckdb' or 'spark')")
 
@@ -317,12 +457,17 @@ def _register(db_api, table: pd.DataFrame, name: str):
         from pyspark.sql.types import StringType, StructField, StructType
 
         schema = StructType([StructField(c, StringType(), True) for c in table.columns])
-        rows = [tuple(None if v is None else str(v) for v in row) for row in table.itertuples(index=False)]
+        rows = [
+            tuple(None if v is None else str(v) for v in row)
+            for row in table.itertuples(index=False)
+        ]
         sdf = db_api.spark.createDataFrame(rows, schema=schema)
         return db_api.register(sdf, table_name=name)
     import pyarrow as pa
 
-    arrow = pa.Table.from_pandas(table, schema=pa.schema([(c, pa.string()) for c in table.columns]), preserve_index=False)
+    arrow = pa.Table.from_pandas(
+        table, schema=pa.schema([(c, pa.string()) for c in table.columns]), preserve_index=False
+    )
     return db_api.register(arrow, table_name=name)
 
 
@@ -341,17 +486,28 @@ class LinkageModel:
     training_log: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
-        return json.dumps({
-            "entity": self.entity, "link_type": self.link_type, "settings": self.settings,
-            "present": self.present, "thresholds": [self.thresholds.link, self.thresholds.review],
-            "training_log": self.training_log,
-        })
+        return json.dumps(
+            {
+                "entity": self.entity,
+                "link_type": self.link_type,
+                "settings": self.settings,
+                "present": self.present,
+                "thresholds": [self.thresholds.link, self.thresholds.review],
+                "training_log": self.training_log,
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> "LinkageModel":
         data = json.loads(text)
-        return cls(data["entity"], data["link_type"], data["settings"], data["present"],
-                   Thresholds(*data["thresholds"]), data.get("training_log", []))
+        return cls(
+            data["entity"],
+            data["link_type"],
+            data["settings"],
+            data["present"],
+            Thresholds(*data["thresholds"]),
+            data.get("training_log", []),
+        )
 
     # level labels by comparison and gamma value, for explanations
     def level_table(self) -> dict[str, dict[int, dict[str, Any]]]:
@@ -364,16 +520,28 @@ class LinkageModel:
                 gamma = len(levels) - 1 - i
                 m, u = lv.get("m_probability"), lv.get("u_probability")
                 weight = math.log2(m / u) if m and u else 0.0
-                table[name][gamma] = {"level": lv.get("label_for_charts", lv["sql_condition"]), "m": m, "u": u,
-                                      "match_weight": weight}
+                table[name][gamma] = {
+                    "level": lv.get("label_for_charts", lv["sql_condition"]),
+                    "m": m,
+                    "u": u,
+                    "match_weight": weight,
+                }
             table[name][-1] = {"level": "missing", "m": None, "u": None, "match_weight": 0.0}
         return table
+
+
+def _default_prior(n_records: int, link_type: str) -> float:
+    """About one match per record among all pairs: 2/n for linking, 1/n for dedupe."""
+    n = max(n_records, 10)
+    return min(0.1, (2.0 if link_type == "link_only" else 1.0) / n)
 
 
 def build_settings(entity: str, link_type: str, present: set[str], prior: float = 0.0001):
     from splink import SettingsCreator
 
-    comparisons = _person_comparisons(present) if entity == "person" else _company_comparisons(present)
+    comparisons = (
+        _person_comparisons(present) if entity == "person" else _company_comparisons(present)
+    )
     if not comparisons:
         raise ValueError(f"no fields to compare {entity} records on; map at least a name")
     return SettingsCreator(
@@ -398,7 +566,11 @@ def _linker(model_or_settings, tables: Sequence[pd.DataFrame], backend: str, spa
     run = uuid.uuid4().hex[:8]  # a shared Spark session keeps temp views between runs
     names = [f"records_{run}_{i}" for i in range(len(tables))]
     registered = [_register(db_api, t, n) for t, n in zip(tables, names)]
-    settings = model_or_settings.settings if isinstance(model_or_settings, LinkageModel) else model_or_settings
+    settings = (
+        model_or_settings.settings
+        if isinstance(model_or_settings, LinkageModel)
+        else model_or_settings
+    )
     inputs = registered[0] if len(registered) == 1 else registered
     logging.getLogger("splink").setLevel(logging.ERROR)  # Splink's training chatter
     return Linker(inputs, settings, log_level=None), registered
@@ -430,7 +602,11 @@ def train_model(
     # prior: share of pairs that match, from near-certain rules
     det_rules = []
     if entity == "person":
-        for cols in (("bsn",), ("surname_core", "first_name", "birth_date"), ("surname_core", "initials", "birth_date")):
+        for cols in (
+            ("bsn",),
+            ("surname_core", "first_name", "birth_date"),
+            ("surname_core", "initials", "birth_date"),
+        ):
             if set(cols) <= present:
                 det_rules.append(block_on(*cols))
     else:
@@ -440,14 +616,27 @@ def train_model(
     if det_rules:
         try:
             linker.training.estimate_probability_two_random_records_match(det_rules, recall=0.7)
-            log.append("prior estimated from deterministic rules")
+            prior = linker._settings_obj._probability_two_random_records_match
+            if not 1e-9 < prior < 0.5:  # no near-certain pairs at all, e.g. a small clean file
+                linker._settings_obj._probability_two_random_records_match = _default_prior(
+                    n_records, link_type
+                )
+                log.append(f"prior {prior:g} implausible; set from the number of records")
+            else:
+                log.append("prior estimated from deterministic rules")
         except Exception as exc:  # e.g. no pairs at all in tiny files
             log.append(f"prior kept at default: {exc}")
     if u_max_pairs is None:  # enough pairs for rare levels, bounded for big inputs
         u_max_pairs = min(5e6, max(3e5, 200.0 * n_records))
+    if len(tables) == 2:
+        possible = float(len(tables[0]) * len(tables[1]))
+    else:
+        possible = n_records * (n_records - 1) / 2.0
+    u_max_pairs = max(1.0, min(u_max_pairs, possible))
     try:
         linker.training.estimate_u_using_random_sampling(
-            max_pairs=u_max_pairs, seed=SEED, num_chunks=1, min_count_per_level=None)
+            max_pairs=u_max_pairs, seed=SEED, num_chunks=1, min_count_per_level=None
+        )
         log.append("u estimated by random sampling")
     except Exception as exc:
         log.append(f"u priors kept: {exc}")
@@ -459,7 +648,9 @@ def train_model(
                 continue
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(
-                    block_on(*cols), estimate_without_term_frequencies=True, max_pairs=em_max_pairs,
+                    block_on(*cols),
+                    estimate_without_term_frequencies=True,
+                    max_pairs=em_max_pairs,
                 )
                 sessions += 1
                 log.append(f"m estimated by EM blocked on {'+'.join(cols)}")
@@ -468,13 +659,17 @@ def train_model(
     else:
         log.append(f"EM skipped: {n_records} records < {min_records_for_em}; m from priors")
     trained = linker.misc.save_model_to_json()
-    model = LinkageModel(entity, link_type, trained, sorted(present), thresholds or Thresholds(), log)
+    model = LinkageModel(
+        entity, link_type, trained, sorted(present), thresholds or Thresholds(), log
+    )
     return model, linker
 
 
 def score_pairs(linker, model: LinkageModel) -> pd.DataFrame:
     """All blocked pairs at or above the review threshold, with their band."""
-    predictions = linker.inference.predict(threshold_match_probability=model.thresholds.review, warning_mode="never")
+    predictions = linker.inference.predict(
+        threshold_match_probability=model.thresholds.review, warning_mode="never"
+    )
     return _tidy_predictions(predictions.as_pandas_dataframe(), model)
 
 
@@ -509,16 +704,21 @@ def explain_pair_row(model: LinkageModel, row: Mapping | pd.Series) -> dict[str,
         if gamma is None or (isinstance(gamma, float) and math.isnan(gamma)):
             continue
         info = levels.get(int(gamma), levels[-1])
-        parts.append({"comparison": name, "level": info["level"], "match_weight": round(info["match_weight"], 3),
-                      "m_probability": info["m"], "u_probability": info["u"]})
+        parts.append(
+            {
+                "comparison": name,
+                "level": info["level"],
+                "match_weight": round(info["match_weight"], 3),
+                "m_probability": info["m"],
+                "u_probability": info["u"],
+            }
+        )
     return {
-        "left_id": str(row.get("unique_id_l")), "right_id": str(row.get("unique_id_r")),
+        "left_id": str(row.get("unique_id_l")),
+        "right_id": str(row.get("unique_id_r")),
         "prior_match_weight": round(prior_weight, 3),
         "match_weight": round(float(row.get("match_weight")), 3),
         "match_probability": float(row.get("match_probability")),
         "decision": model.thresholds.decide(float(row.get("match_probability"))),
         "comparisons": parts,
     }
-
-
-from typing import Mapping  # noqa: E402  (used in annotations above)

@@ -75,37 +75,106 @@ def _letters(text: str) -> str:
 # map onto one *class* so that every spelling of the same prefix compares equal.
 
 _PREFIX_SPELLINGS: dict[str, str] = {
-    "van der": "van der", "van den": "van den", "van de": "van de",
-    "vander": "van der", "vanden": "van den", "vande": "van de",
-    "v.d.": "v.d.", "v.d": "v.d.", "vd": "v.d.", "v/d": "v.d.", "vd.": "v.d.", "v. d.": "v.d.",
-    "v. der": "van der", "v. den": "van den", "v. de": "van de", "v.der": "van der",
-    "v.den": "van den", "v.de": "van de",
-    "van 't": "van 't", "van t": "van 't", "van het": "van 't", "v't": "van 't", "v.'t": "van 't",
-    "v. 't": "van 't", "vant": "van 't", "van't": "van 't",
-    "van": "van", "v.": "van", "v": "van",
-    "de": "de", "d'": "de", "den": "den", "der": "der", "des": "des", "het": "het", "'t": "'t",
-    "ten": "ten", "ter": "ter", "te": "te",
-    "in 't": "in 't", "in het": "in 't", "in de": "in de", "in den": "in den",
-    "op de": "op de", "op den": "op den", "op 't": "op 't", "op ten": "op ten",
-    "uit de": "uit de", "uit den": "uit den", "uijt de": "uit de", "uit het": "uit 't",
-    "aan de": "aan de", "aan den": "aan den", "aan het": "aan 't", "bij de": "bij de",
-    "onder de": "onder de", "over de": "over de", "voor de": "voor de", "van ter": "van ter",
-    "van de la": "van de la", "de la": "de la", "de le": "de le", "du": "du", "la": "la",
-    "le": "le", "da": "da", "di": "di", "el": "el", "al": "al", "von": "von", "von der": "von der",
+    "van der": "van der",
+    "van den": "van den",
+    "van de": "van de",
+    "vander": "van der",
+    "vanden": "van den",
+    "vande": "van de",
+    "v.d.": "v.d.",
+    "v.d": "v.d.",
+    "vd": "v.d.",
+    "v/d": "v.d.",
+    "vd.": "v.d.",
+    "v. d.": "v.d.",
+    "v. der": "van der",
+    "v. den": "van den",
+    "v. de": "van de",
+    "v.der": "van der",
+    "v.den": "van den",
+    "v.de": "van de",
+    "van 't": "van 't",
+    "van t": "van 't",
+    "van het": "van 't",
+    "v't": "van 't",
+    "v.'t": "van 't",
+    "v. 't": "van 't",
+    "vant": "van 't",
+    "van't": "van 't",
+    "van": "van",
+    "v.": "van",
+    "v": "van",
+    "de": "de",
+    "d'": "de",
+    "den": "den",
+    "der": "der",
+    "des": "des",
+    "het": "het",
+    "'t": "'t",
+    "ten": "ten",
+    "ter": "ter",
+    "te": "te",
+    "in 't": "in 't",
+    "in het": "in 't",
+    "in de": "in de",
+    "in den": "in den",
+    "op de": "op de",
+    "op den": "op den",
+    "op 't": "op 't",
+    "op ten": "op ten",
+    "uit de": "uit de",
+    "uit den": "uit den",
+    "uijt de": "uit de",
+    "uit het": "uit 't",
+    "aan de": "aan de",
+    "aan den": "aan den",
+    "aan het": "aan 't",
+    "bij de": "bij de",
+    "onder de": "onder de",
+    "over de": "over de",
+    "voor de": "voor de",
+    "van ter": "van ter",
+    "van de la": "van de la",
+    "de la": "de la",
+    "de le": "de le",
+    "du": "du",
+    "la": "la",
+    "le": "le",
+    "da": "da",
+    "di": "di",
+    "el": "el",
+    "al": "al",
+    "von": "von",
+    "von der": "von der",
 }
 
 # Ambiguous abbreviations collapse into one class for comparison.
 _PREFIX_CLASS = {
-    "van der": "vd", "van den": "vd", "van de": "vd", "v.d.": "vd",
-    "van 't": "vt", "van": "v", "de": "de", "den": "de", "der": "de",
+    "van der": "vd",
+    "van den": "vd",
+    "van de": "vd",
+    "v.d.": "vd",
+    "van 't": "vt",
+    "van": "v",
+    "de": "de",
+    "den": "de",
+    "der": "de",
 }
 
 # Prefixes that also occur glued to the name ("Vandermeer", "Devries", "Terhorst").
 # Longest first; stripping is applied identically to every record so that mistakes
 # ("Dekker" -> "kker") are consistent and cancel out in comparisons.
 _GLUED_PREFIXES = (
-    ("vander", "v.d."), ("vanden", "v.d."), ("vande", "v.d."), ("vant", "van 't"),
-    ("van", "van"), ("ten", "ten"), ("ter", "ter"), ("den", "den"), ("der", "der"), ("de", "de"),
+    ("vander", "v.d."),
+    ("vanden", "v.d."),
+    ("vande", "v.d."),
+    ("vant", "van 't"),
+    ("van", "van"),
+    ("ten", "ten"),
+    ("ter", "ter"),
+    ("den", "den"),
+    ("der", "der"),
+    ("de", "de"),
 )
 
 _MAX_PREFIX_WORDS = 3
@@ -137,7 +206,7 @@ def prefix_class(prefix: object) -> str | None:
 def _strip_glued_prefix(letters: str) -> tuple[str | None, str]:
     for glued, prefix in _GLUED_PREFIXES:
         if letters.startswith(glued) and len(letters) - len(glued) >= 3:
-            return prefix, letters[len(glued):]
+            return prefix, letters[len(glued) :]
     return None, letters
 
 
@@ -204,7 +273,9 @@ def surname_core(surname: object, prefix: object = None) -> str | None:
     return core
 
 
-def surname_parts(surname: object, prefix: object = None) -> tuple[str | None, str | None, str | None]:
+def surname_parts(
+    surname: object, prefix: object = None
+) -> tuple[str | None, str | None, str | None]:
     """(prefix class, core of first part, core of second part) of a possibly double
     surname such as 'de Vries-Bakker' (partner's name then own, naamgebruik V)."""
     norm_prefix, proper = split_surname(surname, prefix)
@@ -259,7 +330,22 @@ def known_surname(
 
 # ---------------------------------------------------------------- given names and initials
 
-_TITLES = {"dhr", "mevr", "mw", "mr", "dr", "drs", "ir", "ing", "prof", "de heer", "mevrouw", "bc", "msc", "ba"}
+_TITLES = {
+    "dhr",
+    "mevr",
+    "mw",
+    "mr",
+    "dr",
+    "drs",
+    "ir",
+    "ing",
+    "prof",
+    "de heer",
+    "mevrouw",
+    "bc",
+    "msc",
+    "ba",
+}
 
 
 def normalise_initials(value: object) -> str | None:
@@ -268,7 +354,13 @@ def normalise_initials(value: object) -> str | None:
     if text is None:
         return None
     tokens = [t for t in re.split(r"[.\s\-]+", text) if t]
-    if len(tokens) == 1 and tokens[0].isalpha() and len(tokens[0]) <= 4 and "." not in text and " " not in text:
+    if (
+        len(tokens) == 1
+        and tokens[0].isalpha()
+        and len(tokens[0]) <= 4
+        and "." not in text
+        and " " not in text
+    ):
         # 'jp' written without dots: every letter is an initial
         return tokens[0]
     initials = "".join(t[0] for t in tokens if t[0].isalpha())
@@ -315,7 +407,9 @@ def parse_full_name(value: object) -> PersonName:
         surname_part, _, rest = text.partition(",")
         rest_words = rest.strip().split(" ")
         given: list[str] = []
-        while rest_words and not normalise_prefix(" ".join(rest_words)) in _PREFIX_SPELLINGS.values():
+        while (
+            rest_words and not normalise_prefix(" ".join(rest_words)) in _PREFIX_SPELLINGS.values()
+        ):
             given.append(rest_words.pop(0))
         prefix = normalise_prefix(" ".join(rest_words)) if rest_words else None
         return _name_from_parts(" ".join(given), prefix, surname_part.strip())
@@ -326,7 +420,9 @@ def parse_full_name(value: object) -> PersonName:
     for i in range(1, len(words)):
         prefix, rest = _split_leading_prefix([w.lower() for w in words[i:]])
         if prefix is not None and rest:
-            return _name_from_parts(" ".join(words[:i]), prefix, " ".join(words[i + len(words[i:]) - len(rest):]))
+            return _name_from_parts(
+                " ".join(words[:i]), prefix, " ".join(words[i + len(words[i:]) - len(rest) :])
+            )
     # initials glued in front: 'J.P.Meer'
     return _name_from_parts(" ".join(words[:-1]), None, words[-1])
 
@@ -334,7 +430,9 @@ def parse_full_name(value: object) -> PersonName:
 def _name_from_parts(given: str, prefix: str | None, surname: str) -> PersonName:
     given = given.strip()
     if looks_like_initials(given):
-        return PersonName(initials=normalise_initials(given), prefix=prefix, surname=clean_text(surname))
+        return PersonName(
+            initials=normalise_initials(given), prefix=prefix, surname=clean_text(surname)
+        )
     return PersonName(
         given_names=clean_text(given),
         initials=initials_of(given),
@@ -396,10 +494,20 @@ class HouseNumber:
         return joined or None
 
 
-_ADDITION_ALIASES = {"huis": "hs", "h": "hs", "hs": "hs", "bg": "bg", "beg": "bg", "bis": "bis", "zw": "zw"}
+_ADDITION_ALIASES = {
+    "huis": "hs",
+    "h": "hs",
+    "hs": "hs",
+    "bg": "bg",
+    "beg": "bg",
+    "bis": "bis",
+    "zw": "zw",
+}
 
 
-def parse_house_number(value: object, letter: object = None, addition: object = None) -> HouseNumber:
+def parse_house_number(
+    value: object, letter: object = None, addition: object = None
+) -> HouseNumber:
     """'12-bis', '12bis', '12 B', '12-1', '12 hs', '12A-2' -> number, letter, addition.
 
     BAG splits huisnummer, huisletter (one letter) and huisnummertoevoeging (up to four
@@ -448,8 +556,14 @@ def normalise_postcode(value: object) -> str | None:
 
 
 _STREET_ABBREVIATIONS = (
-    (r"\bstr\.?$", "straat"), (r"str\.?$", "straat"), (r"\bln\.?$", "laan"), (r"\bpl\.?$", "plein"),
-    (r"\bkd\.?$", "kade"), (r"\bgr\.?$", "gracht"), (r"\bwg\.?$", "weg"), (r"\bsngl\.?$", "singel"),
+    (r"\bstr\.?$", "straat"),
+    (r"str\.?$", "straat"),
+    (r"\bln\.?$", "laan"),
+    (r"\bpl\.?$", "plein"),
+    (r"\bkd\.?$", "kade"),
+    (r"\bgr\.?$", "gracht"),
+    (r"\bwg\.?$", "weg"),
+    (r"\bsngl\.?$", "singel"),
 )
 
 
@@ -466,7 +580,7 @@ def normalise_street(value: object) -> str | None:
 
 
 def normalise_city(value: object) -> str | None:
-    """"'s-Hertogenbosch", 'Den Bosch'? no — only spelling: case, diacritics, punctuation."""
+    """ "'s-Hertogenbosch", 'Den Bosch'? no — only spelling: case, diacritics, punctuation."""
     text = clean_text(value)
     if text is None:
         return None
@@ -496,7 +610,7 @@ def parse_address(value: object) -> Address:
     match = _POSTCODE_IN_TEXT.search(raw)
     if match:
         postcode = normalise_postcode(match.group(1) + match.group(2))
-        after = raw[match.end():].strip(" ,")
+        after = raw[match.end() :].strip(" ,")
         city = normalise_city(after) if after else None
         raw = (raw[: match.start()] + " " + ("" if city else after)).strip(" ,")
     head, _, tail = raw.partition(",")
@@ -527,10 +641,25 @@ _LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     "ltd": ("ltd", "ltd.", "limited"),
     "gmbh": ("gmbh",),
 }
-_LEGAL_FORM_LOOKUP = {spelling: code for code, spellings in _LEGAL_FORMS.items() for spelling in spellings}
+_LEGAL_FORM_LOOKUP = {
+    spelling: code for code, spellings in _LEGAL_FORMS.items() for spelling in spellings
+}
 # Words that say little about which company it is (but keep them in the full name).
-_COMPANY_FILLERS = {"holding", "beheer", "groep", "group", "de", "het", "en", "the", "and", "management"}
-_TRADE_NAME_MARKERS = re.compile(r"\s+(?:t\.?h\.?o\.?d\.?n\.?|h\.?o\.?d\.?n\.?|h/o|handelend onder de naam|tevens handelend onder)\s+")
+_COMPANY_FILLERS = {
+    "holding",
+    "beheer",
+    "groep",
+    "group",
+    "de",
+    "het",
+    "en",
+    "the",
+    "and",
+    "management",
+}
+_TRADE_NAME_MARKERS = re.compile(
+    r"\s+(?:t\.?h\.?o\.?d\.?n\.?|h\.?o\.?d\.?n\.?|h/o|handelend onder de naam|tevens handelend onder)\s+"
+)
 
 
 def normalise_legal_form(value: object) -> str | None:
@@ -598,7 +727,9 @@ def parse_company_name(value: object, legal_form: object = None) -> CompanyName:
     trade_text = parts[1] if len(parts) > 1 and parts[1] else None
     core, tokens_sorted, detected = _company_core(statutory_text)
     trade_core = _company_core(trade_text)[0] if trade_text else None
-    return CompanyName(core, trade_core, tokens_sorted, normalise_legal_form(legal_form) or detected)
+    return CompanyName(
+        core, trade_core, tokens_sorted, normalise_legal_form(legal_form) or detected
+    )
 
 
 def normalise_kvk(value: object) -> str | None:

@@ -59,7 +59,9 @@ class DedupeResult:
     def review_queue(self) -> pd.DataFrame:
         """Pairs an analyst should judge: the review band, unjudged, strongest first."""
         queue = self.pairs[(self.pairs["decision"] == "review") & (self.pairs["judged"] == "")]
-        return queue.sort_values("match_probability", ascending=False, kind="stable").reset_index(drop=True)
+        return queue.sort_values("match_probability", ascending=False, kind="stable").reset_index(
+            drop=True
+        )
 
     def explain(self, left_id: str, right_id: str) -> dict[str, Any]:
         return explain_pair(self.model, self.pairs, left_id, right_id)
@@ -72,11 +74,15 @@ class IncrementalResult:
     refused_merges: list[tuple[str, str, str]] = field(default_factory=list)
 
 
-def explain_pair(model: LinkageModel, pairs: pd.DataFrame, left_id: str, right_id: str) -> dict[str, Any]:
+def explain_pair(
+    model: LinkageModel, pairs: pd.DataFrame, left_id: str, right_id: str
+) -> dict[str, Any]:
     """Structured explanation of one scored pair: the level each comparison fell into and
     that level's match weight (log2 m/u), the prior, the total and the band."""
-    hit = pairs[((pairs["unique_id_l"] == str(left_id)) & (pairs["unique_id_r"] == str(right_id)))
-                | ((pairs["unique_id_l"] == str(right_id)) & (pairs["unique_id_r"] == str(left_id)))]
+    hit = pairs[
+        ((pairs["unique_id_l"] == str(left_id)) & (pairs["unique_id_r"] == str(right_id)))
+        | ((pairs["unique_id_l"] == str(right_id)) & (pairs["unique_id_r"] == str(left_id)))
+    ]
     if hit.empty:
         raise KeyError(f"pair ({left_id}, {right_id}) was not scored above the review threshold")
     row = hit.iloc[0].to_dict()
@@ -90,7 +96,9 @@ def explain_pair(model: LinkageModel, pairs: pd.DataFrame, left_id: str, right_i
 def _namespaced(judgements: Iterable[Judgement]) -> list[Judgement]:
     from dataclasses import replace
 
-    return [replace(j, left_id=f"L\x1f{j.left_id}", right_id=f"R\x1f{j.right_id}") for j in judgements]
+    return [
+        replace(j, left_id=f"L\x1f{j.left_id}", right_id=f"R\x1f{j.right_id}") for j in judgements
+    ]
 
 
 def link_features(
@@ -117,10 +125,15 @@ def link_features(
     pairs = score_pairs(linker, model)
     judgements = list(judgements)
     if judgements:
-        ns = pairs.assign(unique_id_l="L\x1f" + pairs["unique_id_l"], unique_id_r="R\x1f" + pairs["unique_id_r"])
-        ns = apply_judgements_to_pairs(ns, _namespaced(judgements),
-                                       left_ids=("L\x1f" + left["unique_id"]).tolist(),
-                                       right_ids=("R\x1f" + right["unique_id"]).tolist())
+        ns = pairs.assign(
+            unique_id_l="L\x1f" + pairs["unique_id_l"], unique_id_r="R\x1f" + pairs["unique_id_r"]
+        )
+        ns = apply_judgements_to_pairs(
+            ns,
+            _namespaced(judgements),
+            left_ids=("L\x1f" + left["unique_id"]).tolist(),
+            right_ids=("R\x1f" + right["unique_id"]).tolist(),
+        )
         ns["unique_id_l"] = ns["unique_id_l"].str.split("\x1f", n=1).str[1]
         ns["unique_id_r"] = ns["unique_id_r"].str.split("\x1f", n=1).str[1]
         pairs = ns
@@ -141,7 +154,8 @@ def link_tables(
     return link_features(
         prepare_records(left, left_mapping, entity, "left"),
         prepare_records(right, right_mapping, entity, "right"),
-        entity, **options,
+        entity,
+        **options,
     )
 
 
@@ -171,7 +185,9 @@ def resolve_features(
     pairs = score_pairs(linker, model)
     judgements = list(judgements)
     pairs = apply_judgements_to_pairs(pairs, judgements)
-    cluster_of, refused = cluster_records(records["unique_id"].tolist(), pairs, judgements, model.thresholds.link)
+    cluster_of, refused = cluster_records(
+        records["unique_id"].tolist(), pairs, judgements, model.thresholds.link
+    )
     prefix = id_prefix or ("per-" if entity == "person" else "org-")
     ids = assign_entity_ids(cluster_of, previous_entities, prefix)
     entities = pd.DataFrame({"record_id": list(ids.keys()), "entity_id": list(ids.values())})
@@ -215,16 +231,26 @@ def link_new_records(
 
     new_sdf = _register(linker._db_api, new, f"new_records_{uuid.uuid4().hex[:8]}")
     between = linker.inference.predict_between(
-        registered[0], new_sdf, threshold_match_probability=model.thresholds.review, warning_mode="never")
+        registered[0],
+        new_sdf,
+        threshold_match_probability=model.thresholds.review,
+        warning_mode="never",
+    )
     frames = [_tidy_predictions(between.as_pandas_dataframe(), model)]
     if len(new) > 1:
         within = linker.inference.predict_within(
-            new_sdf, threshold_match_probability=model.thresholds.review, warning_mode="never")
+            new_sdf, threshold_match_probability=model.thresholds.review, warning_mode="never"
+        )
         frames.append(_tidy_predictions(within.as_pandas_dataframe(), model))
-    pairs = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else frames[0]
+    pairs = (
+        pd.concat([f for f in frames if len(f)], ignore_index=True)
+        if any(len(f) for f in frames)
+        else frames[0]
+    )
     judgements = list(judgements)
     pairs = apply_judgements_to_pairs(pairs, judgements)
     prefix = id_prefix or ("per-" if model.entity == "person" else "org-")
     assignments, refused = attach_new_records(
-        new["unique_id"].tolist(), pairs, entity_of, judgements, model.thresholds.link, prefix)
+        new["unique_id"].tolist(), pairs, entity_of, judgements, model.thresholds.link, prefix
+    )
     return IncrementalResult(assignments, pairs, refused)

@@ -15,13 +15,38 @@ import pandas as pd
 from . import normalise as nl
 
 PERSON_FIELDS = (
-    "id", "given_names", "initials", "surname_prefix", "surname", "full_name", "birth_date",
-    "birth_year", "street", "house_number", "house_letter", "house_number_addition", "postcode",
-    "city", "address", "partner_surname_prefix", "partner_surname", "name_usage", "bsn",
+    "id",
+    "given_names",
+    "initials",
+    "surname_prefix",
+    "surname",
+    "full_name",
+    "birth_date",
+    "birth_year",
+    "street",
+    "house_number",
+    "house_letter",
+    "house_number_addition",
+    "postcode",
+    "city",
+    "address",
+    "partner_surname_prefix",
+    "partner_surname",
+    "name_usage",
+    "bsn",
 )
 COMPANY_FIELDS = (
-    "id", "name", "kvk_number", "legal_form", "street", "house_number", "house_letter",
-    "house_number_addition", "postcode", "city", "address",
+    "id",
+    "name",
+    "kvk_number",
+    "legal_form",
+    "street",
+    "house_number",
+    "house_letter",
+    "house_number_addition",
+    "postcode",
+    "city",
+    "address",
 )
 CANONICAL_FIELDS = tuple(dict.fromkeys(PERSON_FIELDS + COMPANY_FIELDS))
 ENTITY_KINDS = ("person", "company")
@@ -29,10 +54,26 @@ ENTITY_KINDS = ("person", "company")
 # Feature columns per entity kind (all strings; None when unknown).
 ADDRESS_FEATURES = ("postcode", "pc4", "house_number", "house_suffix", "street", "city")
 PERSON_FEATURES = (
-    "given_names", "first_name", "initials", "initial1", "prefix_class", "surname_core",
-    "surname_alt", "birth_date", "birth_year", "bsn", *ADDRESS_FEATURES,
+    "given_names",
+    "first_name",
+    "initials",
+    "initial1",
+    "prefix_class",
+    "surname_core",
+    "surname_alt",
+    "birth_date",
+    "birth_year",
+    "bsn",
+    *ADDRESS_FEATURES,
 )
-COMPANY_FEATURES = ("name_core", "name_trade", "name_sorted", "legal_form", "kvk_number", *ADDRESS_FEATURES)
+COMPANY_FEATURES = (
+    "name_core",
+    "name_trade",
+    "name_sorted",
+    "legal_form",
+    "kvk_number",
+    *ADDRESS_FEATURES,
+)
 DISPLAY_COLUMNS = ("display_name", "birth_date_raw")
 
 
@@ -52,18 +93,24 @@ def load_mapping(path: str | Path) -> dict[str, dict[str, str]]:
     except yaml.YAMLError as exc:
         raise MappingError(f"mapping file {path} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
-        raise MappingError(f"mapping file {path} must contain a 'left:' section (and 'right:' when linking)")
+        raise MappingError(
+            f"mapping file {path} must contain a 'left:' section (and 'right:' when linking)"
+        )
     result: dict[str, dict[str, str]] = {}
     for side, section in data.items():
         if section is None:
             continue
         if not isinstance(section, dict):
-            raise MappingError(f"section '{side}' in {path} must map canonical fields to column names")
+            raise MappingError(
+                f"section '{side}' in {path} must map canonical fields to column names"
+            )
         result[str(side)] = {str(k): str(v) for k, v in section.items() if v is not None}
     return result
 
 
-def validate_mapping(mapping: Mapping[str, str], columns: Iterable[str], entity: str, side: str = "left") -> None:
+def validate_mapping(
+    mapping: Mapping[str, str], columns: Iterable[str], entity: str, side: str = "left"
+) -> None:
     """Raise MappingError naming every unknown field and missing column."""
     if entity not in ENTITY_KINDS:
         raise MappingError(f"entity must be one of {', '.join(ENTITY_KINDS)}, not {entity!r}")
@@ -76,9 +123,15 @@ def validate_mapping(mapping: Mapping[str, str], columns: Iterable[str], entity:
             f"(allowed: {', '.join(allowed)})"
         )
     columns = list(columns)
-    missing = [f"{field} -> {col!r}" for field, col in mapping.items() if field in allowed and col not in columns]
+    missing = [
+        f"{field} -> {col!r}"
+        for field, col in mapping.items()
+        if field in allowed and col not in columns
+    ]
     if missing:
-        problems.append(f"column(s) not in the {side} input: {', '.join(missing)} (input has: {', '.join(columns)})")
+        problems.append(
+            f"column(s) not in the {side} input: {', '.join(missing)} (input has: {', '.join(columns)})"
+        )
     useful = set(mapping) - {"id"}
     if not useful:
         problems.append(f"the {side} mapping maps no field to compare on")
@@ -111,7 +164,14 @@ def _column(df: pd.DataFrame, mapping: Mapping[str, str], field: str) -> list:
     if field not in mapping:
         return [None] * len(df)
     values = df[mapping[field]].tolist()
-    return [None if (v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())) else v for v in values]
+    return [
+        None
+        if (
+            v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and not v.strip())
+        )
+        else v
+        for v in values
+    ]
 
 
 def _record_ids(df: pd.DataFrame, mapping: Mapping[str, str], side: str) -> list[str]:
@@ -130,13 +190,20 @@ def _record_ids(df: pd.DataFrame, mapping: Mapping[str, str], side: str) -> list
 
 def _address_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, list]:
     n = len(df)
-    free = _cached(nl.parse_address, pd.Series(_column(df, mapping, "address"), dtype=object)) if "address" in mapping else [None] * n
+    free = (
+        _cached(nl.parse_address, pd.Series(_column(df, mapping, "address"), dtype=object))
+        if "address" in mapping
+        else [None] * n
+    )
     houses = _cached_rows(
         lambda h, l, a: nl.parse_house_number(h, l, a),
-        _column(df, mapping, "house_number"), _column(df, mapping, "house_letter"),
+        _column(df, mapping, "house_number"),
+        _column(df, mapping, "house_letter"),
         _column(df, mapping, "house_number_addition"),
     )
-    postcode = _cached(nl.normalise_postcode, pd.Series(_column(df, mapping, "postcode"), dtype=object))
+    postcode = _cached(
+        nl.normalise_postcode, pd.Series(_column(df, mapping, "postcode"), dtype=object)
+    )
     street = _cached(nl.normalise_street, pd.Series(_column(df, mapping, "street"), dtype=object))
     city = _cached(nl.normalise_city, pd.Series(_column(df, mapping, "city"), dtype=object))
     out: dict[str, list] = {k: [] for k in ADDRESS_FEATURES}
@@ -162,8 +229,24 @@ def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, 
     surname_raw = _column(df, mapping, "surname")
     prefix_raw = _column(df, mapping, "surname_prefix")
     full_raw = _column(df, mapping, "full_name")
-    full = _cached(nl.parse_full_name, pd.Series(full_raw, dtype=object)) if "full_name" in mapping else [None] * n
-    out: dict[str, list] = {k: [] for k in ("given_names", "first_name", "initials", "initial1", "prefix_class", "surname_core", "surname_alt", "display_name")}
+    full = (
+        _cached(nl.parse_full_name, pd.Series(full_raw, dtype=object))
+        if "full_name" in mapping
+        else [None] * n
+    )
+    out: dict[str, list] = {
+        k: []
+        for k in (
+            "given_names",
+            "first_name",
+            "initials",
+            "initial1",
+            "prefix_class",
+            "surname_core",
+            "surname_alt",
+            "display_name",
+        )
+    }
 
     def given_features(given, initials):
         if given is not None and nl.looks_like_initials(given):
@@ -179,6 +262,9 @@ def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, 
     partner_prefix_raw = _column(df, mapping, "partner_surname_prefix")
     partner = _cached_rows(lambda s, p: nl.surname_parts(s, p)[1], partner_raw, partner_prefix_raw)
     usage = _column(df, mapping, "name_usage")
+    known_names = _cached_rows(
+        nl.known_surname, surname_raw, prefix_raw, partner_raw, partner_prefix_raw, usage
+    )
     for i in range(n):
         g, first, ini = given_cache[i]
         pcls, core, second = surname_cache[i]
@@ -198,13 +284,19 @@ def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, 
         # the other surname this person may go by: the partner's, or the second half of
         # a double name such as 'de Vries-Bakker'
         out["surname_alt"].append(partner[i] or second)
-        known = nl.known_surname(surname_raw[i], prefix_raw[i], partner_raw[i], partner_prefix_raw[i], usage[i]) if surname_raw[i] else None
+        known = known_names[i]
         label_given = given_raw[i] or initials_raw[i] or ""
         out["display_name"].append(
-            (f"{label_given} {known}".strip() if known else (str(full_raw[i]) if full_raw[i] else None))
+            (
+                f"{label_given} {known}".strip()
+                if known
+                else (str(full_raw[i]) if full_raw[i] else None)
+            )
         )
     dates = _cached(nl.parse_date, pd.Series(_column(df, mapping, "birth_date"), dtype=object))
-    years = _cached(lambda v: nl.parse_date(v)[1], pd.Series(_column(df, mapping, "birth_year"), dtype=object))
+    years = _cached(
+        lambda v: nl.parse_date(v)[1], pd.Series(_column(df, mapping, "birth_year"), dtype=object)
+    )
     out["birth_date"] = [d[0] for d in dates]
     out["birth_year"] = [str(d[1] or y) if (d[1] or y) else None for d, y in zip(dates, years)]
     out["bsn"] = _cached(nl.normalise_bsn, pd.Series(_column(df, mapping, "bsn"), dtype=object))
@@ -212,14 +304,18 @@ def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, 
 
 
 def _company_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, list]:
-    names = _cached_rows(nl.parse_company_name, _column(df, mapping, "name"), _column(df, mapping, "legal_form"))
+    names = _cached_rows(
+        nl.parse_company_name, _column(df, mapping, "name"), _column(df, mapping, "legal_form")
+    )
     raw_names = _column(df, mapping, "name")
     return {
         "name_core": [c.core for c in names],
         "name_trade": [c.trade_core for c in names],
         "name_sorted": [c.tokens_sorted for c in names],
         "legal_form": [c.legal_form for c in names],
-        "kvk_number": _cached(nl.normalise_kvk, pd.Series(_column(df, mapping, "kvk_number"), dtype=object)),
+        "kvk_number": _cached(
+            nl.normalise_kvk, pd.Series(_column(df, mapping, "kvk_number"), dtype=object)
+        ),
         "display_name": [str(v) if v is not None else None for v in raw_names],
     }
 
@@ -237,7 +333,10 @@ def prepare_records(
     """
     validate_mapping(mapping, df.columns, entity, source)
     df = df.reset_index(drop=True)
-    features: dict[str, list] = {"unique_id": _record_ids(df, mapping, source), "source_dataset": [source] * len(df)}
+    features: dict[str, list] = {
+        "unique_id": _record_ids(df, mapping, source),
+        "source_dataset": [source] * len(df),
+    }
     features.update(_address_features(df, mapping))
     if entity == "person":
         features.update(_person_features(df, mapping))

@@ -23,41 +23,125 @@ import pandas as pd
 
 # Mappings (canonical field -> column) for the generated tables.
 BRP_MAPPING = {
-    "id": "anummer", "given_names": "voornamen", "surname_prefix": "voorvoegsel", "surname": "geslachtsnaam",
-    "birth_date": "geboortedatum", "street": "straat", "house_number": "huisnummer", "house_letter": "huisletter",
-    "house_number_addition": "huisnummertoevoeging", "postcode": "postcode", "city": "woonplaats",
-    "partner_surname_prefix": "partner_voorvoegsel", "partner_surname": "partner_geslachtsnaam",
+    "id": "anummer",
+    "given_names": "voornamen",
+    "surname_prefix": "voorvoegsel",
+    "surname": "geslachtsnaam",
+    "birth_date": "geboortedatum",
+    "street": "straat",
+    "house_number": "huisnummer",
+    "house_letter": "huisletter",
+    "house_number_addition": "huisnummertoevoeging",
+    "postcode": "postcode",
+    "city": "woonplaats",
+    "partner_surname_prefix": "partner_voorvoegsel",
+    "partner_surname": "partner_geslachtsnaam",
     "name_usage": "naamgebruik",
 }
 SOURCE_MAPPING = {
-    "id": "registratienummer", "full_name": "naam", "given_names": "voornaam", "initials": "voorletters",
-    "surname_prefix": "tussenvoegsel", "surname": "achternaam", "birth_date": "geb_datum",
-    "street": "straat", "house_number": "huisnr", "postcode": "pc", "city": "plaats",
+    "id": "registratienummer",
+    "full_name": "naam",
+    "given_names": "voornaam",
+    "initials": "voorletters",
+    "surname_prefix": "tussenvoegsel",
+    "surname": "achternaam",
+    "birth_date": "geb_datum",
+    "street": "straat",
+    "house_number": "huisnr",
+    "postcode": "pc",
+    "city": "plaats",
 }
 KVK_MAPPING = {
-    "id": "vestiging_id", "name": "statutaire_naam", "kvk_number": "kvk_nummer", "legal_form": "rechtsvorm",
-    "street": "straat", "house_number": "huisnummer", "postcode": "postcode", "city": "plaats",
+    "id": "vestiging_id",
+    "name": "statutaire_naam",
+    "kvk_number": "kvk_nummer",
+    "legal_form": "rechtsvorm",
+    "street": "straat",
+    "house_number": "huisnummer",
+    "postcode": "postcode",
+    "city": "plaats",
 }
 COMPANY_SOURCE_MAPPING = {
-    "id": "dossier", "name": "bedrijfsnaam", "kvk_number": "kvk", "address": "adres",
+    "id": "dossier",
+    "name": "bedrijfsnaam",
+    "kvk_number": "kvk",
+    "address": "adres",
 }
 
-_PREFIXES = [("van", 0.25), ("de", 0.25), ("van der", 0.12), ("van den", 0.1), ("van de", 0.08), ("ten", 0.03),
-             ("ter", 0.03), ("van 't", 0.03), ("in 't", 0.01), ("op de", 0.02), ("den", 0.02), ("van der", 0.06)]
+_PREFIXES = [
+    ("van", 0.25),
+    ("de", 0.25),
+    ("van der", 0.12),
+    ("van den", 0.1),
+    ("van de", 0.08),
+    ("ten", 0.03),
+    ("ter", 0.03),
+    ("van 't", 0.03),
+    ("in 't", 0.01),
+    ("op de", 0.02),
+    ("den", 0.02),
+    ("van der", 0.06),
+]
 _PREFIX_VARIANTS = {
     "van der": ["v.d.", "V.D.", "vd", "v/d", "Van der", "van der"],
     "van den": ["v.d.", "vd", "V.d.", "Van den", "van den"],
     "van de": ["v.d.", "vd", "v/d", "Van de", "van de"],
     "van 't": ["v't", "van t", "Van 't", "van het"],
-    "van": ["v.", "Van", "van"], "de": ["De", "de", "d'"], "ten": ["Ten", "ten"], "ter": ["Ter", "ter"],
-    "in 't": ["in het", "In 't"], "op de": ["Op de", "op de"], "den": ["Den", "den"],
+    "van": ["v.", "Van", "van"],
+    "de": ["De", "de", "d'"],
+    "ten": ["Ten", "ten"],
+    "ter": ["Ter", "ter"],
+    "in 't": ["in het", "In 't"],
+    "op de": ["Op de", "op de"],
+    "den": ["Den", "den"],
 }
-_CITIES = ["Utrecht"] * 12 + ["Nieuwegein", "Zeist", "Houten", "Amersfoort", "Maarssen", "De Bilt", "IJsselstein",
-                                "Vianen", "Woerden", "Bunnik", "Amsterdam", "Rotterdam", "Den Haag", "Tiel"]
-_BRANCHES = ["Autobedrijf", "Kapsalon", "Snackbar", "Bouwbedrijf", "Transport", "Schoonmaakbedrijf", "Bakkerij",
-             "Autoverhuur", "Belwinkel", "Carwash", "Barbershop", "Koeriersdienst", "Vastgoed", "Beautysalon",
-             "Nagelstudio", "Shisha Lounge", "Minimarkt", "Opslag", "Uitzendbureau", "Juwelier", "Restaurant"]
-_LEGAL_FORMS = [("B.V.", 0.55), ("", 0.2), ("V.O.F.", 0.1), ("Holding B.V.", 0.08), ("Stichting", 0.04), ("N.V.", 0.03)]
+_CITIES = ["Utrecht"] * 12 + [
+    "Nieuwegein",
+    "Zeist",
+    "Houten",
+    "Amersfoort",
+    "Maarssen",
+    "De Bilt",
+    "IJsselstein",
+    "Vianen",
+    "Woerden",
+    "Bunnik",
+    "Amsterdam",
+    "Rotterdam",
+    "Den Haag",
+    "Tiel",
+]
+_BRANCHES = [
+    "Autobedrijf",
+    "Kapsalon",
+    "Snackbar",
+    "Bouwbedrijf",
+    "Transport",
+    "Schoonmaakbedrijf",
+    "Bakkerij",
+    "Autoverhuur",
+    "Belwinkel",
+    "Carwash",
+    "Barbershop",
+    "Koeriersdienst",
+    "Vastgoed",
+    "Beautysalon",
+    "Nagelstudio",
+    "Shisha Lounge",
+    "Minimarkt",
+    "Opslag",
+    "Uitzendbureau",
+    "Juwelier",
+    "Restaurant",
+]
+_LEGAL_FORMS = [
+    ("B.V.", 0.55),
+    ("", 0.2),
+    ("V.O.F.", 0.1),
+    ("Holding B.V.", 0.08),
+    ("Stichting", 0.04),
+    ("N.V.", 0.03),
+]
 
 
 def _faker(seed: int):
@@ -83,18 +167,24 @@ def _pools(seed: int) -> _Pools:
     from faker.providers.person.nl_NL import Provider as Person
 
     fake = _faker(seed)
-    surnames = sorted({s for s in Person.last_names if " " not in s and "'" not in s and s.isalpha()})
+    surnames = sorted(
+        {s for s in Person.last_names if " " not in s and "'" not in s and s.isalpha()}
+    )
     rng = np.random.default_rng(seed)
-    # Zipf-like frequencies: a few very common names (de Jong, Jansen), a long tail
+
+    # Zipf-like frequencies: some common names, a long tail. A mild exponent keeps the
+    # most common surname near 1.5% (de Jong is about 0.5% of the Dutch population).
     def zipf(n):
-        w = 1.0 / np.arange(1, n + 1) ** 0.9
+        w = 1.0 / np.arange(1, n + 1) ** 0.5
         rng.shuffle(w)
         return w / w.sum()
 
     male = sorted(set(Person.first_names_male))
     female = sorted(set(Person.first_names_female))
     streets = sorted({fake.street_name() for _ in range(4000)})
-    return _Pools(male, female, surnames, zipf(len(surnames)), zipf(len(male)), zipf(len(female)), streets)
+    return _Pools(
+        male, female, surnames, zipf(len(surnames)), zipf(len(male)), zipf(len(female)), streets
+    )
 
 
 def _postcode(rng: random.Random) -> str:
@@ -110,8 +200,12 @@ def _address(rng: random.Random, pools: _Pools) -> dict:
     elif roll < 0.10:
         addition = rng.choice(["1", "2", "3", "bis", "hs", "II", "A"])
     return {
-        "straat": rng.choice(pools.streets), "huisnummer": str(rng.randint(1, 250)), "huisletter": letter,
-        "huisnummertoevoeging": addition, "postcode": _postcode(rng), "woonplaats": rng.choice(_CITIES),
+        "straat": rng.choice(pools.streets),
+        "huisnummer": str(rng.randint(1, 250)),
+        "huisletter": letter,
+        "huisnummertoevoeging": addition,
+        "postcode": _postcode(rng),
+        "woonplaats": rng.choice(_CITIES),
     }
 
 
@@ -138,15 +232,17 @@ def make_population(n: int, seed: int = 1) -> pd.DataFrame:
         names = pools.male if sex[i] else pools.female
         idx = m_idx[i] if sex[i] else f_idx[i]
         given = " ".join(dict.fromkeys(names[j] for j in idx[: n_given[i]]))
-        rows.append({
-            "person_id": f"P{i:07d}",
-            "voornamen": given,
-            "voorvoegsel": prefixes[prefix_idx[i]] if has_prefix[i] else "",
-            "geslachtsnaam": pools.surnames[surname_idx[i]],
-            "geslacht": "M" if sex[i] else "V",
-            "geboortedatum": str(base + int(birth_days[i])),
-            **_address(rng, pools),
-        })
+        rows.append(
+            {
+                "person_id": f"P{i:07d}",
+                "voornamen": given,
+                "voorvoegsel": prefixes[prefix_idx[i]] if has_prefix[i] else "",
+                "geslachtsnaam": pools.surnames[surname_idx[i]],
+                "geslacht": "M" if sex[i] else "V",
+                "geboortedatum": str(base + int(birth_days[i])),
+                **_address(rng, pools),
+            }
+        )
     # namesakes: copy name and birth year of another person, other day and address
     for _ in range(n // 50):
         i, j = rng.randrange(n), rng.randrange(n)
@@ -164,11 +260,24 @@ def make_population(n: int, seed: int = 1) -> pd.DataFrame:
     cut = int(n * 0.4)
     for a, b in zip(order[0:cut:2], order[1:cut:2]):
         ra, rb = rows[a], rows[b]
-        ra["partner_voorvoegsel"], ra["partner_geslachtsnaam"] = rb["voorvoegsel"], rb["geslachtsnaam"]
-        rb["partner_voorvoegsel"], rb["partner_geslachtsnaam"] = ra["voorvoegsel"], ra["geslachtsnaam"]
+        ra["partner_voorvoegsel"], ra["partner_geslachtsnaam"] = (
+            rb["voorvoegsel"],
+            rb["geslachtsnaam"],
+        )
+        rb["partner_voorvoegsel"], rb["partner_geslachtsnaam"] = (
+            ra["voorvoegsel"],
+            ra["geslachtsnaam"],
+        )
         wife = ra if ra["geslacht"] == "V" else rb
         wife["naamgebruik"] = rng.choices("EPVN", weights=[0.45, 0.2, 0.3, 0.05])[0]
-        for col in ("straat", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "woonplaats"):
+        for col in (
+            "straat",
+            "huisnummer",
+            "huisletter",
+            "huisnummertoevoeging",
+            "postcode",
+            "woonplaats",
+        ):
             rb[col] = ra[col]
     people = pd.DataFrame(rows)
     return people
@@ -186,12 +295,12 @@ def typo(text: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(text) - 1)
     kind = rng.random()
     if kind < 0.3:
-        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
     if kind < 0.55:
-        return text[:i] + text[i + 1:]
+        return text[:i] + text[i + 1 :]
     if kind < 0.75:
         return text[:i] + text[i] + text[i:]
-    return text[:i] + rng.choice(_KEYBOARD) + text[i + 1:]
+    return text[:i] + rng.choice(_KEYBOARD) + text[i + 1 :]
 
 
 def _date_variant(iso: str, rng: random.Random) -> str:
@@ -199,7 +308,7 @@ def _date_variant(iso: str, rng: random.Random) -> str:
     roll = rng.random()
     if roll < 0.03:  # a typo in a digit
         pos = rng.choice([2, 3, 5, 6, 8, 9])
-        iso = iso[:pos] + str(rng.randrange(10)) + iso[pos + 1:]
+        iso = iso[:pos] + str(rng.randrange(10)) + iso[pos + 1 :]
         y, m, d = iso.split("-")
     elif roll < 0.045 and int(d) <= 12:  # day and month swapped
         m, d = d, m
@@ -219,7 +328,14 @@ def _house_variant(number: str, letter: str, addition: str, rng: random.Random) 
     suffix = letter or addition
     if not suffix:
         return number
-    return rng.choice([f"{number}{suffix}", f"{number}-{suffix}", f"{number} {suffix}", f"{number}{suffix.lower()}"])
+    return rng.choice(
+        [
+            f"{number}{suffix}",
+            f"{number}-{suffix}",
+            f"{number} {suffix}",
+            f"{number}{suffix.lower()}",
+        ]
+    )
 
 
 def _postcode_variant(pc: str, rng: random.Random) -> str:
@@ -267,8 +383,14 @@ def _noisy_source_record(p: dict, rng: random.Random, pools: _Pools, record_id: 
     prefix, surname = _prefix_variant(prefix, surname, rng)
     roll = rng.random()
     first = given.split(" ")[0]
-    out = {"registratienummer": record_id, "naam": "", "voornaam": "", "voorletters": "", "tussenvoegsel": "",
-           "achternaam": ""}
+    out = {
+        "registratienummer": record_id,
+        "naam": "",
+        "voornaam": "",
+        "voorletters": "",
+        "tussenvoegsel": "",
+        "achternaam": "",
+    }
     if rng.random() < 0.06:
         first = typo(first, rng)
     if roll < 0.25:  # one free-text name field
@@ -294,7 +416,9 @@ def _noisy_source_record(p: dict, rng: random.Random, pools: _Pools, record_id: 
         out.update({"straat": "", "huisnr": "", "pc": "", "plaats": ""})
     else:
         out["straat"] = addr["straat"] if rng.random() > 0.03 else typo(addr["straat"], rng)
-        out["huisnr"] = _house_variant(addr["huisnummer"], addr["huisletter"], addr["huisnummertoevoeging"], rng)
+        out["huisnr"] = _house_variant(
+            addr["huisnummer"], addr["huisletter"], addr["huisnummertoevoeging"], rng
+        )
         out["pc"] = _postcode_variant(addr["postcode"], rng)
         out["plaats"] = addr["woonplaats"].upper() if rng.random() < 0.2 else addr["woonplaats"]
     return out
@@ -312,7 +436,9 @@ def make_person_registers(n_persons: int = 2000, seed: int = 7, overlap: float =
     brp = in_brp.drop(columns=["geslacht"]).rename(columns={"person_id": "anummer"})
     brp["anummer"] = [f"{1000000000 + int(pid[1:]) * 7}" for pid in brp["anummer"]]
     # the BRP extract itself mixes date formats (merged from older systems)
-    brp["geboortedatum"] = [d if rng.random() < 0.8 else f"{d[8:10]}-{d[5:7]}-{d[:4]}" for d in brp["geboortedatum"]]
+    brp["geboortedatum"] = [
+        d if rng.random() < 0.8 else f"{d[8:10]}-{d[5:7]}-{d[:4]}" for d in brp["geboortedatum"]
+    ]
     records, truth = [], []
     pid_to_anr = dict(zip(in_brp["person_id"], brp["anummer"]))
     chosen = [i for i in range(n_persons) if rng.random() < overlap]
@@ -353,11 +479,19 @@ def make_person_dedupe(n_records: int = 10000, seed: int = 11, duplicate_share: 
 
 def _clean_source_record(p: dict, rid: str) -> dict:
     return {
-        "registratienummer": rid, "naam": "", "voornaam": p["voornamen"], "voorletters": "",
-        "tussenvoegsel": p["voorvoegsel"], "achternaam": p["geslachtsnaam"], "geb_datum": p["geboortedatum"],
-        "straat": p["straat"], "huisnr": _house_variant(p["huisnummer"], p["huisletter"], p["huisnummertoevoeging"],
-                                                          random.Random(rid)),
-        "pc": p["postcode"], "plaats": p["woonplaats"],
+        "registratienummer": rid,
+        "naam": "",
+        "voornaam": p["voornamen"],
+        "voorletters": "",
+        "tussenvoegsel": p["voorvoegsel"],
+        "achternaam": p["geslachtsnaam"],
+        "geb_datum": p["geboortedatum"],
+        "straat": p["straat"],
+        "huisnr": _house_variant(
+            p["huisnummer"], p["huisletter"], p["huisnummertoevoeging"], random.Random(rid)
+        ),
+        "pc": p["postcode"],
+        "plaats": p["woonplaats"],
     }
 
 
@@ -385,18 +519,33 @@ def make_company_registers(n_companies: int = 1000, seed: int = 5, overlap: floa
         else:
             base = f"{branch} {rng.choice(pools.streets).split()[0]}"
         statutory = base if form in ("", "Stichting") else f"{base} {form}"
-        trade = f"{branch} {rng.choice(['De Hoek', 'Centrum', 'Express', owner, 'Utrecht', 'Plus'])}"
+        trade = (
+            f"{branch} {rng.choice(['De Hoek', 'Centrum', 'Express', owner, 'Utrecht', 'Plus'])}"
+        )
         addr = _address(rng, pools)
         kvk = f"{rng.randint(100000, 99999999):08d}"
-        rows.append({
-            "vestiging_id": f"V{i:06d}", "statutaire_naam": statutory, "handelsnaam": trade,
-            "kvk_nummer": kvk, "rechtsvorm": {"B.V.": "Besloten Vennootschap", "Holding B.V.": "Besloten Vennootschap",
-                                            "V.O.F.": "Vennootschap onder firma", "N.V.": "Naamloze Vennootschap",
-                                            "Stichting": "Stichting", "": "Eenmanszaak"}[form],
-            "straat": addr["straat"], "huisnummer": _house_variant(addr["huisnummer"], addr["huisletter"],
-                                                                   addr["huisnummertoevoeging"], rng),
-            "postcode": addr["postcode"], "plaats": addr["woonplaats"],
-        })
+        rows.append(
+            {
+                "vestiging_id": f"V{i:06d}",
+                "statutaire_naam": statutory,
+                "handelsnaam": trade,
+                "kvk_nummer": kvk,
+                "rechtsvorm": {
+                    "B.V.": "Besloten Vennootschap",
+                    "Holding B.V.": "Besloten Vennootschap",
+                    "V.O.F.": "Vennootschap onder firma",
+                    "N.V.": "Naamloze Vennootschap",
+                    "Stichting": "Stichting",
+                    "": "Eenmanszaak",
+                }[form],
+                "straat": addr["straat"],
+                "huisnummer": _house_variant(
+                    addr["huisnummer"], addr["huisletter"], addr["huisnummertoevoeging"], rng
+                ),
+                "postcode": addr["postcode"],
+                "plaats": addr["woonplaats"],
+            }
+        )
     kvk = pd.DataFrame(rows)
     source, truth = [], []
     for i in range(n_companies):
@@ -409,7 +558,11 @@ def make_company_registers(n_companies: int = 1000, seed: int = 5, overlap: floa
         elif roll < 0.4:
             name = f"{c['statutaire_naam']} h.o.d.n. {c['handelsnaam']}"
         else:
-            name = c["statutaire_naam"].replace("B.V.", rng.choice(["B.V.", "BV", "bv", "B.V", ""])).strip()
+            name = (
+                c["statutaire_naam"]
+                .replace("B.V.", rng.choice(["B.V.", "BV", "bv", "B.V", ""]))
+                .strip()
+            )
         if rng.random() < 0.05:
             name = typo(name, rng)
         number = c["kvk_nummer"]
@@ -422,7 +575,13 @@ def make_company_registers(n_companies: int = 1000, seed: int = 5, overlap: floa
         house = addr["huisnummer"] if moved else c["huisnummer"]
         pc = addr["postcode"] if moved else c["postcode"]
         city = addr["woonplaats"] if moved else c["plaats"]
-        source.append({"dossier": did, "bedrijfsnaam": name, "kvk": number,
-                       "adres": f"{street} {house}, {_postcode_variant(pc, rng)} {city}"})
+        source.append(
+            {
+                "dossier": did,
+                "bedrijfsnaam": name,
+                "kvk": number,
+                "adres": f"{street} {house}, {_postcode_variant(pc, rng)} {city}",
+            }
+        )
         truth.append((c["vestiging_id"], did))
     return kvk, pd.DataFrame(source), pd.DataFrame(truth, columns=["left_id", "right_id"])
