@@ -24,6 +24,13 @@ premises_detail      .   .   Y   Y   .   .   .   .
 company_list         .   .   Y   Y   .   .   .   .
 company_detail       .   .   Y   Y   .   .   .   .
 person_detail        .   .   Y   Y   .   .   .   .
+source_list          .   .   Y   .   .   .   .   Y
+import_list          .   .   Y   .   .   .   .   Y
+import_detail        .   .   Y   .   .   .   .   Y
+sector_view          .   .   Y   .   .   .   .   .
+entity_review        .   .   Y   Y   .   .   .   .
+entity_detail        .   .   Y   Y   .   .   .   .
+entity_export        .   .   Y   .   .   .   .   .
 monitoring           Y   .   Y   .   .   Y   .   .
 monitoring_export    Y   .   Y   .   .   Y   .   .
 processing_register  .   .   .   .   Y   .   Y   Y
@@ -73,7 +80,32 @@ def _url(name: str, world) -> str:
         kwargs = {"pk": world.companies["garage"].pk}
     elif name in {"person_detail", "api_person", "subject_access_export"}:
         kwargs = {"pk": world.persons["officer"].pk}
+    elif name == "entity_detail":
+        kwargs = {"entity_id": _entity(world)}
+    elif name == "import_detail":
+        kwargs = {"pk": _import_batch(world).pk}
     return reverse(name, kwargs=kwargs)
+
+
+def _entity(world):
+    from doorbraak.entities.models import EntityAssignment, LinkageRun
+    from django.utils import timezone
+
+    run = LinkageRun.objects.create(entity_type="person", started_at=timezone.now(), finished_at=timezone.now(),
+                                    started_by="test")
+    EntityAssignment.objects.create(run=run, record_type="person", record_id=world.persons["officer"].pk,
+                                    entity_id="per-test")
+    return "per-test"
+
+
+def _import_batch(world):
+    from doorbraak.registers.models import ImportBatch
+
+    company = world.companies["garage"]
+    return ImportBatch.objects.create(
+        source=company.source, source_type="kvk_companies", file_name="kvk.csv", file_format="csv", file_hash="0" * 64,
+        received_on=company.received_on, status="accepted", imported_by="test",
+    )
 
 
 @pytest.mark.parametrize(("page", "role", "allowed"), list(_matrix()))

@@ -26,26 +26,32 @@ class Capability:
     CASES_VIEW = "cases.view"
     CASES_MANAGE = "cases.manage"
     REGISTERS_VIEW = "registers.view"
+    REGISTERS_IMPORT = "registers.import"  # source registry, import runs and their reports, uploads
     PERSONS_REVEAL = "persons.reveal"
+    MONEYFLOWS_VIEW = "moneyflows.view"  # aggregated sector figures of the bank pilot
     ENFORCEMENT_VIEW = "enforcement.view"
     LEGAL_VIEW = "legal.view"
     MONITORING_VIEW = "monitoring.view"
     AUDIT_VIEW = "audit.view"
     PRIVACY_MANAGE = "privacy.manage"
     PARTNERS_MANAGE = "partners.manage"
+    CONCERNS_REPORT = "concerns.report"  # register a concern (aanmelding) about a person
+    PROGRAMMES_MANAGE = "programmes.manage"  # intervention catalogue, programmes, coaches, VOG guidance
 
 
 # Which role may use which part of the application. Object-level and data-category checks
 # come on top of this (covenant, case participation).
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    R.CASE_DIRECTOR: frozenset({Capability.CASES_VIEW, Capability.CASES_MANAGE, Capability.MONITORING_VIEW}),
-    R.PARTNER_PROFESSIONAL: frozenset({Capability.CASES_VIEW}),
-    R.ANALYST: frozenset({Capability.REGISTERS_VIEW, Capability.PERSONS_REVEAL, Capability.MONITORING_VIEW}),
+    R.CASE_DIRECTOR: frozenset({Capability.CASES_VIEW, Capability.CASES_MANAGE, Capability.MONITORING_VIEW,
+                                Capability.CONCERNS_REPORT, Capability.PROGRAMMES_MANAGE}),
+    R.PARTNER_PROFESSIONAL: frozenset({Capability.CASES_VIEW, Capability.CONCERNS_REPORT}),
+    R.ANALYST: frozenset({Capability.REGISTERS_VIEW, Capability.REGISTERS_IMPORT, Capability.PERSONS_REVEAL,
+                          Capability.MONITORING_VIEW, Capability.MONEYFLOWS_VIEW}),
     R.ENFORCEMENT_OFFICER: frozenset({Capability.REGISTERS_VIEW, Capability.ENFORCEMENT_VIEW}),
     R.LAWYER: frozenset({Capability.LEGAL_VIEW, Capability.ENFORCEMENT_VIEW}),
     R.POLICY_STAFF: frozenset({Capability.MONITORING_VIEW}),
     R.PRIVACY_OFFICER: frozenset({Capability.AUDIT_VIEW, Capability.PRIVACY_MANAGE, Capability.LEGAL_VIEW}),
-    R.ADMINISTRATOR: frozenset({Capability.PARTNERS_MANAGE, Capability.LEGAL_VIEW}),
+    R.ADMINISTRATOR: frozenset({Capability.PARTNERS_MANAGE, Capability.LEGAL_VIEW, Capability.REGISTERS_IMPORT}),
 }
 
 # Roles that work with personal data must log in with a second factor (TOTP).
@@ -155,6 +161,38 @@ def get_case_for_user(user, pk) -> tuple[object, frozenset[str]]:
         AuditAction.READ, user=user, purpose=PURPOSE_CASE_WORK, object_type="case", object_id=case.pk, categories=categories
     )
     return case, categories
+
+
+# Data category of each part of a person-centred case (issue 3). Timeline records carry their own
+# category; goals and actions take the category of their life domain (careers.models.DOMAIN_CATEGORY).
+CASE_PART_CATEGORIES: dict[str, str] = {
+    "members": DataCategory.IDENTITY,
+    "relations": DataCategory.IDENTITY,
+    "decisions": DataCategory.CARE,
+    "reviews": DataCategory.CARE,
+    "zrm": DataCategory.CARE,
+    "contacts": DataCategory.CONTACT,
+    "enrolments": DataCategory.EDUCATION,
+    "coaches": DataCategory.EDUCATION,
+}
+
+
+def is_case_manager(user, case) -> bool:
+    """The case director of this case: decides, reviews, closes, and sees the whole case."""
+    return has(user, Capability.CASES_MANAGE) and case.director_id == user.pk
+
+
+def require_case_manager(user, case) -> None:
+    if not is_case_manager(user, case):
+        deny(user, "only the case director of this case", object_type="case", object_id=case.pk,
+             purpose=PURPOSE_CASE_WORK)
+
+
+def require_category(user, case, categories: frozenset[str], category: str) -> None:
+    """A write in a data category the user's organisation may not see is refused and audited."""
+    if category not in categories:
+        deny(user, f"covenant does not allow category {category}", object_type="case", object_id=case.pk,
+             purpose=PURPOSE_CASE_WORK)
 
 
 def audit_list_read(user, object_type: str, ids: Iterable[object], purpose: str, categories: Iterable[str]) -> None:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "doorbraak.web",
     "doorbraak.api",
     "doorbraak.moneyflows",
+    "doorbraak.entities",
     "doorbraak.demo",
 ]
 

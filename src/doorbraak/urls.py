@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
+from doorbraak.moneyflows import views as moneyflow_views
+from doorbraak.registers import views as register_views
 from doorbraak.web import auth, views
 
 urlpatterns = [
@@ -11,14 +13,18 @@ urlpatterns = [
     path("tweede-factor/instellen/", auth.otp_setup, name="otp_setup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", views.home, name="home"),
-    path("casussen/", views.case_list, name="case_list"),
-    path("casussen/<int:pk>/", views.case_detail, name="case_detail"),
+    path("", include("doorbraak.careers.urls")),
     path("panden/", views.premises_list, name="premises_list"),
     path("panden/<int:pk>/", views.premises_detail, name="premises_detail"),
     path("bedrijven/", views.company_list, name="company_list"),
     path("bedrijven/<int:pk>/", views.company_detail, name="company_detail"),
     path("personen/<int:pk>/", views.person_detail, name="person_detail"),
     path("personen/<int:pk>/onthullen/", views.person_reveal, name="person_reveal"),
+    path("bronnen/", register_views.source_list, name="source_list"),
+    path("bronnen/importen/", register_views.import_list, name="import_list"),
+    path("bronnen/importen/<int:pk>/", register_views.import_detail, name="import_detail"),
+    path("", include("doorbraak.entities.urls")),
+    path("geldstromen/sectoren/", moneyflow_views.sector_view, name="sector_view"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("monitoring/export.csv", views.monitoring_export, name="monitoring_export"),
     path("verwerkingsregister/", views.processing_register, name="processing_register"),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -17,4 +17,5 @@ urlpatterns = [
     path("audit-entries/", views.AuditEntryList.as_view(), name="api_audit_entries"),
     path("audit-entries/verify/", views.AuditChainVerify.as_view(), name="api_audit_verify"),
     path("monitoring/", views.MonitoringView.as_view(), name="api_monitoring"),
+    path("", include("doorbraak.careers.api")),
 ]

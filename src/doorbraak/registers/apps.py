@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class RegistersConfig(AppConfig):
     name = "doorbraak.registers"
     verbose_name = "Registers"
+
+    def ready(self):
+        from .retention import register_handlers
+
+        register_handlers()

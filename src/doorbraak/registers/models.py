@@ -132,3 +132,159 @@ class Officer(SourceRecord):
     class Meta:
         verbose_name = _("functionaris")
         verbose_name_plural = _("functionarissen")
+
+    def __str__(self) -> str:
+        return f"{self.role} ({self.company_id}, {self.person_id})"
+
+
+# --- ingestion: sources, import batches, rejections and record history ----------------
+
+
+class SourceType(models.TextChoices):
+    """Which importer and field mapping (``registers/mappings/<type>.yaml``) a source uses."""
+
+    KVK_COMPANIES = "kvk_companies", _("KvK: bedrijven en vestigingen")
+    KVK_OFFICERS = "kvk_officers", _("KvK: functionarissen")
+    BAG_PREMISES = "bag_premises", _("BAG: verblijfsobjecten")
+    BRP_OCCUPANCY = "brp_occupancy", _("BRP: bewoning per adres")
+    PERMITS = "permits", _("Vergunningen")
+    CLOSURES = "closures", _("Sluitingen (Opiumwet 13b, APV)")
+    DOR = "dor", _("Digitaal Opkopersregister")
+    POLICE_SIGNALS = "police_signals", _("Politiesignalen (gepseudonimiseerd)")
+    BANK_SECTORS = "bank_sectors", _("Sectorinzichten bank")
+
+
+class SourceFeed(models.Model):
+    """How a source of the verwerkingsregister is delivered: its importer/mapping and how often
+    a fresh extract is expected. Purpose, legal basis, owner and retention stay on the activity."""
+
+    activity = models.OneToOneField(
+        ProcessingActivity, verbose_name=_("bron"), on_delete=models.CASCADE, related_name="feed", primary_key=True
+    )
+    source_type = models.CharField(_("brontype"), max_length=30, choices=SourceType.choices)
+    refresh_days = models.PositiveIntegerField(_("verversing verwacht (dagen)"), null=True, blank=True)
+    delivered_by = models.CharField(_("aangeleverd door"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("bronaanlevering")
+        verbose_name_plural = _("bronaanleveringen")
+
+    def __str__(self) -> str:
+        return f"{self.activity} ({self.source_type})"
+
+
+class BatchStatus(models.TextChoices):
+    ACCEPTED = "accepted", _("ingelezen")
+    UNCHANGED = "unchanged", _("ongewijzigd (zelfde bestand)")
+    REJECTED = "rejected", _("afgewezen")
+
+
+class ImportBatch(models.Model):
+    """One delivery of one file of one source: accepted whole, or rejected whole."""
+
+    source = models.ForeignKey(ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="import_batches")
+    source_type = models.CharField(_("brontype"), max_length=30, choices=SourceType.choices)
+    file_name = models.CharField(_("bestand"), max_length=255)
+    file_format = models.CharField(_("formaat"), max_length=10)
+    file_hash = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    received_on = models.DateField(_("ontvangen op"))
+    status = models.CharField(_("status"), max_length=20, choices=BatchStatus.choices)
+    started_at = models.DateTimeField(_("gestart"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    imported_by = models.CharField(_("door"), max_length=150)
+    row_count = models.PositiveIntegerField(_("rijen"), default=0)
+    counts = models.JSONField(_("aantallen"), default=dict, blank=True)
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("importbatch")
+        verbose_name_plural = _("importbatches")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name} ({self.status})"
+
+
+class ImportRejection(models.Model):
+    """Why one row (or the file as a whole: row null) was not acceptable.
+
+    ``row`` is the 1-based data row: the first record under the header is row 1 (in Parquet:
+    0-based index + 1). ``line`` is, for CSV, the 1-based line of the file where the record
+    ends (the header is line 1; equal to ``row + 1`` when no field spans lines)."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejections")
+    row = models.PositiveIntegerField(_("rij"), null=True, blank=True)
+    line = models.PositiveIntegerField(_("regel in het bestand"), null=True, blank=True)
+    field = models.CharField(_("veld"), max_length=60, blank=True)
+    value = models.CharField(_("waarde"), max_length=200, blank=True)
+    reason = models.CharField(_("reden"), max_length=300)
+
+    class Meta:
+        ordering = ["row", "id"]
+        verbose_name = _("afgewezen rij")
+        verbose_name_plural = _("afgewezen rijen")
+
+    def __str__(self) -> str:
+        return f"{self.row or 'bestand'}: {self.field} {self.reason}"
+
+
+class RecordVersion(models.Model):
+    """Append-only history of imported records: every distinct state a source delivered, with
+    the delivery it came from. The current state has ``valid_to`` empty."""
+
+    model = models.CharField(_("soort"), max_length=40, db_index=True)
+    object_id = models.PositiveBigIntegerField(_("object-id"))
+    key = models.CharField(_("sleutel"), max_length=200)
+    source = models.ForeignKey(ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="versions",
+        help_text=_("leeg: de stand van vóór de eerste import via Doorbraak"),
+    )
+    source_file = models.CharField(_("bestand"), max_length=255)
+    source_row = models.PositiveIntegerField(_("regel"))
+    received_on = models.DateField(_("ontvangen op"))
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_to = models.DateField(_("geldig tot"), null=True, blank=True)
+    values = models.JSONField(_("waarden"), default=dict)
+
+    class Meta:
+        ordering = ["model", "object_id", "valid_from", "id"]
+        indexes = [models.Index(fields=["model", "object_id"])]
+        verbose_name = _("recordversie")
+        verbose_name_plural = _("recordversies")
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} {self.valid_from}–{self.valid_to or ''}"
+
+
+class EntryKind(models.TextChoices):
+    PERMIT = "permit", _("vergunning")
+    CLOSURE = "closure", _("sluiting")
+    DOR = "dor", _("opkopersregistratie")
+    POLICE_SIGNAL = "police_signal", _("politiesignaal")
+    BANK_SECTOR = "bank_sector", _("sectorinzicht bank")
+
+
+class RegisterEntry(SourceRecord):
+    """A record of a source without a model of its own (permits, closures, DOR, police signals,
+    bank sector insights): a key, a date, what it is about, and the mapped fields."""
+
+    kind = models.CharField(_("soort"), max_length=20, choices=EntryKind.choices, db_index=True)
+    key = models.CharField(_("kenmerk"), max_length=100)
+    occurred_on = models.DateField(_("datum"), null=True, blank=True)
+    ends_on = models.DateField(_("einddatum"), null=True, blank=True)
+    description = models.CharField(_("omschrijving"), max_length=300, blank=True)
+    premises = models.ForeignKey(Premises, verbose_name=_("pand"), null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="register_entries")
+    company = models.ForeignKey(Company, verbose_name=_("bedrijf"), null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="register_entries")
+    data = models.JSONField(_("gegevens"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["kind", "-occurred_on", "key"]
+        constraints = [models.UniqueConstraint(fields=["source", "kind", "key"], name="registerentry_unique_key")]
+        verbose_name = _("registervermelding")
+        verbose_name_plural = _("registervermeldingen")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key}"

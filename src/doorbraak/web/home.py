@@ -34,13 +34,22 @@ def context_for(request) -> dict:
 
 
 def _case_director(user) -> dict:
+    from doorbraak.careers import selectors as careers
+
     mine = Case.objects.filter(director=user, status=CaseStatus.OPEN).select_related("case_type")
-    return {"my_cases": mine[:20], "my_case_count": mine.count()}
+    today = timezone.localdate()
+    return {"my_cases": mine[:20], "my_case_count": mine.count(), "alerts": careers.director_alerts(user)[:50],
+            "concern_count": careers.open_concerns().count(), "reviews_due": careers.reviews_due(user, today)[:20]}
 
 
 def _partner_professional(user) -> dict:
+    from doorbraak.careers.models import PlanAction
+
     cases = policy.visible_cases(user).filter(status=CaseStatus.OPEN)
-    return {"cases": cases[:20], "case_count": cases.count(), "categories": sorted(
+    actions = (PlanAction.objects.filter(organisation_id=user.organisation_id, goal__case__in=cases,
+                                         status__in=[PlanAction.Status.PLANNED, PlanAction.Status.BUSY])
+               .select_related("goal__case").order_by("due_on")[:20])
+    return {"cases": cases[:20], "my_actions": actions, "case_count": cases.count(), "categories": sorted(
         DataCategory(c).label for c in policy.granted_categories(user, policy.PURPOSE_CASE_WORK))}
 
 

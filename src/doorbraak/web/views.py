@@ -35,39 +35,7 @@ def home(request):
     return render(request, f"web/home/{request.user.role}.html", context)
 
 
-# --- cases ---------------------------------------------------------------------------
-
-
-@page(C.CASES_VIEW)
-def case_list(request):
-    cases = policy.visible_cases(request.user).select_related("director", "case_type").order_by("-opened_on")
-    status = request.GET.get("status", "open")
-    if status in {"open", "closed"}:
-        cases = cases.filter(status=status)
-    page_obj = Paginator(cases, 25).get_page(request.GET.get("page"))
-    # The list shows references and dates only, no personal data: no read audit needed.
-    return render(request, "web/case_list.html", {"page_obj": page_obj, "status": status})
-
-
-@page(C.CASES_VIEW)
-def case_detail(request, pk: int):
-    case, categories = policy.get_case_for_user(request.user, pk)
-    records = [r for r in case.records.select_related("organisation") if r.category in categories]
-    hidden = sorted({r.get_category_display() for r in case.records.all() if r.category not in categories})
-    show_identity = DataCategory.IDENTITY in categories
-    return render(
-        request,
-        "web/case_detail.html",
-        {
-            "case": case,
-            "records": records,
-            "hidden_categories": hidden,
-            "categories": sorted(DataCategory(c).label for c in categories),
-            "subject_label": (case.subject.full_name if show_identity and case.subject and not case.subject.anonymised
-                              else (case.subject.pseudonym if case.subject else "—")),
-            "participants": case.participants.select_related("organisation"),
-        },
-    )
+# Case list and detail live in doorbraak.careers.views (URL names case_list, case_detail).
 
 
 # --- registers -----------------------------------------------------------------------

@@ -64,7 +64,7 @@ def cmd_train(args) -> int:
 
     cfg = _config(args)
     tx = read_transactions(args.input, require_label=True)
-    train(tx, args.model, cfg, with_graph=not args.raw_only, validation_fraction=args.validation_fraction,
+    train(tx, args.model, cfg, with_graph=not args.raw_only, validation_fraction=args.validation_fraction, max_rounds=args.max_rounds,
           log=lambda m: print(m, file=sys.stderr))
     return 0
 
@@ -162,6 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--validation-fraction", type=float, default=0.25,
                    help="latest share of the input used to choose the threshold (0.25 of 80%% = 20%%)")
     t.add_argument("--raw-only", action="store_true", help="baseline: transaction fields only, no graph")
+    t.add_argument("--max-rounds", type=int, default=250, help="boosting rounds at most (early stopping on validation)")
     _add_rule_options(t)
     t.set_defaults(func=cmd_train)
 

@@ -27,6 +27,7 @@ class DuckDBEngine:
         if temp_directory:
             self.con.execute(f"SET temp_directory = '{temp_directory}'")
         self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
 
     def register(self, name: str, table: pa.Table) -> None:
         self.con.register(f"{name}__arrow", table)
@@ -56,7 +57,8 @@ class SparkEngine:
         self._cached[name] = df
 
     def create(self, name: str, sql: str) -> None:
-        df = self.spark.sql(sql).cache()  # every step is reused by later steps
+        # materialise now and cut the lineage: later steps reuse it, and the plans stay small
+        df = self.spark.sql(sql).localCheckpoint(eager=True)
         df.createOrReplaceTempView(name)
         self._cached[name] = df
 
@@ -64,9 +66,7 @@ class SparkEngine:
         return self.spark.sql(sql).toArrow()
 
     def drop(self, name: str) -> None:
-        df = self._cached.pop(name, None)
-        if df is not None:
-            df.unpersist()
+        self._cached.pop(name, None)
         self.spark.catalog.dropTempView(name)
 
 
@@ -76,7 +76,8 @@ def local_spark(app: str = "doorbraak-moneyflows", cores: int = 2):
 
     return (SparkSession.builder.master(f"local[{cores}]").appName(app)
             .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.shuffle.partitions", str(cores))
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.driver.memory", "2g")
+            .config("spark.sql.adaptive.enabled", "false")
             .getOrCreate())

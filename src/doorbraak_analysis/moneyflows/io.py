@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -89,7 +90,10 @@ def _first_line(path: Path) -> str:
 
 
 def _read_text_csv(path: Path, names: list[str]) -> tuple[pa.Table, list[BadRow]]:
-    """All columns as text; rows with the wrong number of fields become BadRows."""
+    """All columns as text; rows with the wrong number of fields become BadRows.
+
+    The table gets a `__row` column: the 0-based data row in the file, also when some
+    malformed lines were skipped (so every later problem names the right row)."""
     bad: list = []
 
     def handler(invalid):
@@ -116,7 +120,11 @@ def _read_text_csv(path: Path, names: list[str]) -> tuple[pa.Table, list[BadRow]
                f"expected {b.expected_columns} fields, found {b.actual_columns}")
         for b in bad
     ]
-    return table, problems
+    rows = np.arange(table.num_rows + len(bad), dtype=np.int64)
+    if bad:
+        rows = np.setdiff1d(rows, np.array([p.row for p in problems if p.row is not None], dtype=np.int64))
+        rows = rows[: table.num_rows]
+    return table.append_column("__row", pa.array(rows)), problems
 
 
 def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Table:
@@ -130,7 +138,13 @@ def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Ta
         if missing:
             raise InputError(path, [BadRow(None, c, "", "missing column") for c in missing])
         cols = [c for c in NATIVE_COLUMNS if c in raw.column_names]
-        raw = pa.table({c: raw[c].cast(pa.string()) for c in cols})
+        def text(col):
+            if pa.types.is_timestamp(col.type):  # Parquet timestamps: whole seconds, UTC
+                return pa.compute.strftime(col.cast(pa.timestamp("s", col.type.tz)), "%Y-%m-%d %H:%M:%S")
+            return col.cast(pa.string())
+
+        raw = pa.table({c: text(raw[c]) for c in cols})
+        raw = raw.append_column("__row", pa.array(np.arange(raw.num_rows, dtype=np.int64)))
         has_label, problems = "is_laundering" in cols, []
     else:
         header = _first_line(path)
@@ -155,7 +169,7 @@ def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Ta
 
 
 _CHECK_SQL = """
-WITH raw AS (SELECT *, rid AS "row" FROM raw_text POSITIONAL JOIN row_ids),
+WITH raw AS (SELECT *, __row AS "row" FROM raw_text),
 parsed AS (
   SELECT "row", timestamp AS ts_text,
     try_strptime(trim(timestamp), {formats}) AS ts,
@@ -174,9 +188,6 @@ SELECT * FROM parsed
 def _validate(raw: pa.Table, has_label: bool) -> tuple[pa.Table, list[BadRow]]:
     con = duckdb.connect()
     con.register("raw_text", raw)
-    n = raw.num_rows
-    con.register("row_ids", pa.table({"rid": np.arange(n, dtype=np.int64)}))
-    # positional row id: Arrow keeps file order, DuckDB's positional join keeps it too
     sql = _CHECK_SQL.format(
         formats="[" + ", ".join(f"'{f}'" for f in TIMESTAMP_FORMATS) + "]",
         label_text="trim(is_laundering)" if has_label else "'0'",
@@ -244,7 +255,7 @@ def read_accounts(path: str | Path) -> pa.Table:
     sbi = pa.compute.replace_substring(cols["sbi"], ".", "")
     accounts = acc.to_pylist()
     seen: dict[str, int] = {}
-    for i, (a, s) in enumerate(zip(accounts, sbi.to_pylist())):
+    for i, a, s in zip(raw["__row"].to_pylist(), accounts, sbi.to_pylist()):
         if not a or a.endswith(":") or a.startswith(":"):
             problems.append(BadRow(i, "account", a or "", "empty account"))
         elif a in seen:

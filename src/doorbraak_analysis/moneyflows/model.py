@@ -22,7 +22,7 @@ META_FILE = "meta.json"
 MODEL_VERSION = "moneyflows-model-1"
 
 LGB_PARAMS = {
-    "objective": "binary", "learning_rate": 0.05, "num_leaves": 63, "min_data_in_leaf": 20,
+    "objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 20,
     "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
     "metric": "average_precision", "verbose": -1, "seed": 17, "deterministic": True,
     "force_col_wise": True, "num_threads": 2,
@@ -93,7 +93,7 @@ def temporal_split(t: np.ndarray, fractions=(0.6, 0.2, 0.2)) -> list[np.ndarray]
 
 
 def train(tx: pa.Table, model_dir: str | Path, cfg: FlowConfig | None = None, *,
-          with_graph: bool = True, validation_fraction: float = 0.25, max_rounds: int = 1000,
+          with_graph: bool = True, validation_fraction: float = 0.25, max_rounds: int = 250,
           log=print) -> dict:
     """Features over the whole labelled set, fit on the earlier part, pick the threshold on the
     later part (validation), store model, threshold and settings in `model_dir`."""
@@ -115,7 +115,7 @@ def train(tx: pa.Table, model_dir: str | Path, cfg: FlowConfig | None = None, *,
     dfit = lgb.Dataset(X[fit_idx], y[fit_idx], feature_name=names, free_raw_data=True)
     dval = lgb.Dataset(X[val_idx], y[val_idx], reference=dfit)
     booster = lgb.train(LGB_PARAMS, dfit, num_boost_round=max_rounds, valid_sets=[dval],
-                        callbacks=[lgb.early_stopping(50, verbose=False)])
+                        callbacks=[lgb.early_stopping(30, verbose=False)])
     val_score = booster.predict(X[val_idx], num_iteration=booster.best_iteration)
     threshold, val_f1 = best_threshold(y[val_idx], val_score)
     report = f1_report(y[val_idx], (val_score >= threshold).astype(int))

@@ -198,16 +198,31 @@ def _cycle_steps(cfg: FlowConfig, width: int, rmin: float, rmax: float) -> list[
             steps.append((f"cp{k + 1}", f"""
                 SELECT {prev}, e.dst AS a{k + 1}, p.t0, e.t AS tl, e.amount AS xl, e.rid AS r{k + 1}
                 FROM cp{k} p JOIN ce e ON {cond} AND e.dst NOT IN ({seen})"""))
-    tx_parts, acc_parts = [], []
-    for n in cycles:
-        pid = "concat_ws(':', 'cycle', " + ", ".join(f"CAST(r{i} AS STRING)" for i in range(1, n + 1)) + ")"
-        tx_parts += [f"SELECT 'cycle' AS typology, {pid} AS pid, r{i} AS rid FROM cc{n}" for i in range(1, n + 1)]
-        acc_parts += [f"SELECT 'cycle' AS typology, {pid} AS pid, a{i} AS account, 'member' AS role FROM cc{n}"
-                      for i in range(n)]
-    if not cycles:
-        tx_parts = ["SELECT 'cycle' AS typology, 'none' AS pid, rid FROM tx WHERE 1 = 0"]
-        acc_parts = ["SELECT 'cycle' AS typology, 'none' AS pid, src AS account, 'member' AS role FROM tx WHERE 1 = 0"]
-    steps += [("cy_tx", " UNION ALL ".join(tx_parts)), ("cy_acc", " UNION ".join(acc_parts))]
+    # all lengths in one table padded with NULLs, then unpivoted by position: one plan
+    # instead of one UNION branch per position (Spark plans many branches slowly)
+    if cycles:
+        branches = []
+        for n in cycles:
+            accs = ", ".join(f"a{i}" if i < n else f"CAST(NULL AS STRING) AS a{i}" for i in range(lmax))
+            rids = ", ".join(f"r{i}" if i <= n else f"CAST(NULL AS BIGINT) AS r{i}" for i in range(1, lmax + 1))
+            pid = "concat_ws(':', 'cycle', " + ", ".join(f"CAST(r{i} AS STRING)" for i in range(1, n + 1)) + ")"
+            branches.append(f"SELECT {pid} AS pid, {accs}, {rids} FROM cc{n}")
+        steps.append(("cyc", " UNION ALL ".join(branches)))
+    else:
+        accs = ", ".join(f"CAST(NULL AS STRING) AS a{i}" for i in range(lmax))
+        rids = ", ".join(f"CAST(NULL AS BIGINT) AS r{i}" for i in range(1, lmax + 1))
+        steps.append(("cyc", f"SELECT 'none' AS pid, {accs}, {rids} FROM tx WHERE 1 = 0"))
+    positions = " UNION ALL ".join(f"SELECT {i} AS pos" for i in range(1, lmax + 1))
+    pick_r = "CASE pos " + " ".join(f"WHEN {i} THEN r{i}" for i in range(1, lmax + 1)) + " END"
+    pick_a = "CASE pos " + " ".join(f"WHEN {i} THEN a{i - 1}" for i in range(1, lmax + 1)) + " END"
+    steps += [
+        ("cy_tx", f"""
+            SELECT 'cycle' AS typology, pid, rid FROM (
+              SELECT pid, {pick_r} AS rid FROM cyc CROSS JOIN ({positions}) ps) u WHERE rid IS NOT NULL"""),
+        ("cy_acc", f"""
+            SELECT DISTINCT 'cycle' AS typology, pid, account, 'member' AS role FROM (
+              SELECT pid, {pick_a} AS account FROM cyc CROSS JOIN ({positions}) ps) u WHERE account IS NOT NULL"""),
+    ]
     return steps
 
 

@@ -1,0 +1,198 @@
+"""Forms parse input; the actions validate the business rules and their errors are put back on
+the form, so the user sees every problem next to its field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from doorbraak.partners.models import DataCategory, Organisation
+
+from .models import (
+    ContactKind,
+    DecisionOutcome,
+    InclusionCriterion,
+    MemberRole,
+    PlanAction,
+    RecordKind,
+    RelationKind,
+    Review,
+    ZRM_SCALE,
+    ZrmDomain,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put an action's ValidationError on the form: per field where the field exists, else general."""
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for field, messages in errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+class ConcernForm(forms.Form):
+    given_names = forms.CharField(label=_("Voornamen"), max_length=120)
+    surname_prefix = forms.CharField(label=_("Voorvoegsel"), max_length=20, required=False)
+    surname = forms.CharField(label=_("Achternaam"), max_length=120)
+    birth_date = forms.DateField(label=_("Geboortedatum"), required=False, widget=DATE)
+    bsn = forms.CharField(label=_("BSN (als bekend)"), max_length=9, required=False)
+    received_on = forms.DateField(label=_("Datum aanmelding"), widget=DATE)
+    description = forms.CharField(label=_("Zorg en aanleiding"), widget=forms.Textarea(attrs={"rows": 4}),
+                                  help_text=_("Feiten en signalen; het casusoverleg besluit over opname."))
+
+
+class DecisionForm(forms.Form):
+    decided_on = forms.DateField(label=_("Datum casusoverleg"), widget=DATE)
+    outcome = forms.ChoiceField(label=_("Besluit"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
+    family_case = forms.IntegerField(label=_("Gezinscasus (bij opname als gezinslid)"), required=False,
+                                     widget=forms.Select)
+    role = forms.ChoiceField(label=_("Rol in het gezin"), choices=MemberRole.choices, initial=MemberRole.SUBJECT)
+    criteria = forms.ModelMultipleChoiceField(label=_("Criteria waaraan is voldaan"), required=False,
+                                              queryset=InclusionCriterion.objects.filter(active=True),
+                                              widget=forms.CheckboxSelectMultiple)
+    criteria_text = forms.CharField(label=_("Criteria (toelichting)"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.CharField(label=_("Grondslag"), widget=forms.Textarea(attrs={"rows": 2}))
+    partners = forms.ModelMultipleChoiceField(label=_("Deelnemende partners"),
+                                              queryset=Organisation.objects.filter(active=True),
+                                              widget=forms.CheckboxSelectMultiple)
+    review_due = forms.DateField(label=_("Toetsdatum (uiterlijk 6 maanden)"), required=False, widget=DATE)
+    inclusion_end = forms.DateField(label=_("Einddatum opname"), required=False, widget=DATE)
+    contact_cadence_days = forms.IntegerField(label=_("Contactfrequentie (dagen)"), initial=14, min_value=1,
+                                              max_value=90)
+
+    def __init__(self, *args, family_cases=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["family_case"].widget.choices = [("", "—")] + [(c.pk, c.reference) for c in family_cases]
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Datum toets"), widget=DATE)
+    suitable = forms.CharField(label=_("Geschikt: draagt de aanpak bij aan het doel?"),
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    necessary = forms.CharField(label=_("Noodzakelijk: kan het niet met minder ingrijpende middelen?"),
+                                widget=forms.Textarea(attrs={"rows": 2}))
+    balanced = forms.CharField(label=_("Evenwichtig: staat de inbreuk in verhouding tot het doel?"),
+                               widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=Review.Outcome.choices, widget=forms.RadioSelect)
+    next_review_due = forms.DateField(label=_("Volgende toets (bij voortzetten)"), required=False, widget=DATE)
+
+
+class ContactForm(forms.Form):
+    person = forms.IntegerField(label=_("Persoon"), widget=forms.Select)
+    contact_on = forms.DateField(label=_("Datum"), widget=DATE)
+    kind = forms.ChoiceField(label=_("Soort contact"), choices=ContactKind.choices)
+    note = forms.CharField(label=_("Verslag"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RecordForm(forms.Form):
+    person = forms.IntegerField(label=_("Persoon"), required=False, widget=forms.Select)
+    kind = forms.ChoiceField(label=_("Soort gebeurtenis"), choices=RecordKind.choices)
+    category = forms.ChoiceField(label=_("Gegevenscategorie"), choices=DataCategory.choices)
+    occurred_on = forms.DateField(label=_("Datum"), widget=DATE)
+    title = forms.CharField(label=_("Onderwerp"), max_length=200)
+    text = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RelationForm(forms.Form):
+    from_person = forms.IntegerField(label=_("Persoon in de casus"), widget=forms.Select)
+    kind = forms.ChoiceField(label=_("Relatie"), choices=RelationKind.choices)
+    to_person = forms.IntegerField(label=_("Met persoon in de casus"), required=False, widget=forms.Select)
+    to_given_names = forms.CharField(label=_("of: voornaam (netwerk)"), required=False, max_length=120)
+    to_surname = forms.CharField(label=_("achternaam (netwerk)"), required=False, max_length=120)
+    recorded_on = forms.DateField(label=_("Datum"), widget=DATE)
+    note = forms.CharField(label=_("Bron en toelichting"), required=False, max_length=300)
+
+
+class ZrmForm(forms.Form):
+    person = forms.IntegerField(label=_("Persoon"), widget=forms.Select)
+    assessed_on = forms.DateField(label=_("Datum"), widget=DATE)
+    version = forms.CharField(label=_("ZRM-versie"), initial="ZRM 2017", max_length=20)
+    assessor_name = forms.CharField(label=_("Afgenomen door"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—")] + [(k, f"{k} {v}") for k, v in ZRM_SCALE.items()]
+        for domain, label in ZrmDomain.choices:
+            self.fields[f"score_{domain}"] = forms.TypedChoiceField(label=label, choices=choices, required=False,
+                                                                    coerce=int, empty_value=None)
+
+    def scores(self) -> dict:
+        return {d: self.cleaned_data.get(f"score_{d}") for d in ZrmDomain.values
+                if self.cleaned_data.get(f"score_{d}") is not None}
+
+
+class PlanRolesForm(forms.Form):
+    lead_professional = forms.IntegerField(label=_("Regiehouder (lead professional)"), required=False,
+                                           widget=forms.Select)
+    contact_cadence_days = forms.IntegerField(label=_("Contactfrequentie (dagen)"), min_value=1, max_value=90)
+
+
+class GoalForm(forms.Form):
+    person = forms.IntegerField(label=_("Voor persoon"), required=False, widget=forms.Select)
+    domain = forms.ChoiceField(label=_("Leefgebied"), choices=ZrmDomain.choices)
+    description = forms.CharField(label=_("Doel"), max_length=300)
+
+
+class ActionForm(forms.Form):
+    goal = forms.IntegerField(label=_("Doel"), widget=forms.Select)
+    person = forms.IntegerField(label=_("Voor persoon"), required=False, widget=forms.Select)
+    description = forms.CharField(label=_("Actie"), max_length=300)
+    organisation = forms.IntegerField(label=_("Organisatie (eigenaar)"), widget=forms.Select)
+    owner_name = forms.CharField(label=_("Uitvoerder"), max_length=200)
+    due_on = forms.DateField(label=_("Uiterlijk"), widget=DATE)
+
+
+class ActionStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PlanAction.Status.choices)
+
+
+class EnrolForm(forms.Form):
+    programme = forms.IntegerField(label=_("Programma"), widget=forms.Select)
+    person = forms.IntegerField(label=_("Persoon"), widget=forms.Select)
+    requested_on = forms.DateField(label=_("Aangemeld op"), widget=DATE)
+
+
+class EnrolmentEventForm(forms.Form):
+    event = forms.ChoiceField(label=_("Gebeurtenis"), choices=[
+        ("attendance", _("Aanwezigheid bijwerken")), ("complete", _("Afgerond")), ("drop", _("Uitgevallen"))])
+    on = forms.DateField(label=_("Datum"), widget=DATE)
+    sessions_planned = forms.IntegerField(label=_("Bijeenkomsten gepland"), required=False, min_value=0)
+    sessions_attended = forms.IntegerField(label=_("Bijeenkomsten aanwezig"), required=False, min_value=0)
+    positive = forms.TypedChoiceField(label=_("Positief afgerond?"), required=False, empty_value=None,
+                                      choices=[("", "—"), ("1", _("Ja")), ("0", _("Nee"))],
+                                      coerce=lambda v: v == "1")
+    reason = forms.CharField(label=_("Reden uitval"), required=False, max_length=300)
+
+
+class JobOfferForm(forms.Form):
+    placed_on = forms.DateField(label=_("Baan gestart op"), widget=DATE)
+
+
+class CoachMatchForm(forms.Form):
+    coach = forms.IntegerField(label=_("Coach"), widget=forms.Select)
+    since = forms.DateField(label=_("Sinds"), widget=DATE)
+
+
+class ComparisonForm(forms.Form):
+    case_ids = forms.CharField(label=_("Zaaknummers vergelijkingsgroep (komma-gescheiden)"),
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("Hoe is de groep gekozen?"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VogForm(forms.Form):
+    job = forms.CharField(label=_("Functie of stage"), max_length=200)
+    sector = forms.CharField(label=_("Sector"), max_length=200, required=False)
+    needs_vog = forms.BooleanField(label=_("VOG nodig"), required=False)
+    screening_profile = forms.CharField(label=_("Screeningsprofiel"), max_length=200, required=False)
+    functieaspecten = forms.CharField(label=_("Functieaspecten"), max_length=300, required=False)
+    advice = forms.CharField(label=_("Uitleg voor de jongere"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    verified = forms.BooleanField(label=_("Geverifieerd bij Justis"), required=False)
+
+
+def person_choices(member_rows) -> list:
+    return [("", "—")] + [(m["person"].pk, m["label"]) for m in member_rows]

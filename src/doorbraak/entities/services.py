@@ -1,0 +1,400 @@
+"""Entity resolution over the register tables: export, run the linkage library, store the
+outcome; judge pairs; build an entity's records, network and timeline; FtM export.
+
+The linkage itself is ``doorbraak_analysis.linkage`` (pure functions, no ORM); this module
+is the only bridge between it and the database."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from doorbraak.audit import services as audit
+from doorbraak.audit.models import AuditAction
+from doorbraak.registers.models import Company, Officer, Person, Premises
+
+from .models import (
+    EntityAssignment,
+    EntityType,
+    Judgement,
+    LinkageRun,
+    PairState,
+    ReviewPair,
+    Verdict,
+    parse_record_key,
+    record_key,
+)
+
+PURPOSE = "risicoanalyse"
+
+ADDRESS_FIELDS = ("street", "house_number", "house_letter", "house_number_addition", "postcode", "city")
+PERSON_MAPPING = {f: f for f in ("id", "given_names", "surname_prefix", "surname", "birth_date", *ADDRESS_FIELDS)}
+COMPANY_MAPPING = {f: f for f in ("id", "name", "kvk_number", "legal_form", *ADDRESS_FIELDS)}
+MAPPINGS = {EntityType.PERSON: PERSON_MAPPING, EntityType.COMPANY: COMPANY_MAPPING}
+
+
+# --- export of the registers as tables ------------------------------------------------
+
+
+def _address(premises: Premises | None) -> dict:
+    if premises is None:
+        return {f: None for f in ADDRESS_FIELDS}
+    return {
+        "street": premises.street,
+        "house_number": str(premises.house_number),
+        "house_letter": premises.house_letter or None,
+        "house_number_addition": premises.house_number_addition or None,
+        "postcode": premises.postcode,
+        "city": premises.city,
+    }
+
+
+def person_table(persons=None) -> pd.DataFrame:
+    """Person rows of every register source, in canonical field names (no BSN: not needed
+    to link and never leaves in an export)."""
+    persons = persons if persons is not None else Person.objects.filter(anonymised=False)
+    rows = [
+        {
+            "id": record_key(EntityType.PERSON, p.pk),
+            "given_names": p.given_names or None,
+            "surname_prefix": p.surname_prefix or None,
+            "surname": p.surname or None,
+            "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+            **_address(p.residence),
+        }
+        for p in persons.select_related("residence").order_by("pk")
+    ]
+    return pd.DataFrame(rows, columns=list(PERSON_MAPPING))
+
+
+def company_table(companies=None) -> pd.DataFrame:
+    companies = companies if companies is not None else Company.objects.all()
+    rows = [
+        {
+            "id": record_key(EntityType.COMPANY, c.pk),
+            "name": c.name,
+            "kvk_number": c.kvk_number,
+            "legal_form": c.legal_form or None,
+            **_address(c.establishment),
+        }
+        for c in companies.select_related("establishment").order_by("pk")
+    ]
+    return pd.DataFrame(rows, columns=list(COMPANY_MAPPING))
+
+
+def register_table(entity: str) -> pd.DataFrame:
+    return person_table() if entity == EntityType.PERSON else company_table()
+
+
+# --- runs ------------------------------------------------------------------------------
+
+
+def latest_run(entity: str) -> LinkageRun | None:
+    return LinkageRun.objects.filter(entity_type=entity, finished_at__isnull=False).order_by("-finished_at", "-id").first()
+
+
+def assignments_of(run: LinkageRun | None) -> dict[str, str]:
+    if run is None:
+        return {}
+    return {record_key(a.record_type, a.record_id): a.entity_id for a in run.assignments.all()}
+
+
+def library_judgements(entity: str) -> list:
+    from doorbraak_analysis import linkage as lk
+
+    return [
+        lk.Judgement(j.left_record, j.right_record, j.verdict, j.user.get_username(), j.created_at,
+                     deleted_at=j.deleted_at, note=j.note)
+        for j in Judgement.objects.filter(entity_type=entity).select_related("user").order_by("created_at", "id")
+    ]
+
+
+def _plain(value):
+    """JSON-safe copy (numpy numbers, NaN) of an explanation."""
+    return json.loads(json.dumps(value, default=lambda x: float(x) if hasattr(x, "__float__") else str(x)),
+                      parse_constant=lambda _: None)
+
+
+def run_register_linkage(entity: str = "person", user=None, *, thresholds=None) -> LinkageRun:
+    """Resolve all Person (or Company) records of all register sources into entities.
+
+    Stored judgements override the model; the previous run's assignments keep entity ids
+    stable. Stores assignments and the review queue, and writes one audit entry."""
+    from doorbraak_analysis import linkage as lk
+
+    if entity not in EntityType.values:
+        raise ValueError(f"entity must be one of {', '.join(EntityType.values)}, not {entity!r}")
+    thresholds = thresholds or lk.Thresholds()
+    started = timezone.now()
+    table = register_table(entity)
+    previous = assignments_of(latest_run(entity))
+    judgements = library_judgements(entity)
+    prefix = "per-" if entity == EntityType.PERSON else "org-"
+    model_json, queue, refused = "", [], []
+    if len(table) >= 2:
+        features = lk.prepare_records(table, MAPPINGS[entity], entity, "registers")
+        result = lk.resolve_features(features, entity, judgements=judgements, previous_entities=previous,
+                                     thresholds=thresholds)
+        entity_of = result.entity_of()
+        model_json = result.model.to_json()
+        refused = [list(map(str, r)) for r in result.refused_merges]
+        for row in result.review_queue().itertuples(index=False):
+            left, right = str(row.unique_id_l), str(row.unique_id_r)
+            queue.append(ReviewPair(left_record=left, right_record=right,
+                                    match_probability=float(row.match_probability),
+                                    explanation=_plain(result.explain(left, right))))
+    else:
+        entity_of = lk.assign_entity_ids({r: r for r in table["id"]}, previous, prefix)
+    by = user.get_username() if user is not None and user.is_authenticated else "systeem"
+    with transaction.atomic():
+        run = LinkageRun.objects.create(
+            entity_type=entity, link_threshold=thresholds.link, review_threshold=thresholds.review,
+            model_json=model_json, started_at=started, started_by=by, record_count=len(table),
+            entity_count=len(set(entity_of.values())), review_count=len(queue),
+            judgement_count=len(judgements), refused_merges=refused,
+        )
+        EntityAssignment.objects.bulk_create(
+            [EntityAssignment(run=run, record_type=parse_record_key(k)[0], record_id=parse_record_key(k)[1],
+                              entity_id=v) for k, v in sorted(entity_of.items())],
+            batch_size=1000,
+        )
+        for pair in queue:
+            pair.run = run
+        ReviewPair.objects.bulk_create(queue, batch_size=1000)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["finished_at"])
+        audit.record(
+            AuditAction.CREATE, user=user, username=None if user is not None else "systeem", purpose=PURPOSE,
+            object_type="linkage_run", object_id=run.pk, categories=["identity"] if entity == "person" else [],
+            detail={"entity": entity, "records": run.record_count, "entities": run.entity_count,
+                    "review": run.review_count, "judgements": run.judgement_count},
+        )
+    return run
+
+
+# --- review queue and judgements ----------------------------------------------------------
+
+
+def open_pairs(entity: str | None = None):
+    """Open pairs of the latest run of each entity type."""
+    runs = [r for r in (latest_run(e) for e in ([entity] if entity else EntityType.values)) if r is not None]
+    return ReviewPair.objects.filter(run__in=runs, state=PairState.OPEN).select_related("run")
+
+
+def judge_pair(pair: ReviewPair, verdict: str, user, note: str = "") -> Judgement:
+    """Record an analyst's verdict; it overrides the model from the next run on. Audited."""
+    if verdict not in Verdict.values:
+        raise ValueError(f"verdict must be one of {', '.join(Verdict.values)}")
+    with transaction.atomic():
+        judgement = Judgement.objects.create(
+            entity_type=pair.run.entity_type, left_record=pair.left_record, right_record=pair.right_record,
+            verdict=verdict, user=user, created_at=timezone.now(), note=(note or "")[:300],
+        )
+        ReviewPair.objects.filter(
+            run=pair.run, left_record=pair.left_record, right_record=pair.right_record
+        ).update(state=PairState.DECIDED, judgement=judgement)
+        audit.record(
+            AuditAction.CREATE, user=user, purpose=PURPOSE, object_type="linkage_judgement", object_id=judgement.pk,
+            detail={"left": pair.left_record, "right": pair.right_record, "verdict": verdict, "run": pair.run_id},
+        )
+    return judgement
+
+
+def withdraw_judgement(judgement: Judgement, user) -> None:
+    with transaction.atomic():
+        Judgement.objects.filter(pk=judgement.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
+        audit.record(AuditAction.DELETE, user=user, purpose=PURPOSE, object_type="linkage_judgement",
+                     object_id=judgement.pk, detail={"soft_delete": True})
+
+
+def load_records(keys) -> dict[str, object]:
+    """Record key -> Person/Company object."""
+    ids: dict[str, list[int]] = {EntityType.PERSON: [], EntityType.COMPANY: []}
+    for key in keys:
+        kind, pk = parse_record_key(key)
+        ids.setdefault(kind, []).append(pk)
+    out: dict[str, object] = {}
+    for p in Person.objects.filter(pk__in=ids[EntityType.PERSON]).select_related("residence", "source"):
+        out[record_key(EntityType.PERSON, p.pk)] = p
+    for c in Company.objects.filter(pk__in=ids[EntityType.COMPANY]).select_related("establishment", "source"):
+        out[record_key(EntityType.COMPANY, c.pk)] = c
+    return out
+
+
+# --- an entity: records, network, timeline ---------------------------------------------------
+
+
+def entity_type_of(entity_id: str) -> str:
+    return EntityType.COMPANY if entity_id.startswith("org-") else EntityType.PERSON
+
+
+def current_entity_ids(entity: str) -> dict[tuple[str, int], str]:
+    run = latest_run(entity)
+    if run is None:
+        return {}
+    return {(a.record_type, a.record_id): a.entity_id for a in run.assignments.all()}
+
+
+def entity_records(entity_id: str) -> list:
+    """The Person or Company records of an entity in the latest run (empty if unknown)."""
+    entity = entity_type_of(entity_id)
+    run = latest_run(entity)
+    if run is None:
+        return []
+    pks = list(run.assignments.filter(entity_id=entity_id).values_list("record_id", flat=True))
+    model = Person if entity == EntityType.PERSON else Company
+    return list(model.objects.filter(pk__in=pks).select_related("source", *(
+        ["residence"] if entity == EntityType.PERSON else ["establishment"])).order_by("pk"))
+
+
+@dataclass
+class Network:
+    """Nodes (key -> dict with kind, obj, entity_id) and edges (a, b, label)."""
+
+    centre: str
+    nodes: dict[str, dict] = field(default_factory=dict)
+    edges: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def add(self, key: str, kind: str, obj, entity_id: str = "") -> str:
+        self.nodes.setdefault(key, {"key": key, "kind": kind, "obj": obj, "entity_id": entity_id})
+        return key
+
+    def link(self, a: str, b: str, label: str) -> None:
+        if a != b and not any({a, b} == {x, y} and label == z for x, y, z in self.edges):
+            self.edges.append((a, b, label))
+
+
+def entity_network(entity_id: str, records: list, max_nodes: int = 60) -> Network:
+    """Companies at the same address, officers of companies, other premises of the same
+    officers. Persons and companies are merged by their current entity ids."""
+    person_ids = current_entity_ids(EntityType.PERSON)
+    company_ids = current_entity_ids(EntityType.COMPANY)
+    net = Network(centre=entity_id)
+
+    def person_node(p: Person) -> str:
+        eid = person_ids.get((EntityType.PERSON, p.pk), "")
+        return net.add(eid or f"person-{p.pk}", "person", p, eid)
+
+    def company_node(c: Company) -> str:
+        eid = company_ids.get((EntityType.COMPANY, c.pk), "")
+        return net.add(eid or f"company-{c.pk}", "company", c, eid)
+
+    def premises_node(pr: Premises) -> str:
+        return net.add(f"premises-{pr.pk}", "premises", pr)
+
+    net.add(entity_id, entity_type_of(entity_id), records[0] if records else None, entity_id)
+    if entity_type_of(entity_id) == EntityType.PERSON:
+        officers = list(Officer.objects.filter(person__in=records).select_related("company__establishment", "person"))
+        companies = {o.company_id: o.company for o in officers}
+        for p in records:
+            if p.residence_id:
+                net.link(entity_id, premises_node(p.residence), "woont op")
+        for o in officers:
+            net.link(entity_id, company_node(o.company), o.role)
+    else:
+        companies = {c.pk: c for c in records}
+    # the companies' establishments and other companies at the same address
+    premises = {c.establishment_id: c.establishment for c in companies.values()}
+    for c in companies.values():
+        net.link(company_node(c), premises_node(c.establishment), "gevestigd op")
+    for other in Company.objects.filter(establishment__in=premises).exclude(pk__in=companies).select_related(
+            "establishment")[:max_nodes]:
+        net.link(company_node(other), premises_node(other.establishment), "gevestigd op")
+    # officers of the companies and the other premises of those officers
+    officer_rows = list(Officer.objects.filter(company__in=companies).select_related("person__residence", "company"))
+    officer_persons = {o.person_id: o.person for o in officer_rows}
+    for o in officer_rows:
+        net.link(person_node(o.person), company_node(o.company), o.role)
+    for o in Officer.objects.filter(person__in=officer_persons).exclude(company__in=companies).select_related(
+            "company__establishment", "person")[:max_nodes]:
+        if len(net.nodes) >= max_nodes:
+            break
+        net.link(person_node(o.person), company_node(o.company), o.role)
+        net.link(company_node(o.company), premises_node(o.company.establishment), "gevestigd op")
+    for p in officer_persons.values():
+        if p.residence_id and len(net.nodes) < max_nodes:
+            net.link(person_node(p), premises_node(p.residence), "woont op")
+    return net
+
+
+def entity_timeline(records: list) -> list[dict]:
+    """Dated facts of an entity's records, oldest first."""
+    events = []
+    for r in records:
+        events.append({"date": r.received_on, "what": "ontvangen van bron", "source": r.source.name, "record": r})
+        if isinstance(r, Company):
+            events.append({"date": r.registered_on, "what": "ingeschreven in het Handelsregister",
+                           "source": r.source.name, "record": r})
+    officers = Officer.objects.filter(**({"person__in": records} if records and isinstance(records[0], Person)
+                                         else {"company__in": records})).select_related("company", "person", "source")
+    for o in officers:
+        events.append({"date": o.since, "what": f"{o.role} sinds", "source": o.source.name, "record": o,
+                       "officer": o})
+    return sorted((e for e in events if e["date"]), key=lambda e: (e["date"], e["what"]))
+
+
+# --- FollowTheMoney export --------------------------------------------------------------
+
+
+def ftm_available() -> bool:
+    return importlib.util.find_spec("followthemoney") is not None
+
+
+FTM_MISSING = (
+    "De FollowTheMoney-export is op deze installatie niet beschikbaar: het pakket 'followthemoney' "
+    "(met PyICU) is niet geïnstalleerd. Installeer het met 'pip install followthemoney' "
+    "(vereist libicu-dev, pkg-config en g++)."
+)
+
+
+def _with_entity_ids(table: pd.DataFrame, entity_of: dict[str, str]) -> pd.DataFrame:
+    table = table.copy()
+    table["record_id"] = table["id"]
+    table["entity_id"] = [entity_of.get(k, k) for k in table["id"]]
+    return table
+
+
+def ftm_export(user, reason: str) -> tuple[str, int]:
+    """The entity graph (Person, Company, Address, Directorship; residence via addressEntity)
+    as FtM JSON lines. Audited as an export with its purpose."""
+    from doorbraak_analysis import linkage as lk
+
+    person_of = assignments_of(latest_run(EntityType.PERSON))
+    company_of = assignments_of(latest_run(EntityType.COMPANY))
+    persons = _with_entity_ids(person_table(), person_of)
+    companies = _with_entity_ids(company_table(), company_of)
+    entity_of = {**{k: v for k, v in zip(persons["id"], persons["entity_id"])},
+                 **{k: v for k, v in zip(companies["id"], companies["entity_id"])}}
+    known = set(entity_of)
+    relations = []
+    for o in Officer.objects.select_related("source").order_by("pk"):
+        subject, obj = record_key(EntityType.PERSON, o.person_id), record_key(EntityType.COMPANY, o.company_id)
+        if subject in known and obj in known:
+            relations.append(lk.Relation("directorship", subject, obj, role=o.role,
+                                         start_date=o.since.isoformat(), source=o.source.name))
+    out = io.StringIO()
+    count = lk.export_ftm(out, persons=persons.drop(columns=["id"]), companies=companies.drop(columns=["id"]),
+                          relations=relations, entity_of=entity_of)
+    audit.record(
+        AuditAction.EXPORT, user=user, purpose=PURPOSE, object_type="ftm_export", object_id=f"{count} entiteiten",
+        categories=["identity", "premises"],
+        detail={"reason": reason, "entities": count, "persons": len(persons), "companies": len(companies),
+                "directorships": len(relations)},
+    )
+    return out.getvalue(), count
+
+
+def fmt_probability(p: float) -> str:
+    return "—" if p is None or (isinstance(p, float) and math.isnan(p)) else f"{p:.0%}"
+
+
+def today() -> date:
+    return timezone.localdate()

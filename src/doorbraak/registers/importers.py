@@ -1,0 +1,822 @@
+"""Importing register extracts (CSV, Parquet) into the register models.
+
+One import = one file of one source, mapped by the YAML mapping of its source type
+(``registers/mappings/<source_type>.yaml``, see the README there). It runs in three steps:
+
+1. **read** the file (CSV with ``,``/``;``/tab, UTF-8 or Windows-1252; or Parquet);
+2. **validate** every row against the mapping and resolve references (premises by BAG-id or
+   address, companies by KvK-nummer); collect *every* problem, not just the first;
+3. **write**, only if there were no problems, in one transaction: new records are created,
+   changed records updated, and every state a source delivered is kept in ``RecordVersion``
+   (append, never overwrite). Unchanged records are left alone.
+
+A file with problems is rejected whole: nothing is written but the ``ImportBatch`` (status
+``rejected``) and its ``ImportRejection`` rows, which form the report. The same file (same
+SHA-256) imported again for the same source changes nothing (status ``unchanged``).
+
+Rows are numbered 1-based from the first data row (``row``); for CSV the report also gives the
+file line (``line``, header = line 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import yaml
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from doorbraak.privacy.models import ActivityKind, ProcessingActivity
+
+from . import validation as v
+from .models import (
+    BatchStatus,
+    Company,
+    EntryKind,
+    ImportBatch,
+    ImportRejection,
+    Officer,
+    Person,
+    Premises,
+    RecordVersion,
+    RegisterEntry,
+    SourceFeed,
+    SourceType,
+    Wijk,
+)
+
+MAPPINGS_DIR = Path(__file__).parent / "mappings"
+FORMATS = ("csv", "parquet")
+MAX_PROBLEMS = 1000  # beyond this the report says "and N more"
+WRITE_CHUNK = 500
+
+
+class ImportError_(Exception):
+    """Raised for problems with the request itself (unknown source, unreadable file)."""
+
+
+# --- mappings -----------------------------------------------------------------------------
+
+FIELD_TYPES = {"text", "prefix", "int", "float", "date", "bsn", "kvk", "bag_id", "postcode", "sbi",
+               "house_number", "wijk"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    columns: tuple[str, ...]
+    type: str = "text"
+    required: bool = False
+    default: object = None
+    max_length: int | None = None
+
+
+@dataclass(frozen=True)
+class Mapping:
+    source_type: str
+    title: str
+    target: str
+    key: tuple[str, ...]
+    fields: dict[str, FieldSpec]
+    default_sources: tuple[str, ...] = ()
+    entry_kind: str = ""
+
+
+def _norm_header(name: object) -> str:
+    return "_".join(str(name or "").strip().lower().replace("-", " ").split())
+
+
+@cache
+def load_mapping(source_type: str) -> Mapping:
+    if source_type not in SourceType.values:
+        raise ImportError_(f"onbekend brontype {source_type!r} (bekend: {', '.join(SourceType.values)})")
+    raw = yaml.safe_load((MAPPINGS_DIR / f"{source_type}.yaml").read_text(encoding="utf-8"))
+    fields = {}
+    for name, spec in raw["fields"].items():
+        spec = dict(spec)
+        if spec.get("type", "text") not in FIELD_TYPES:
+            raise ValueError(f"{source_type}.yaml: field {name}: unknown type {spec.get('type')}")
+        cols = spec.pop("columns", [name])
+        fields[name] = FieldSpec(name=name, columns=tuple(_norm_header(c) for c in ([cols] if isinstance(cols, str) else cols)),
+                                 **spec)
+    mapping = Mapping(
+        source_type=raw["source_type"], title=raw.get("title", source_type), target=raw["target"],
+        key=tuple(raw["key"]), fields=fields, default_sources=tuple(raw.get("default_sources", ())),
+        entry_kind=raw.get("entry_kind", ""),
+    )
+    if mapping.source_type != source_type or mapping.target not in TARGETS:
+        raise ValueError(f"{source_type}.yaml: source_type/target do not fit")
+    return mapping
+
+
+def all_mappings() -> list[Mapping]:
+    return [load_mapping(t) for t in SourceType.values]
+
+
+def source_type_for(source: ProcessingActivity, requested: str | None = None) -> str:
+    """The importer of a source: asked for explicitly, else its SourceFeed, else the mapping
+    that names the source code among its ``default_sources``."""
+    if requested:
+        load_mapping(requested)
+        return requested
+    feed = SourceFeed.objects.filter(activity=source).first()
+    if feed is not None:
+        return feed.source_type
+    for mapping in all_mappings():
+        if source.code in mapping.default_sources:
+            return mapping.source_type
+    raise ImportError_(
+        f"bron {source.code!r} heeft geen brontype; geef --type op (een van: {', '.join(SourceType.values)})"
+    )
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    columns: list[str]  # normalised header names
+    rows: list[dict]  # normalised header -> raw value
+    lines: list[int | None]  # CSV line per row (None for Parquet)
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def detect_format(path: Path, requested: str | None = None) -> str:
+    if requested:
+        if requested not in FORMATS:
+            raise ImportError_(f"onbekend formaat {requested!r} (csv of parquet)")
+        return requested
+    with open(path, "rb") as fh:
+        if fh.read(4) == b"PAR1":
+            return "parquet"
+    return "csv"
+
+
+def read_table(path: Path, fmt: str) -> Table:
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(path)
+        except Exception as exc:  # noqa: BLE001 - any pyarrow error means: not a readable Parquet file
+            raise ImportError_(f"geen leesbaar Parquet-bestand: {exc}") from exc
+        columns = [_norm_header(c) for c in table.column_names]
+        rows = [dict(zip(columns, r.values(), strict=True)) for r in table.to_pylist()]
+        return Table(columns, rows, [None] * len(rows))
+    data = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    first = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t", "|"), key=first.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, None)
+    if not header:
+        raise ImportError_("leeg bestand: geen kopregel")
+    columns = [_norm_header(c) for c in header]
+    rows, lines = [], []
+    for cells in reader:
+        if not any(c.strip() for c in cells):
+            continue
+        row = dict(zip(columns, cells, strict=False))
+        if len(cells) != len(columns):
+            row["__width__"] = len(cells)
+        rows.append(row)
+        lines.append(reader.line_num)
+    return Table(columns, rows, lines)
+
+
+# --- validating ------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    row: int | None
+    field: str
+    value: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = "bestand" if self.row is None else f"rij {self.row}" + (f" (regel {self.line})" if self.line else "")
+        what = f" {self.field}" if self.field else ""
+        shown = f" = {self.value!r}" if self.value else ""
+        return f"{where}:{what}{shown}: {self.reason}"
+
+
+@dataclass
+class Row:
+    number: int  # 1-based data row
+    line: int | None
+    values: dict
+
+
+_PARSERS = {
+    "int": v.parse_int,
+    "float": v.parse_float,
+    "date": v.parse_date,
+    "bsn": v.parse_bsn,
+    "kvk": v.parse_kvk,
+    "bag_id": v.parse_bag_id,
+    "postcode": v.parse_postcode,
+    "sbi": v.parse_sbi,
+    "prefix": v.parse_prefix,
+    "text": v.as_text,
+}
+
+_WIJK = {**{w.value: w.value for w in Wijk}, **{v.as_text(w.label).lower(): w.value for w in Wijk}}
+
+
+def _parse_wijk(value: object) -> str:
+    text = v.as_text(value).lower()
+    key = text.replace(" ", "_").replace("-", "_")
+    if text in _WIJK:
+        return _WIJK[text]
+    if key in _WIJK:
+        return _WIJK[key]
+    raise v.Invalid("onbekende wijk")
+
+
+def _column_of(spec: FieldSpec, columns: list[str]) -> str | None:
+    return next((c for c in spec.columns if c in columns), None)
+
+
+_LIMIT_MODELS = {"premises": (Premises,), "company": (Company,), "officer": (Officer, Person),
+                 "resident": (Person,), "entry": (RegisterEntry,)}
+_STRING_TYPES = {"text", "prefix", "wijk", "bsn", "kvk", "bag_id", "postcode", "sbi"}
+
+
+def _max_length(target: str, name: str) -> int | None:
+    for model in _LIMIT_MODELS[target]:
+        try:
+            return model._meta.get_field(name).max_length
+        except Exception:  # noqa: BLE001,S112 - not a field of this model
+            continue
+    return 200  # stored in the data JSON of a RegisterEntry
+
+
+def validate(mapping: Mapping, table: Table, progress: bool = False) -> tuple[list[Row], list[Problem]]:
+    problems: list[Problem] = []
+    columns = {name: _column_of(spec, table.columns) for name, spec in mapping.fields.items()}
+    for name, spec in mapping.fields.items():
+        if spec.required and columns[name] is None and spec.default is None:
+            problems.append(Problem(None, name, "", f"kolom ontbreekt (verwacht een van: {', '.join(spec.columns)})"))
+    if problems:
+        return [], problems
+    limits = {name: spec.max_length or _max_length(mapping.target, name) for name, spec in mapping.fields.items()}
+    rows: list[Row] = []
+    for i, raw in enumerate(_progress(table.rows, progress, "controleren"), start=1):
+        line = table.lines[i - 1]
+        row_problems: list[Problem] = []
+        if "__width__" in raw:
+            row_problems.append(Problem(i, "", "", f"{raw['__width__']} kolommen, de kopregel heeft er {len(table.columns)}",
+                                        line))
+        out: dict = {}
+        for name, spec in mapping.fields.items():
+            col = columns[name]
+            value = raw.get(col) if col else None
+            if spec.type == "house_number":
+                continue  # below, together with letter and addition
+            if v.is_empty(value):
+                if spec.required and spec.default is None:
+                    row_problems.append(Problem(i, name, "", "verplicht veld is leeg", line))
+                out[name] = spec.default if spec.default is not None else ("" if spec.type in _STRING_TYPES else None)
+                continue
+            try:
+                parsed = _parse_wijk(value) if spec.type == "wijk" else _PARSERS[spec.type](value)
+            except v.Invalid as exc:
+                row_problems.append(Problem(i, name, v.as_text(value)[:200], str(exc), line))
+                continue
+            if isinstance(parsed, str) and limits[name] and len(parsed) > limits[name]:
+                row_problems.append(Problem(i, name, parsed[:200], f"langer dan {limits[name]} tekens", line))
+                continue
+            out[name] = parsed
+        house = mapping.fields.get("house_number")
+        if house is not None:
+            value = raw.get(columns["house_number"]) if columns["house_number"] else None
+            letter = raw.get(columns.get("house_letter")) if columns.get("house_letter") else None
+            addition = raw.get(columns.get("house_number_addition")) if columns.get("house_number_addition") else None
+            if v.is_empty(value):
+                if house.required:
+                    row_problems.append(Problem(i, "house_number", "", "verplicht veld is leeg", line))
+                out.update(house_number=None, house_letter="", house_number_addition="")
+            else:
+                try:
+                    hn = v.parse_house_number(value, letter, addition)
+                    out.update(house_number=hn.number, house_letter=hn.letter, house_number_addition=hn.addition)
+                except v.Invalid as exc:
+                    shown = " ".join(v.as_text(x) for x in (value, letter, addition) if not v.is_empty(x))
+                    row_problems.append(Problem(i, "house_number", shown[:200], str(exc), line))
+        if row_problems:
+            problems.extend(row_problems)
+        else:
+            rows.append(Row(i, line, out))
+    return rows, problems
+
+
+# --- writing: per target ---------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    source: ProcessingActivity
+    batch: ImportBatch | None
+    file_name: str
+    received_on: date
+    mapping: Mapping
+    counts: dict = field(default_factory=dict)
+    versions: list = field(default_factory=list)  # RecordVersion rows to create
+    close_versions: set = field(default_factory=set)  # (model, object_id) whose open version ends now
+
+    def count(self, model: str, what: str, n: int = 1) -> None:
+        self.counts.setdefault(model, {}).setdefault(what, 0)
+        self.counts[model][what] += n
+
+
+def _jsonable(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _snapshot(obj, names: Iterable[str]) -> dict:
+    return {n: _jsonable(getattr(obj, n)) for n in names}
+
+
+def _premises_index() -> tuple[dict, dict]:
+    by_bag, by_address = {}, {}
+    for pk, bag_id, postcode, number, letter, addition in Premises.objects.values_list(
+        "pk", "bag_id", "postcode", "house_number", "house_letter", "house_number_addition"
+    ):
+        by_bag[bag_id] = pk
+        by_address.setdefault((postcode, number, letter.upper(), addition.upper()), pk)
+    return by_bag, by_address
+
+
+def _resolve_premises(row: Row, index, required: bool, problems: list[Problem]) -> int | None:
+    by_bag, by_address = index
+    values = row.values
+    if values.get("bag_id"):
+        pk = by_bag.get(values["bag_id"])
+        if pk is None:
+            problems.append(Problem(row.number, "bag_id", values["bag_id"], "verblijfsobject niet gevonden in de BAG", row.line))
+        return pk
+    if values.get("postcode") and values.get("house_number"):
+        key = (values["postcode"], values["house_number"], values.get("house_letter", ""), values.get("house_number_addition", ""))
+        pk = by_address.get(key)
+        if pk is None:
+            shown = f"{key[0]} {key[1]}{key[2]}{'-' + key[3] if key[3] else ''}"
+            problems.append(Problem(row.number, "adres", shown, "adres niet gevonden in de BAG", row.line))
+        return pk
+    if required:
+        problems.append(Problem(row.number, "adres", "", "geef bag_id of postcode + huisnummer", row.line))
+    return None
+
+
+class Target:
+    """How validated rows become records of one model."""
+
+    model = None
+    label = ""
+    value_fields: tuple[str, ...] = ()
+
+    def prepare(self, ctx: Context, rows: list[Row], problems: list[Problem]) -> list:
+        """Resolve references and keys; return items (key, row, values) to write."""
+        raise NotImplementedError
+
+    def existing(self, ctx: Context, keys: list) -> dict:
+        raise NotImplementedError
+
+    def new(self, ctx: Context, key, values: dict):
+        return self.model(**values)
+
+    def apply(self, ctx: Context, items: list, progress: bool) -> None:
+        upsert(ctx, self, items, progress)
+
+
+def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
+    """Create, update or leave each item; keep every delivered state in RecordVersion.
+    Returns key -> object (saved) for targets that need the ids of what they wrote."""
+    label = target.label
+    existing = target.existing(ctx, [k for k, _, _ in items])
+    open_versions = set(
+        RecordVersion.objects.filter(model=label, object_id__in=[o.pk for o in existing.values()], valid_to__isnull=True)
+        .values_list("object_id", flat=True)
+    ) if existing else set()
+    to_create, to_update, touched, result = [], [], [], {}
+    provenance = {"source": ctx.source, "source_file": ctx.file_name, "received_on": ctx.received_on}
+    for key, row, values in _progress(items, progress, f"schrijven {label}"):
+        obj = existing.get(key)
+        if obj is None:
+            obj = target.new(ctx, key, values)
+            for name, value in {**provenance, "source_row": row.number}.items():
+                setattr(obj, name, value)
+            to_create.append((key, row, obj))
+            result[key] = obj
+            continue
+        result[key] = obj
+        before = _snapshot(obj, target.value_fields)
+        after = {n: _jsonable(values[n]) for n in target.value_fields}
+        if before == after:
+            if ctx.received_on > obj.received_on:  # confirmed by a newer delivery: provenance moves on
+                touched.append((obj, row.number))
+                ctx.count(label, "confirmed")
+            else:
+                ctx.count(label, "unchanged")
+            continue
+        if ctx.received_on < obj.received_on:
+            ctx.count(label, "older_ignored")  # an older extract never overwrites a newer one
+            continue
+        if obj.pk not in open_versions:  # state from before Doorbraak imported it: keep it first
+            ctx.versions.append(RecordVersion(
+                model=label, object_id=obj.pk, key=_key_text(key), source_id=obj.source_id, batch=None,
+                source_file=obj.source_file, source_row=obj.source_row or 0, received_on=obj.received_on,
+                valid_from=obj.received_on, valid_to=ctx.received_on, values=before,
+            ))
+        ctx.close_versions.add((label, obj.pk))
+        for name in target.value_fields:
+            setattr(obj, name, values[name])
+        obj.source_id, obj.source_file, obj.source_row, obj.received_on = (
+            ctx.source.pk, ctx.file_name, row.number, ctx.received_on)
+        to_update.append((key, row, obj))
+    if to_create:
+        target.model.objects.bulk_create([o for _, _, o in to_create], batch_size=WRITE_CHUNK)
+        ctx.count(label, "created", len(to_create))
+    if to_update:
+        target.model.objects.bulk_update(
+            [o for _, _, o in to_update],
+            [*target.value_fields, "source", "source_file", "source_row", "received_on"], batch_size=WRITE_CHUNK)
+        ctx.count(label, "updated", len(to_update))
+    if touched:
+        pks = [o.pk for o, _ in touched]
+        for start in range(0, len(pks), WRITE_CHUNK):
+            target.model.objects.filter(pk__in=pks[start:start + WRITE_CHUNK]).update(
+                source=ctx.source, source_file=ctx.file_name, received_on=ctx.received_on)
+        moved = []
+        for obj, number in touched:
+            if obj.source_row != number:
+                obj.source_row = number
+                moved.append(obj)
+        if moved:
+            target.model.objects.bulk_update(moved, ["source_row"], batch_size=WRITE_CHUNK)
+    for key, row, obj in [*to_create, *to_update]:
+        ctx.versions.append(RecordVersion(
+            model=label, object_id=obj.pk, key=_key_text(key), source=ctx.source, batch=ctx.batch,
+            source_file=ctx.file_name, source_row=row.number, received_on=ctx.received_on,
+            valid_from=ctx.received_on, values=_snapshot(obj, target.value_fields),
+        ))
+    return result
+
+
+def _key_text(key) -> str:
+    parts = key if isinstance(key, tuple) else (key,)
+    return "|".join("" if p is None else str(_jsonable(p)) for p in parts)[:200]
+
+
+class PremisesTarget(Target):
+    model = Premises
+    label = "premises"
+    value_fields = ("street", "house_number", "house_letter", "house_number_addition", "postcode", "city", "wijk",
+                    "area", "use", "floor_area", "lat", "lon")
+
+    def prepare(self, ctx, rows, problems):
+        return [(r.values["bag_id"], r, r.values) for r in rows]
+
+    def existing(self, ctx, keys):
+        return _in_chunks(Premises.objects.all(), "bag_id", keys)
+
+    def new(self, ctx, key, values):
+        return Premises(bag_id=key, **{n: values[n] for n in self.value_fields})
+
+
+class CompanyTarget(Target):
+    model = Company
+    label = "company"
+    value_fields = ("name", "trade_name", "legal_form", "sbi_code", "sbi_description", "registered_on",
+                    "establishment_id")
+
+    def prepare(self, ctx, rows, problems):
+        index = _premises_index()
+        items = []
+        for r in rows:
+            pk = _resolve_premises(r, index, required=True, problems=problems)
+            if pk is not None:
+                items.append((r.values["kvk_number"], r, {**r.values, "establishment_id": pk}))
+        return items
+
+    def existing(self, ctx, keys):
+        return _in_chunks(Company.objects.all(), "kvk_number", keys)
+
+    def new(self, ctx, key, values):
+        return Company(kvk_number=key, **{n: values[n] for n in self.value_fields})
+
+
+PERSON_FIELDS = ("bsn", "given_names", "surname_prefix", "surname", "birth_date")
+
+
+def _person_key(values: dict):
+    if values.get("bsn"):
+        return ("bsn", values["bsn"])
+    return ("naam", values["given_names"].lower(), (values.get("surname_prefix") or "").lower(),
+            values["surname"].lower(), values.get("birth_date"))
+
+
+class PersonTarget(Target):
+    model = Person
+    label = "person"
+    value_fields = PERSON_FIELDS
+
+    def existing(self, ctx, keys):
+        persons = Person.objects.filter(source=ctx.source, anonymised=False)
+        found = {}
+        for p in persons.iterator():
+            found.setdefault(_person_key(_snapshot(p, PERSON_FIELDS) | {"birth_date": p.birth_date}), p)
+        return {k: found[k] for k in keys if k in found}
+
+    def new(self, ctx, key, values):
+        return Person(**{n: values[n] for n in self.value_fields})
+
+
+class ResidentTarget(PersonTarget):
+    value_fields = (*PERSON_FIELDS, "residence_id")
+
+    def prepare(self, ctx, rows, problems):
+        index = _premises_index()
+        items = []
+        for r in rows:
+            pk = _resolve_premises(r, index, required=True, problems=problems)
+            if pk is not None:
+                items.append((("bsn", r.values["bsn"]), r, {**r.values, "residence_id": pk}))
+        return items
+
+    def existing(self, ctx, keys):
+        wanted = [k[1] for k in keys]
+        persons = _in_chunks(Person.objects.filter(source=ctx.source, anonymised=False), "bsn", wanted)
+        return {("bsn", bsn): p for bsn, p in persons.items()}
+
+
+class OfficerTarget(Target):
+    model = Officer
+    label = "officer"
+    value_fields = ("since",)
+
+    def prepare(self, ctx, rows, problems):
+        companies = _in_chunks(Company.objects.all(), "kvk_number", list({r.values["kvk_number"] for r in rows}))
+        items = []
+        for r in rows:
+            company = companies.get(r.values["kvk_number"])
+            if company is None:
+                problems.append(Problem(r.number, "kvk_number", r.values["kvk_number"],
+                                        "bedrijf niet gevonden (lees eerst het bedrijvenbestand in)", r.line))
+                continue
+            items.append(((company.pk, _person_key(r.values), r.values["role"].lower()), r, r.values))
+        return items
+
+    def apply(self, ctx, items, progress):
+        person_items, seen = [], set()
+        for (_company, person_key, _role), row, values in items:
+            if person_key not in seen:  # one person may hold several functions in one file
+                seen.add(person_key)
+                person_items.append((person_key, row, values))
+        persons = upsert(ctx, PersonTarget(), person_items, progress)
+        officer_items = [((company_pk, persons[pkey].pk, role), row, values)
+                         for (company_pk, pkey, role), row, values in items]
+        upsert(ctx, self, officer_items, progress)
+
+    def existing(self, ctx, keys):
+        found = {}
+        for o in Officer.objects.filter(source=ctx.source, company_id__in={k[0] for k in keys}):
+            found[(o.company_id, o.person_id, o.role.lower())] = o
+        return {k: found[k] for k in keys if k in found}
+
+    def new(self, ctx, key, values):
+        company_pk, person_pk, _role = key
+        return Officer(company_id=company_pk, person_id=person_pk, role=values["role"], since=values["since"])
+
+
+ENTRY_STANDARD = {"key", "occurred_on", "ends_on", "description", "kvk_number", "bag_id", "postcode", "house_number",
+                  "house_letter", "house_number_addition"}
+
+
+class EntryTarget(Target):
+    model = RegisterEntry
+    label = "register_entry"
+    value_fields = ("occurred_on", "ends_on", "description", "premises_id", "company_id", "data")
+
+    def prepare(self, ctx, rows, problems):
+        index = _premises_index()
+        kvks = list({r.values["kvk_number"] for r in rows if r.values.get("kvk_number")})
+        companies = _in_chunks(Company.objects.all(), "kvk_number", kvks) if kvks else {}
+        items = []
+        for r in rows:
+            n = len(problems)
+            premises = _resolve_premises(r, index, required=False, problems=problems)
+            company = None
+            if r.values.get("kvk_number"):
+                company = companies.get(r.values["kvk_number"])
+                if company is None:
+                    problems.append(Problem(r.number, "kvk_number", r.values["kvk_number"], "bedrijf niet gevonden", r.line))
+            if len(problems) > n:
+                continue
+            data = {k: _jsonable(val) for k, val in r.values.items() if k not in ENTRY_STANDARD}
+            items.append((r.values["key"], r, {
+                "occurred_on": r.values.get("occurred_on"), "ends_on": r.values.get("ends_on"),
+                "description": r.values.get("description") or "", "premises_id": premises,
+                "company_id": company.pk if company else None, "data": data,
+            }))
+        return items
+
+    def existing(self, ctx, keys):
+        qs = RegisterEntry.objects.filter(source=ctx.source, kind=ctx.mapping.entry_kind)
+        return _in_chunks(qs, "key", keys)
+
+    def new(self, ctx, key, values):
+        return RegisterEntry(kind=ctx.mapping.entry_kind, key=key, **values)
+
+
+TARGETS: dict[str, Target] = {
+    "premises": PremisesTarget(),
+    "company": CompanyTarget(),
+    "officer": OfficerTarget(),
+    "resident": ResidentTarget(),
+    "entry": EntryTarget(),
+}
+assert set(EntryKind.values) >= {"permit", "closure", "dor", "police_signal", "bank_sector"}
+
+
+def _in_chunks(qs, field_name: str, keys: list, size: int = 900) -> dict:
+    out = {}
+    keys = list(keys)
+    for start in range(0, len(keys), size):
+        for obj in qs.filter(**{f"{field_name}__in": keys[start:start + size]}):
+            out[getattr(obj, field_name)] = obj
+    return out
+
+
+def _progress(items, enabled: bool, desc: str):
+    if not enabled:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=desc, unit="rij", file=sys.stderr, leave=False)
+
+
+def _duplicate_keys(items: list, problems: list[Problem]) -> list:
+    first: dict = {}
+    unique = []
+    for key, row, values in items:
+        if key in first:
+            problems.append(Problem(row.number, "sleutel", _key_text(key), f"dubbel in dit bestand (ook rij {first[key]})",
+                                    row.line))
+        else:
+            first[key] = row.number
+            unique.append((key, row, values))
+    return unique
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch
+    problems: list[Problem]
+
+    @property
+    def ok(self) -> bool:
+        return self.batch.status != BatchStatus.REJECTED
+
+    def report(self) -> str:
+        b = self.batch
+        head = f"import {'#' + str(b.pk) if b.pk else '(proefrun)'} {b.file_name} ({b.source.code}, {b.source_type}): {b.get_status_display()}"
+        if b.status == BatchStatus.REJECTED:
+            lines = [head + f" — {len(self.problems)} probleem/problemen, niets ingelezen"]
+            lines += [f"  {p}" for p in self.problems[:MAX_PROBLEMS]]
+            if len(self.problems) > MAX_PROBLEMS:
+                lines.append(f"  … en nog {len(self.problems) - MAX_PROBLEMS}")
+            return "\n".join(lines)
+        if b.status == BatchStatus.UNCHANGED:
+            return head + f" — {b.note}"
+        counts = "; ".join(f"{model}: " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()))
+                           for model, c in sorted(b.counts.items()))
+        return head + f" — {b.row_count} rijen; {counts or 'niets gewijzigd'}"
+
+
+def import_file(
+    source: ProcessingActivity,
+    path: str | Path,
+    *,
+    source_type: str | None = None,
+    fmt: str | None = None,
+    received_on: date | None = None,
+    file_name: str | None = None,
+    user=None,
+    username: str | None = None,
+    progress: bool = False,
+    dry_run: bool = False,
+) -> ImportResult:
+    """Import one file all-or-nothing. Every call leaves one ImportBatch (accepted, unchanged or
+    rejected, with its report) and one audit entry naming the counts; with ``dry_run`` the file
+    is only validated and nothing at all is stored."""
+    from doorbraak.audit import services as audit
+    from doorbraak.audit.models import AuditAction
+
+    path = Path(path)
+    if source.kind != ActivityKind.SOURCE:
+        raise ImportError_(f"{source.code} is geen gegevensbron in het verwerkingsregister")
+    source_type = source_type_for(source, source_type)
+    mapping = load_mapping(source_type)
+    fmt = detect_format(path, fmt)
+    received_on = received_on or timezone.localdate()
+    file_name = (file_name or path.name)[:255]
+    digest = file_hash(path)
+    who = username or (user.get_username() if user is not None and user.is_authenticated else "systeem:import")
+    batch = ImportBatch(source=source, source_type=source_type, file_name=file_name, file_format=fmt, file_hash=digest,
+                        received_on=received_on, imported_by=who)
+
+    def finish(status: str, problems: list[Problem], counts: dict | None = None, note: str = "") -> ImportResult:
+        batch.status, batch.counts, batch.note, batch.finished_at = status, counts or {}, note, timezone.now()
+        if dry_run:
+            return ImportResult(batch, problems)
+        with transaction.atomic():
+            batch.save()
+            ImportRejection.objects.bulk_create([
+                ImportRejection(batch=batch, row=p.row, line=p.line, field=p.field[:60], value=p.value[:200],
+                                reason=p.reason[:300]) for p in problems[:MAX_PROBLEMS]
+            ])
+            _audit(batch, len(problems))
+        return ImportResult(batch, problems)
+
+    def _audit(b: ImportBatch, n_problems: int) -> None:
+        audit.record(
+            AuditAction.CREATE, user=user, username=username, purpose=source.purpose.code, object_type="import_batch",
+            object_id=b.pk, categories=source.data_categories if b.status == BatchStatus.ACCEPTED else (),
+            detail={"source": source.code, "source_type": source_type, "file": file_name, "sha256": digest,
+                    "status": b.status, "rows": b.row_count, "counts": b.counts, "problems": n_problems},
+        )
+
+    previous = ImportBatch.objects.filter(source=source, file_hash=digest, status=BatchStatus.ACCEPTED).first()
+    if previous is not None:
+        return finish(BatchStatus.UNCHANGED, [], note=f"zelfde bestand als import #{previous.pk} van "
+                                                      f"{previous.received_on:%d-%m-%Y}; niets gewijzigd")
+    try:
+        table = read_table(path, fmt)
+    except ImportError_ as exc:
+        return finish(BatchStatus.REJECTED, [Problem(None, "", "", str(exc))])
+    batch.row_count = len(table.rows)
+    rows, problems = validate(mapping, table, progress)
+    target = TARGETS[mapping.target]
+    ctx = Context(source=source, batch=None, file_name=file_name, received_on=received_on, mapping=mapping)
+    items = _duplicate_keys(target.prepare(ctx, rows, problems), problems)
+    if not table.rows and not problems:
+        problems.append(Problem(None, "", "", "bestand bevat geen gegevensrijen"))
+    if problems:
+        problems.sort(key=lambda p: (p.row or 0, p.field))
+        return finish(BatchStatus.REJECTED, problems)
+    if dry_run:
+        return finish(BatchStatus.ACCEPTED, [], note="alleen gecontroleerd (proefrun); niets ingelezen")
+    try:
+        with transaction.atomic():
+            ProcessingActivity.objects.select_for_update().get(pk=source.pk)  # one import per source at a time
+            batch.status = BatchStatus.ACCEPTED
+            batch.save()
+            ctx.batch = batch
+            target.apply(ctx, items, progress)
+            by_model: dict[str, list[int]] = {}
+            for label, object_id in ctx.close_versions:
+                by_model.setdefault(label, []).append(object_id)
+            for label, ids in by_model.items():
+                for start in range(0, len(ids), WRITE_CHUNK):
+                    RecordVersion.objects.filter(
+                        model=label, object_id__in=ids[start:start + WRITE_CHUNK], valid_to__isnull=True
+                    ).update(valid_to=received_on)
+            RecordVersion.objects.bulk_create(ctx.versions, batch_size=WRITE_CHUNK)
+            batch.counts, batch.finished_at = ctx.counts, timezone.now()
+            batch.save(update_fields=["counts", "finished_at"])
+            if source.refreshed_on is None or received_on > source.refreshed_on:
+                ProcessingActivity.objects.filter(pk=source.pk).update(refreshed_on=received_on)
+                source.refreshed_on = received_on
+            _audit(batch, 0)
+    except DatabaseError as exc:
+        batch.pk = None
+        batch.counts = {}
+        return finish(BatchStatus.REJECTED, [Problem(None, "", "", f"databasefout, niets ingelezen: {exc}"[:300])])
+    return ImportResult(batch, [])

@@ -1,0 +1,150 @@
+"""Pages for the source registry and import runs (analysts and administrators).
+
+Thin: access through the policy layer, the work in ``importers.import_file`` (the same
+all-or-nothing service as ``doorbraak import``)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from doorbraak.audit import services as audit
+from doorbraak.audit.models import AuditAction
+from doorbraak.policy import Capability as C
+from doorbraak.privacy.models import ActivityKind, ProcessingActivity
+from doorbraak.web.decorators import page
+
+from . import importers
+from .models import BatchStatus, ImportBatch, SourceType
+
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+def source_overview(today: date | None = None) -> list[dict]:
+    """Every source with its importer, last imports and what is missing."""
+    today = today or timezone.localdate()
+    rows = []
+    sources = ProcessingActivity.objects.filter(kind=ActivityKind.SOURCE).select_related("controller", "purpose", "feed")
+    for source in sources:
+        try:
+            source_type = importers.source_type_for(source)
+        except importers.ImportError_:
+            source_type = ""
+        batches = list(source.import_batches.annotate(n_rejections=Count("rejections")).order_by("-started_at", "-id")[:3])
+        last_ok = source.import_batches.filter(status=BatchStatus.ACCEPTED).order_by("-received_on").first()
+        feed = getattr(source, "feed", None)
+        missing = []
+        if not source_type:
+            missing.append(_("geen brontype (importeur) vastgelegd"))
+        if last_ok is None:
+            missing.append(_("nog nooit ingelezen"))
+        if feed and feed.refresh_days and source.refreshed_on and (today - source.refreshed_on).days > feed.refresh_days:
+            missing.append(_("verversing te laat (verwacht elke %(n)s dagen)") % {"n": feed.refresh_days})
+        if source.refreshed_on is None:
+            missing.append(_("geen verversingsdatum"))
+        rows.append({
+            "source": source,
+            "source_type": SourceType(source_type).label if source_type else "",
+            "batches": batches,
+            "last_ok": last_ok,
+            "feed": feed,
+            "missing": missing,
+        })
+    return rows
+
+
+@page(C.REGISTERS_IMPORT)
+def source_list(request):
+    return render(request, "registers/source_list.html", {"rows": source_overview()})
+
+
+class UploadForm(forms.Form):
+    source = forms.ModelChoiceField(
+        label=gettext_lazy("Bron"), queryset=ProcessingActivity.objects.filter(kind=ActivityKind.SOURCE),
+        to_field_name="code",
+    )
+    source_type = forms.ChoiceField(
+        label=gettext_lazy("Brontype (leeg: volgens de bron)"), required=False,
+        choices=[("", "—"), *SourceType.choices],
+    )
+    received_on = forms.DateField(label=gettext_lazy("Ontvangen op"), widget=forms.DateInput(attrs={"type": "date"}))
+    file = forms.FileField(label=gettext_lazy("Bestand (CSV of Parquet)"))
+    dry_run = forms.BooleanField(label=gettext_lazy("Alleen controleren, niets inlezen"), required=False)
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("Bestand is groter dan 200 MB; gebruik doorbraak import."))
+        return f
+
+
+@require_http_methods(["GET", "POST"])
+@page(C.REGISTERS_IMPORT)
+def import_list(request):
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        result = _import_upload(request, form.cleaned_data)
+        if result is not None:
+            if result.batch.pk is None:  # dry run: nothing stored, show the outcome here
+                if result.ok:
+                    messages.success(request, _("Controle geslaagd: het bestand kan worden ingelezen (%(n)s rijen).")
+                                     % {"n": result.batch.row_count})
+                else:
+                    messages.error(request, _("Controle: het bestand zou worden afgewezen."))
+                    for problem in result.problems[:50]:
+                        messages.error(request, str(problem))
+                return redirect("import_list")
+            if result.ok:
+                messages.success(request, result.report())
+            else:
+                messages.error(request, _("Het bestand is afgewezen; er is niets ingelezen."))
+            return redirect("import_detail", pk=result.batch.pk)
+    batches = ImportBatch.objects.select_related("source").annotate(n_rejections=Count("rejections")).order_by(
+        "-started_at", "-id")
+    page_obj = Paginator(batches, 25).get_page(request.GET.get("page"))
+    return render(request, "registers/import_list.html", {"form": form, "page_obj": page_obj})
+
+
+def _import_upload(request, data):
+    upload = data["file"]
+    suffix = Path(upload.name).suffix.lower()
+    with tempfile.TemporaryDirectory(prefix="doorbraak-import-") as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        with open(path, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        try:
+            return importers.import_file(
+                data["source"], path, source_type=data["source_type"] or None,
+                fmt="parquet" if suffix == ".parquet" else None, received_on=data["received_on"],
+                file_name=Path(upload.name).name, user=request.user, dry_run=data["dry_run"],
+            )
+        except importers.ImportError_ as exc:
+            messages.error(request, str(exc))
+            return None
+
+
+@page(C.REGISTERS_IMPORT)
+def import_detail(request, pk: int):
+    batch = get_object_or_404(ImportBatch.objects.select_related("source", "source__purpose"), pk=pk)
+    rejections = list(batch.rejections.all()[:importers.MAX_PROBLEMS])
+    if rejections:
+        # The report quotes the rejected values, which can be personal data (a BSN, a name).
+        audit.record(
+            AuditAction.READ, user=request.user, purpose=batch.source.purpose.code, object_type="import_batch",
+            object_id=batch.pk, categories=batch.source.data_categories, detail={"rejections": len(rejections)},
+        )
+    counts = [(model, sorted(c.items())) for model, c in sorted(batch.counts.items())]
+    return render(request, "registers/import_detail.html",
+                  {"batch": batch, "rejections": rejections, "counts": counts})
