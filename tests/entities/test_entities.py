@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from doorbraak.audit.models import AuditEntry
 from doorbraak.entities import services
-from doorbraak.entities.models import Judgement, PairState, ReviewPair
+from doorbraak.entities.models import Judgement, PairState
 from tests.conftest import login
 
 

@@ -66,6 +66,9 @@ class EntityAssignment(models.Model):
         verbose_name = _("toewijzing aan entiteit")
         verbose_name_plural = _("toewijzingen aan entiteiten")
 
+    def __str__(self) -> str:
+        return f"{self.key} -> {self.entity_id}"
+
     @property
     def key(self) -> str:
         return record_key(self.record_type, self.record_id)

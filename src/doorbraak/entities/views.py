@@ -21,7 +21,7 @@ from doorbraak.web.decorators import page
 from doorbraak.web.display import person_label, shows_identity
 
 from . import services
-from .models import EntityType, Judgement, LinkageRun, ReviewPair, Verdict, parse_record_key
+from .models import EntityType, ReviewPair, Verdict, parse_record_key
 
 
 def _purpose(user) -> str:
