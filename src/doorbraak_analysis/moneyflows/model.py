@@ -138,6 +138,9 @@ def train(tx: pa.Table, model_dir: str | Path, cfg: FlowConfig | None = None, *,
     return meta
 
 
+SCORE_CHUNK = 200_000
+
+
 def load_model(model_dir: str | Path):
     import lightgbm as lgb
 
@@ -155,20 +158,23 @@ def score(tx: pa.Table, model_dir: str | Path, *, history: pa.Table | None = Non
     cfg = FlowConfig(**meta["config"])
     feat = compute_features(tx, cfg, meta["vocabulary"], with_graph=meta["with_graph"],
                             engine=engine, history=history)
-    X = _matrix(feat, meta["features"])
-    s = booster.predict(X, num_threads=2) if len(X) else np.zeros(0)
+    # Predict in slices so the dense matrix never holds more than SCORE_CHUNK rows at once.
+    parts = [booster.predict(_matrix(feat.slice(off, SCORE_CHUNK), meta["features"]), num_threads=2)
+             for off in range(0, feat.num_rows, SCORE_CHUNK)]
+    s = np.concatenate(parts) if parts else np.zeros(0)
     flagged = (s >= meta["threshold"]).astype(np.int8)
     out = pa.table({"row": feat["rid"], "score": pa.array(np.round(s, 6)), "flagged": pa.array(flagged)})
     why = None
     if explain and flagged.any():
         idx = np.flatnonzero(flagged)
-        contrib = booster.predict(X[idx], pred_contrib=True)[:, :-1]
+        X = _matrix(feat.take(pa.array(idx)), meta["features"])
+        contrib = booster.predict(X, pred_contrib=True)[:, :-1]
         top = np.argsort(-contrib, axis=1)[:, :explain]
         names = np.array(meta["features"])
         why = pa.table({
             "row": pa.array(feat["rid"].to_numpy()[idx]),
-            "indicators": pa.array([";".join(f"{names[j]}={X[i, j]:.4g}({contrib[k, j]:+.3f})" for j in top[k])
-                                    for k, i in enumerate(idx)]),
+            "indicators": pa.array([";".join(f"{names[j]}={X[k, j]:.4g}({contrib[k, j]:+.3f})" for j in top[k])
+                                    for k in range(len(idx))]),
             "model_version": pa.array([meta["model_version"]] * len(idx)),
             "ruleset_version": pa.array([meta["ruleset_version"]] * len(idx)),
         })
