@@ -19,6 +19,11 @@ PAGES = """
 home                 Y   Y   Y   Y   Y   Y   Y   Y
 case_list            Y   Y   .   .   .   .   .   .
 case_detail:a        Y   Y   .   .   .   .   .   .
+concern_list         Y   .   .   .   .   .   .   .
+concern_create       Y   Y   .   .   .   .   .   .
+catalogue            Y   Y   .   .   .   .   .   .
+vog_list             Y   Y   .   .   .   .   .   .
+outcomes             Y   .   Y   .   .   Y   .   .
 premises_list        .   .   Y   Y   .   .   .   .
 premises_detail      .   .   Y   Y   .   .   .   .
 company_list         .   .   Y   Y   .   .   .   .
@@ -58,6 +63,10 @@ api_audit_entries    .   .   .   .   .   .   Y   .
 api_audit_verify     .   .   .   .   .   .   Y   .
 api_monitoring       Y   .   Y   .   .   Y   .   .
 api_organisations    .   .   .   .   .   .   .   Y
+api_dossier:a        Y   Y   .   .   .   .   .   .
+api_alerts           Y   .   .   .   .   .   .   .
+api_catalogue        Y   Y   .   .   .   .   .   .
+api_outcomes         Y   .   Y   .   .   Y   .   .
 """
 
 

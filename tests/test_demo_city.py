@@ -134,7 +134,7 @@ def _check_sources():
 
 def _check_cases():
     cases = Case.objects.all()
-    assert cases.count() == 40
+    assert cases.count() == 150
     assert cases.filter(kind="family").exists() and cases.filter(status=CaseStatus.CLOSED).exists()
     director = User.objects.get(username="regisseur")
     assert set(cases.values_list("director", flat=True)) == {director.pk}

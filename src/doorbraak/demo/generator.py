@@ -15,7 +15,7 @@ The city holds, for `businesses=N` (default 2,000):
 - N companies (KvK), some sharing an address, with a realistic sector mix;
 - about 1.25 N persons: officers of the companies and residents (BRP), with a few networks of
   persons who are officer of several companies;
-- about 40 person-centred cases with partners and records per data category.
+- about 150 person-centred cases (with case management: see demo/careers.py) with partners and records per data category.
 
 Name origin is drawn independently of everything else (area, sector, case), so the data holds no
 correlation between names and risk for anyone to find.
@@ -58,7 +58,7 @@ from .sectors import BV, CV, EENMANSZAAK, LEGAL_SUFFIX, NAME_WORDS, SECTORS, STI
 
 DEMO_SEED = 20261128
 DEMO_BUSINESSES = 2000
-DEMO_CASES = 40
+DEMO_CASES = 150
 DEMO_TODAY = date(2026, 11, 1)
 
 BAG_FILE = "bag-verblijfsobjecten-2026-10.csv"
@@ -442,6 +442,10 @@ class _City:
                 o.company_id = o.company.pk
             Officer.objects.bulk_create(officers, batch_size=1000)
             n_cases, n_records = self._cases(persons)
+            if n_cases:
+                from .careers import extend as extend_careers
+
+                extend_careers(self, DEMO_TODAY)  # issue 3: decisions, plans, contacts, interventions
             per_wijk = Counter(p.wijk for p in premises)
             summary = DemoCitySummary(
                 seed=self.seed,
