@@ -23,6 +23,9 @@ concern_list         Y   .   .   .   .   .   .   .
 concern_create       Y   Y   .   .   .   .   .   .
 catalogue            Y   Y   .   .   .   .   .   .
 vog_list             Y   Y   .   .   .   .   .   .
+intervention_create  Y   .   .   .   .   .   .   .
+programme_create     Y   .   .   .   .   .   .   .
+coach_create         Y   .   .   .   .   .   .   .
 outcomes             Y   .   Y   .   .   Y   .   .
 premises_list        .   .   Y   Y   .   .   .   .
 premises_detail      .   .   Y   Y   .   .   .   .

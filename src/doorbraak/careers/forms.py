@@ -10,19 +10,25 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.partners.models import DataCategory, Organisation
 
 from .models import (
+    Coach,
     ContactKind,
     DecisionOutcome,
     InclusionCriterion,
+    Intervention,
+    InterventionType,
     MemberRole,
     PlanAction,
     RecordKind,
+    Recognition,
     RelationKind,
     Review,
     ZRM_SCALE,
     ZrmDomain,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+# An <input type="date"> only takes ISO dates; without a fixed format Django renders the Dutch
+# "28-11-2026" and the browser shows the field empty.
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -196,3 +202,36 @@ class VogForm(forms.Form):
 
 def person_choices(member_rows) -> list:
     return [("", "—")] + [(m["person"].pk, m["label"]) for m in member_rows]
+
+
+# --- the intervention catalogue (programme managers) ----------------------------------------
+
+
+class InterventionForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    provider = forms.CharField(label=_("Aanbieder"), max_length=200)
+    type = forms.ChoiceField(label=_("Soort"), choices=[("", "—"), *InterventionType.choices])
+    recognition = forms.ChoiceField(label=_("Erkenning"), choices=[("", "—"), *Recognition.choices],
+                                    help_text=_("Zoals in de databank Effectieve Justitiële Interventies of die van het NJi."))
+    description = forms.CharField(label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    in_detention = forms.BooleanField(label=_("Ook in detentie"), required=False)
+
+
+class ProgrammeForm(forms.Form):
+    intervention = forms.ModelChoiceField(label=_("Interventie"), queryset=Intervention.objects.all())
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    capacity = forms.IntegerField(label=_("Plaatsen"), min_value=1, max_value=1000)
+    has_job_guarantee = forms.BooleanField(label=_("Met baangarantie"), required=False)
+    no_reoffending_months = forms.IntegerField(
+        label=_("Periode zonder recidive (maanden)"), required=False, min_value=1, max_value=36,
+        help_text=_("Bij baangarantie: de baan volgt na positieve afronding en zoveel maanden zonder recidive."))
+
+
+class CoachForm(forms.Form):
+    name = forms.CharField(label=_("Naam"), max_length=200)
+    kind = forms.ChoiceField(label=_("Soort"), choices=[("", "—"), *Coach.Kind.choices])
+    organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.all())
+    expertise = forms.CharField(label=_("Expertise"), max_length=300)
+    max_cases = forms.IntegerField(label=_("Maximaal aantal casussen"), min_value=1, max_value=50, initial=5)
+    available = forms.BooleanField(label=_("Beschikbaar"), required=False, initial=True)
+    works_in_detention = forms.BooleanField(label=_("Werkt ook in detentie"), required=False)

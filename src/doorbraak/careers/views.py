@@ -18,6 +18,7 @@ from doorbraak.policy import Capability as C
 from doorbraak.web.decorators import page
 
 from . import actions, selectors
+from . import catalogue as catalogue_actions
 from . import forms as f
 from .models import Case, CaseKind, CaseStatus, Coach, Concern, Enrolment, Goal, Intervention, Programme, VogGuidance
 
@@ -354,6 +355,37 @@ def programme_detail(request, pk: int):
         "comparison": comparison, "active": programme.enrolments.filter(status="active").count(),
         "waiting_count": selectors.waiting_list(programme).count()},
         status=400 if request.method == "POST" else 200)
+
+
+def _catalogue_form(request, pk, model, form_cls, save, fields, title, message):
+    item = get_object_or_404(model, pk=pk) if pk else None
+    initial = {name: getattr(item, name) for name in fields} if item else None
+    form = form_cls(request.POST or None, initial=initial)
+    done = _submit(request, form, lambda d: save(request.user, pk, **d), message)
+    if done:
+        return redirect("catalogue")
+    return _form_page(request, form, title, reverse("catalogue"))
+
+
+@require_http_methods(["GET", "POST"])
+@page(C.PROGRAMMES_MANAGE)
+def intervention_edit(request, pk: int | None = None):
+    return _catalogue_form(request, pk, Intervention, f.InterventionForm, catalogue_actions.do_save_intervention,
+                           catalogue_actions.INTERVENTION_FIELDS, _("Interventie"), _("Interventie opgeslagen."))
+
+
+@require_http_methods(["GET", "POST"])
+@page(C.PROGRAMMES_MANAGE)
+def programme_edit(request, pk: int | None = None):
+    return _catalogue_form(request, pk, Programme, f.ProgrammeForm, catalogue_actions.do_save_programme,
+                           catalogue_actions.PROGRAMME_FIELDS, _("Programma"), _("Programma opgeslagen."))
+
+
+@require_http_methods(["GET", "POST"])
+@page(C.PROGRAMMES_MANAGE)
+def coach_edit(request, pk: int | None = None):
+    return _catalogue_form(request, pk, Coach, f.CoachForm, catalogue_actions.do_save_coach,
+                           catalogue_actions.COACH_FIELDS, _("Coach"), _("Coach opgeslagen."))
 
 
 @page(C.CASES_VIEW)
