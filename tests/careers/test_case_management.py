@@ -14,7 +14,6 @@ from doorbraak.audit.models import AuditEntry
 from doorbraak.careers import actions as a
 from doorbraak.careers import selectors
 from doorbraak.careers.models import (
-    Alert,
     Case,
     CaseDecision,
     CaseMember,
@@ -27,7 +26,6 @@ from doorbraak.careers.models import (
     Programme,
 )
 from doorbraak.privacy.disclosure import suppress
-from tests import factories as f
 from tests.conftest import login
 
 TODAY = date(2026, 6, 1)

@@ -26,7 +26,7 @@ from doorbraak.policy import ROLES_WITHOUT_PERSONAL_DATA
 
 from . import reference as ref
 
-DEMO_PASSWORD = "Doorbraak-demo-2026"
+DEMO_PASSWORD = "Doorbraak-demo-2026"  # noqa: S105 (synthetic demo accounts, documented in the README)
 DEVICE_NAME = "Demo-authenticator"
 TOTP_STEP = 30
 

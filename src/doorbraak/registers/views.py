@@ -78,7 +78,8 @@ class UploadForm(forms.Form):
         label=gettext_lazy("Brontype (leeg: volgens de bron)"), required=False,
         choices=[("", "—"), *SourceType.choices],
     )
-    received_on = forms.DateField(label=gettext_lazy("Ontvangen op"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=gettext_lazy("Ontvangen op"),
+                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     file = forms.FileField(label=gettext_lazy("Bestand (CSV of Parquet)"))
     dry_run = forms.BooleanField(label=gettext_lazy("Alleen controleren, niets inlezen"), required=False)
 

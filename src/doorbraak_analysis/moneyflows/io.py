@@ -218,7 +218,7 @@ def _validate(raw: pa.Table, has_label: bool) -> tuple[pa.Table, list[BadRow]]:
         return pa.table({}), problems
     rates = pa.table({"cur": list(EUR_RATES), "rate": list(EUR_RATES.values())})
     con.register("rates", rates)
-    table = con.sql(f"""
+    table = con.sql("""
         SELECT "row" AS rid, CAST(epoch(ts) AS BIGINT) AS t,
           from_bank || ':' || from_account AS src, to_bank || ':' || to_account AS dst,
           from_bank AS src_bank, to_bank AS dst_bank, amount_paid, pay_cur,
