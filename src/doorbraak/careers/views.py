@@ -78,7 +78,7 @@ def family_board(request, pk: int):
 @page(C.CONCERNS_REPORT)
 def concern_create(request):
     family_case_id = request.GET.get("gezin") or request.POST.get("gezin")
-    form = f.ConcernForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    form = f.ConcernForm(request.POST if request.method == "POST" else None, initial={"received_on": timezone.localdate()})
     done = _submit(request, form, lambda d: actions.do_report_concern(request.user, family_case_id=family_case_id, **d),
                    _("Aanmelding geregistreerd. Het casusoverleg besluit over opname."))
     if done:
@@ -115,7 +115,7 @@ def concern_decide(request, pk: int):
                "partners": [concern.organisation_id]}
     if concern.family_case_id:
         initial.update(outcome="family_member", family_case=concern.family_case_id)
-    form = f.DecisionForm(request.POST or None, family_cases=family_cases, initial=initial)
+    form = f.DecisionForm(request.POST if request.method == "POST" else None, family_cases=family_cases, initial=initial)
 
     def call(d):
         return actions.do_decide(
@@ -140,7 +140,7 @@ def _case_form(request, pk, form_cls, call, title, message, *, choices=None, ini
     if manager_only:
         policy.require_case_manager(request.user, case)
     member_rows = selectors.members(case, categories)
-    form = form_cls(request.POST or None, initial=initial or {})
+    form = form_cls(request.POST if request.method == "POST" else None, initial=initial or {})
     for name, options in (choices or {}).items():
         form.fields[name].widget.choices = options(case, member_rows) if callable(options) else options
     for name in ("person", "from_person", "to_person"):
@@ -287,10 +287,10 @@ def enrolment_update(request, pk: int):
     enrolment = get_object_or_404(Enrolment.objects.select_related("programme", "case"), pk=pk)
     case, _cats = policy.get_case_for_user(request.user, enrolment.case_id)
     policy.require_case_manager(request.user, case)
-    form = f.EnrolmentEventForm(request.POST or None, initial={"on": timezone.localdate(),
+    form = f.EnrolmentEventForm(request.POST if request.method == "POST" else None, initial={"on": timezone.localdate(),
                                                               "sessions_planned": enrolment.sessions_planned,
                                                               "sessions_attended": enrolment.sessions_attended})
-    job_form = f.JobOfferForm(request.POST or None, prefix="job")
+    job_form = f.JobOfferForm(request.POST if request.method == "POST" else None, prefix="job")
     if request.method == "POST" and "job-placed_on" in request.POST:
         done = _submit(request, job_form, lambda d: actions.do_offer_job(request.user, pk, **d), _("Baan aangeboden."))
     else:
@@ -331,7 +331,7 @@ def catalogue(request):
 def programme_detail(request, pk: int):
     programme = get_object_or_404(Programme.objects.select_related("intervention", "owner"), pk=pk)
     is_owner = programme.owner_id == request.user.pk
-    form = f.ComparisonForm(request.POST or None, initial={
+    form = f.ComparisonForm(request.POST if request.method == "POST" else None, initial={
         "case_ids": ", ".join(programme.comparison_cases.values_list("reference", flat=True)),
         "note": programme.comparison_note})
 
@@ -360,7 +360,7 @@ def programme_detail(request, pk: int):
 def _catalogue_form(request, pk, model, form_cls, save, fields, title, message):
     item = get_object_or_404(model, pk=pk) if pk else None
     initial = {name: getattr(item, name) for name in fields} if item else None
-    form = form_cls(request.POST or None, initial=initial)
+    form = form_cls(request.POST if request.method == "POST" else None, initial=initial)
     done = _submit(request, form, lambda d: save(request.user, pk, **d), message)
     if done:
         return redirect("catalogue")
@@ -400,7 +400,7 @@ def vog_list(request):
 def vog_edit(request, pk: int | None = None):
     item = get_object_or_404(VogGuidance, pk=pk) if pk else None
     initial = {k: getattr(item, k) for k in actions.VOG_FIELDS} if item else {}
-    form = f.VogForm(request.POST or None, initial=initial)
+    form = f.VogForm(request.POST if request.method == "POST" else None, initial=initial)
     done = _submit(request, form, lambda d: actions.do_save_vog_guidance(request.user, pk, **d),
                    _("VOG-wijzer opgeslagen."))
     if done:

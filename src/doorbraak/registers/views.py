@@ -93,7 +93,7 @@ class UploadForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @page(C.REGISTERS_IMPORT)
 def import_list(request):
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"received_on": timezone.localdate()})
+    form = UploadForm(request.POST if request.method == "POST" else None, request.FILES or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         result = _import_upload(request, form.cleaned_data)
         if result is not None:
