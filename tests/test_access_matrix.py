@@ -39,6 +39,7 @@ sector_view          .   .   Y   .   .   .   .   .
 entity_review        .   .   Y   Y   .   .   .   .
 entity_detail        .   .   Y   Y   .   .   .   .
 entity_export        .   .   Y   .   .   .   .   .
+entity_search        .   .   Y   Y   .   .   .   .
 monitoring           Y   .   Y   .   .   Y   .   .
 monitoring_export    Y   .   Y   .   .   Y   .   .
 processing_register  .   .   .   .   Y   .   Y   Y

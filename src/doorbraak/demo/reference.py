@@ -203,6 +203,7 @@ SOURCE_CLOSURES = "bron-sluitingen"
 SOURCE_DOR = "bron-dor-opkopersregister"
 SOURCE_POLICE = "bron-politiesignalen"
 SOURCE_BANK = "bron-bank-sectorinzichten"
+SOURCE_TENANTS = "bron-huurders-corporaties"
 CASE_TYPE_INDIVIDUAL = "casus-doorgroeier"
 CASE_TYPE_FAMILY = "casus-gezin"
 
@@ -274,6 +275,14 @@ ACTIVITIES: list[Activity] = [
         "samenwerking witwassen.",
         (C.TRANSACTIONS, C.FINANCE), 365, RetentionAction.DELETE, _DELIVERY,
         "RIEC Midden-Nederland (alleen sectoraggregaten)", date(2026, 9, 30),
+    ),
+    Activity(
+        SOURCE_TENANTS, "Huurdersbestand woningcorporaties (woonfraude en ondermijning)", ActivityKind.SOURCE,
+        ORG_OOV, policy.PURPOSE_ENFORCEMENT,
+        "AVG art. 6 lid 1 sub e; Woningwet art. 2 en 45 (taak corporaties bij leefbaarheid); Huisvestingswet 2014; "
+        "convenant woonfraude en ondermijning gemeente Utrecht en woningcorporaties.",
+        (C.IDENTITY, C.PREMISES), 365, RetentionAction.DELETE, _DELIVERY,
+        "Gemeente OOV en VTH, RIEC Midden-Nederland", None,
     ),
     Activity(
         CASE_TYPE_INDIVIDUAL, "Casus doorgroeier (individuele persoonsgerichte aanpak)", ActivityKind.CASE_TYPE,

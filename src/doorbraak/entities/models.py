@@ -42,6 +42,14 @@ class LinkageRun(models.Model):
     review_count = models.PositiveIntegerField(_("te beoordelen"), default=0)
     judgement_count = models.PositiveIntegerField(_("oordelen gebruikt"), default=0)
     refused_merges = models.JSONField(_("door oordelen geweigerde koppelingen"), default=list, blank=True)
+    incremental = models.BooleanField(
+        _("incrementeel"), default=False,
+        help_text=_("Alleen nieuwe en gewijzigde records gekoppeld aan de bestaande entiteiten, met het model van "
+                    "de basisrun."))
+    base_run = models.ForeignKey(
+        "self", verbose_name=_("basisrun"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text=_("De volledige run waarvan het model is gebruikt (alleen bij incrementele runs)."))
+    new_record_count = models.PositiveIntegerField(_("nieuw of gewijzigd gekoppeld"), default=0)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -49,7 +57,8 @@ class LinkageRun(models.Model):
         verbose_name_plural = _("koppelruns")
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.entity_type} {self.started_at:%Y-%m-%d %H:%M}"
+        kind = " incrementeel" if self.incremental else ""
+        return f"#{self.pk} {self.entity_type}{kind} {self.started_at:%Y-%m-%d %H:%M}"
 
 
 class EntityAssignment(models.Model):

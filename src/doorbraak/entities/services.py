@@ -9,7 +9,10 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import logging
 import math
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +37,7 @@ from .models import (
 )
 
 PURPOSE = "risicoanalyse"
+logger = logging.getLogger(__name__)
 
 ADDRESS_FIELDS = ("street", "house_number", "house_letter", "house_number_addition", "postcode", "city")
 PERSON_MAPPING = {f: f for f in ("id", "given_names", "surname_prefix", "surname", "birth_date", *ADDRESS_FIELDS)}
@@ -153,13 +157,24 @@ def run_register_linkage(entity: str = "person", user=None, *, thresholds=None) 
                                     explanation=_plain(result.explain(left, right))))
     else:
         entity_of = lk.assign_entity_ids({r: r for r in table["id"]}, previous, prefix)
+    return _store_run(
+        entity, user, entity_of=entity_of, queue=queue, started=started, thresholds=thresholds,
+        model_json=model_json, record_count=len(table), judgement_count=len(judgements), refused=refused,
+    )
+
+
+def _store_run(entity: str, user, *, entity_of: dict[str, str], queue: list[ReviewPair], started, thresholds,
+               model_json: str, record_count: int, judgement_count: int, refused: list, base_run=None,
+               new_record_count: int = 0, detail: dict | None = None) -> LinkageRun:
+    """Store one run (assignments, review queue) and its audit entry in one transaction."""
     by = user.get_username() if user is not None and user.is_authenticated else "systeem"
     with transaction.atomic():
         run = LinkageRun.objects.create(
             entity_type=entity, link_threshold=thresholds.link, review_threshold=thresholds.review,
-            model_json=model_json, started_at=started, started_by=by, record_count=len(table),
+            model_json=model_json, started_at=started, started_by=by, record_count=record_count,
             entity_count=len(set(entity_of.values())), review_count=len(queue),
-            judgement_count=len(judgements), refused_merges=refused,
+            judgement_count=judgement_count, refused_merges=refused,
+            incremental=base_run is not None, base_run=base_run, new_record_count=new_record_count,
         )
         EntityAssignment.objects.bulk_create(
             [EntityAssignment(run=run, record_type=parse_record_key(k)[0], record_id=parse_record_key(k)[1],
@@ -167,6 +182,7 @@ def run_register_linkage(entity: str = "person", user=None, *, thresholds=None) 
             batch_size=1000,
         )
         for pair in queue:
+            pair.pk = None
             pair.run = run
         ReviewPair.objects.bulk_create(queue, batch_size=1000)
         run.finished_at = timezone.now()
@@ -175,9 +191,165 @@ def run_register_linkage(entity: str = "person", user=None, *, thresholds=None) 
             AuditAction.CREATE, user=user, username=None if user is not None else "systeem", purpose=PURPOSE,
             object_type="linkage_run", object_id=run.pk, categories=["identity"] if entity == "person" else [],
             detail={"entity": entity, "records": run.record_count, "entities": run.entity_count,
-                    "review": run.review_count, "judgements": run.judgement_count},
+                    "review": run.review_count, "judgements": run.judgement_count, **(detail or {})},
         )
     return run
+
+
+# --- incremental linking ------------------------------------------------------------------
+
+
+def _restore_previous_ids(assignments: dict[str, str], kept_ids: set[str], previous: dict[str, str],
+                          relinked: set[str], prefix: str) -> dict[str, str]:
+    """A re-linked (changed) record that did not join an existing entity keeps the id it had,
+    when no remaining record holds that id any more (e.g. it was an entity of its own)."""
+    from doorbraak_analysis import linkage as lk
+
+    assignments = dict(assignments)
+    fresh: dict[str, list[str]] = {}
+    for record, eid in assignments.items():
+        if eid not in kept_ids:
+            fresh.setdefault(eid, []).append(record)
+    claims = []
+    for eid, members in fresh.items():
+        counts = Counter(previous[m] for m in members if m in relinked and previous[m] not in kept_ids)
+        claims += [(-n, old, eid) for old, n in counts.items()]
+    restored: dict[str, str] = {}
+    used = set(kept_ids)
+    for _, old, eid in sorted(claims):
+        if eid in restored or old in used:
+            continue
+        restored[eid] = old
+        used.add(old)
+    for eid, members in sorted(fresh.items()):
+        new_id = restored.get(eid, eid)
+        if eid not in restored:
+            n = 1
+            while new_id in used:
+                new_id = lk.entity_id_for(members + [f"#{n}"], prefix)
+                n += 1
+            used.add(new_id)
+        for m in members:
+            assignments[m] = new_id
+    return assignments
+
+
+def run_incremental_linkage(entity: str = "person", user=None, *, changed=()) -> LinkageRun | None:
+    """Link only what the latest run has not seen into the existing entities.
+
+    The records not assigned in the latest run, plus the ``changed`` record keys (e.g.
+    ``person-12``, records whose values changed since), are scored against the existing
+    records and each other with the stored model (no retraining, no re-scoring of existing
+    pairs) and join an existing entity or become a new one. Analysts' judgements still
+    override the model. Every entity id of the latest run stays; existing entities are never
+    fused (a record that would bridge two goes to the review queue). Open review pairs of the
+    latest run are carried over.
+
+    Returns the new run (``incremental=True``), or None when there is no run for this entity
+    type yet or nothing new to link. When the latest run had too few records for a model, a
+    full run is made instead (it is as cheap)."""
+    from doorbraak_analysis import linkage as lk
+
+    if entity not in EntityType.values:
+        raise ValueError(f"entity must be one of {', '.join(EntityType.values)}, not {entity!r}")
+    base = latest_run(entity)
+    if base is None:
+        return None
+    started = timezone.now()
+    table = register_table(entity)
+    previous = assignments_of(base)
+    present = set(table["id"])
+    relinked = {str(k) for k in changed} & present & set(previous)
+    new_keys = [k for k in table["id"] if k not in previous or k in relinked]
+    if not new_keys:
+        return None
+    existing_keys = [k for k in table["id"] if k in previous and k not in relinked]
+    if not base.model_json or not existing_keys:
+        return run_register_linkage(entity, user)
+    model = lk.LinkageModel.from_json(base.model_json)
+    judgements = library_judgements(entity)
+    features = lk.prepare_records(table, MAPPINGS[entity], entity, "registers")
+    new_set = set(new_keys)
+    existing = features[~features["unique_id"].isin(new_set)].reset_index(drop=True)
+    new = features[features["unique_id"].isin(new_set)].reset_index(drop=True)
+    entity_of = {k: previous[k] for k in existing_keys}
+    prefix = "per-" if entity == EntityType.PERSON else "org-"
+    result = lk.link_new_records(model, existing, entity_of, new, judgements=judgements, id_prefix=prefix)
+    kept_ids = set(entity_of.values())
+    assignments = _restore_previous_ids(result.assignments, kept_ids, previous, relinked, prefix)
+    # the review queue: open pairs of the latest run between unchanged records, then the new pairs
+    queue, seen = [], set()
+    for pair in base.review_pairs.filter(state=PairState.OPEN).order_by("-match_probability", "id"):
+        if pair.left_record in entity_of and pair.right_record in entity_of:
+            seen.add(frozenset((pair.left_record, pair.right_record)))
+            queue.append(ReviewPair(left_record=pair.left_record, right_record=pair.right_record,
+                                    match_probability=pair.match_probability, explanation=pair.explanation))
+    pairs = result.pairs
+    bridging = {frozenset((str(a), str(b))) for a, b, why in result.refused_merges if "existing" in why}
+    if len(pairs):
+        bridges = pd.Series([frozenset((str(a), str(b))) in bridging and not j for a, b, j in
+                             zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["judged"])], index=pairs.index,
+                            dtype=bool)
+        wanted = ((pairs["decision"] == "review") & (pairs["judged"] == "")) | bridges
+        for row in pairs[wanted].sort_values("match_probability", ascending=False, kind="stable").itertuples(
+                index=False):
+            left, right = str(row.unique_id_l), str(row.unique_id_r)
+            if frozenset((left, right)) in seen:
+                continue
+            seen.add(frozenset((left, right)))
+            queue.append(ReviewPair(left_record=left, right_record=right,
+                                    match_probability=float(row.match_probability),
+                                    explanation=_plain(lk.explain_pair(model, pairs, left, right))))
+    all_assignments = {**entity_of, **assignments}
+    joined = sum(1 for k in new_keys if assignments[k] in kept_ids)
+    return _store_run(
+        entity, user, entity_of=all_assignments, queue=queue, started=started, thresholds=model.thresholds,
+        model_json=base.model_json, record_count=len(all_assignments), judgement_count=len(judgements),
+        refused=[list(map(str, r)) for r in result.refused_merges], base_run=base.base_run or base,
+        new_record_count=len(new_keys),
+        detail={"incremental": True, "after_run": base.pk, "new_records": len(new_keys) - len(relinked),
+                "relinked": len(relinked), "joined_existing": joined,
+                "new_entities": len({assignments[k] for k in new_keys} - kept_ids)},
+    )
+
+
+def link_after_import(batch, user=None) -> list[LinkageRun]:
+    """After a committed, accepted register import: link the persons and companies it added
+    or changed (also those at premises whose address it changed) incrementally into the
+    existing entities. Nothing happens for an entity type without a linkage run yet.
+
+    Never raises: a failure is logged and the import stands as it is."""
+    from doorbraak.registers.models import BatchStatus, ImportBatch, RecordVersion
+
+    runs = []
+    try:
+        if not isinstance(batch, ImportBatch):
+            batch = ImportBatch.objects.get(pk=batch)
+        if batch.status != BatchStatus.ACCEPTED:
+            return runs
+        touched: dict[str, set[int]] = {"person": set(), "company": set(), "premises": set()}
+        for model, object_id in RecordVersion.objects.filter(batch=batch, model__in=list(touched)).values_list(
+                "model", "object_id"):
+            touched[model].add(object_id)
+        if touched["premises"]:
+            ids = list(touched["premises"])
+            touched["person"] |= set(Person.objects.filter(residence__in=ids).values_list("pk", flat=True))
+            touched["company"] |= set(Company.objects.filter(establishment__in=ids).values_list("pk", flat=True))
+    except Exception:
+        logger.exception("entity linking after import %s: could not read what the import changed",
+                         getattr(batch, "pk", batch))
+        return runs
+    for entity in (EntityType.PERSON, EntityType.COMPANY):
+        if not touched[entity] or latest_run(entity) is None:
+            continue
+        try:
+            run = run_incremental_linkage(entity, user, changed=[record_key(entity, pk) for pk in touched[entity]])
+        except Exception:
+            logger.exception("incremental %s linking after import %s failed; the import stands", entity, batch.pk)
+            continue
+        if run is not None:
+            runs.append(run)
+    return runs
 
 
 # --- review queue and judgements ----------------------------------------------------------
@@ -339,6 +511,134 @@ def entity_timeline(records: list) -> list[dict]:
         events.append({"date": o.since, "what": f"{o.role} sinds", "source": o.source.name, "record": o,
                        "officer": o})
     return sorted((e for e in events if e["date"]), key=lambda e: (e["date"], e["what"]))
+
+
+# --- entity search -----------------------------------------------------------------------------
+
+KVK_RE = re.compile(r"^\d{8}$")
+POSTCODE_RE = re.compile(r"^(\d{4})\s?([A-Za-z]{2})(?:[\s,]+(\d{1,5})\s*-?\s*([A-Za-z])?(?:[\s-]+(\S{1,4}))?)?$")
+PSEUDONYM_RE = re.compile(r"^[Pp]-[0-9A-Za-z]{4,}$")
+MAX_MATCHES = 500
+
+
+@dataclass
+class SearchQuery:
+    """What a search box text means: a KvK number, a postcode (+ house number), a pseudonym
+    or else a name."""
+
+    text: str
+    how: str  # kvk, address, pseudonym, name
+    kvk: str = ""
+    postcode: str = ""
+    house_number: int | None = None
+    house_letter: str = ""
+    addition: str = ""
+
+
+def parse_query(text: str) -> SearchQuery | None:
+    text = " ".join((text or "").split())[:100]
+    if len(text) < 2:
+        return None
+    if KVK_RE.match(text):
+        return SearchQuery(text, "kvk", kvk=text)
+    m = POSTCODE_RE.match(text)
+    if m:
+        return SearchQuery(text, "address", postcode=(m[1] + m[2]).upper(),
+                           house_number=int(m[3]) if m[3] else None, house_letter=(m[4] or "").upper(),
+                           addition=(m[5] or "").upper())
+    if PSEUDONYM_RE.match(text):
+        return SearchQuery(text, "pseudonym")
+    return SearchQuery(text, "name")
+
+
+def _premises_of(query: SearchQuery):
+    qs = Premises.objects.filter(postcode=query.postcode)
+    if query.house_number is not None:
+        qs = qs.filter(house_number=query.house_number)
+    if query.house_letter:
+        qs = qs.filter(house_letter__iexact=query.house_letter)
+    if query.addition:
+        qs = qs.filter(house_number_addition__iexact=query.addition)
+    return qs
+
+
+def search_records(query: SearchQuery, *, kind: str = "", name_persons=None, birth_year: int | None = None):
+    """Matching Company and Person records, as (record, how it matched) pairs.
+
+    Persons are matched on their pseudonym; on name, address and birth year only within
+    ``name_persons``: the persons whose identity the user may see (the caller decides, by the
+    reveal rules). With a birth year, only those persons are searched at all, so a result never
+    tells anything about a pseudonymised person's birth date or address."""
+    from django.db.models import Q, Value
+    from django.db.models.functions import Concat
+
+    out: list[tuple[object, str]] = []
+    if kind in ("", EntityType.COMPANY) and birth_year is None:
+        companies = Company.objects.select_related("establishment")
+        if query.how == "kvk":
+            companies, how = companies.filter(kvk_number=query.kvk), "kvk"
+        elif query.how == "address":
+            companies, how = companies.filter(establishment__in=_premises_of(query)), "address"
+        elif query.how == "name":
+            companies, how = companies.filter(Q(name__icontains=query.text) | Q(trade_name__icontains=query.text)), "name"
+        else:
+            companies, how = companies.none(), ""
+        out += [(c, how) for c in companies.order_by("name", "pk")[:MAX_MATCHES]]
+    if kind in ("", EntityType.PERSON):
+        persons = Person.objects.filter(anonymised=False).select_related("residence")
+        if name_persons is None:
+            name_persons = persons.none()
+        matched = persons.none()
+        how = ""
+        if query.how == "pseudonym" and birth_year is None:
+            matched, how = persons.filter(pseudonym__iexact=query.text), "pseudonym"
+        elif query.how == "pseudonym":
+            matched, how = name_persons.filter(pseudonym__iexact=query.text), "pseudonym"
+        elif query.how == "address":
+            matched, how = name_persons.filter(residence__in=_premises_of(query)), "address"
+        elif query.how == "name":
+            words = query.text.split()
+            full = Concat("given_names", Value(" "), "surname_prefix", Value(" "), "surname")
+            matched = name_persons.annotate(search_name=full)
+            for word in words:
+                matched = matched.filter(search_name__icontains=word)
+            how = "name"
+        if birth_year is not None:
+            matched = matched.filter(birth_date__year=birth_year)
+        out += [(p, how) for p in matched.order_by("pseudonym")[:MAX_MATCHES]]
+    return out
+
+
+def entities_of_records(records) -> list[dict]:
+    """Group matched records by their entity in the latest run; a record not linked yet is
+    its own result (no entity id). Keeps the order of first appearance."""
+    from django.db.models import Count
+
+    by_type: dict[str, list[int]] = {}
+    for obj, _how in records:
+        by_type.setdefault(EntityType.PERSON if isinstance(obj, Person) else EntityType.COMPANY, []).append(obj.pk)
+    entity_of: dict[tuple[str, int], str] = {}
+    sizes: dict[str, int] = {}
+    for entity, pks in by_type.items():
+        run = latest_run(entity)
+        if run is None:
+            continue
+        rows = EntityAssignment.objects.filter(run=run, record_type=entity, record_id__in=pks)
+        found = {(entity, r.record_id): r.entity_id for r in rows}
+        entity_of.update(found)
+        ids = set(found.values())
+        sizes.update({row["entity_id"]: row["n"] for row in run.assignments.filter(entity_id__in=ids).values(
+            "entity_id").annotate(n=Count("id"))})
+    results: dict[str, dict] = {}
+    for obj, how in records:
+        kind = EntityType.PERSON if isinstance(obj, Person) else EntityType.COMPANY
+        eid = entity_of.get((kind, obj.pk), "")
+        group = results.setdefault(eid or record_key(kind, obj.pk), {
+            "entity_id": eid, "kind": kind, "records": [], "how": [], "size": sizes.get(eid, 1)})
+        group["records"].append(obj)
+        if how not in group["how"]:
+            group["how"].append(how)
+    return list(results.values())
 
 
 # --- FollowTheMoney export --------------------------------------------------------------

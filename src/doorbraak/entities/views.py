@@ -8,7 +8,9 @@ import math
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doorbraak import policy
@@ -119,26 +121,45 @@ def judge(request):
 KIND_STYLE = {"person": "db-node--person", "company": "db-node--company", "premises": "db-node--premises"}
 
 
+KIND_LABELS = {"person": _noop("persoon"), "company": _noop("bedrijf"), "premises": _noop("pand")}
+
+
 def _layout(net, labels, size=520):
-    """Centre in the middle, the rest on one or two rings; returns nodes with x/y and edges."""
+    """Centre in the middle, its direct neighbours on an inner ring, the rest on an outer ring
+    next to the neighbour they hang from (fewer crossing lines). Returns nodes with x/y, index,
+    kind label and neighbour labels (for the accessible names), and edges by node index."""
     centre = size / 2
+    adjacent: dict[str, list[str]] = {k: [] for k in net.nodes}
+    for a, b, _label in net.edges:
+        adjacent[a].append(b)
+        adjacent[b].append(a)
     others = [k for k in net.nodes if k != net.centre]
-    rings = [others[:12], others[12:]]
+    inner = [k for k in others if k in adjacent[net.centre]][:16]
+    if len(inner) < 3:  # few direct neighbours: fill the inner ring
+        inner += [k for k in others if k not in inner][:12 - len(inner)]
+    order = {k: i for i, k in enumerate(inner)}
+    outer = sorted((k for k in others if k not in order),
+                   key=lambda k: (min((order[n] for n in adjacent[k] if n in order), default=len(order)),
+                                  others.index(k)))
     pos = {net.centre: (centre, centre)}
-    for ring, radius in zip(rings, (size * 0.30, size * 0.44)):
+    for ring, radius, offset in ((inner, size * 0.23, 0.0), (outer, size * 0.38, 0.5)):
         for i, key in enumerate(ring):
-            angle = 2 * math.pi * i / max(len(ring), 1) - math.pi / 2
+            angle = 2 * math.pi * (i + offset) / max(len(ring), 1) - math.pi / 2
             pos[key] = (round(centre + radius * math.cos(angle), 1), round(centre + radius * math.sin(angle), 1))
-    nodes = [{**n, "x": pos[k][0], "y": pos[k][1], "label": labels[k], "css": KIND_STYLE.get(n["kind"], ""),
-              "centre": k == net.centre, "url": _node_url(n)} for k, n in net.nodes.items()]
+    index = {k: i for i, k in enumerate(net.nodes)}
+    nodes = []
+    for k, n in net.nodes.items():
+        neighbours = sorted({labels[x] for x in adjacent[k]})
+        nodes.append({**n, "index": index[k], "x": pos[k][0], "y": pos[k][1], "label": labels[k],
+                      "css": KIND_STYLE.get(n["kind"], ""), "centre": k == net.centre, "url": _node_url(n),
+                      "kind_label": _(KIND_LABELS.get(n["kind"], n["kind"])), "neighbours": neighbours})
     edges = [{"x1": pos[a][0], "y1": pos[a][1], "x2": pos[b][0], "y2": pos[b][1], "label": label,
-              "a": labels[a], "b": labels[b]} for a, b, label in net.edges]
+              "a": labels[a], "b": labels[b], "ia": index[a], "ib": index[b],
+              "url_a": _node_url(net.nodes[a]), "url_b": _node_url(net.nodes[b])} for a, b, label in net.edges]
     return nodes, edges
 
 
 def _node_url(node) -> str:
-    from django.urls import reverse
-
     if node["entity_id"]:
         return reverse("entity_detail", kwargs={"entity_id": node["entity_id"]})
     if node["kind"] == "premises":
@@ -182,6 +203,91 @@ def entity_detail(request, entity_id: str):
         "entity_id": entity_id, "kind": kind, "records": described, "nodes": nodes, "edges": edges,
         "timeline": timeline, "can_judge": policy.has(request.user, C.PERSONS_REVEAL) and len(described) > 1,
         "title": described[0]["label"],
+    })
+
+
+# --- entity search ---------------------------------------------------------------------------
+
+SEARCH_PAGE_SIZE = 25
+MATCHED_ON = {"kvk": _noop("KvK-nummer"), "address": _noop("adres"), "pseudonym": _noop("pseudoniem"),
+              "name": _noop("naam")}
+
+
+def _name_searchable_persons(request):
+    """Persons the user may find by name, address or birth year: exactly those whose identity
+    the pages show them (``web.display.shows_identity``): for an analyst the persons revealed with
+    a purpose in this session, for an enforcement officer all if the covenant grants identity data
+    for enforcement. Everyone else finds persons by pseudonym only."""
+    persons = Person.objects.filter(anonymised=False)
+    user = request.user
+    if user.role == Role.ANALYST:
+        return persons.filter(pk__in=request.session.get(policy.REVEAL_SESSION_KEY, []))
+    if user.role == Role.ENFORCEMENT_OFFICER and policy.may_see_category(
+            user, DataCategory.IDENTITY, policy.PURPOSE_ENFORCEMENT):
+        return persons
+    return persons.none()
+
+
+@page(C.REGISTERS_VIEW)
+def entity_search(request):
+    from urllib.parse import urlencode
+
+    from django.core.paginator import Paginator
+
+    text = (request.GET.get("q") or "").strip()[:100]
+    kind = request.GET.get("soort", "")
+    kind = kind if kind in EntityType.values else ""
+    year_text = (request.GET.get("geboortejaar") or "").strip()
+    birth_year = int(year_text) if year_text.isdigit() and 1900 <= int(year_text) <= 2100 else None
+    query = services.parse_query(text)
+    error = ""
+    if year_text and birth_year is None:
+        error = _("Geef een geboortejaar op als vier cijfers, bijvoorbeeld 1980.")
+    elif text and query is None:
+        error = _("Geef ten minste twee tekens op.")
+    results, page_obj = [], None
+    if query is not None and not error:
+        records = services.search_records(query, kind=kind, name_persons=_name_searchable_persons(request),
+                                          birth_year=birth_year)
+        # the policy decides per record: a person found by name must be one whose identity is shown
+        records = [(r, how) for r, how in records
+                   if not isinstance(r, Person) or how == "pseudonym" or shows_identity(request.user, r, request.session)]
+        groups = services.entities_of_records(records)
+        page_obj = Paginator(groups, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        persons_shown = []
+        for group in page_obj.object_list:
+            first = group["records"][0]
+            described = _describe(request, first)
+            group["label"] = described["label"]
+            group["revealed"] = described["revealed"]
+            group["how_labels"] = [_(MATCHED_ON[h]) for h in group["how"] if h in MATCHED_ON]
+            if group["kind"] == EntityType.COMPANY:
+                group["address"] = first.establishment.address
+            else:
+                group["address"] = first.residence.address if described["revealed"] and first.residence else ""
+                persons_shown += group["records"]
+            if group["entity_id"]:
+                group["url"] = reverse("entity_detail", kwargs={"entity_id": group["entity_id"]})
+            elif group["kind"] == EntityType.COMPANY:
+                group["url"] = reverse("company_detail", kwargs={"pk": first.pk})
+            else:
+                group["url"] = reverse("person_detail", kwargs={"pk": first.pk})
+            results.append(group)
+        _audit_persons(request, persons_shown, detail=None)
+        revealed = any(g["kind"] == EntityType.PERSON and g["revealed"] for g in results)
+        audit.record(
+            AuditAction.READ, user=request.user, purpose=_purpose(request.user), object_type="entity_search",
+            object_id=f"{page_obj.paginator.count} resultaten",
+            categories=[DataCategory.IDENTITY] if revealed else [],
+            detail={"q": query.text, "how": query.how, "kind": kind, "birth_year": birth_year,
+                    "page": page_obj.number, "results": page_obj.paginator.count,
+                    "shown": [g["entity_id"] or services.record_key(g["kind"], g["records"][0].pk) for g in results]},
+        )
+    extra = urlencode({k: v for k, v in (("q", text), ("soort", kind), ("geboortejaar", year_text)) if v})
+    return render(request, "entities/search.html", {
+        "q": text, "kind": kind, "birth_year": year_text, "entity_types": EntityType.choices, "error": error,
+        "page_obj": page_obj, "results": results, "extra": extra, "searched": query is not None and not error,
+        "how": query.how if query else "",
     })
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,6 +54,7 @@ from .models import (
     Wijk,
 )
 
+logger = logging.getLogger(__name__)
 MAPPINGS_DIR = Path(__file__).parent / "mappings"
 FORMATS = ("csv", "parquet")
 MAX_PROBLEMS = 1000  # beyond this the report says "and N more"
@@ -695,6 +697,16 @@ def _duplicate_keys(items: list, problems: list[Problem]) -> list:
 # --- the service ------------------------------------------------------------------------------
 
 
+def _link_entities_after_import(batch_pk: int, user) -> None:
+    """Runs after the import's commit; a failure is logged and never touches the import."""
+    try:
+        from doorbraak.entities.services import link_after_import
+
+        link_after_import(batch_pk, user)
+    except Exception:
+        logger.exception("entity linking after import %s failed; the import stands", batch_pk)
+
+
 @dataclass
 class ImportResult:
     batch: ImportBatch
@@ -732,10 +744,13 @@ def import_file(
     username: str | None = None,
     progress: bool = False,
     dry_run: bool = False,
+    link_entities: bool = True,
 ) -> ImportResult:
     """Import one file all-or-nothing. Every call leaves one ImportBatch (accepted, unchanged or
     rejected, with its report) and one audit entry naming the counts; with ``dry_run`` the file
-    is only validated and nothing at all is stored."""
+    is only validated and nothing at all is stored. After an accepted import has been committed,
+    the persons and companies it added or changed are linked incrementally into the existing
+    entities (``link_entities``; see ``entities.services.link_after_import``)."""
     from doorbraak.audit import services as audit
     from doorbraak.audit.models import AuditAction
 
@@ -815,6 +830,9 @@ def import_file(
                 ProcessingActivity.objects.filter(pk=source.pk).update(refreshed_on=received_on)
                 source.refreshed_on = received_on
             _audit(batch, 0)
+            if link_entities and any(ctx.counts.get(label, {}).get(what) for label in ("person", "company", "premises")
+                                     for what in ("created", "updated")):
+                transaction.on_commit(lambda pk=batch.pk: _link_entities_after_import(pk, user))
     except DatabaseError as exc:
         batch.pk = None
         batch.counts = {}

@@ -17,6 +17,7 @@ NAV = [
     ("source_list", gettext_noop("Bronnen"), C.REGISTERS_IMPORT),
     ("import_list", gettext_noop("Importen"), C.REGISTERS_IMPORT),
     ("entity_review", gettext_noop("Entiteiten"), C.REGISTERS_VIEW),
+    ("entity_search", gettext_noop("Entiteit zoeken"), C.REGISTERS_VIEW),
     ("sector_view", gettext_noop("Kwetsbare sectoren"), C.MONEYFLOWS_VIEW),
     ("monitoring", gettext_noop("Monitoring"), C.MONITORING_VIEW),
     ("processing_register", gettext_noop("Verwerkingsregister"), C.LEGAL_VIEW),

@@ -303,7 +303,7 @@ def typo(text: str, rng: random.Random) -> str:
     return text[:i] + rng.choice(_KEYBOARD) + text[i + 1 :]
 
 
-def _date_variant(iso: str, rng: random.Random) -> str:
+def date_variant(iso: str, rng: random.Random) -> str:
     y, m, d = iso.split("-")
     roll = rng.random()
     if roll < 0.03:  # a typo in a digit
@@ -324,7 +324,7 @@ def _date_variant(iso: str, rng: random.Random) -> str:
     return f"{d}/{m}/{y}"
 
 
-def _house_variant(number: str, letter: str, addition: str, rng: random.Random) -> str:
+def house_variant(number: str, letter: str, addition: str, rng: random.Random) -> str:
     suffix = letter or addition
     if not suffix:
         return number
@@ -338,7 +338,7 @@ def _house_variant(number: str, letter: str, addition: str, rng: random.Random) 
     )
 
 
-def _postcode_variant(pc: str, rng: random.Random) -> str:
+def postcode_variant(pc: str, rng: random.Random) -> str:
     roll = rng.random()
     if roll < 0.3:
         return f"{pc[:4]} {pc[4:]}"
@@ -349,7 +349,7 @@ def _postcode_variant(pc: str, rng: random.Random) -> str:
     return pc
 
 
-def _prefix_variant(prefix: str, surname: str, rng: random.Random) -> tuple[str, str]:
+def prefix_variant(prefix: str, surname: str, rng: random.Random) -> tuple[str, str]:
     """(prefix column, surname column) as a less careful source writes them."""
     if not prefix:
         return "", surname
@@ -363,7 +363,7 @@ def _prefix_variant(prefix: str, surname: str, rng: random.Random) -> tuple[str,
     return rng.choice(_PREFIX_VARIANTS.get(prefix, [prefix])), surname
 
 
-def _initials(given: str) -> str:
+def initials(given: str) -> str:
     return "".join(f"{part[0].upper()}." for part in given.replace("-", " ").split())
 
 
@@ -380,7 +380,7 @@ def _noisy_source_record(p: dict, rng: random.Random, pools: _Pools, record_id: 
         prefix, surname = "", known
     if rng.random() < 0.07:
         surname = typo(surname, rng)
-    prefix, surname = _prefix_variant(prefix, surname, rng)
+    prefix, surname = prefix_variant(prefix, surname, rng)
     roll = rng.random()
     first = given.split(" ")[0]
     out = {
@@ -394,11 +394,11 @@ def _noisy_source_record(p: dict, rng: random.Random, pools: _Pools, record_id: 
     if rng.random() < 0.06:
         first = typo(first, rng)
     if roll < 0.25:  # one free-text name field
-        lead = _initials(given) if rng.random() < 0.5 else first
+        lead = initials(given) if rng.random() < 0.5 else first
         out["naam"] = " ".join(x for x in (lead, prefix, surname) if x)
     else:
         if roll < 0.5:
-            out["voorletters"] = _initials(given)
+            out["voorletters"] = initials(given)
         elif roll < 0.75:
             out["voornaam"] = first
         else:
@@ -407,7 +407,7 @@ def _noisy_source_record(p: dict, rng: random.Random, pools: _Pools, record_id: 
     if rng.random() < 0.1:
         for key in ("naam", "achternaam", "voornaam"):
             out[key] = out[key].upper()
-    out["geb_datum"] = _date_variant(p["geboortedatum"], rng) if rng.random() > 0.04 else ""
+    out["geb_datum"] = date_variant(p["geboortedatum"], rng) if rng.random() > 0.04 else ""
     if rng.random() < 0.15:  # moved since
         addr = _address(rng, pools)
     else:
@@ -416,10 +416,10 @@ def _noisy_source_record(p: dict, rng: random.Random, pools: _Pools, record_id: 
         out.update({"straat": "", "huisnr": "", "pc": "", "plaats": ""})
     else:
         out["straat"] = addr["straat"] if rng.random() > 0.03 else typo(addr["straat"], rng)
-        out["huisnr"] = _house_variant(
+        out["huisnr"] = house_variant(
             addr["huisnummer"], addr["huisletter"], addr["huisnummertoevoeging"], rng
         )
-        out["pc"] = _postcode_variant(addr["postcode"], rng)
+        out["pc"] = postcode_variant(addr["postcode"], rng)
         out["plaats"] = addr["woonplaats"].upper() if rng.random() < 0.2 else addr["woonplaats"]
     return out
 
@@ -487,7 +487,7 @@ def _clean_source_record(p: dict, rid: str) -> dict:
         "achternaam": p["geslachtsnaam"],
         "geb_datum": p["geboortedatum"],
         "straat": p["straat"],
-        "huisnr": _house_variant(
+        "huisnr": house_variant(
             p["huisnummer"], p["huisletter"], p["huisnummertoevoeging"], random.Random(rid)
         ),
         "pc": p["postcode"],
@@ -539,7 +539,7 @@ def make_company_registers(n_companies: int = 1000, seed: int = 5, overlap: floa
                     "": "Eenmanszaak",
                 }[form],
                 "straat": addr["straat"],
-                "huisnummer": _house_variant(
+                "huisnummer": house_variant(
                     addr["huisnummer"], addr["huisletter"], addr["huisnummertoevoeging"], rng
                 ),
                 "postcode": addr["postcode"],
@@ -580,7 +580,7 @@ def make_company_registers(n_companies: int = 1000, seed: int = 5, overlap: floa
                 "dossier": did,
                 "bedrijfsnaam": name,
                 "kvk": number,
-                "adres": f"{street} {house}, {_postcode_variant(pc, rng)} {city}",
+                "adres": f"{street} {house}, {postcode_variant(pc, rng)} {city}",
             }
         )
         truth.append((c["vestiging_id"], did))

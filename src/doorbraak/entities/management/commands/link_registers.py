@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from doorbraak.entities.services import run_register_linkage
+from doorbraak.entities.services import run_incremental_linkage, run_register_linkage
 
 
 class Command(BaseCommand):
@@ -8,10 +8,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--entity", choices=["person", "company"], default="person")
+        parser.add_argument("--incremental", action="store_true",
+                            help="link only records the latest run has not seen, with its model")
 
-    def handle(self, *args, entity, **options):
-        run = run_register_linkage(entity)
+    def handle(self, *args, entity, incremental=False, **options):
+        if incremental:
+            run = run_incremental_linkage(entity)
+            if run is None:
+                self.stdout.write(f"nothing to link incrementally ({entity}): no run yet or no new records")
+                return
+        else:
+            run = run_register_linkage(entity)
+        kind = "incremental run" if run.incremental else "run"
         self.stdout.write(
-            f"run {run.pk} ({entity}): {run.record_count} records -> {run.entity_count} entities, "
+            f"{kind} {run.pk} ({entity}): {run.record_count} records -> {run.entity_count} entities, "
             f"{run.review_count} pairs to review, {run.judgement_count} judgements applied"
         )
