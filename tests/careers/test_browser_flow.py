@@ -20,7 +20,6 @@ from urllib.parse import urlparse
 import pytest
 from django.core.management import call_command
 from django.utils import formats, timezone, translation
-from django_otp.oath import TOTP
 from playwright.sync_api import expect
 
 from tests import factories as f
@@ -41,23 +40,8 @@ CRITERIA = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync", "--disable-quic"],
-        )
-        yield browser
-        browser.close()
-
-
-def _code(user) -> str:
-    device = user.totpdevice_set.get()
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+# the browser and the second-factor code are shared with the role walk
+from tests.test_browser import _code, browser  # noqa: E402, F401, F811 (a pytest fixture, shared)
 
 
 class Session:
