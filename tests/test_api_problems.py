@@ -127,3 +127,33 @@ def test_schema_is_openapi_3(client, world):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert any(p.startswith("/api/v1/cases/{") and p.endswith("/records/") for p in schema["paths"])
+
+
+@pytest.mark.parametrize("name", ["api_me", "api_cases", "api_audit_entries", "api_organisations", "schema"])
+def test_anonymous_api_call_is_401_with_challenge(client, world, name):
+    response = client.get(reverse(name))
+    body = _problem(response, 401)
+    assert response["WWW-Authenticate"].startswith("Session")
+    assert body["title"] == "Niet aangemeld"
+
+
+def test_problem_titles_and_details_follow_the_language(client, world):
+    nl = client.get(reverse("api_me")).json()
+    en = client.get(reverse("api_me"), HTTP_ACCEPT_LANGUAGE="en").json()
+    assert en["title"] == "Not authenticated" and nl["title"] == "Niet aangemeld"
+    assert en["detail"] != nl["detail"]
+    login(client, world.users["analyst"])
+    assert client.get(reverse("api_cases"), HTTP_ACCEPT_LANGUAGE="en").json()["title"] == "Access denied"
+    login(client, world.users["case_director"])
+    assert client.get(reverse("api_case", kwargs={"pk": 999999}), HTTP_ACCEPT_LANGUAGE="en").json()["title"] == "Not found"
+
+
+def test_html_refusal_logs_one_line_not_a_traceback(client, world, caplog):
+    login(client, world.users["analyst"])
+    with caplog.at_level("WARNING", logger="django.request"):
+        response = client.get(reverse("case_list"))
+    assert response.status_code == 403
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert len(records) == 1
+    assert records[0].exc_info is None
+    assert "Traceback" not in caplog.text and "\n" not in records[0].getMessage()

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from doorbraak import policy
@@ -6,7 +7,7 @@ from doorbraak import policy
 class VerifiedUser(BasePermission):
     """Logged in, with a second factor where the role needs one."""
 
-    message = "Log in (met uw verificatiecode) om de API te gebruiken."
+    message = _("Log in (met uw verificatiecode) om de API te gebruiken.")
 
     def has_permission(self, request, view):
         return policy.is_verified(request.user)

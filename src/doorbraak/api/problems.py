@@ -8,21 +8,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "Ongeldige invoer",
-    401: "Niet aangemeld",
-    403: "Geen toegang",
-    404: "Niet gevonden",
-    405: "Methode niet toegestaan",
-    406: "Niet aanvaardbaar",
-    415: "Mediatype niet ondersteund",
-    429: "Te veel verzoeken",
-    500: "Interne fout",
+    400: gettext_noop("Ongeldige invoer"),
+    401: gettext_noop("Niet aangemeld"),
+    403: gettext_noop("Geen toegang"),
+    404: gettext_noop("Niet gevonden"),
+    405: gettext_noop("Methode niet toegestaan"),
+    406: gettext_noop("Niet aanvaardbaar"),
+    415: gettext_noop("Mediatype niet ondersteund"),
+    429: gettext_noop("Te veel verzoeken"),
+    500: gettext_noop("Interne fout"),
 }
 
 
@@ -76,8 +77,8 @@ def problem_exception_handler(exc, context):
         invalid = _flatten(exc.detail)
         detail = _("De invoer is ongeldig: %(fields)s.") % {"fields": ", ".join(sorted({p["name"] for p in invalid}))}
     else:
-        detail = str(getattr(exc, "detail", "")) or TITLES.get(code, "")
-    problem = problem_response(code, _(TITLES.get(code, "Fout")), detail, request, invalid)
+        detail = str(getattr(exc, "detail", "")) or _(TITLES.get(code, gettext_noop("Fout")))
+    problem = problem_response(code, _(TITLES.get(code, gettext_noop("Fout"))), detail, request, invalid)
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:
             problem[header] = response[header]

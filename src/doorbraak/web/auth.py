@@ -164,6 +164,6 @@ class SecondFactorMiddleware:
             if request.path.startswith("/api/"):
                 from doorbraak.api.problems import problem_response
 
-                return problem_response(403, "Tweede factor vereist", "Log in met uw verificatiecode.", request)
+                return problem_response(403, _("Tweede factor vereist"), _("Log in met uw verificatiecode."), request)
             return redirect("otp_setup")
         return self.get_response(request)
