@@ -174,6 +174,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"DataCategoryEnum": "doorbraak.partners.models.DataCategory"},
 }
 
+# The privacy officer's home page flags unusual denial patterns (doorbraak.audit.selectors.denial_patterns):
+# a burst is at least BURST_COUNT denials of one user within BURST_MINUTES; a probe is at least
+# PROBE_OBJECTS different objects refused to one user within PROBE_HOURS; both over the last LOOKBACK_DAYS.
+AUDIT_DENIAL_BURST_COUNT = int(os.environ.get("DOORBRAAK_AUDIT_DENIAL_BURST_COUNT", "20"))
+AUDIT_DENIAL_BURST_MINUTES = int(os.environ.get("DOORBRAAK_AUDIT_DENIAL_BURST_MINUTES", "10"))
+AUDIT_DENIAL_PROBE_OBJECTS = int(os.environ.get("DOORBRAAK_AUDIT_DENIAL_PROBE_OBJECTS", "10"))
+AUDIT_DENIAL_PROBE_HOURS = int(os.environ.get("DOORBRAAK_AUDIT_DENIAL_PROBE_HOURS", "24"))
+AUDIT_DENIAL_LOOKBACK_DAYS = int(os.environ.get("DOORBRAAK_AUDIT_DENIAL_LOOKBACK_DAYS", "7"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -8,6 +8,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from doorbraak import policy
+from doorbraak.audit import display as audit_display
+from doorbraak.audit import selectors as audit_selectors
 from doorbraak.audit.models import AuditAction, AuditEntry
 from doorbraak.careers.models import Case, CaseStatus
 from doorbraak.partners.models import CovenantGrant, DataCategory, Organisation, Purpose, Role, User
@@ -85,8 +87,11 @@ def _privacy_officer(user) -> dict:
     return {
         "denials": AuditEntry.objects.filter(action=AuditAction.DENY, occurred_at__gte=since).count(),
         "reveals": AuditEntry.objects.filter(action=AuditAction.REVEAL, occurred_at__gte=since).count(),
-        "recent": AuditEntry.objects.order_by("-id")[:10],
-        "retention_preview": retention.preview(timezone.localdate()),
+        "recent": audit_display.labelled(AuditEntry.objects.order_by("-id")[:10]),
+        "denial_patterns": audit_selectors.denial_patterns()[:50],
+        "denial_rules": audit_selectors.DenialRules.from_settings(),
+        "retention_preview": [{**p, "object_label": audit_display.object_type_label(p["object_type"])}
+                              for p in retention.preview(timezone.localdate())],
     }
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doorbraak import policy
+from doorbraak.audit import display as audit_display
 from doorbraak.audit import services as audit
 from doorbraak.audit import selectors as audit_selectors
 from doorbraak.audit.models import AuditAction
@@ -160,7 +161,8 @@ def monitoring_export(request):
 def audit_log(request):
     form, qs = audit_selectors.search(request.GET)
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "web/audit_log.html", {"form": form, "page_obj": page_obj, "query": request.GET.urlencode()})
+    return render(request, "web/audit_log.html", {"form": form, "page_obj": page_obj, "rows": audit_display.labelled(page_obj),
+                                                  "query": request.GET.urlencode()})
 
 
 @page(C.AUDIT_VIEW)
