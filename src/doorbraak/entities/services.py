@@ -127,11 +127,25 @@ def _plain(value):
                       parse_constant=lambda _: None)
 
 
+def linkage_lock(entity: str):
+    """Two linkage runs of one entity type never overlap: each reads the latest run when it
+    starts and stores its own at the end, so the second waits and builds on the first."""
+    from doorbraak.locks import exclusive
+
+    return exclusive(f"entities.linkage:{entity}")
+
+
 def run_register_linkage(entity: str = "person", user=None, *, thresholds=None) -> LinkageRun:
     """Resolve all Person (or Company) records of all register sources into entities.
 
     Stored judgements override the model; the previous run's assignments keep entity ids
-    stable. Stores assignments and the review queue, and writes one audit entry."""
+    stable. Stores assignments and the review queue, and writes one audit entry. Runs of one
+    entity type are serialised (``linkage_lock``)."""
+    with linkage_lock(entity):
+        return _run_register_linkage(entity, user, thresholds=thresholds)
+
+
+def _run_register_linkage(entity: str, user, *, thresholds) -> LinkageRun:
     from doorbraak_analysis import linkage as lk
 
     if entity not in EntityType.values:
@@ -247,7 +261,13 @@ def run_incremental_linkage(entity: str = "person", user=None, *, changed=()) ->
 
     Returns the new run (``incremental=True``), or None when there is no run for this entity
     type yet or nothing new to link. When the latest run had too few records for a model, a
-    full run is made instead (it is as cheap)."""
+    full run is made instead (it is as cheap). Serialised with every other run of the entity
+    type (``linkage_lock``)."""
+    with linkage_lock(entity):
+        return _run_incremental_linkage(entity, user, changed=changed)
+
+
+def _run_incremental_linkage(entity: str, user, *, changed) -> LinkageRun | None:
     from doorbraak_analysis import linkage as lk
 
     if entity not in EntityType.values:

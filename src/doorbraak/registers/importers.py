@@ -1,14 +1,17 @@
 """Importing register extracts (CSV, Parquet) into the register models.
 
 One import = one file of one source, mapped by the YAML mapping of its source type
-(``registers/mappings/<source_type>.yaml``, see the README there). It runs in three steps:
+(``registers/mappings/<source_type>.yaml``, see the README there). It streams the file in
+batches of ``BATCH_ROWS`` rows, and for each batch:
 
-1. **read** the file (CSV with ``,``/``;``/tab, UTF-8 or Windows-1252; or Parquet);
+1. **read** it (CSV with ``,``/``;``/tab, UTF-8 or Windows-1252; or Parquet);
 2. **validate** every row against the mapping and resolve references (premises by BAG-id or
-   address, companies by KvK-nummer); collect *every* problem, not just the first;
-3. **write**, only if there were no problems, in one transaction: new records are created,
-   changed records updated, and every state a source delivered is kept in ``RecordVersion``
-   (append, never overwrite). Unchanged records are left alone.
+   address, companies by KvK-nummer) and duplicate keys (also against earlier batches);
+   collect *every* problem, not just the first;
+3. **write** it, as long as no batch had a problem, inside the one transaction that spans the
+   whole file: new records are created, changed records updated, and every state a source
+   delivered is kept in ``RecordVersion`` (append, never overwrite). Unchanged records are
+   left alone. Any problem rolls the whole transaction back at the end.
 
 A file with problems is rejected whole: nothing is written but the ``ImportBatch`` (status
 ``rejected``) and its ``ImportRejection`` rows, which form the report. The same file (same
@@ -20,12 +23,15 @@ file line (``line``, header = line 1).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
+import itertools
 import logging
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -59,6 +65,7 @@ MAPPINGS_DIR = Path(__file__).parent / "mappings"
 FORMATS = ("csv", "parquet")
 MAX_PROBLEMS = 1000  # beyond this the report says "and N more"
 WRITE_CHUNK = 500
+BATCH_ROWS = 20_000  # rows read, validated and written at a time
 
 
 class ImportError_(Exception):
@@ -148,6 +155,7 @@ class Table:
     columns: list[str]  # normalised header names
     rows: list[dict]  # normalised header -> raw value
     lines: list[int | None]  # CSV line per row (None for Parquet)
+    start: int = 1  # data row number of rows[0]
 
 
 def file_hash(path: Path) -> str:
@@ -169,41 +177,139 @@ def detect_format(path: Path, requested: str | None = None) -> str:
     return "csv"
 
 
-def read_table(path: Path, fmt: str) -> Table:
-    if fmt == "parquet":
-        import pyarrow.parquet as pq
+class _CountingFile(io.RawIOBase):
+    """A binary file that counts the bytes read from it (for progress on a text stream)."""
 
+    def __init__(self, fh):
+        self.fh, self.read_bytes = fh, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.fh.readinto(buffer)
+        self.read_bytes += n or 0
+        return n
+
+    def close(self) -> None:
+        self.fh.close()
+        super().close()
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252;
+    checked in chunks, never holding the file."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8-sig"
+
+
+class Reader:
+    """A register extract read in batches of rows: memory stays bounded whatever the file size.
+
+    ``columns`` is known on opening (a file without a header, or an unreadable Parquet file,
+    raises ImportError_ there); ``batches(size)`` yields Tables of at most ``size`` rows, numbered
+    on across batches; ``fraction`` tells how much of the file has been read."""
+
+    def __init__(self, path: Path, fmt: str):
+        self.path, self.fmt, self.size = Path(path), fmt, max(Path(path).stat().st_size, 1)
+        self.row_count = 0
+        if fmt == "parquet":
+            import pyarrow.parquet as pq
+
+            try:
+                self._parquet = pq.ParquetFile(self.path)
+            except Exception as exc:  # noqa: BLE001 - any pyarrow error means: not a readable Parquet file
+                raise ImportError_(f"geen leesbaar Parquet-bestand: {exc}") from exc
+            self.columns = [_norm_header(c) for c in self._parquet.schema_arrow.names]
+            self.total_rows = self._parquet.metadata.num_rows
+            return
+        encoding = _csv_encoding(self.path)
+        self._raw = _CountingFile(open(self.path, "rb"))  # noqa: SIM115 - closed in close()
+        self._text = io.TextIOWrapper(io.BufferedReader(self._raw, 1 << 20), encoding=encoding, newline="")
+        first = self._text.readline()
+        delimiter = max((";", ",", "\t", "|"), key=first.split("\n", 1)[0].count)
+        self._reader = csv.reader(itertools.chain([first], self._text), delimiter=delimiter)
+        header = next(self._reader, None)
+        if not header:
+            self.close()
+            raise ImportError_("leeg bestand: geen kopregel")
+        self.columns = [_norm_header(c) for c in header]
+        self.total_rows = None
+
+    @property
+    def fraction(self) -> float:
+        if self.fmt == "parquet":
+            return self.row_count / self.total_rows if self.total_rows else 1.0
+        return min(self._raw.read_bytes / self.size, 1.0)
+
+    def batches(self, size: int):
+        if self.fmt == "parquet":
+            yield from self._parquet_batches(size)
+        else:
+            yield from self._csv_batches(size)
+
+    def _parquet_batches(self, size: int):
+        names = self._parquet.schema_arrow.names
         try:
-            table = pq.read_table(path)
-        except Exception as exc:  # noqa: BLE001 - any pyarrow error means: not a readable Parquet file
+            for record_batch in self._parquet.iter_batches(batch_size=size):
+                columns = [record_batch.column(i).to_pylist() for i in range(len(names))]
+                rows = [dict(zip(self.columns, values, strict=True)) for values in zip(*columns, strict=True)]
+                start = self.row_count + 1
+                self.row_count += len(rows)
+                yield Table(self.columns, rows, [None] * len(rows), start)
+        except Exception as exc:  # noqa: BLE001 - a damaged row group
             raise ImportError_(f"geen leesbaar Parquet-bestand: {exc}") from exc
-        columns = [_norm_header(c) for c in table.column_names]
-        rows = [dict(zip(columns, r.values(), strict=True)) for r in table.to_pylist()]
-        return Table(columns, rows, [None] * len(rows))
-    data = Path(path).read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
+
+    def _csv_batches(self, size: int):
+        rows, lines, width = [], [], len(self.columns)
+        columns, reader = self.columns, self._reader
         try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t", "|"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = next(reader, None)
-    if not header:
-        raise ImportError_("leeg bestand: geen kopregel")
-    columns = [_norm_header(c) for c in header]
-    rows, lines = [], []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        row = dict(zip(columns, cells, strict=False))
-        if len(cells) != len(columns):
-            row["__width__"] = len(cells)
-        rows.append(row)
-        lines.append(reader.line_num)
-    return Table(columns, rows, lines)
+            for cells in reader:
+                if not any(c.strip() for c in cells):
+                    continue
+                row = dict(zip(columns, cells, strict=False))
+                if len(cells) != width:
+                    row["__width__"] = len(cells)
+                rows.append(row)
+                lines.append(reader.line_num)
+                if len(rows) >= size:
+                    start = self.row_count + 1
+                    self.row_count += len(rows)
+                    yield Table(columns, rows, lines, start)
+                    rows, lines = [], []
+        except csv.Error as exc:
+            raise ImportError_(f"onleesbaar CSV-bestand na regel {reader.line_num}: {exc}") from exc
+        if rows:
+            start = self.row_count + 1
+            self.row_count += len(rows)
+            yield Table(columns, rows, lines, start)
+
+    def close(self) -> None:
+        if self.fmt == "csv":
+            self._text.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def read_table(path: Path, fmt: str) -> Table:
+    """The whole file as one Table (small files; the importer itself reads in batches)."""
+    with Reader(path, fmt) as reader:
+        rows, lines = [], []
+        for table in reader.batches(1 << 30):
+            rows += table.rows
+            lines += table.lines
+        return Table(reader.columns, rows, lines)
 
 
 # --- validating ------------------------------------------------------------------------------
@@ -275,18 +381,25 @@ def _max_length(target: str, name: str) -> int | None:
     return 200  # stored in the data JSON of a RegisterEntry
 
 
-def validate(mapping: Mapping, table: Table, progress: bool = False) -> tuple[list[Row], list[Problem]]:
-    problems: list[Problem] = []
-    columns = {name: _column_of(spec, table.columns) for name, spec in mapping.fields.items()}
+def check_columns(mapping: Mapping, columns: list[str]) -> list[Problem]:
+    """File-level problems: required columns missing from the header."""
+    problems = []
     for name, spec in mapping.fields.items():
-        if spec.required and columns[name] is None and spec.default is None:
+        if spec.required and _column_of(spec, columns) is None and spec.default is None:
             problems.append(Problem(None, name, "", f"kolom ontbreekt (verwacht een van: {', '.join(spec.columns)})"))
+    return problems
+
+
+def validate(mapping: Mapping, table: Table, progress: bool = False) -> tuple[list[Row], list[Problem]]:
+    """Validate the rows of ``table`` (one batch of a file, or all of it)."""
+    problems = check_columns(mapping, table.columns)
     if problems:
         return [], problems
+    columns = {name: _column_of(spec, table.columns) for name, spec in mapping.fields.items()}
     limits = {name: spec.max_length or _max_length(mapping.target, name) for name, spec in mapping.fields.items()}
     rows: list[Row] = []
-    for i, raw in enumerate(_progress(table.rows, progress, "controleren"), start=1):
-        line = table.lines[i - 1]
+    for i, raw in enumerate(_progress(table.rows, progress, "controleren"), start=table.start):
+        line = table.lines[i - table.start]
         row_problems: list[Problem] = []
         if "__width__" in raw:
             row_problems.append(Problem(i, "", "", f"{raw['__width__']} kolommen, de kopregel heeft er {len(table.columns)}",
@@ -346,6 +459,8 @@ class Context:
     mapping: Mapping
     counts: dict = field(default_factory=dict)
     versions: list = field(default_factory=list)  # RecordVersion rows to create
+    keys_seen: SeenKeys = field(default_factory=lambda: SeenKeys())  # record keys of earlier batches
+    persons_seen: SeenKeys = field(default_factory=lambda: SeenKeys())  # officers: persons of earlier batches
     close_versions: set = field(default_factory=set)  # (model, object_id) whose open version ends now
 
     def count(self, model: str, what: str, n: int = 1) -> None:
@@ -363,14 +478,28 @@ def _snapshot(obj, names: Iterable[str]) -> dict:
     return {n: _jsonable(getattr(obj, n)) for n in names}
 
 
-def _premises_index() -> tuple[dict, dict]:
+def _premises_index(rows: list[Row] | None = None) -> tuple[dict, dict]:
+    """BAG-id -> premises pk and address -> premises pk, for the premises ``rows`` refer to
+    (all premises when ``rows`` is None)."""
     by_bag, by_address = {}, {}
-    for pk, bag_id, postcode, number, letter, addition in Premises.objects.values_list(
+    found = Premises.objects.values_list(
         "pk", "bag_id", "postcode", "house_number", "house_letter", "house_number_addition"
-    ):
+    )
+    if rows is not None:
+        bag_ids = list({r.values["bag_id"] for r in rows if r.values.get("bag_id")})
+        postcodes = list({r.values["postcode"] for r in rows if not r.values.get("bag_id") and r.values.get("postcode")
+                          and r.values.get("house_number")})
+        found = [*_chunked_values(found, "bag_id", bag_ids), *_chunked_values(found, "postcode", postcodes)]
+    for pk, bag_id, postcode, number, letter, addition in found:
         by_bag[bag_id] = pk
         by_address.setdefault((postcode, number, letter.upper(), addition.upper()), pk)
     return by_bag, by_address
+
+
+def _chunked_values(qs, field_name: str, keys: list, size: int = 900):
+    """The rows of ``qs`` whose ``field_name`` is one of ``keys``, in the queryset's order."""
+    for start in range(0, len(keys), size):
+        yield from qs.filter(**{f"{field_name}__in": keys[start:start + size]})
 
 
 def _resolve_premises(row: Row, index, required: bool, problems: list[Problem]) -> int | None:
@@ -485,7 +614,23 @@ def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
             source_file=ctx.file_name, source_row=row.number, received_on=ctx.received_on,
             valid_from=ctx.received_on, values=_snapshot(obj, target.value_fields),
         ))
+    _write_versions(ctx)
     return result
+
+
+def _write_versions(ctx: Context) -> None:
+    """End the open versions of the records this batch changed, then add their new ones."""
+    by_model: dict[str, list[int]] = {}
+    for label, object_id in ctx.close_versions:
+        by_model.setdefault(label, []).append(object_id)
+    for label, ids in by_model.items():
+        for start in range(0, len(ids), WRITE_CHUNK):
+            RecordVersion.objects.filter(
+                model=label, object_id__in=ids[start:start + WRITE_CHUNK], valid_to__isnull=True
+            ).update(valid_to=ctx.received_on)
+    RecordVersion.objects.bulk_create(ctx.versions, batch_size=WRITE_CHUNK)
+    ctx.close_versions.clear()
+    ctx.versions.clear()
 
 
 def _key_text(key) -> str:
@@ -516,7 +661,7 @@ class CompanyTarget(Target):
                     "establishment_id")
 
     def prepare(self, ctx, rows, problems):
-        index = _premises_index()
+        index = _premises_index(rows)
         items = []
         for r in rows:
             pk = _resolve_premises(r, index, required=True, problems=problems)
@@ -548,8 +693,17 @@ class PersonTarget(Target):
 
     def existing(self, ctx, keys):
         persons = Person.objects.filter(source=ctx.source, anonymised=False)
+        bsns = [k[1] for k in keys if k[0] == "bsn"]
+        births = {k[4] for k in keys if k[0] == "naam"}
+        candidates = list(_chunked_values(persons, "bsn", bsns))
+        if births:  # persons without BSN: those born on the dates asked for, compared by name below
+            without_bsn = persons.filter(bsn="")
+            candidates += list(_chunked_values(without_bsn, "birth_date", [b for b in births if b is not None]))
+            if None in births:
+                candidates += list(without_bsn.filter(birth_date__isnull=True))
+        candidates.sort(key=lambda p: (p.surname, p.given_names, p.pk))  # the model's ordering decides ties
         found = {}
-        for p in persons.iterator():
+        for p in candidates:
             found.setdefault(_person_key(_snapshot(p, PERSON_FIELDS) | {"birth_date": p.birth_date}), p)
         return {k: found[k] for k in keys if k in found}
 
@@ -561,7 +715,7 @@ class ResidentTarget(PersonTarget):
     value_fields = (*PERSON_FIELDS, "residence_id")
 
     def prepare(self, ctx, rows, problems):
-        index = _premises_index()
+        index = _premises_index(rows)
         items = []
         for r in rows:
             pk = _resolve_premises(r, index, required=True, problems=problems)
@@ -598,7 +752,12 @@ class OfficerTarget(Target):
             if person_key not in seen:  # one person may hold several functions in one file
                 seen.add(person_key)
                 person_items.append((person_key, row, values))
-        persons = upsert(ctx, PersonTarget(), person_items, progress)
+        earlier = ctx.persons_seen.seen_before([k for k, _, _ in person_items], [r.number for _, r, _ in person_items])
+        new_items = [item for item, before in zip(person_items, earlier, strict=True) if not before]
+        persons = upsert(ctx, PersonTarget(), new_items, progress)
+        if len(new_items) < len(person_items):  # written by an earlier batch of this file
+            persons.update(PersonTarget().existing(ctx, [k for (k, _, _), b in zip(person_items, earlier, strict=True)
+                                                         if b]))
         officer_items = [((company_pk, persons[pkey].pk, role), row, values)
                          for (company_pk, pkey, role), row, values in items]
         upsert(ctx, self, officer_items, progress)
@@ -624,7 +783,7 @@ class EntryTarget(Target):
     value_fields = ("occurred_on", "ends_on", "description", "premises_id", "company_id", "data")
 
     def prepare(self, ctx, rows, problems):
-        index = _premises_index()
+        index = _premises_index(rows)
         kvks = list({r.values["kvk_number"] for r in rows if r.values.get("kvk_number")})
         companies = _in_chunks(Company.objects.all(), "kvk_number", kvks) if kvks else {}
         items = []
@@ -681,16 +840,75 @@ def _progress(items, enabled: bool, desc: str):
     return tqdm(items, desc=desc, unit="rij", file=sys.stderr, leave=False)
 
 
-def _duplicate_keys(items: list, problems: list[Problem]) -> list:
+class SeenKeys:
+    """The keys of earlier batches of one file and the row each was first in, in bounded
+    memory: a 16-byte BLAKE2 digest of each key (collisions: never in practice) in a few
+    sorted numpy runs, merged as they grow."""
+
+    def __init__(self):
+        self.runs: list[tuple] = []  # (sorted digests, their rows)
+
+    @staticmethod
+    def _digests(keys):
+        import numpy as np
+
+        blake = hashlib.blake2b
+        return np.array([blake(repr(k).encode(), digest_size=16).digest() for k in keys], dtype="S16")
+
+    def first_rows(self, keys: list):
+        """For each key, the row it was first seen in (0: not seen)."""
+        import numpy as np
+
+        digests = self._digests(keys)
+        found = np.zeros(len(keys), dtype=np.int64)
+        for run_digests, run_rows in self.runs:
+            at = np.minimum(np.searchsorted(run_digests, digests), len(run_digests) - 1)
+            hit = (run_digests[at] == digests) & (found == 0)
+            found[hit] = run_rows[at[hit]]
+        return digests, found
+
+    def add(self, digests, rows) -> None:
+        import numpy as np
+
+        if not len(digests):
+            return
+        order = np.argsort(digests, kind="stable")
+        self.runs.append((digests[order], np.asarray(rows, dtype=np.int64)[order]))
+        while len(self.runs) > 1 and len(self.runs[-1][0]) >= len(self.runs[-2][0]):
+            (d2, r2), (d1, r1) = self.runs.pop(), self.runs.pop()
+            d, r = np.concatenate([d1, d2]), np.concatenate([r1, r2])
+            order = np.argsort(d, kind="stable")
+            self.runs.append((d[order], r[order]))
+
+    def seen_before(self, keys: list, rows: list[int]) -> list[bool]:
+        """Whether each key was in an earlier call; remembers the new ones."""
+        digests, found = self.first_rows(keys)
+        fresh = found == 0
+        self.add(digests[fresh], [r for r, f in zip(rows, fresh, strict=True) if f])
+        return [bool(f) for f in found]
+
+
+def _duplicate_keys(items: list, problems: list[Problem], seen: SeenKeys | None = None) -> list:
+    """Drop (and report) each item whose key came earlier in the file: in this batch, or in
+    an earlier one (``seen``)."""
+    earlier = seen.first_rows([k for k, _, _ in items]) if seen is not None and seen.runs else None
     first: dict = {}
-    unique = []
-    for key, row, values in items:
-        if key in first:
+    unique, unique_at = [], []
+    for i, (key, row, values) in enumerate(items):
+        before = int(earlier[1][i]) if earlier is not None else 0
+        if before:
+            problems.append(Problem(row.number, "sleutel", _key_text(key), f"dubbel in dit bestand (ook rij {before})",
+                                    row.line))
+        elif key in first:
             problems.append(Problem(row.number, "sleutel", _key_text(key), f"dubbel in dit bestand (ook rij {first[key]})",
                                     row.line))
         else:
             first[key] = row.number
             unique.append((key, row, values))
+            unique_at.append(i)
+    if seen is not None:
+        digests = earlier[0][unique_at] if earlier is not None else seen._digests([k for k, _, _ in unique])
+        seen.add(digests, [row.number for _, row, _ in unique])
     return unique
 
 
@@ -710,7 +928,12 @@ def _link_entities_after_import(batch_pk: int, user) -> None:
 @dataclass
 class ImportResult:
     batch: ImportBatch
-    problems: list[Problem]
+    problems: list[Problem]  # the first MAX_PROBLEMS, in row order
+    problem_count: int | None = None  # all of them (default: len(problems))
+
+    def __post_init__(self):
+        if self.problem_count is None:
+            self.problem_count = len(self.problems)
 
     @property
     def ok(self) -> bool:
@@ -720,16 +943,51 @@ class ImportResult:
         b = self.batch
         head = f"import {'#' + str(b.pk) if b.pk else '(proefrun)'} {b.file_name} ({b.source.code}, {b.source_type}): {b.get_status_display()}"
         if b.status == BatchStatus.REJECTED:
-            lines = [head + f" — {len(self.problems)} probleem/problemen, niets ingelezen"]
+            lines = [head + f" — {self.problem_count} probleem/problemen, niets ingelezen"]
             lines += [f"  {p}" for p in self.problems[:MAX_PROBLEMS]]
-            if len(self.problems) > MAX_PROBLEMS:
-                lines.append(f"  … en nog {len(self.problems) - MAX_PROBLEMS}")
+            if self.problem_count > MAX_PROBLEMS:
+                lines.append(f"  … en nog {self.problem_count - MAX_PROBLEMS}")
             return "\n".join(lines)
         if b.status == BatchStatus.UNCHANGED:
             return head + f" — {b.note}"
         counts = "; ".join(f"{model}: " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()))
                            for model, c in sorted(b.counts.items()))
         return head + f" — {b.row_count} rijen; {counts or 'niets gewijzigd'}"
+
+
+class _Problems:
+    """The problems of one file: the first MAX_PROBLEMS kept (in row order), all counted."""
+
+    def __init__(self):
+        self.kept: list[Problem] = []
+        self.count = 0
+
+    def add(self, problems: list[Problem]) -> None:
+        self.count += len(problems)
+        room = MAX_PROBLEMS - len(self.kept)
+        if room > 0:
+            self.kept += sorted(problems, key=lambda p: (p.row or 0, p.field))[:room]
+
+    def __bool__(self) -> bool:
+        return self.count > 0
+
+    @classmethod
+    def of(cls, problems: list[Problem]) -> _Problems:
+        out = cls()
+        out.add(problems)
+        return out
+
+
+class _Rejected(Exception):
+    """Rolls the import's transaction back: the file has problems."""
+
+
+def import_lock_name(source: ProcessingActivity) -> str:
+    """Imports of one source run one at a time; on SQLite (one writer at a time anyway) all
+    imports share one lock, so that a second import waits instead of failing on a busy database."""
+    from django.db import connection
+
+    return "registers.import" if connection.vendor == "sqlite" else f"registers.import:{source.pk}"
 
 
 def import_file(
@@ -745,14 +1003,24 @@ def import_file(
     progress: bool = False,
     dry_run: bool = False,
     link_entities: bool = True,
+    on_progress: Callable[[int, float], None] | None = None,
+    batch_size: int | None = None,
 ) -> ImportResult:
     """Import one file all-or-nothing. Every call leaves one ImportBatch (accepted, unchanged or
     rejected, with its report) and one audit entry naming the counts; with ``dry_run`` the file
     is only validated and nothing at all is stored. After an accepted import has been committed,
     the persons and companies it added or changed are linked incrementally into the existing
-    entities (``link_entities``; see ``entities.services.link_after_import``)."""
+    entities (``link_entities``; see ``entities.services.link_after_import``).
+
+    The file is streamed: read, validated and written ``batch_size`` rows at a time
+    (``BATCH_ROWS``), all in one transaction that is rolled back when any row has a problem, so
+    memory stays bounded and a process killed half-way leaves nothing behind. Imports of one
+    source are serialised (``import_lock_name``): a second import of the same file waits and
+    then finds it ``unchanged``. ``on_progress(rows_read, fraction_of_file)`` is called after
+    each batch."""
     from doorbraak.audit import services as audit
     from doorbraak.audit.models import AuditAction
+    from doorbraak.locks import exclusive
 
     path = Path(path)
     if source.kind != ActivityKind.SOURCE:
@@ -766,19 +1034,22 @@ def import_file(
     who = username or (user.get_username() if user is not None and user.is_authenticated else "systeem:import")
     batch = ImportBatch(source=source, source_type=source_type, file_name=file_name, file_format=fmt, file_hash=digest,
                         received_on=received_on, imported_by=who)
+    size = batch_size or BATCH_ROWS
 
-    def finish(status: str, problems: list[Problem], counts: dict | None = None, note: str = "") -> ImportResult:
+    def finish(status: str, problems: list[Problem], counts: dict | None = None, note: str = "",
+               problem_count: int | None = None) -> ImportResult:
         batch.status, batch.counts, batch.note, batch.finished_at = status, counts or {}, note, timezone.now()
+        result = ImportResult(batch, problems[:MAX_PROBLEMS], problem_count)
         if dry_run:
-            return ImportResult(batch, problems)
+            return result
         with transaction.atomic():
             batch.save()
             ImportRejection.objects.bulk_create([
                 ImportRejection(batch=batch, row=p.row, line=p.line, field=p.field[:60], value=p.value[:200],
                                 reason=p.reason[:300]) for p in problems[:MAX_PROBLEMS]
             ])
-            _audit(batch, len(problems))
-        return ImportResult(batch, problems)
+            _audit(batch, result.problem_count)
+        return result
 
     def _audit(b: ImportBatch, n_problems: int) -> None:
         audit.record(
@@ -788,53 +1059,83 @@ def import_file(
                     "status": b.status, "rows": b.row_count, "counts": b.counts, "problems": n_problems},
         )
 
-    previous = ImportBatch.objects.filter(source=source, file_hash=digest, status=BatchStatus.ACCEPTED).first()
-    if previous is not None:
-        return finish(BatchStatus.UNCHANGED, [], note=f"zelfde bestand als import #{previous.pk} van "
-                                                      f"{previous.received_on:%d-%m-%Y}; niets gewijzigd")
-    try:
-        table = read_table(path, fmt)
-    except ImportError_ as exc:
-        return finish(BatchStatus.REJECTED, [Problem(None, "", "", str(exc))])
-    batch.row_count = len(table.rows)
-    rows, problems = validate(mapping, table, progress)
-    target = TARGETS[mapping.target]
-    ctx = Context(source=source, batch=None, file_name=file_name, received_on=received_on, mapping=mapping)
-    items = _duplicate_keys(target.prepare(ctx, rows, problems), problems)
-    if not table.rows and not problems:
-        problems.append(Problem(None, "", "", "bestand bevat geen gegevensrijen"))
-    if problems:
-        problems.sort(key=lambda p: (p.row or 0, p.field))
-        return finish(BatchStatus.REJECTED, problems)
-    if dry_run:
-        return finish(BatchStatus.ACCEPTED, [], note="alleen gecontroleerd (proefrun); niets ingelezen")
-    try:
-        with transaction.atomic():
-            ProcessingActivity.objects.select_for_update().get(pk=source.pk)  # one import per source at a time
-            batch.status = BatchStatus.ACCEPTED
-            batch.save()
-            ctx.batch = batch
-            target.apply(ctx, items, progress)
-            by_model: dict[str, list[int]] = {}
-            for label, object_id in ctx.close_versions:
-                by_model.setdefault(label, []).append(object_id)
-            for label, ids in by_model.items():
-                for start in range(0, len(ids), WRITE_CHUNK):
-                    RecordVersion.objects.filter(
-                        model=label, object_id__in=ids[start:start + WRITE_CHUNK], valid_to__isnull=True
-                    ).update(valid_to=received_on)
-            RecordVersion.objects.bulk_create(ctx.versions, batch_size=WRITE_CHUNK)
-            batch.counts, batch.finished_at = ctx.counts, timezone.now()
-            batch.save(update_fields=["counts", "finished_at"])
-            if source.refreshed_on is None or received_on > source.refreshed_on:
-                ProcessingActivity.objects.filter(pk=source.pk).update(refreshed_on=received_on)
-                source.refreshed_on = received_on
-            _audit(batch, 0)
-            if link_entities and any(ctx.counts.get(label, {}).get(what) for label in ("person", "company", "premises")
-                                     for what in ("created", "updated")):
-                transaction.on_commit(lambda pk=batch.pk: _link_entities_after_import(pk, user))
-    except DatabaseError as exc:
-        batch.pk = None
-        batch.counts = {}
-        return finish(BatchStatus.REJECTED, [Problem(None, "", "", f"databasefout, niets ingelezen: {exc}"[:300])])
+    def rejected(problems: _Problems) -> ImportResult:
+        batch.pk, batch._state.adding, batch.counts = None, True, {}  # its row went with the rollback
+        return finish(BatchStatus.REJECTED, problems.kept, problem_count=problems.count)
+
+    with exclusive(import_lock_name(source)) if not dry_run else nullcontext():
+        previous = ImportBatch.objects.filter(source=source, file_hash=digest, status=BatchStatus.ACCEPTED).first()
+        if previous is not None:
+            return finish(BatchStatus.UNCHANGED, [], note=f"zelfde bestand als import #{previous.pk} van "
+                                                          f"{previous.received_on:%d-%m-%Y}; niets gewijzigd")
+        try:
+            reader = Reader(path, fmt)
+        except ImportError_ as exc:
+            return finish(BatchStatus.REJECTED, [Problem(None, "", "", str(exc))])
+        problems = _Problems()
+        with reader:
+            problems.add(check_columns(mapping, reader.columns))
+            if problems:  # the report still says how many rows the file has
+                try:
+                    for _table in reader.batches(size):
+                        pass
+                except ImportError_ as exc:
+                    problems.add([Problem(None, "", "", str(exc))])
+                batch.row_count = reader.row_count
+                return rejected(problems)
+            target = TARGETS[mapping.target]
+            ctx = Context(source=source, batch=None, file_name=file_name, received_on=received_on, mapping=mapping)
+            bar = _progress_bar(progress, reader)
+            try:
+                with transaction.atomic():
+                    if not dry_run:
+                        ProcessingActivity.objects.select_for_update().get(pk=source.pk)
+                        batch.status = BatchStatus.ACCEPTED
+                        batch.save()
+                        ctx.batch = batch
+                    try:
+                        for table in reader.batches(size):
+                            rows, found = validate(mapping, table)
+                            items = _duplicate_keys(target.prepare(ctx, rows, found), found, ctx.keys_seen)
+                            problems.add(found)
+                            if not problems and not dry_run:  # after the first problem only validate on
+                                target.apply(ctx, items, False)
+                            if bar is not None:
+                                bar.update(len(table.rows))
+                            if on_progress is not None:
+                                on_progress(reader.row_count, reader.fraction)
+                    except ImportError_ as exc:
+                        problems.add([Problem(None, "", "", str(exc))])
+                    batch.row_count = reader.row_count
+                    if not reader.row_count and not problems:
+                        problems.add([Problem(None, "", "", "bestand bevat geen gegevensrijen")])
+                    if problems or dry_run:
+                        raise _Rejected
+                    batch.counts, batch.finished_at = ctx.counts, timezone.now()
+                    batch.save(update_fields=["counts", "finished_at", "row_count"])
+                    if source.refreshed_on is None or received_on > source.refreshed_on:
+                        ProcessingActivity.objects.filter(pk=source.pk).update(refreshed_on=received_on)
+                        source.refreshed_on = received_on
+                    _audit(batch, 0)
+                    if link_entities and any(ctx.counts.get(label, {}).get(what)
+                                             for label in ("person", "company", "premises")
+                                             for what in ("created", "updated")):
+                        transaction.on_commit(lambda pk=batch.pk: _link_entities_after_import(pk, user))
+            except _Rejected:
+                if problems:
+                    return rejected(problems)
+                return finish(BatchStatus.ACCEPTED, [], note="alleen gecontroleerd (proefrun); niets ingelezen")
+            except DatabaseError as exc:
+                return rejected(_Problems.of([Problem(None, "", "", f"databasefout, niets ingelezen: {exc}"[:300])]))
+            finally:
+                if bar is not None:
+                    bar.close()
     return ImportResult(batch, [])
+
+
+def _progress_bar(enabled: bool, reader: Reader):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=reader.total_rows, desc="controleren", unit="rij", file=sys.stderr, leave=False)
