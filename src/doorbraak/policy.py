@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
+from doorbraak.limits import REASON_MAX
 from doorbraak.partners.models import CovenantGrant, DataCategory, Role
 
 R = Role
@@ -226,6 +227,8 @@ def reveal_person(user, person, reason: str, session) -> None:
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValueError(str(_("Geef een doel van ten minste 10 tekens op.")))
+    if len(reason) > REASON_MAX:
+        raise ValueError(str(_("Geef een doel van ten hoogste %(n)s tekens op.")) % {"n": REASON_MAX})
     audit.record(
         AuditAction.REVEAL,
         user=user,

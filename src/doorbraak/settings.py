@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "doorbraak.audit.middleware.RequestContextMiddleware",
+    "doorbraak.web.middleware.BadInputMiddleware",
     "doorbraak.web.auth.SecondFactorMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -152,7 +152,7 @@ def test_ftm_export_validates_and_is_audited(client, world, register):
     services.run_register_linkage("person")
     services.run_register_linkage("company")
     login(client, world.users["analyst"])
-    assert client.post(reverse("entity_export"), {"reason": "kort"}).status_code == 200  # purpose too short
+    assert client.post(reverse("entity_export"), {"reason": "kort"}).status_code == 400  # purpose too short
     assert not AuditEntry.objects.filter(action="export").exists()
     response = client.post(reverse("entity_export"), {"reason": "Analyse netwerk Amsterdamsestraatweg"})
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]

@@ -63,6 +63,8 @@ def problem_exception_handler(exc, context):
     request = context.get("request")
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+    if isinstance(exc, OverflowError):  # a number too large for the database: bad input, never a 500
+        return problem_response(400, _(TITLES[400]), _("Een getal in het verzoek is te groot."), request)
     if isinstance(exc, Http404):
         return problem_response(404, _(TITLES[404]), _("Dit object bestaat niet."), request)
     if isinstance(exc, PermissionDenied) and not isinstance(exc, exceptions.APIException):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from doorbraak import policy
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
+from doorbraak.limits import TEXT_MAX, birth_date_error, bounded_int
 from doorbraak.partners.models import DataCategory, Organisation
 from doorbraak.policy import Capability as C
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
@@ -89,10 +90,8 @@ def _member_person(case, person_id, field="person") -> Person:
 
 
 def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """An id or number from input; None when it is not one the database can hold."""
+    return bounded_int(value)
 
 
 def _today():
@@ -141,8 +140,10 @@ def do_report_concern(user, *, given_names: str, surname: str, received_on: date
     _check({
         "given_names": not (given_names or "").strip() and _("Voornaam is verplicht."),
         "surname": not (surname or "").strip() and _("Achternaam is verplicht."),
-        "description": len((description or "").strip()) < 10 and _("Beschrijf de zorg (ten minste 10 tekens)."),
+        "description": (len((description or "").strip()) < 10 and _("Beschrijf de zorg (ten minste 10 tekens).")) or (
+            len(description) > TEXT_MAX and _("Beschrijf de zorg in ten hoogste %(n)s tekens.") % {"n": TEXT_MAX}),
         "received_on": received_on and received_on > _today() and _("De datum kan niet in de toekomst liggen."),
+        "birth_date": birth_date_error(birth_date),
         "bsn": bsn and not _valid_bsn(bsn) and _("Dit is geen geldig BSN (9 cijfers, elfproef)."),
     })
     with transaction.atomic():

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from doorbraak import policy
 from doorbraak.api.permissions import HasCapability
+from doorbraak.limits import MAX_ID, TEXT_MAX
 from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
 
@@ -29,6 +30,11 @@ from .models import (
 )
 
 
+def _id(**kwargs):
+    """An object id: a positive number the database can hold (else a clear 400, never a 500)."""
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class ConcernIn(serializers.Serializer):
     given_names = serializers.CharField(max_length=120)
     surname_prefix = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -36,46 +42,46 @@ class ConcernIn(serializers.Serializer):
     birth_date = serializers.DateField(required=False, allow_null=True, default=None)
     bsn = serializers.CharField(max_length=9, required=False, allow_blank=True, default="")
     received_on = serializers.DateField()
-    description = serializers.CharField()
-    family_case_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    description = serializers.CharField(max_length=TEXT_MAX)
+    family_case_id = _id(required=False, allow_null=True, default=None)
 
 
 class DecisionIn(serializers.Serializer):
     decided_on = serializers.DateField()
     outcome = serializers.ChoiceField(choices=DecisionOutcome.choices)
-    reasons = serializers.CharField()
-    legal_basis = serializers.CharField()
-    partner_ids = serializers.ListField(child=serializers.IntegerField(), allow_empty=True)
-    criteria_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    criteria_text = serializers.CharField(required=False, allow_blank=True, default="")
+    reasons = serializers.CharField(max_length=TEXT_MAX)
+    legal_basis = serializers.CharField(max_length=TEXT_MAX)
+    partner_ids = serializers.ListField(child=_id(), allow_empty=True, max_length=100)
+    criteria_ids = serializers.ListField(child=_id(), required=False, default=list, max_length=100)
+    criteria_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
     review_due = serializers.DateField(required=False, allow_null=True, default=None)
     inclusion_end = serializers.DateField(required=False, allow_null=True, default=None)
-    family_case_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    family_case_id = _id(required=False, allow_null=True, default=None)
     role = serializers.ChoiceField(choices=MemberRole.choices, required=False, default=MemberRole.SUBJECT)
-    contact_cadence_days = serializers.IntegerField(required=False, default=14)
+    contact_cadence_days = serializers.IntegerField(required=False, default=14, min_value=1, max_value=90)
 
 
 class ContactIn(serializers.Serializer):
-    person_id = serializers.IntegerField()
+    person_id = _id()
     contact_on = serializers.DateField()
     kind = serializers.ChoiceField(choices=ContactKind.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
 
 class ReviewIn(serializers.Serializer):
     held_on = serializers.DateField()
-    suitable = serializers.CharField()
-    necessary = serializers.CharField()
-    balanced = serializers.CharField()
+    suitable = serializers.CharField(max_length=TEXT_MAX)
+    necessary = serializers.CharField(max_length=TEXT_MAX)
+    balanced = serializers.CharField(max_length=TEXT_MAX)
     outcome = serializers.ChoiceField(choices=Review.Outcome.choices)
     next_review_due = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class ZrmIn(serializers.Serializer):
-    person_id = serializers.IntegerField()
+    person_id = _id()
     assessed_on = serializers.DateField()
     version = serializers.CharField(max_length=20, required=False, default="ZRM 2017")
-    assessor_name = serializers.CharField(required=False, allow_blank=True, default="")
+    assessor_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
     scores = serializers.DictField(child=serializers.IntegerField(min_value=1, max_value=5),
                                    help_text="ZRM 2017 domain → 1..5: " + ", ".join(ZrmDomain.values))
 
@@ -83,25 +89,25 @@ class ZrmIn(serializers.Serializer):
 class GoalIn(serializers.Serializer):
     domain = serializers.ChoiceField(choices=ZrmDomain.choices)
     description = serializers.CharField(max_length=300)
-    person_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    person_id = _id(required=False, allow_null=True, default=None)
 
 
 class ActionIn(serializers.Serializer):
-    goal_id = serializers.IntegerField()
+    goal_id = _id()
     description = serializers.CharField(max_length=300)
-    organisation_id = serializers.IntegerField()
+    organisation_id = _id()
     owner_name = serializers.CharField(max_length=200)
     due_on = serializers.DateField()
-    person_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    person_id = _id(required=False, allow_null=True, default=None)
 
 
 class RelationIn(serializers.Serializer):
-    from_person_id = serializers.IntegerField()
+    from_person_id = _id()
     kind = serializers.ChoiceField(choices=RelationKind.choices)
     recorded_on = serializers.DateField()
-    to_person_id = serializers.IntegerField(required=False, allow_null=True, default=None)
-    to_given_names = serializers.CharField(required=False, allow_blank=True, default="")
-    to_surname = serializers.CharField(required=False, allow_blank=True, default="")
+    to_person_id = _id(required=False, allow_null=True, default=None)
+    to_given_names = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    to_surname = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
@@ -110,23 +116,25 @@ class RecordIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=RecordKind.choices, required=False, default=RecordKind.OTHER)
     occurred_on = serializers.DateField()
     title = serializers.CharField(max_length=200)
-    text = serializers.CharField(required=False, allow_blank=True, default="")
-    person_id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+    person_id = _id(required=False, allow_null=True, default=None)
 
 
 class EnrolIn(serializers.Serializer):
-    programme_id = serializers.IntegerField()
-    person_id = serializers.IntegerField()
+    programme_id = _id()
+    person_id = _id()
     requested_on = serializers.DateField()
 
 
 class EnrolmentEventIn(serializers.Serializer):
     event = serializers.ChoiceField(choices=["attendance", "complete", "drop"])
     on = serializers.DateField()
-    sessions_planned = serializers.IntegerField(required=False, allow_null=True, default=None)
-    sessions_attended = serializers.IntegerField(required=False, allow_null=True, default=None)
+    sessions_planned = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                                max_value=1000)
+    sessions_attended = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0,
+                                                 max_value=1000)
     positive = serializers.BooleanField(required=False, allow_null=True, default=None)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
 class Created(serializers.Serializer):

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from doorbraak.limits import MAX_ID, TEXT_MAX
 from doorbraak.partners.models import DataCategory, Organisation
 
 from .models import (
@@ -25,6 +26,11 @@ from .models import (
     ZRM_SCALE,
     ZrmDomain,
 )
+
+def IdField(**kwargs):  # noqa: N802 - a field factory, used like a field class
+    """A choice of an object by id: a positive number the database can hold (else a clear error)."""
+    return forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.Select, **kwargs)
+
 
 # An <input type="date"> only takes ISO dates; without a fixed format Django renders the Dutch
 # "28-11-2026" and the browser shows the field empty.
@@ -46,23 +52,22 @@ class ConcernForm(forms.Form):
     birth_date = forms.DateField(label=_("Geboortedatum"), required=False, widget=DATE)
     bsn = forms.CharField(label=_("BSN (als bekend)"), max_length=9, required=False)
     received_on = forms.DateField(label=_("Datum aanmelding"), widget=DATE)
-    description = forms.CharField(label=_("Zorg en aanleiding"), widget=forms.Textarea(attrs={"rows": 4}),
+    description = forms.CharField(label=_("Zorg en aanleiding"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}),
                                   help_text=_("Feiten en signalen; het casusoverleg besluit over opname."))
 
 
 class DecisionForm(forms.Form):
     decided_on = forms.DateField(label=_("Datum casusoverleg"), widget=DATE)
     outcome = forms.ChoiceField(label=_("Besluit"), choices=DecisionOutcome.choices, widget=forms.RadioSelect)
-    family_case = forms.IntegerField(label=_("Gezinscasus (bij opname als gezinslid)"), required=False,
-                                     widget=forms.Select)
+    family_case = IdField(label=_("Gezinscasus (bij opname als gezinslid)"), required=False)
     role = forms.ChoiceField(label=_("Rol in het gezin"), choices=MemberRole.choices, initial=MemberRole.SUBJECT)
     criteria = forms.ModelMultipleChoiceField(label=_("Criteria waaraan is voldaan"), required=False,
                                               queryset=InclusionCriterion.objects.filter(active=True),
                                               widget=forms.CheckboxSelectMultiple)
-    criteria_text = forms.CharField(label=_("Criteria (toelichting)"), required=False,
+    criteria_text = forms.CharField(label=_("Criteria (toelichting)"), required=False, max_length=TEXT_MAX,
                                     widget=forms.Textarea(attrs={"rows": 2}))
-    reasons = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 3}))
-    legal_basis = forms.CharField(label=_("Grondslag"), widget=forms.Textarea(attrs={"rows": 2}))
+    reasons = forms.CharField(label=_("Motivering"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    legal_basis = forms.CharField(label=_("Grondslag"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
     partners = forms.ModelMultipleChoiceField(label=_("Deelnemende partners"),
                                               queryset=Organisation.objects.filter(active=True),
                                               widget=forms.CheckboxSelectMultiple)
@@ -78,36 +83,36 @@ class DecisionForm(forms.Form):
 
 class ReviewForm(forms.Form):
     held_on = forms.DateField(label=_("Datum toets"), widget=DATE)
-    suitable = forms.CharField(label=_("Geschikt: draagt de aanpak bij aan het doel?"),
+    suitable = forms.CharField(label=_("Geschikt: draagt de aanpak bij aan het doel?"), max_length=TEXT_MAX,
                                widget=forms.Textarea(attrs={"rows": 2}))
-    necessary = forms.CharField(label=_("Noodzakelijk: kan het niet met minder ingrijpende middelen?"),
+    necessary = forms.CharField(label=_("Noodzakelijk: kan het niet met minder ingrijpende middelen?"), max_length=TEXT_MAX,
                                 widget=forms.Textarea(attrs={"rows": 2}))
-    balanced = forms.CharField(label=_("Evenwichtig: staat de inbreuk in verhouding tot het doel?"),
+    balanced = forms.CharField(label=_("Evenwichtig: staat de inbreuk in verhouding tot het doel?"), max_length=TEXT_MAX,
                                widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(label=_("Uitkomst"), choices=Review.Outcome.choices, widget=forms.RadioSelect)
     next_review_due = forms.DateField(label=_("Volgende toets (bij voortzetten)"), required=False, widget=DATE)
 
 
 class ContactForm(forms.Form):
-    person = forms.IntegerField(label=_("Persoon"), widget=forms.Select)
+    person = IdField(label=_("Persoon"))
     contact_on = forms.DateField(label=_("Datum"), widget=DATE)
     kind = forms.ChoiceField(label=_("Soort contact"), choices=ContactKind.choices)
-    note = forms.CharField(label=_("Verslag"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Verslag"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RecordForm(forms.Form):
-    person = forms.IntegerField(label=_("Persoon"), required=False, widget=forms.Select)
+    person = IdField(label=_("Persoon"), required=False)
     kind = forms.ChoiceField(label=_("Soort gebeurtenis"), choices=RecordKind.choices)
     category = forms.ChoiceField(label=_("Gegevenscategorie"), choices=DataCategory.choices)
     occurred_on = forms.DateField(label=_("Datum"), widget=DATE)
     title = forms.CharField(label=_("Onderwerp"), max_length=200)
-    text = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Toelichting"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RelationForm(forms.Form):
-    from_person = forms.IntegerField(label=_("Persoon in de casus"), widget=forms.Select)
+    from_person = IdField(label=_("Persoon in de casus"))
     kind = forms.ChoiceField(label=_("Relatie"), choices=RelationKind.choices)
-    to_person = forms.IntegerField(label=_("Met persoon in de casus"), required=False, widget=forms.Select)
+    to_person = IdField(label=_("Met persoon in de casus"), required=False)
     to_given_names = forms.CharField(label=_("of: voornaam (netwerk)"), required=False, max_length=120)
     to_surname = forms.CharField(label=_("achternaam (netwerk)"), required=False, max_length=120)
     recorded_on = forms.DateField(label=_("Datum"), widget=DATE)
@@ -115,7 +120,7 @@ class RelationForm(forms.Form):
 
 
 class ZrmForm(forms.Form):
-    person = forms.IntegerField(label=_("Persoon"), widget=forms.Select)
+    person = IdField(label=_("Persoon"))
     assessed_on = forms.DateField(label=_("Datum"), widget=DATE)
     version = forms.CharField(label=_("ZRM-versie"), initial="ZRM 2017", max_length=20)
     assessor_name = forms.CharField(label=_("Afgenomen door"), required=False, max_length=200)
@@ -133,22 +138,21 @@ class ZrmForm(forms.Form):
 
 
 class PlanRolesForm(forms.Form):
-    lead_professional = forms.IntegerField(label=_("Regiehouder (lead professional)"), required=False,
-                                           widget=forms.Select)
+    lead_professional = IdField(label=_("Regiehouder (lead professional)"), required=False)
     contact_cadence_days = forms.IntegerField(label=_("Contactfrequentie (dagen)"), min_value=1, max_value=90)
 
 
 class GoalForm(forms.Form):
-    person = forms.IntegerField(label=_("Voor persoon"), required=False, widget=forms.Select)
+    person = IdField(label=_("Voor persoon"), required=False)
     domain = forms.ChoiceField(label=_("Leefgebied"), choices=ZrmDomain.choices)
     description = forms.CharField(label=_("Doel"), max_length=300)
 
 
 class ActionForm(forms.Form):
-    goal = forms.IntegerField(label=_("Doel"), widget=forms.Select)
-    person = forms.IntegerField(label=_("Voor persoon"), required=False, widget=forms.Select)
+    goal = IdField(label=_("Doel"))
+    person = IdField(label=_("Voor persoon"), required=False)
     description = forms.CharField(label=_("Actie"), max_length=300)
-    organisation = forms.IntegerField(label=_("Organisatie (eigenaar)"), widget=forms.Select)
+    organisation = IdField(label=_("Organisatie (eigenaar)"))
     owner_name = forms.CharField(label=_("Uitvoerder"), max_length=200)
     due_on = forms.DateField(label=_("Uiterlijk"), widget=DATE)
 
@@ -158,8 +162,8 @@ class ActionStatusForm(forms.Form):
 
 
 class EnrolForm(forms.Form):
-    programme = forms.IntegerField(label=_("Programma"), widget=forms.Select)
-    person = forms.IntegerField(label=_("Persoon"), widget=forms.Select)
+    programme = IdField(label=_("Programma"))
+    person = IdField(label=_("Persoon"))
     requested_on = forms.DateField(label=_("Aangemeld op"), widget=DATE)
 
 
@@ -167,8 +171,9 @@ class EnrolmentEventForm(forms.Form):
     event = forms.ChoiceField(label=_("Gebeurtenis"), choices=[
         ("attendance", _("Aanwezigheid bijwerken")), ("complete", _("Afgerond")), ("drop", _("Uitgevallen"))])
     on = forms.DateField(label=_("Datum"), widget=DATE)
-    sessions_planned = forms.IntegerField(label=_("Bijeenkomsten gepland"), required=False, min_value=0)
-    sessions_attended = forms.IntegerField(label=_("Bijeenkomsten aanwezig"), required=False, min_value=0)
+    sessions_planned = forms.IntegerField(label=_("Bijeenkomsten gepland"), required=False, min_value=0, max_value=1000)
+    sessions_attended = forms.IntegerField(label=_("Bijeenkomsten aanwezig"), required=False, min_value=0,
+                                           max_value=1000)
     positive = forms.TypedChoiceField(label=_("Positief afgerond?"), required=False, empty_value=None,
                                       choices=[("", "—"), ("1", _("Ja")), ("0", _("Nee"))],
                                       coerce=lambda v: v == "1")
@@ -180,14 +185,14 @@ class JobOfferForm(forms.Form):
 
 
 class CoachMatchForm(forms.Form):
-    coach = forms.IntegerField(label=_("Coach"), widget=forms.Select)
+    coach = IdField(label=_("Coach"))
     since = forms.DateField(label=_("Sinds"), widget=DATE)
 
 
 class ComparisonForm(forms.Form):
-    case_ids = forms.CharField(label=_("Zaaknummers vergelijkingsgroep (komma-gescheiden)"),
+    case_ids = forms.CharField(label=_("Zaaknummers vergelijkingsgroep (komma-gescheiden)"), max_length=TEXT_MAX,
                                widget=forms.Textarea(attrs={"rows": 3}))
-    note = forms.CharField(label=_("Hoe is de groep gekozen?"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Hoe is de groep gekozen?"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class VogForm(forms.Form):
@@ -196,7 +201,7 @@ class VogForm(forms.Form):
     needs_vog = forms.BooleanField(label=_("VOG nodig"), required=False)
     screening_profile = forms.CharField(label=_("Screeningsprofiel"), max_length=200, required=False)
     functieaspecten = forms.CharField(label=_("Functieaspecten"), max_length=300, required=False)
-    advice = forms.CharField(label=_("Uitleg voor de jongere"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    advice = forms.CharField(label=_("Uitleg voor de jongere"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     verified = forms.BooleanField(label=_("Geverifieerd bij Justis"), required=False)
 
 
@@ -213,7 +218,7 @@ class InterventionForm(forms.Form):
     type = forms.ChoiceField(label=_("Soort"), choices=[("", "—"), *InterventionType.choices])
     recognition = forms.ChoiceField(label=_("Erkenning"), choices=[("", "—"), *Recognition.choices],
                                     help_text=_("Zoals in de databank Effectieve Justitiële Interventies of die van het NJi."))
-    description = forms.CharField(label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(label=_("Omschrijving"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     in_detention = forms.BooleanField(label=_("Ook in detentie"), required=False)
 
 

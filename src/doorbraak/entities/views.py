@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from doorbraak import policy
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
+from doorbraak.limits import OLDEST_AGE, REASON_MAX
 from doorbraak.partners.models import DataCategory, Role
 from doorbraak.policy import Capability as C
 from doorbraak.registers.models import Company, Person
@@ -91,6 +93,9 @@ def judge(request):
     verdict = request.POST.get("verdict", "")
     if verdict not in Verdict.values:
         messages.error(request, _("Kies dezelfde, niet dezelfde of twijfel."))
+        return redirect("entity_review")
+    if len(request.POST.get("note", "")) > 300:
+        messages.error(request, _("Een toelichting is ten hoogste 300 tekens."))
         return redirect("entity_review")
     if request.POST.get("pair"):
         pair = get_object_or_404(ReviewPair.objects.select_related("run"), pk=request.POST["pair"])
@@ -238,7 +243,9 @@ def entity_search(request):
     kind = request.GET.get("soort", "")
     kind = kind if kind in EntityType.values else ""
     year_text = (request.GET.get("geboortejaar") or "").strip()
-    birth_year = int(year_text) if year_text.isdigit() and 1900 <= int(year_text) <= 2100 else None
+    this_year = timezone.localdate().year
+    birth_year = (int(year_text) if year_text.isdigit() and len(year_text) == 4
+                  and this_year - OLDEST_AGE <= int(year_text) <= this_year else None)
     query = services.parse_query(text)
     error = ""
     if year_text and birth_year is None:
@@ -307,6 +314,8 @@ def ftm_export(request):
             messages.error(request, services.FTM_MISSING)
         elif len(reason) < 10:
             messages.error(request, _("Geef een doel van ten minste 10 tekens op."))
+        elif len(reason) > REASON_MAX:
+            messages.error(request, _("Geef een doel van ten hoogste %(n)s tekens op.") % {"n": REASON_MAX})
         else:
             text, _count = services.ftm_export(request.user, reason)
             response = HttpResponse(text, content_type="application/x-ndjson; charset=utf-8")
@@ -315,4 +324,4 @@ def ftm_export(request):
     runs = [r for r in (services.latest_run(e) for e in EntityType.values) if r is not None]
     return render(request, "entities/export.html",
                   {"available": available, "missing": services.FTM_MISSING, "runs": runs},
-                  status=200 if available or request.method == "GET" else 503)
+                  status=200 if request.method == "GET" else 503 if not available else 400)

@@ -114,8 +114,11 @@ def person_reveal(request, pk: int):
     person = get_object_or_404(Person, pk=pk)
     try:
         policy.reveal_person(request.user, person, request.POST.get("reason", ""), request.session)
-    except ValueError as exc:
+    except ValueError as exc:  # bad input: say why, on the page, with a 400
         messages.error(request, str(exc))
+        response = person_detail(request, pk)
+        response.status_code = 400
+        return response
     return redirect("person_detail", pk=pk)
 
 
