@@ -5,7 +5,7 @@ EVERYTHING HERE IS SYNTHETIC, like the demo city it is drawn from.
 
 From the demo city's own persons (``registers.Person`` with their homes) three newer
 deliveries are written as CSV, each in a format the importers accept
-(``registers/mappings/*.yaml``):
+(``doorbraak_analysis/registers/mappings/*.yaml``):
 
 - ``brp-bewoning-2026-11.csv`` (source BRP-bewoning, type ``brp_occupancy``): the BRP's
   newer occupancy extract. *Movers* (their record moves to the new home; the old state stays

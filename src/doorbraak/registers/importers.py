@@ -1,8 +1,8 @@
 """Importing register extracts (CSV, Parquet) into the register models.
 
 One import = one file of one source, mapped by the YAML mapping of its source type
-(``registers/mappings/<source_type>.yaml``, see the README there). It streams the file in
-batches of ``BATCH_ROWS`` rows, and for each batch:
+(``doorbraak_analysis/registers/mappings/<source_type>.yaml``, see the README there). It streams
+the file in batches of ``BATCH_ROWS`` rows, and for each batch:
 
 1. **read** it (CSV with ``,``/``;``/tab, UTF-8 or Windows-1252; or Parquet);
 2. **validate** every row against the mapping and resolve references (premises by BAG-id or
@@ -42,6 +42,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
+from doorbraak_analysis.registers import MAPPINGS_DIR
 
 from . import validation as v
 from .models import (
@@ -61,7 +62,6 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
-MAPPINGS_DIR = Path(__file__).parent / "mappings"
 FORMATS = ("csv", "parquet")
 MAX_PROBLEMS = 1000  # beyond this the report says "and N more"
 WRITE_CHUNK = 500

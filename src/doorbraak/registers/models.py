@@ -141,7 +141,7 @@ class Officer(SourceRecord):
 
 
 class SourceType(models.TextChoices):
-    """Which importer and field mapping (``registers/mappings/<type>.yaml``) a source uses."""
+    """Which importer and field mapping (``doorbraak_analysis/registers/mappings/<type>.yaml``) a source uses."""
 
     KVK_COMPANIES = "kvk_companies", _("KvK: bedrijven en vestigingen")
     KVK_OFFICERS = "kvk_officers", _("KvK: functionarissen")
