@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
 from doorbraak.limits import REASON_MAX
-from doorbraak.partners.models import CovenantGrant, DataCategory, Role
+from doorbraak.partners.models import CovenantGrant, DataCategory, Organisation, Role
 
 R = Role
 
@@ -176,6 +176,29 @@ CASE_PART_CATEGORIES: dict[str, str] = {
     "enrolments": DataCategory.EDUCATION,
     "coaches": DataCategory.EDUCATION,
 }
+
+
+def case_work_organisations() -> QuerySet:
+    """Organisations that may take part in case work: active, with a covenant grant for the
+    purpose case work in force today. Only these can be partners of a case conference decision."""
+    today = timezone.localdate()
+    grants = CovenantGrant.objects.filter(purpose__code=PURPOSE_CASE_WORK, covenant__valid_from__lte=today).filter(
+        Q(covenant__valid_until__isnull=True) | Q(covenant__valid_until__gte=today))
+    return Organisation.objects.filter(active=True, pk__in=grants.values("organisation_id")).order_by("name")
+
+
+# Roles that work on cases and can therefore be a case's lead professional (regiehouder).
+CASE_WORK_ROLES = frozenset(role for role, caps in ROLE_CAPABILITIES.items() if Capability.CASES_VIEW in caps)
+
+
+def possible_leads(case) -> QuerySet:
+    """Who may be the case's lead professional: an active user in a case-work role at an
+    organisation that takes part in the case (never policy staff, analysts or administrators)."""
+    from doorbraak.partners.models import User
+
+    return (User.objects.filter(is_active=True, role__in=CASE_WORK_ROLES,
+                                organisation__in=case.participants.values("organisation"))
+            .select_related("organisation").order_by("organisation__name", "username"))
 
 
 def is_case_manager(user, case) -> bool:

@@ -196,7 +196,10 @@ def do_decide(user, concern_id: int, *, decided_on: date, outcome: str, reasons:
     if concern.status != ConcernStatus.OPEN:
         raise ValidationError({"concern": _("Over deze aanmelding is al besloten.")})
     include = outcome in (DecisionOutcome.INDIVIDUAL, DecisionOutcome.FAMILY_NEW, DecisionOutcome.FAMILY_MEMBER)
-    partners = list(Organisation.objects.filter(pk__in=[_int(p) for p in partner_ids or []], active=True))
+    partner_ids = {_int(p) for p in partner_ids or []}
+    partners = list(policy.case_work_organisations().filter(pk__in=partner_ids - {None}))
+    refused = sorted(Organisation.objects.filter(pk__in=partner_ids - {None} - {p.pk for p in partners})
+                     .values_list("name", flat=True))
     criteria = list(InclusionCriterion.objects.filter(pk__in=[_int(c) for c in criteria_ids or []], active=True))
     family_case = None
     family_case_id = family_case_id or (concern.family_case_id if outcome == DecisionOutcome.FAMILY_MEMBER else None)
@@ -216,7 +219,11 @@ def do_decide(user, concern_id: int, *, decided_on: date, outcome: str, reasons:
             decided_on < concern.received_on and _("Het casusoverleg kan niet vóór de aanmelding liggen.")),
         "reasons": len((reasons or "").strip()) < 10 and _("Motiveer het besluit (ten minste 10 tekens)."),
         "legal_basis": not (legal_basis or "").strip() and _("Vermeld de grondslag."),
-        "partners": not partners and _("Vermeld de partners die aan het casusoverleg deelnamen."),
+        "partners": (refused and _(
+            "Deze organisaties hebben geen convenantafspraak voor de casusaanpak en kunnen geen partner zijn: "
+            "%(orgs)s.") % {"orgs": ", ".join(refused)}) or (
+            len(partners) + len(refused) < len(partner_ids) and _("Onbekende organisatie als partner.")) or (
+            not partners and _("Vermeld de partners die aan het casusoverleg deelnamen.")),
         "role": role not in MemberRole.values and _("Onbekende rol."),
     }
     if include and decided_on:
@@ -376,17 +383,15 @@ def do_add_zrm(user, case_id: int, *, person_id, assessed_on: date, scores: dict
 
 
 def do_set_plan_roles(user, case_id: int, *, lead_professional_id=None, contact_cadence_days) -> Case:
-    from doorbraak.partners.models import User
-
     case, _cats = _open_case(user, case_id)
     policy.require_case_manager(user, case)
     lead = None
     if lead_professional_id:
-        lead = User.objects.filter(pk=_int(lead_professional_id), is_active=True,
-                                   organisation__in=case.participants.values("organisation")).first()
+        lead = policy.possible_leads(case).filter(pk=_int(lead_professional_id)).first()
     _check({
         "lead_professional": lead_professional_id and lead is None and _(
-            "De regiehouder werkt bij een partner die aan de casus deelneemt."),
+            "De regiehouder is een procesregisseur of partnerprofessional bij een partner die aan de casus "
+            "deelneemt."),
         "contact_cadence_days": not (1 <= (_int(contact_cadence_days) or 0) <= 90) and _(
             "Contactfrequentie is 1 tot 90 dagen."),
     })
@@ -415,11 +420,18 @@ def do_add_goal(user, case_id: int, *, domain: str, description: str, person_id=
 
 
 def do_add_action(user, goal_id: int, *, description: str, organisation_id, owner_name: str, due_on: date,
-                  person_id=None) -> PlanAction:
-    goal = Goal.objects.filter(pk=_int(goal_id)).first()
+                  person_id=None, case_id=None) -> PlanAction:
+    """An action under a goal of the plan. ``case_id`` is the case the request is about (its URL):
+    a goal of another case is refused, whatever the caller may see of that other case."""
+    goals = Goal.objects.filter(pk=_int(goal_id))
+    if case_id is not None:
+        case, categories = _open_case(user, case_id)  # the case of the URL: access checked and audited
+        goals = goals.filter(case=case)  # the same answer for a goal of another case as for none at all
+    goal = goals.first()
     if goal is None:
-        raise ValidationError({"goal": _("Kies een doel uit het plan.")})
-    case, categories = _open_case(user, goal.case_id)
+        raise ValidationError({"goal": _("Kies een doel uit het plan van deze casus.")})
+    if case_id is None:
+        case, categories = _open_case(user, goal.case_id)
     policy.require_category(user, case, categories, goal.category)
     manager = policy.is_case_manager(user, case)
     org = case.participants.filter(organisation_id=_int(organisation_id)).select_related("organisation").first()

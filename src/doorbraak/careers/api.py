@@ -177,7 +177,8 @@ ContactCreate = _write_view("ContactCreate", ContactIn, lambda u, pk, d: actions
 ReviewCreate = _write_view("ReviewCreate", ReviewIn, lambda u, pk, d: actions.do_review(u, pk, **d), C.CASES_MANAGE)
 ZrmCreate = _write_view("ZrmCreate", ZrmIn, lambda u, pk, d: actions.do_add_zrm(u, pk, person_id=d.pop("person_id"), **d))
 GoalCreate = _write_view("GoalCreate", GoalIn, lambda u, pk, d: actions.do_add_goal(u, pk, **d), C.CASES_MANAGE)
-ActionCreate = _write_view("ActionCreate", ActionIn, lambda u, pk, d: actions.do_add_action(u, d.pop("goal_id"), **d))
+ActionCreate = _write_view("ActionCreate", ActionIn, lambda u, pk, d: actions.do_add_action(
+    u, d.pop("goal_id"), case_id=pk, **d))
 RelationCreate = _write_view("RelationCreate", RelationIn, lambda u, pk, d: actions.do_add_relation(u, pk, **d))
 RecordCreate = _write_view("CareersRecordCreate", RecordIn, lambda u, pk, d: actions.do_add_case_record(u, pk, **d))
 EnrolCreate = _write_view("EnrolCreate", EnrolIn, lambda u, pk, d: actions.do_enrol(u, pk, **d), C.CASES_MANAGE)

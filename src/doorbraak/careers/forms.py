@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from doorbraak import policy
 from doorbraak.limits import MAX_ID, TEXT_MAX
 from doorbraak.partners.models import DataCategory, Organisation
 
@@ -69,8 +70,9 @@ class DecisionForm(forms.Form):
     reasons = forms.CharField(label=_("Motivering"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     legal_basis = forms.CharField(label=_("Grondslag"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
     partners = forms.ModelMultipleChoiceField(label=_("Deelnemende partners"),
-                                              queryset=Organisation.objects.filter(active=True),
-                                              widget=forms.CheckboxSelectMultiple)
+                                              queryset=Organisation.objects.none(),
+                                              widget=forms.CheckboxSelectMultiple,
+                                              help_text=_("Partners met een convenantafspraak voor de casusaanpak."))
     review_due = forms.DateField(label=_("Toetsdatum (uiterlijk 6 maanden)"), required=False, widget=DATE)
     inclusion_end = forms.DateField(label=_("Einddatum opname"), required=False, widget=DATE)
     contact_cadence_days = forms.IntegerField(label=_("Contactfrequentie (dagen)"), initial=14, min_value=1,
@@ -79,6 +81,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, family_cases=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["family_case"].widget.choices = [("", "—")] + [(c.pk, c.reference) for c in family_cases]
+        self.fields["partners"].queryset = policy.case_work_organisations()
 
 
 class ReviewForm(forms.Form):

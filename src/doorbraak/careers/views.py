@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doorbraak import policy
-from doorbraak.partners.models import DataCategory, User
+from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
 from doorbraak.web.decorators import page
 
@@ -203,8 +203,8 @@ def review_create(request, pk: int):
 @page(C.CASES_MANAGE)
 def plan_roles(request, pk: int):
     def leads(case, _rows):
-        users = User.objects.filter(organisation__in=case.participants.values("organisation"), is_active=True)
-        return [("", "—")] + [(u.pk, f"{u.get_full_name() or u.username} ({u.organisation})") for u in users]
+        return [("", "—")] + [(u.pk, f"{u.get_full_name() or u.username} ({u.organisation})")
+                              for u in policy.possible_leads(case)]
 
     case = get_object_or_404(Case, pk=pk)
     return _case_form(request, pk, f.PlanRolesForm, lambda case, d: actions.do_set_plan_roles(
@@ -233,7 +233,7 @@ def action_create(request, pk: int):
 
     return _case_form(request, pk, f.ActionForm, lambda case, d: actions.do_add_action(
         request.user, d["goal"], description=d["description"], organisation_id=d["organisation"],
-        owner_name=d["owner_name"], due_on=d["due_on"], person_id=d["person"]),
+        owner_name=d["owner_name"], due_on=d["due_on"], person_id=d["person"], case_id=case.pk),
         _("Actie in het plan van aanpak"), _("Actie toegevoegd."), choices={"goal": goals, "organisation": orgs},
         initial={"organisation": request.user.organisation_id})
 
