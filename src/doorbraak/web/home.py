@@ -97,7 +97,8 @@ def _privacy_officer(user) -> dict:
 
 def _administrator(user) -> dict:
     return {"organisation_count": Organisation.objects.count(), "user_count": User.objects.count(),
-            "users_by_role": User.objects.values("role").annotate(n=Count("id")).order_by("role")}
+            "users_by_role": [{"role": Role(r["role"]).label if r["role"] in Role.values else r["role"], "n": r["n"]}
+                              for r in User.objects.values("role").annotate(n=Count("id")).order_by("role")]}
 
 
 def monitoring_figures() -> dict:

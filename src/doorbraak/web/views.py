@@ -19,7 +19,7 @@ from doorbraak.audit import display as audit_display
 from doorbraak.audit import services as audit
 from doorbraak.audit import selectors as audit_selectors
 from doorbraak.audit.models import AuditAction
-from doorbraak.partners.models import Covenant, DataCategory, Organisation, Role, User
+from doorbraak.partners.models import Covenant, DataCategory, Role
 from doorbraak.policy import Capability as C
 from doorbraak.privacy import retention, subject_access
 from doorbraak.privacy.models import ProcessingActivity, RetentionRun
@@ -216,19 +216,7 @@ def subject_access_export(request, pk: int):
     return response
 
 
-# --- partners (administrator) --------------------------------------------------------
-
-
-@page(C.PARTNERS_MANAGE)
-def organisation_list(request):
-    organisations = Organisation.objects.select_related("parent").prefetch_related("users")
-    return render(request, "web/organisation_list.html", {"organisations": organisations})
-
-
-@page(C.PARTNERS_MANAGE)
-def user_list(request):
-    users = User.objects.select_related("organisation").order_by("organisation__name", "username")
-    return render(request, "web/user_list.html", {"users": users})
+# Users, organisations and the covenant lines are managed in doorbraak.partners.views.
 
 
 def error_403(request, exception=None):
