@@ -21,6 +21,7 @@ case_list            Y   Y   .   .   .   .   .   .
 case_detail:a        Y   Y   .   .   .   .   .   .
 concern_list         Y   .   .   .   .   .   .   .
 concern_create       Y   Y   .   .   .   .   .   .
+my_concerns          Y   Y   .   .   .   .   .   .
 catalogue            Y   Y   .   .   .   .   .   .
 vog_list             Y   Y   .   .   .   .   .   .
 intervention_create  Y   .   .   .   .   .   .   .
@@ -52,6 +53,8 @@ subject_access       .   .   .   .   .   .   Y   .
 subject_access_export .  .   .   .   .   .   Y   .
 organisation_list    .   .   .   .   .   .   .   Y
 user_list            .   .   .   .   .   .   .   Y
+user_create          .   .   .   .   .   .   .   Y
+organisation_create  .   .   .   .   .   .   .   Y
 api_docs             Y   Y   Y   Y   Y   Y   Y   Y
 schema               Y   Y   Y   Y   Y   Y   Y   Y
 api_me               Y   Y   Y   Y   Y   Y   Y   Y

@@ -285,3 +285,28 @@ def models_F(name):
 
 def enrolments_of(programme):
     return Enrolment.objects.filter(programme=programme).select_related("case", "person")
+
+
+INCLUDED_OUTCOMES = frozenset({"individual", "family_new", "family_member"})
+
+
+def concerns_reported_by(user):
+    """What became of the concerns this user registered (aanmeldingen): pending, included or not
+    included, and the case only where the user's organisation takes part in it. Nothing of the
+    case conference's reasons or the case contents: those follow need-to-know on the case page."""
+    concerns = list(Concern.objects.filter(reported_by=user).select_related("person", "decision", "decision__case")
+                    .order_by("-received_on", "-id"))
+    case_ids = {c.decision.case_id for c in concerns if hasattr(c, "decision") and c.decision.case_id}
+    visible = set(policy.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else set()
+    rows = []
+    for c in concerns:
+        decision = getattr(c, "decision", None)
+        if decision is None:
+            state = "pending"
+        else:
+            state = "included" if decision.outcome in INCLUDED_OUTCOMES else "not_included"
+        case = decision.case if decision is not None and decision.case_id in visible else None
+        rows.append({"concern": c, "state": state, "decided_on": decision.decided_on if decision else None,
+                     "case": case, "takes_part": case is not None,
+                     "person": "—" if c.person.anonymised else c.person.full_name})
+    return rows

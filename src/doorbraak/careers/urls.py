@@ -21,6 +21,7 @@ urlpatterns = [
     path("meldingen/<int:pk>/afhandelen/", views.alert_resolve, name="alert_resolve"),
     path("aanmeldingen/", views.concern_list, name="concern_list"),
     path("aanmeldingen/nieuw/", views.concern_create, name="concern_create"),
+    path("aanmeldingen/mijn/", views.my_concerns, name="my_concerns"),
     path("aanmeldingen/<int:pk>/", views.concern_decide, name="concern_decide"),
     path("interventies/", views.catalogue, name="catalogue"),
     path("interventies/programmas/<int:pk>/", views.programme_detail, name="programme_detail"),

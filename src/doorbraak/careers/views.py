@@ -84,13 +84,22 @@ def concern_create(request):
     if done:
         if policy.has(request.user, C.CASES_MANAGE):
             return redirect("concern_decide", pk=done.pk)
-        return redirect("home")
+        return redirect("my_concerns")
     intro = _("Een aanmelding is geen opname: alleen het casusoverleg besluit, met redenen.")
     if family_case_id:
         intro += " " + _("Elk gezinslid krijgt een eigen besluit; niemand wordt automatisch opgenomen.")
     return render(request, "careers/form.html", {
         "form": form, "title": _("Aanmelding (zorg over een persoon)"), "back": reverse("home"), "intro": intro,
         "hidden": {"gezin": family_case_id or ""}}, status=400 if request.method == "POST" else 200)
+
+
+@page(C.CONCERNS_REPORT)
+def my_concerns(request):
+    """The concerns this user registered and what became of them."""
+    rows = selectors.concerns_reported_by(request.user)
+    policy.audit_list_read(request.user, "concern", [r["concern"].pk for r in rows], policy.PURPOSE_CASE_WORK,
+                           [DataCategory.IDENTITY])
+    return render(request, "careers/my_concerns.html", {"rows": rows})
 
 
 @page(C.CASES_MANAGE)

@@ -9,6 +9,7 @@ NAV = [
     ("home", gettext_noop("Start"), None),
     ("case_list", gettext_noop("Casussen"), C.CASES_VIEW),
     ("concern_list", gettext_noop("Aanmeldingen"), C.CASES_MANAGE),
+    ("my_concerns", gettext_noop("Mijn aanmeldingen"), C.CONCERNS_REPORT),
     ("catalogue", gettext_noop("Interventies"), C.CASES_VIEW),
     ("vog_list", gettext_noop("VOG-wijzer"), C.CASES_VIEW),
     ("outcomes", gettext_noop("Resultaten"), C.MONITORING_VIEW),
