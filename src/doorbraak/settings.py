@@ -105,8 +105,17 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Concurrent readers while the demo serves; writes serialise anyway.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Concurrent use: WAL lets readers go on while one writer writes; a writer waits up to 20 s
+    # for the write lock (busy timeout) instead of failing with "database is locked"; and every
+    # transaction takes that lock at BEGIN (IMMEDIATE), so it never has to upgrade a read lock
+    # halfway, which fails at once whatever the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"

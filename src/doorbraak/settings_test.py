@@ -8,3 +8,10 @@ from doorbraak.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AXES_ENABLED = True
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, like a real installation (WAL, busy timeout and immediate transactions apply),
+    # instead of the shared in-memory database, whose table locks fail at once under threads.
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"doorbraak-test-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -106,6 +106,8 @@ class ChainReportSerializer(serializers.Serializer):
     checked = serializers.IntegerField()
     first_bad_id = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField(allow_blank=True)
+    unchained = serializers.IntegerField(help_text="Entries stored but not yet in the chain.")
+    chained_now = serializers.IntegerField(help_text="Entries this check chained before verifying.")
 
 
 class MonitoringSerializer(serializers.Serializer):

@@ -1,4 +1,9 @@
-"""Audit log of every read and write of personal data: append-only and hash-chained."""
+"""Audit log of every read and write of personal data: append-only and hash-chained.
+
+An entry is written at once, unchained (no lock: its id is its place in the order of writing);
+a single sequencer (services.chain_pending) then gives it its place in the chain (`chain_seq`)
+and fills in `prev_hash` and `entry_hash`. The database triggers allow exactly that one update
+(hash fields of a not-yet-chained row, nothing else) and refuse every other change."""
 
 from __future__ import annotations
 
@@ -52,13 +57,18 @@ class AuditEntry(models.Model):
     method = models.CharField(max_length=10, blank=True)
     path = models.CharField(_("pad"), max_length=500, blank=True)
     detail = models.JSONField(_("details"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    # Filled in once by the sequencer; empty while the entry is not yet chained.
+    chain_seq = models.BigIntegerField(_("plaats in de keten"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(entry_hash__isnull=True), name="audit_entry_unchained"),
+        ]
         verbose_name = _("auditregel")
         verbose_name_plural = _("auditlog")
 
@@ -95,7 +105,8 @@ class AuditEntry(models.Model):
 
 
 class ChainHead(models.Model):
-    """Single row that serialises appends (locked FOR UPDATE) and holds the latest hash."""
+    """Single row with the end of the chain: only the sequencer writes it (it exposes truncation)."""
 
     last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
     last_entry_id = models.BigIntegerField(null=True)
+    last_seq = models.BigIntegerField(default=0)
