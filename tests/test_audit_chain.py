@@ -34,11 +34,12 @@ def test_entry_is_written_unchained_and_chained_once_its_transaction_commits(wor
         entry = audit.record("read", user=user, object_type="person", object_id=1)
         inside = _fresh(entry)
         assert inside.entry_hash is None and inside.prev_hash is None and inside.chain_seq is None
-        audit.record("read", user=user, object_type="person", object_id=11)
+        second = audit.record("read", user=user, object_type="person", object_id=11)
         hooks = [f for _s, f, _r in connection.run_on_commit if f is audit._chain_after_commit]
         assert len(hooks) == 1  # one sequencer run per transaction, however many entries
-    after = _fresh(entry)
+    after, second = _fresh(entry), _fresh(second)
     assert after.chain_seq is not None and after.entry_hash == after.compute_hash()
+    assert second.chain_seq == after.chain_seq + 1 and second.prev_hash == after.entry_hash
 
     with pytest.raises(RuntimeError), transaction.atomic():
         rolled_back = audit.record("read", user=user, object_type="person", object_id=2)
@@ -46,7 +47,7 @@ def test_entry_is_written_unchained_and_chained_once_its_transaction_commits(wor
     assert not AuditEntry.objects.filter(pk=rolled_back.pk).exists()
 
     plain = _fresh(audit.record("read", user=user, object_type="person", object_id=3))  # autocommit
-    assert plain.chain_seq == after.chain_seq + 1 and plain.prev_hash == after.entry_hash
+    assert plain.chain_seq == second.chain_seq + 1 and plain.prev_hash == second.entry_hash
     report = audit.verify_chain(chain_first=False)
     assert report.ok and report.unchained == 0 and report.checked == AuditEntry.objects.count()
 

@@ -99,23 +99,26 @@ def _chain_after_commit() -> None:
 
 @contextmanager
 def _sequencer(wait: bool):
-    """Be the one sequencer, inside the caller's transaction. Yields False if another holds it."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            if wait:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCER_LOCK_KEY])
-                yield True
-            else:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEQUENCER_LOCK_KEY])
-                yield bool(cursor.fetchone()[0])
-        return
-    # SQLite: writers are serialised by the database (BEGIN IMMEDIATE); the process lock keeps
-    # this process's threads from queueing up for the write lock only to find nothing to do.
+    """Be the one sequencer, inside the caller's transaction. Yields False if another holds it.
+
+    First this process's lock (so its threads do not queue up at the database only to find
+    nothing left to do), then the database's: on PostgreSQL an advisory lock held until the
+    transaction ends; on SQLite the write lock that BEGIN IMMEDIATE took."""
     if not _process_lock.acquire(blocking=wait):
         yield False
         return
     try:
-        yield True
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                if wait:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCER_LOCK_KEY])
+                    mine = True
+                else:
+                    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEQUENCER_LOCK_KEY])
+                    mine = bool(cursor.fetchone()[0])
+            yield mine
+        else:
+            yield True
     finally:
         _process_lock.release()
 
