@@ -1,16 +1,51 @@
-"""Settings: one module of documented defaults; every override is a DOORBRAAK_* env var.
+"""Settings: one module of documented defaults; every override is an environment variable.
 
-DATABASE_URL     database (default: SQLite file under var/); PostgreSQL in production and CI
-DOORBRAAK_SECRET_KEY   secret key (required when DOORBRAAK_DEBUG is off)
-DOORBRAAK_DEBUG        "1" for development
-DOORBRAAK_DEMO_MODE    "1" shows the synthetic-data banner and demo login help
-DOORBRAAK_ALLOWED_HOSTS comma separated
-DOORBRAAK_VAR_DIR      where the SQLite file, exports and analysis runs live
+Production (what an IT department sets; see docs/deploy.md):
+DATABASE_URL                    database, e.g. postgres://doorbraak:…@db:5432/doorbraak
+                                (default: SQLite file under DOORBRAAK_VAR_DIR; demo and development)
+DOORBRAAK_SECRET_KEY            secret key, at least 50 random characters. Required: there is no
+                                default. Only demo mode and DOORBRAAK_DEBUG generate a random one,
+                                kept in DOORBRAAK_VAR_DIR/secret-key.
+DOORBRAAK_ALLOWED_HOSTS         comma-separated host names the site answers to
+                                (default 127.0.0.1,localhost)
+DOORBRAAK_CSRF_TRUSTED_ORIGINS  comma-separated origins with scheme, e.g. https://doorbraak.utrecht.nl
+                                (needed when a proxy changes host or scheme)
+DOORBRAAK_BEHIND_PROXY          "1": a TLS-terminating reverse proxy sets X-Forwarded-Proto and
+                                X-Forwarded-For; trust them (SECURE_PROXY_SSL_HEADER; client address
+                                for the login lock-out). Only set it when the proxy overwrites them.
+DOORBRAAK_HTTPS                 "1" (default outside DEBUG and demo mode): secure cookies, redirect
+                                to https, HSTS. "0" only for a plain-http test installation.
+DOORBRAAK_HSTS_SECONDS          HSTS max-age (default 31536000, one year)
+DOORBRAAK_HSTS_PRELOAD          "1" to ask browsers to preload HSTS (a commitment; default off)
+DOORBRAAK_LOG_LEVEL             DEBUG, INFO (default), WARNING, ERROR
+DOORBRAAK_LOG_FORMAT            json (one JSON object a line on stderr; the default) or text
+                                (the default in DEBUG and demo mode)
+DOORBRAAK_VAR_DIR               where the SQLite file, exports, analysis runs and collected static
+                                files live (default var/ in the project); back it up (docs/deploy.md)
+`doorbraak serve` (gunicorn) reads:
+DOORBRAAK_BIND                  address:port (default 0.0.0.0:8000; `doorbraak demo`: 127.0.0.1:8000)
+DOORBRAAK_WORKERS               worker processes (default 2 × CPU cores + 1, at most 9)
+DOORBRAAK_THREADS               threads per worker (default 4)
+DOORBRAAK_TIMEOUT               seconds before a stuck request's worker is restarted (default 120)
+
+Audit (privacy officer's home page flags unusual denial patterns; defaults in brackets):
+DOORBRAAK_AUDIT_DENIAL_BURST_COUNT / _BURST_MINUTES   a burst: so many denials of one user within
+                                so many minutes (20 / 10)
+DOORBRAAK_AUDIT_DENIAL_PROBE_OBJECTS / _PROBE_HOURS   a probe: so many different objects refused
+                                to one user within so many hours (10 / 24)
+DOORBRAAK_AUDIT_DENIAL_LOOKBACK_DAYS                  over the last so many days (7)
+
+Development and demo only:
+DOORBRAAK_DEBUG                 "1" for development (never in production)
+DOORBRAAK_DEMO_MODE             "1" (set by `make demo` / `doorbraak demo`): synthetic-data banner,
+                                demo accounts on the login page; demo accounts and `demo_city
+                                --reset` refuse to run without it
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -24,17 +59,68 @@ def env_flag(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
 
 
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
 VAR_DIR = Path(os.environ.get("DOORBRAAK_VAR_DIR", PROJECT_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_flag("DOORBRAAK_DEBUG", False)
 DEMO_MODE = env_flag("DOORBRAAK_DEMO_MODE", False)
-SECRET_KEY = os.environ.get("DOORBRAAK_SECRET_KEY") or (
-    "insecure-development-key-only-for-local-use" if (DEBUG or DEMO_MODE or "PYTEST_VERSION" in os.environ) else None
-)
+
+
+def generated_secret_key(path: Path) -> str:
+    """A random key made once and kept beside the demo's data (never a key from the source)."""
+    if not path.exists():
+        # Written aside and linked into place: processes starting together all read one whole key.
+        aside = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            os.link(aside, path)
+        except FileExistsError:
+            pass
+        finally:
+            aside.unlink()
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("DOORBRAAK_SECRET_KEY", "").strip()
+if not SECRET_KEY and (DEMO_MODE or DEBUG):
+    SECRET_KEY = generated_secret_key(VAR_DIR / "secret-key")
 if not SECRET_KEY:
-    raise RuntimeError("Set DOORBRAAK_SECRET_KEY (or DOORBRAAK_DEBUG=1 for development).")
-ALLOWED_HOSTS = [h for h in os.environ.get("DOORBRAAK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("Set DOORBRAAK_SECRET_KEY (see docs/deploy.md); there is no default secret key.")
+ALLOWED_HOSTS = env_list("DOORBRAAK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("DOORBRAAK_CSRF_TRUSTED_ORIGINS")
+
+# HTTPS: on in production. The demo and development serve plain http on the loopback interface.
+HTTPS = env_flag("DOORBRAAK_HTTPS", not (DEBUG or DEMO_MODE))
+BEHIND_PROXY = env_flag("DOORBRAAK_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # django-axes locks out per username + client address: take the address the proxy saw.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+# Container and load-balancer probes ask the health endpoint over plain http.
+SECURE_REDIRECT_EXEMPT = [r"^gezondheid/$", r"^health/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("DOORBRAAK_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_flag("DOORBRAAK_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_COOKIE_HTTPONLY = False  # the API's session clients read it to send X-CSRFToken
+
+# `doorbraak serve` (gunicorn).
+SERVE_BIND = os.environ.get("DOORBRAAK_BIND", "0.0.0.0:8000")
+SERVE_WORKERS = int(os.environ.get("DOORBRAAK_WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 9)
+SERVE_THREADS = int(os.environ.get("DOORBRAAK_THREADS", "4"))
+SERVE_TIMEOUT = int(os.environ.get("DOORBRAAK_TIMEOUT", "120"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -155,10 +241,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 NODE_MODULES = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-if NODE_MODULES.exists():
-    # Utrecht NL Design System packages, installed by `make install` from npm, never from a CDN.
-    STATICFILES_DIRS.append(("nlds", NODE_MODULES))
-WHITENOISE_USE_FINDERS = True
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "doorbraak.web.staticfiles.NodeModulesFinder",  # the Utrecht stylesheets, as nlds/...
+]
+# Outside DEBUG the static files are collected (`doorbraak serve` does it at start) with hashed
+# names and gzip copies (whitenoise's manifest storage, see web/staticfiles.py), and whitenoise
+# serves them with far-future cache headers.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "doorbraak.web.staticfiles.StaticStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
@@ -193,13 +289,29 @@ AUDIT_DENIAL_PROBE_OBJECTS = int(os.environ.get("DOORBRAAK_AUDIT_DENIAL_PROBE_OB
 AUDIT_DENIAL_PROBE_HOURS = int(os.environ.get("DOORBRAAK_AUDIT_DENIAL_PROBE_HOURS", "24"))
 AUDIT_DENIAL_LOOKBACK_DAYS = int(os.environ.get("DOORBRAAK_AUDIT_DENIAL_LOOKBACK_DAYS", "7"))
 
+# Structured logs: one JSON object a line on stderr (the container runtime collects them);
+# gunicorn's access and error logs use the same format (doorbraak/logs.py).
+LOG_LEVEL = os.environ.get("DOORBRAAK_LOG_LEVEL", "INFO").upper()
+LOG_FORMAT = os.environ.get("DOORBRAAK_LOG_FORMAT", "text" if (DEBUG or DEMO_MODE) else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"refusal_one_line": {"()": "doorbraak.web.logging.RefusalWithoutTraceback"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["refusal_one_line"]}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {
+        "json": {"()": "doorbraak.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Libraries at WARNING (splink, duckdb and py4j are chatty at INFO); our own code and
+    # Django at the chosen level.
+    "root": {"handlers": ["console"], "level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"},
+    "loggers": {
+        **{name: {"level": LOG_LEVEL} for name in ("doorbraak", "doorbraak_analysis", "django")},
+        "django.request": {"level": LOG_LEVEL, "filters": ["refusal_one_line"]},
+    },
 }
 
-SILENCED_SYSTEM_CHECKS = ["axes.W003"]
+
+# security.W021 (HSTS preload off): being on the browsers' preload list is a commitment for the
+# whole domain that the municipality makes (DOORBRAAK_HSTS_PRELOAD=1), not a default of the software.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

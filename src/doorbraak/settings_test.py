@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("DOORBRAAK_DEBUG", "1")
+os.environ.setdefault("DOORBRAAK_SECRET_KEY", "test-settings-only-" + "x" * 40)  # tests only, never served
 
 from doorbraak.settings import *  # noqa: E402,F403
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -192,7 +193,7 @@ class Dossier(APIView):
     permission_classes = [HasCapability]
     capability = C.CASES_VIEW
 
-    @extend_schema(responses=serializers.DictField())
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
         case, categories = policy.get_case_for_user(request.user, pk)
         d = selectors.dossier(request.user, case, categories)
@@ -245,7 +246,7 @@ class Alerts(APIView):
     permission_classes = [HasCapability]
     capability = C.CASES_MANAGE
 
-    @extend_schema(responses=serializers.ListField(child=serializers.DictField()))
+    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
     def get(self, request):
         return Response([{"id": a.pk, "case": a.case.reference, "case_id": a.case_id, "kind": a.kind,
                           "created_on": a.created_on, "message": a.message}
@@ -256,7 +257,7 @@ class Catalogue(APIView):
     permission_classes = [HasCapability]
     capability = C.CASES_VIEW
 
-    @extend_schema(responses=serializers.DictField())
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response({
             "interventions": [{"id": i.pk, "name": i.name, "provider": i.provider, "recognition": i.recognition,
@@ -276,7 +277,7 @@ class Outcomes(APIView):
     permission_classes = [HasCapability]
     capability = C.MONITORING_VIEW
 
-    @extend_schema(responses=serializers.DictField())
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request):
         today = timezone.localdate()
         programmes = [{"programme": r["programme"].name,

@@ -1,4 +1,5 @@
-"""`doorbraak demo`: migrate, build the demo city if it is not there yet, and serve it.
+"""`doorbraak demo`: migrate, build the demo city if it is not there yet, and serve it with the
+production application server (`doorbraak serve`: gunicorn, DEBUG off, collected static files).
 
 Set DOORBRAAK_DEMO_MODE=1 (the Makefile does) so the login page shows the demo accounts and
 every page says the data is synthetic."""
@@ -43,7 +44,7 @@ class Command(BaseCommand):
             ))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Doorbraak demo: http://{options['addrport']}/"))
-        call_command("runserver", options["addrport"], use_reloader=False)
+        call_command("serve", options["addrport"])
 
     def _start_bank_data(self, wait: bool) -> None:
         """The bank data (a million transactions) take about a minute: build them beside the
