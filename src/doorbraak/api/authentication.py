@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular import authentication as spectacular_auth
 from rest_framework import authentication
 
 
@@ -11,3 +12,9 @@ class SessionAuthentication(authentication.SessionAuthentication):
 
     def authenticate_header(self, request):
         return 'Session realm="Doorbraak", login="/inloggen/"'
+
+
+class SessionScheme(spectacular_auth.SessionScheme):
+    """The OpenAPI schema describes it as DRF's session (cookie) authentication."""
+
+    target_class = "doorbraak.api.authentication.SessionAuthentication"
