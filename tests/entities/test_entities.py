@@ -94,7 +94,7 @@ def test_review_page_shows_pseudonyms_unless_revealed(client, world, register):
     piet, moved = register.persons["piet"], register.persons["piet_moved"]
     assert piet.pseudonym in page and moved.pseudonym in page
     assert "Bakker" not in page and "1969" not in page
-    assert "birth date equal" in page  # the explanation: which fields agreed, with weights
+    assert "geboortedatum gelijk" in page  # the explanation: which fields agreed, with weights
     read = AuditEntry.objects.filter(action="read", object_type="person").last()
     assert str(piet.pk) in read.detail["ids"] and read.data_categories == ""
     # reveal one through the existing flow, with a purpose

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -78,10 +79,43 @@ REASONS = {
     "otp": _("verificatiecode onjuist"),
     "locked out": _("tijdelijk geblokkeerd na te veel pogingen"),
 }
+# Capabilities of the policy layer (policy.Capability), as a denial names them.
+CAPABILITIES = {
+    "cases.view": _("casussen inzien"),
+    "cases.manage": _("casussen beheren"),
+    "registers.view": _("registers inzien"),
+    "registers.import": _("bronnen importeren"),
+    "persons.reveal": _("identiteit onthullen"),
+    "moneyflows.view": _("sectorcijfers geldstromen inzien"),
+    "enforcement.view": _("handhaving inzien"),
+    "legal.view": _("juridische gegevens inzien"),
+    "monitoring.view": _("monitoring inzien"),
+    "audit.view": _("auditlog inzien"),
+    "privacy.manage": _("privacy beheren"),
+    "partners.manage": _("partners en gebruikers beheren"),
+    "concerns.report": _("zorgen aanmelden"),
+    "programmes.manage": _("interventies en programma's beheren"),
+}
+
+# Why the chain check failed (audit.services.verify_chain).
+CHAIN_REASONS = {
+    "link to previous entry broken (entry removed or inserted)": _("koppeling met de vorige regel verbroken (regel verwijderd of ingevoegd)"),
+    "place in the chain out of order (entry removed or inserted)": _("plaats in de keten klopt niet (regel verwijderd of ingevoegd)"),
+    "content does not match its hash (entry altered)": _("inhoud past niet bij de hash (regel gewijzigd)"),
+    "latest entries missing (log truncated)": _("laatste regels ontbreken (log ingekort)"),
+}
+
 REASON_PATTERNS = [
     (re.compile(r"^missing capability (?P<x>\S+)$"), _("rol heeft bevoegdheid %(x)s niet")),
     (re.compile(r"^covenant does not allow category (?P<x>\S+)$"), _("convenant staat categorie %(x)s niet toe")),
 ]
+
+
+def _page_path(url_name: str) -> str:
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return url_name
 
 
 def object_type_label(code: str) -> str:
@@ -105,6 +139,8 @@ def reason_label(reason: str) -> str:
             x = m.group("x")
             if x in DataCategory.values:
                 x = str(DataCategory(x).label)
+            elif x in CAPABILITIES:
+                x = str(CAPABILITIES[x])
             return str(template) % {"x": x}
     return reason
 
@@ -142,6 +178,12 @@ def labelled(entries) -> list:
         e.object_label = object_type_label(e.object_type)
         m = re.match(r"^(\d+) objecten$", e.object_id or "")
         e.object_id_label = gettext("%(n)s objecten") % {"n": m.group(1)} if m else e.object_id
+        if e.object_type in {"page", "api"}:
+            e.object_id_label = e.path or _page_path(e.object_id)  # the address, not the view's internal name
         e.categories_label = category_labels(e.data_categories)
         e.explanation = explanation(e)
     return entries
+
+
+def chain_reason(reason: str) -> str:
+    return str(CHAIN_REASONS.get(reason, reason))

@@ -19,6 +19,7 @@ from datetime import date
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
@@ -488,7 +489,7 @@ def entity_network(entity_id: str, records: list, max_nodes: int = 60) -> Networ
         companies = {o.company_id: o.company for o in officers}
         for p in records:
             if p.residence_id:
-                net.link(entity_id, premises_node(p.residence), "woont op")
+                net.link(entity_id, premises_node(p.residence), gettext_noop("woont op"))
         for o in officers:
             net.link(entity_id, company_node(o.company), o.role)
     else:
@@ -496,10 +497,10 @@ def entity_network(entity_id: str, records: list, max_nodes: int = 60) -> Networ
     # the companies' establishments and other companies at the same address
     premises = {c.establishment_id: c.establishment for c in companies.values()}
     for c in companies.values():
-        net.link(company_node(c), premises_node(c.establishment), "gevestigd op")
+        net.link(company_node(c), premises_node(c.establishment), gettext_noop("gevestigd op"))
     for other in Company.objects.filter(establishment__in=premises).exclude(pk__in=companies).select_related(
             "establishment")[:max_nodes]:
-        net.link(company_node(other), premises_node(other.establishment), "gevestigd op")
+        net.link(company_node(other), premises_node(other.establishment), gettext_noop("gevestigd op"))
     # officers of the companies and the other premises of those officers
     officer_rows = list(Officer.objects.filter(company__in=companies).select_related("person__residence", "company"))
     officer_persons = {o.person_id: o.person for o in officer_rows}
@@ -510,10 +511,10 @@ def entity_network(entity_id: str, records: list, max_nodes: int = 60) -> Networ
         if len(net.nodes) >= max_nodes:
             break
         net.link(person_node(o.person), company_node(o.company), o.role)
-        net.link(company_node(o.company), premises_node(o.company.establishment), "gevestigd op")
+        net.link(company_node(o.company), premises_node(o.company.establishment), gettext_noop("gevestigd op"))
     for p in officer_persons.values():
         if p.residence_id and len(net.nodes) < max_nodes:
-            net.link(person_node(p), premises_node(p.residence), "woont op")
+            net.link(person_node(p), premises_node(p.residence), gettext_noop("woont op"))
     return net
 
 
@@ -521,9 +522,10 @@ def entity_timeline(records: list) -> list[dict]:
     """Dated facts of an entity's records, oldest first."""
     events = []
     for r in records:
-        events.append({"date": r.received_on, "what": "ontvangen van bron", "source": r.source.name, "record": r})
+        events.append({"date": r.received_on, "what": gettext_noop("ontvangen van bron"), "source": r.source.name,
+                       "record": r})
         if isinstance(r, Company):
-            events.append({"date": r.registered_on, "what": "ingeschreven in het Handelsregister",
+            events.append({"date": r.registered_on, "what": gettext_noop("ingeschreven in het Handelsregister"),
                            "source": r.source.name, "record": r})
     officers = Officer.objects.filter(**({"person__in": records} if records and isinstance(records[0], Person)
                                          else {"company__in": records})).select_related("company", "person", "source")

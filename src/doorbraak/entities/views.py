@@ -24,6 +24,7 @@ from doorbraak.registers.models import Company, Person
 from doorbraak.web.decorators import page
 from doorbraak.web.display import person_label, shows_identity
 
+from . import labels as linkage_labels
 from . import services
 from .models import EntityType, ReviewPair, Verdict, parse_record_key
 
@@ -73,7 +74,7 @@ def review_queue(request):
             d["key"] = key
             d["entity_id"] = entity_ids.get(parse_record_key(key), "")
             sides.append(d)
-        comparisons = p.explanation.get("comparisons", [])
+        comparisons = linkage_labels.explained(p.explanation.get("comparisons", []))
         rows.append({"pair": p, "left": sides[0], "right": sides[1], "sides": sides, "comparisons": comparisons,
                      "probability": f"{p.match_probability:.0%}",
                      "prior": p.explanation.get("prior_match_weight"), "total": p.explanation.get("match_weight")})
@@ -158,7 +159,7 @@ def _layout(net, labels, size=520):
         nodes.append({**n, "index": index[k], "x": pos[k][0], "y": pos[k][1], "label": labels[k],
                       "css": KIND_STYLE.get(n["kind"], ""), "centre": k == net.centre, "url": _node_url(n),
                       "kind_label": _(KIND_LABELS.get(n["kind"], n["kind"])), "neighbours": neighbours})
-    edges = [{"x1": pos[a][0], "y1": pos[a][1], "x2": pos[b][0], "y2": pos[b][1], "label": label,
+    edges = [{"x1": pos[a][0], "y1": pos[a][1], "x2": pos[b][0], "y2": pos[b][1], "label": _(label) if label else "",
               "a": labels[a], "b": labels[b], "ia": index[a], "ib": index[b],
               "url_a": _node_url(net.nodes[a]), "url_b": _node_url(net.nodes[b])} for a, b, label in net.edges]
     return nodes, edges
@@ -199,6 +200,7 @@ def entity_detail(request, entity_id: str):
     timeline = services.entity_timeline(records)
     for event in timeline:
         officer = event.get("officer")
+        event["what"] = _("%(role)s sinds") % {"role": officer.role} if officer else _(event["what"])
         event["about"] = (f"{person_label(request.user, officer.person, request.session)} — {officer.company.name}"
                           if officer else "")
     _audit_persons(request, persons_shown)

@@ -183,7 +183,7 @@ def audit_export(request):
 @page(C.AUDIT_VIEW)
 def audit_verify(request):
     report = audit.verify_chain()
-    return render(request, "web/audit_verify.html", {"report": report})
+    return render(request, "web/audit_verify.html", {"report": report, "reason": audit_display.chain_reason(report.reason)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -193,8 +193,11 @@ def retention_view(request):
         summary = retention.run_retention(timezone.localdate(), run_by=request.user.username)
         messages.success(request, _("Bewaartermijnen toegepast: %(n)s gegevens verwijderd of geanonimiseerd.") % {"n": summary["total"]})
         return redirect("retention")
-    preview = retention.preview(timezone.localdate())
-    runs = RetentionRun.objects.all()[:20]
+    preview = [{**p, "object_label": audit_display.object_type_label(p["object_type"])}
+               for p in retention.preview(timezone.localdate())]
+    runs = list(RetentionRun.objects.all()[:20])
+    for run in runs:
+        run.count_labels = [(audit_display.object_type_label(k), n) for k, n in (run.summary or {}).get("counts", {}).items()]
     return render(request, "web/retention.html", {"preview": preview, "runs": runs})
 
 
