@@ -1,6 +1,6 @@
 """The one `doorbraak` command.
 
-Analysis sub-commands (`link`, `flows`) run without Django so they work on any machine
+Analysis sub-commands (`link`, `flows`, `risk`) run without Django so they work on any machine
 with only the data files; everything else is a Django management command.
 """
 
@@ -12,6 +12,7 @@ import sys
 PURE_COMMANDS = {
     "link": "doorbraak_analysis.linkage.cli",
     "flows": "doorbraak_analysis.moneyflows.cli",
+    "risk": "doorbraak_analysis.risk.cli",
 }
 
 

@@ -658,7 +658,7 @@ class CompanyTarget(Target):
     model = Company
     label = "company"
     value_fields = ("name", "trade_name", "legal_form", "sbi_code", "sbi_description", "registered_on",
-                    "establishment_id")
+                    "deregistered_on", "establishment_id")
 
     def prepare(self, ctx, rows, problems):
         index = _premises_index(rows)
@@ -732,7 +732,7 @@ class ResidentTarget(PersonTarget):
 class OfficerTarget(Target):
     model = Officer
     label = "officer"
-    value_fields = ("since",)
+    value_fields = ("since", "until")
 
     def prepare(self, ctx, rows, problems):
         companies = _in_chunks(Company.objects.all(), "kvk_number", list({r.values["kvk_number"] for r in rows}))
@@ -770,7 +770,8 @@ class OfficerTarget(Target):
 
     def new(self, ctx, key, values):
         company_pk, person_pk, _role = key
-        return Officer(company_id=company_pk, person_id=person_pk, role=values["role"], since=values["since"])
+        return Officer(company_id=company_pk, person_id=person_pk, role=values["role"], since=values["since"],
+                       until=values.get("until"))
 
 
 ENTRY_STANDARD = {"key", "occurred_on", "ends_on", "description", "kvk_number", "bag_id", "postcode", "house_number",

@@ -108,6 +108,7 @@ class Company(SourceRecord):
     sbi_code = models.CharField(_("SBI-code"), max_length=6, db_index=True)
     sbi_description = models.CharField(_("SBI-omschrijving"), max_length=200)
     registered_on = models.DateField(_("ingeschreven op"))
+    deregistered_on = models.DateField(_("uitgeschreven op"), null=True, blank=True)
     establishment = models.ForeignKey(
         Premises, verbose_name=_("vestiging"), on_delete=models.PROTECT, related_name="companies"
     )
@@ -128,6 +129,7 @@ class Officer(SourceRecord):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="functions")
     role = models.CharField(_("functie"), max_length=40)
     since = models.DateField(_("sinds"))
+    until = models.DateField(_("tot"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("functionaris")

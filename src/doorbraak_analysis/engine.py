@@ -1,0 +1,83 @@
+"""The two SQL engines behind the analysis, behind one small interface.
+
+All analysis SQL is written once in the common subset of DuckDB and Spark SQL (no engine
+specific functions; integer buckets via CAST(floor(..) AS BIGINT), NULLIF on every divisor,
+concat_ws/CAST(.. AS STRING) for keys, RANGE window frames on epoch seconds). What differs
+between the engines — how a named intermediate table is materialised and how Arrow goes in
+and out — lives here and only here.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+
+class DuckDBEngine:
+    name = "duckdb"
+
+    def __init__(self, con=None, *, threads: int | None = None, memory_limit: str | None = None,
+                 temp_directory: str | None = None):
+        import duckdb
+
+        self.con = con or duckdb.connect()
+        if threads:
+            self.con.execute(f"SET threads = {int(threads)}")
+        if memory_limit:  # beyond it DuckDB spills to disk instead of growing: bounded memory
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
+        if temp_directory:
+            self.con.execute(f"SET temp_directory = '{temp_directory}'")
+        self.con.execute("SET preserve_insertion_order = false")
+        self.con.execute("SET enable_progress_bar = false")
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self.con.register(f"{name}__arrow", table)
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}__arrow")
+        self.con.unregister(f"{name}__arrow")
+
+    def create(self, name: str, sql: str) -> None:
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+
+    def to_arrow(self, sql: str) -> pa.Table:
+        return self.con.sql(sql).to_arrow_table()
+
+    def drop(self, name: str) -> None:
+        self.con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+class SparkEngine:
+    name = "spark"
+
+    def __init__(self, spark):
+        self.spark = spark
+        self._cached = {}
+
+    def register(self, name: str, table: pa.Table) -> None:
+        df = self.spark.createDataFrame(table)
+        df.createOrReplaceTempView(name)
+        self._cached[name] = df
+
+    def create(self, name: str, sql: str) -> None:
+        # materialise now and cut the lineage: later steps reuse it, and the plans stay small
+        df = self.spark.sql(sql).localCheckpoint(eager=True)
+        df.createOrReplaceTempView(name)
+        self._cached[name] = df
+
+    def to_arrow(self, sql: str) -> pa.Table:
+        return self.spark.sql(sql).toArrow()
+
+    def drop(self, name: str) -> None:
+        self._cached.pop(name, None)
+        self.spark.catalog.dropTempView(name)
+
+
+def local_spark(app: str = "doorbraak-analysis", cores: int = 2):
+    """A local-mode SparkSession for tests and single machines."""
+    from pyspark.sql import SparkSession
+
+    return (SparkSession.builder.master(f"local[{cores}]").appName(app)
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", str(cores))
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.driver.memory", "2g")
+            .config("spark.sql.adaptive.enabled", "false")
+            .getOrCreate())
