@@ -198,8 +198,8 @@ def _fast(ftype: str, x: str) -> tuple[str, str] | None:
         "postcode": (f"regexp_full_match({x}, '[1-9][0-9]{{3}}[A-Z]{{2}}') AND right({x}, 2) NOT IN ('SA', 'SD', 'SS')", x),
         "bsn": (f"regexp_full_match({x}, '[0-9]{{9}}') AND {x} <> '000000000' AND "
                 f"(({bsn_sum}) - CAST(substr({x}, 9, 1) AS INTEGER)) % 11 = 0", x),
-        "int": (f"regexp_full_match({x}, '[0-9]{{1,18}}')", f"CAST({x} AS BIGINT)"),
-        "float": (f"regexp_full_match({x}, '-?[0-9]{{1,15}}(\\.[0-9]{{1,15}})?')", f"CAST({x} AS DOUBLE)"),
+        "int": (f"regexp_full_match({x}, '[0-9]{{1,18}}')", f"TRY_CAST({x} AS BIGINT)"),
+        "float": (f"regexp_full_match({x}, '-?[0-9]{{1,15}}(\\.[0-9]{{1,15}})?')", f"TRY_CAST({x} AS DOUBLE)"),
         "date": (f"regexp_full_match({x}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') AND "
                  f"TRY_CAST({x} AS DATE) BETWEEN DATE '1850-01-01' AND DATE '2100-12-31'", f"TRY_CAST({x} AS DATE)"),
     }.get(ftype)

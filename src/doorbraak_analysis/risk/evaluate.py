@@ -134,10 +134,9 @@ def evaluate(extract_dir: Path, rules: RuleSet | Path | None = None, as_of: date
     engine = engine or DuckDBEngine(con)
     same_connection = getattr(engine, "con", None) is con
     for name, query in prepared.items():
-        if same_connection:
-            engine.create(name, query)
-        else:
-            engine.register(name, con.sql(query).to_arrow_table())
+        _exec(con, f"CREATE OR REPLACE TEMP TABLE {name} AS {query}")  # combine and explain use them here
+        if not same_connection:
+            engine.register(name, con.sql(f"SELECT * FROM {name}").to_arrow_table())
     tables = set(prepared)
     window = _window(as_of, rules)
     fired, not_evaluated, parts = {}, {}, []
