@@ -485,11 +485,12 @@ def run_load(port: int, plan: list[dict], users: int, duration: float, max_reque
 
 
 def serve(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "gunicorn", "doorbraak.wsgi:application", "--bind", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--threads", str(threads), "--worker-class", "gthread",
-           "--timeout", "60", "--graceful-timeout", "10", "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, env=child_env(env), cwd=ROOT, start_new_session=True)
-    deadline = time.time() + 90
+    # `doorbraak serve`: gunicorn (gthread) as production runs it, static files collected first.
+    cmd = [sys.executable, "-m", "doorbraak.cli", "serve", f"127.0.0.1:{port}",
+           "--workers", str(workers), "--threads", str(threads), "--timeout", "60"]
+    proc = subprocess.Popen(cmd, env=child_env({**env, "DOORBRAAK_LOG_LEVEL": "WARNING"}), cwd=ROOT,
+                            start_new_session=True)
+    deadline = time.time() + 180
     while time.time() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {proc.returncode}")
@@ -502,7 +503,7 @@ def serve(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.5)
     stop(proc)
-    raise RuntimeError("gunicorn did not answer within 90 s")
+    raise RuntimeError("gunicorn did not answer within 180 s")
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -549,7 +550,8 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
         env = {"DOORBRAAK_VAR_DIR": str(var), "DATABASE_URL": None, "DOORBRAAK_DEMO_MODE": "1"}
         sizes = {"persons": 0, "cases": 0, "registers": True}
         label = f"SQLite demo ({var / 'doorbraak.sqlite3'})"
-    env.update({"DOORBRAAK_SECRET_KEY": "webload-benchmark-only", "DOORBRAAK_DEBUG": "0",
+    # Both runs build the demo city (demo mode: its accounts, plain http on the loopback).
+    env.update({"DOORBRAAK_SECRET_KEY": "webload-benchmark-only", "DOORBRAAK_DEBUG": "0", "DOORBRAAK_DEMO_MODE": "1",
                 "DOORBRAAK_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SETTINGS_MODULE": "doorbraak.settings"})
 
     print(f"== {label}", flush=True)

@@ -25,6 +25,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
             )
 
 
+@pytest.fixture
+def demo_mode(settings):
+    """Demo mode, as `make demo` and `doorbraak demo` set it (DOORBRAAK_DEMO_MODE=1): needed to
+    build the demo city and its accounts (doorbraak.demo.guards)."""
+    settings.DEMO_MODE = True
+    return settings
+
+
 @dataclass
 class World:
     orgs: dict = field(default_factory=dict)

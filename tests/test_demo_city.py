@@ -24,7 +24,7 @@ from doorbraak.privacy import retention
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
 from doorbraak.registers.models import Company, Officer, Person, Premises, Wijk
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_mode")]
 
 
 def _snapshot() -> dict:

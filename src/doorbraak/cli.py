@@ -27,7 +27,15 @@ def main(argv: list[str] | None = None) -> int:
         # The demo serves synthetic data and says so on every page.
         os.environ.setdefault("DOORBRAAK_DEMO_MODE", "1")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doorbraak.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (loads the settings: a missing one is said in one line)
+    except ImproperlyConfigured as exc:
+        print(f"doorbraak: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
 
     execute_from_command_line(["doorbraak", *argv])
     return 0

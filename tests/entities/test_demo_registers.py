@@ -18,7 +18,7 @@ from doorbraak.entities.models import LinkageRun, ReviewPair
 from doorbraak.registers import validation as v
 from doorbraak.registers.models import BatchStatus, ImportBatch, Officer, Person, RecordVersion
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_mode")]
 
 BUSINESSES = 300
 

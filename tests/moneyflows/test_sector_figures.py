@@ -85,7 +85,10 @@ def test_analyst_sees_the_ranked_sector_view(client, world, bank_source, sectors
         assert client.get(reverse("sector_view")).status_code == 403
 
 
-def test_demo_bank_command_builds_analyses_and_loads(world, bank_source, settings, tmp_path):
+def test_demo_bank_command_builds_analyses_and_loads(world, bank_source, demo_mode, settings, tmp_path):
+    from doorbraak.demo.models import DemoDatabase
+
+    DemoDatabase.objects.create(seed=0)  # the demo bank data go only into a demo database
     settings.VAR_DIR = tmp_path
     call_command("demo_bank", "--transactions", "20000", "--seed", "5")
     header = (tmp_path / "demo-bank" / "transacties.csv").open().readline().strip()

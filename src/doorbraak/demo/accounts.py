@@ -4,7 +4,8 @@ personal data has a confirmed TOTP device whose key is derived from the username
 are reproducible and can be shown on the login page in demo mode (and added to an authenticator
 app from the base32 secret).
 
-These accounts exist only in a demo database. Never run this against production data.
+These accounts exist only in a demo database: creating them, and showing their codes, needs demo
+mode and a database the demo made (doorbraak.demo.guards).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,6 +26,8 @@ from doorbraak.partners.models import Organisation, Role, User
 from doorbraak.policy import ROLES_WITHOUT_PERSONAL_DATA
 
 from . import reference as ref
+from .guards import demo_mode, require_demo_database
+from .models import DemoDatabase
 
 DEMO_PASSWORD = "Doorbraak-demo-2026"  # noqa: S105 (synthetic demo accounts, documented in the README)
 DEVICE_NAME = "Demo-authenticator"
@@ -82,7 +85,8 @@ def current_code(username: str, now: float | None = None) -> str:
 
 @transaction.atomic
 def create_demo_accounts() -> list[User]:
-    """Create or update the demo accounts and their TOTP devices (idempotent)."""
+    """Create or update the demo accounts and their TOTP devices (idempotent). Demo databases only."""
+    require_demo_database("Demo-accounts aanmaken")
     orgs = {o.code: o for o in Organisation.objects.filter(code__in={a.organisation for a in DEMO_ACCOUNTS})}
     missing = {a.organisation for a in DEMO_ACCOUNTS} - orgs.keys()
     if missing:
@@ -121,11 +125,14 @@ def demo_accounts_with_codes(now: float | None = None) -> list[dict]:
     """The demo accounts with their current TOTP code, for the login page and the console.
 
     One query (device key via a subquery). An account listed here without a code either has no
-    second factor (policy staff) or has no confirmed device yet."""
+    second factor (policy staff) or has no confirmed device yet. Outside a demo database there are
+    no demo accounts: a real user who happens to be called `analist` is never listed."""
+    if not demo_mode():
+        return []
     device_key = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True).order_by("pk").values("key")[:1]
     rows = {
         u.username: u
-        for u in User.objects.filter(username__in=DEMO_USERNAMES)
+        for u in User.objects.filter(Exists(DemoDatabase.objects.all()), username__in=DEMO_USERNAMES)
         .select_related("organisation")
         .annotate(device_key=Subquery(device_key))
     }

@@ -42,6 +42,8 @@ from doorbraak.registers.models import Company, Officer, Person, Premises, Wijk
 
 from . import reference as ref
 from .accounts import CASE_DIRECTOR_USERNAME, create_demo_accounts
+from .guards import claim_for_demo, require_demo_database
+from .models import DemoDatabase
 from .geography import (
     AREA_AMSTERDAMSESTRAATWEG,
     AREA_NIEUW_OVERVECHT,
@@ -811,7 +813,9 @@ RECORD_TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
 def build_demo_city(seed: int = DEMO_SEED, businesses: int = DEMO_BUSINESSES, cases: int = DEMO_CASES) -> DemoCitySummary:
     """Build the demo city (reference data and accounts included) into an empty database.
 
-    Raises DemoCityExists if the demo city is already there (use `reset_demo_data()` first)."""
+    Raises DemoCityExists if the demo city is already there (use `reset_demo_data()` first), and
+    NotADemo outside demo mode or on a database with users or organisations the demo did not make."""
+    claim_for_demo(seed)
     ref.seed_reference_data()
     create_demo_accounts()
     if has_demo_data():
@@ -821,12 +825,15 @@ def build_demo_city(seed: int = DEMO_SEED, businesses: int = DEMO_BUSINESSES, ca
 
 def reset_demo_data() -> None:
     """Empty every application table except the audit log (append-only by design) and
-    Django's content types and permissions, like `flush` but leaving the audit chain intact."""
+    Django's content types and permissions, like `flush` but leaving the audit chain intact.
+    Only a database the demo made, in demo mode (NotADemo otherwise); it stays marked as the demo's."""
     from django.apps import apps
     from django.core.management.color import no_style
     from django.db import connection
 
+    require_demo_database("De demostad opnieuw bouwen (--reset)")
     keep = {m._meta.db_table for m in apps.get_app_config("audit").get_models()}
+    keep.add(DemoDatabase._meta.db_table)
     keep |= {"django_content_type", "auth_permission", "django_migrations"}
     tables = [t for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
               if t not in keep]

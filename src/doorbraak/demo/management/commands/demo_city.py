@@ -13,6 +13,7 @@ from doorbraak.demo.generator import (
     build_demo_city,
     reset_demo_data,
 )
+from doorbraak.demo.guards import NotADemo
 from doorbraak.registers.models import Company
 
 
@@ -34,12 +35,12 @@ class Command(BaseCommand):
                                  "(zie doorbraak demo_extracts).")
 
     def handle(self, *args, **options):
-        if options["reset"]:
-            reset_demo_data()
-            self.stdout.write("Database leeggemaakt (auditlog behouden).")
         try:
+            if options["reset"]:
+                reset_demo_data()
+                self.stdout.write("Database leeggemaakt (auditlog behouden).")
             summary = build_demo_city(seed=options["seed"], businesses=options["businesses"], cases=options["cases"])
-        except DemoCityExists as exc:
+        except (DemoCityExists, NotADemo) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(
             f"Demostad gebouwd in {summary.seconds:.1f} s (seed {summary.seed}) — alle gegevens zijn synthetisch."

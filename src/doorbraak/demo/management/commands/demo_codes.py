@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from doorbraak.demo.accounts import demo_accounts_with_codes, print_demo_accounts
+from doorbraak.demo.guards import NotADemo, require_demo_database
 
 
 class Command(BaseCommand):
@@ -15,6 +16,10 @@ class Command(BaseCommand):
                             help="Toon ook het base32-geheim om in een authenticator-app toe te voegen.")
 
     def handle(self, *args, **options):
+        try:
+            require_demo_database("Demo-codes tonen")
+        except NotADemo as exc:
+            raise CommandError(str(exc)) from exc
         print_demo_accounts(self.stdout)
         if options["secrets"]:
             self.stdout.write("")

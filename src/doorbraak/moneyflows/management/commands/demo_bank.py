@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from doorbraak.moneyflows.services import load_sector_figures
 
@@ -25,8 +25,14 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=DEMO_BANK_SEED)
 
     def handle(self, *args, **options):
+        from doorbraak.demo.guards import NotADemo, require_demo_database
         from doorbraak_analysis.moneyflows.cli import main as flows
         from doorbraak_analysis.moneyflows.synth import generate
+
+        try:  # synthetic sector figures never go into a real installation
+            require_demo_database("Demo-bankgegevens laden")
+        except NotADemo as exc:
+            raise CommandError(str(exc)) from exc
 
         started = time.monotonic()
         out = Path(settings.VAR_DIR) / "demo-bank"
