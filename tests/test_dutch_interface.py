@@ -201,3 +201,9 @@ def test_review_queue_explains_in_dutch_and_in_english(client, busy_world):
     assert "first initial equal" not in nl and "given_name" not in nl
     en = client.get(reverse("entity_review"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "first initial equal" in en and "given name" in en and "eerste voorletter" not in en
+
+
+def test_monitoring_tables_follow_the_language(client, world):
+    login(client, world.users["policy_staff"])
+    assert "Casussen naar status" in client.get(reverse("monitoring")).content.decode()
+    assert "Cases by status" in client.get(reverse("monitoring"), HTTP_ACCEPT_LANGUAGE="en").content.decode()

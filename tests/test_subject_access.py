@@ -32,7 +32,7 @@ def test_export_holds_everything_on_the_person_with_sources_and_legal_bases(clie
     assert case["zaaknummer"] == "DB-A"
     assert case["verwerking"]["grondslag"].startswith("AVG")
     assert {g["onderwerp"] for g in case["gegevens"]} == {"Aanhouding winkeldiefstal", "Verzuim gemeld bij leerplicht"}
-    assert any(a["organisatie"] == "politie" for a in data["inzage_door"])
+    assert any(a["organisatie"] == "Politie Midden-Nederland" for a in data["inzage_door"])  # the name, not the code
     assert archive.read("inzage.pdf").startswith(b"%PDF")
     export = AuditEntry.objects.get(action="export", object_type="person")
     assert export.object_id == str(person.pk) and export.purpose == "inzageverzoek"

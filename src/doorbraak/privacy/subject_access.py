@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction, AuditEntry
-from doorbraak.partners.models import DataCategory
+from doorbraak.partners.models import DataCategory, Organisation
 
 
 def find_subjects(query: str):
@@ -98,8 +98,10 @@ def collect(person) -> dict:
     accesses = AuditEntry.objects.filter(
         Q(object_type="person", object_id=str(person.pk)) | Q(object_type="case", object_id__in=case_ids)
     ).exclude(action=AuditAction.DENY)
+    names = dict(Organisation.objects.values_list("code", "name"))
     data["inzage_door"] = [
-        {"datum": e.occurred_at.date().isoformat(), "organisatie": e.organisation, "handeling": e.get_action_display(), "doel": e.purpose}
+        {"datum": e.occurred_at.date().isoformat(), "organisatie": names.get(e.organisation, e.organisation),
+         "handeling": e.get_action_display(), "doel": e.purpose}
         for e in accesses.order_by("id")
     ]
     return data

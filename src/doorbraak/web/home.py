@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from doorbraak import policy
 from doorbraak.audit import display as audit_display
@@ -108,16 +109,16 @@ def monitoring_figures() -> dict:
     by_wijk = Premises.objects.values("wijk").annotate(n=Count("id"))
     wijk_labels = dict(Wijk.choices)
     tables = {
-        "Casussen naar status": [
+        gettext_noop("Casussen naar status"): [
             {"label": str(CaseStatus(r["status"]).label), "count": suppress(r["n"])} for r in by_status
         ],
-        "Casussen naar soort": [
+        gettext_noop("Casussen naar soort"): [
             {"label": dict(Case._meta.get_field("kind").choices)[r["kind"]], "count": suppress(r["n"])} for r in by_kind
         ],
-        "Panden naar wijk": [
+        gettext_noop("Panden naar wijk"): [
             {"label": wijk_labels.get(r["wijk"], r["wijk"]), "count": suppress(r["n"])} for r in by_wijk.order_by("wijk")
         ],
-        "Bedrijven in focusgebieden": [
+        gettext_noop("Bedrijven in focusgebieden"): [
             {"label": a["label"], "count": suppress(a["companies"])} for a in _area_counts()
         ],
     }
