@@ -129,7 +129,8 @@ def covenant_matrix() -> dict:
     """Organisation × data category → purposes, for reading the covenant at a glance."""
     rows = {}
     for g in CovenantGrant.objects.select_related("organisation", "purpose"):
-        rows.setdefault(g.organisation.name, {}).setdefault(g.data_category, []).append(g.purpose.code)
+        purpose = audit_display.PURPOSES.get(g.purpose.code, g.purpose.name)
+        rows.setdefault(g.organisation.name, {}).setdefault(g.data_category, []).append(str(purpose))
     return {
         "categories": DataCategory.choices,
         "rows": [
