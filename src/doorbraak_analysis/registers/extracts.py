@@ -304,25 +304,36 @@ def validate_extract(con, path: Path, source_type: str, name: str) -> tuple[list
         selects.append(f"CAST({value} AS {SQL_TYPES.get(spec.type, 'VARCHAR')}) AS {_q(fname)}")
         shown = f"left(CAST({x} AS VARCHAR), 200)"
         required = "true" if spec.required and spec.default is None else "false"
-        errors.append(f"SELECT r._row, '{fname}' AS field, CASE WHEN {empty} THEN '' ELSE {shown} END AS value, "
-                      f"CASE WHEN {empty} AND {required} THEN 'verplicht veld is leeg' "
-                      f"WHEN NOT {empty} AND NOT ({fast_cond}) THEN {alias}.error END AS reason "
-                      f"FROM {raw} r {joins[-1]}")
+        errors.append((fname, f"CASE WHEN {empty} AND {required} THEN 'verplicht veld is leeg' "
+                              f"WHEN NOT {empty} AND NOT ({fast_cond}) THEN {alias}.error END",
+                       f"CASE WHEN {empty} THEN '' ELSE {shown} END"))
     house = mapping.fields.get("house_number")
     if house is not None:
         house_selects, house_join = _house_numbers(con, name, raw, columns, by_norm, types, house, errors)
         selects += house_selects
         joins += [house_join] if house_join else []
     sql_from = f"{raw} r " + " ".join(joins)
-    _exec(con, f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(selects)} FROM {sql_from}")
+    # values and problems in one pass: each field's reason (and the value shown with it) beside it
+    checks = []
+    for n, (fname, reason, shown) in enumerate(errors):
+        checks += [f"{reason} AS __e{n}", f"CASE WHEN ({reason}) IS NOT NULL THEN {shown} END AS __s{n}"]
+    _exec(con, f"CREATE OR REPLACE TEMP TABLE {name}__checked AS SELECT {', '.join(selects + checks)} FROM {sql_from}")
     if errors:
-        union = " UNION ALL ".join(f"SELECT * FROM ({e}) WHERE reason IS NOT NULL" for e in errors)
+        union = " UNION ALL ".join(f"SELECT _row, '{fname}' AS field, __s{n} AS value, __e{n} AS reason "
+                                   f"FROM {name}__checked WHERE __e{n} IS NOT NULL"
+                                   for n, (fname, _r, _s) in enumerate(errors))
         total = con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]
-        for row, fname, value, reason in con.execute(
-                f"SELECT * FROM ({union}) ORDER BY 1, 2 LIMIT {MAX_PROBLEMS}").fetchall():
-            problems.append(Problem(path.name, row, fname, value, reason))
+        if total:
+            for row, fname, value, reason in con.execute(
+                    f"SELECT * FROM ({union}) ORDER BY 1, 2 LIMIT {MAX_PROBLEMS}").fetchall():
+                problems.append(Problem(path.name, row, fname, value or "", reason))
         if total > MAX_PROBLEMS:
             problems.append(Problem(path.name, None, "", "", f"en nog {total - MAX_PROBLEMS} problemen"))
+    excluded = ", ".join(f"__e{n}, __s{n}" for n in range(len(errors)))
+    _exec(con, f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * {f'EXCLUDE ({excluded})' if excluded else ''} "
+               f"FROM {name}__checked")
+    _exec(con, f"DROP TABLE {name}__checked")
+    _exec(con, f"DROP TABLE {raw}")
     rows = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
     return problems, rows
 
@@ -377,9 +388,8 @@ def _house_numbers(con, name, raw, columns, by_norm, types, spec, errors) -> tup
     join = f"LEFT JOIN {lookup} h ON {on} AND NOT ({fast})"
     required = "true" if spec.required else "false"
     shown = " || ' ' || ".join(f"coalesce(CAST({c} AS VARCHAR), '')" for c in triple if c != "NULL")
-    errors.append(f"SELECT r._row, 'house_number' AS field, trim({shown}) AS value, "
-                  f"CASE WHEN {empty} AND {required} THEN 'verplicht veld is leeg' "
-                  f"WHEN NOT {empty} AND NOT ({fast}) THEN h.error END AS reason FROM {raw} r {join}")
+    errors.append(("house_number", f"CASE WHEN {empty} AND {required} THEN 'verplicht veld is leeg' "
+                                   f"WHEN NOT {empty} AND NOT ({fast}) THEN h.error END", f"trim({shown})"))
     return [
         f"CASE WHEN {empty} THEN NULL WHEN {fast} THEN CAST({number} AS BIGINT) ELSE h.number END AS house_number",
         f"CASE WHEN {empty} THEN '' WHEN {fast} THEN coalesce({letter or 'NULL'}, '') ELSE h.letter END "
