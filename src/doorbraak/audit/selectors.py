@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -138,8 +139,12 @@ def denial_patterns(now: datetime | None = None, rules: DenialRules | None = Non
     last ``lookback_days``. Most recent first."""
     rules = rules or DenialRules.from_settings()
     now = now or timezone.now()
-    qs = (AuditEntry.objects.filter(action=AuditAction.DENY, occurred_at__gte=now - timedelta(days=rules.lookback_days),
-                                    occurred_at__lte=now)
+    denials = AuditEntry.objects.filter(action=AuditAction.DENY,
+                                        occurred_at__gte=now - timedelta(days=rules.lookback_days), occurred_at__lte=now)
+    # Only users with enough denials in the whole period can fit a rule: the database counts first.
+    enough = (denials.values("username").annotate(n=Count("id"))
+              .filter(n__gte=min(rules.burst_count, rules.probe_objects)).values("username"))
+    qs = (denials.filter(username__in=enough)
           .order_by("username", "occurred_at", "id")
           .values("username", "organisation", "role", "occurred_at", "object_type", "object_id"))
     by_user: dict[str, list[dict]] = {}
