@@ -32,13 +32,14 @@ premises_list        .   .   Y   Y   .   .   .   .
 premises_detail      .   .   Y   Y   .   .   .   .
 company_list         .   .   Y   Y   .   .   .   .
 company_detail       .   .   Y   Y   .   .   .   .
-person_detail        .   .   Y   Y   .   .   .   .
+person_detail        .   .   Y   .   .   .   .   .
 source_list          .   .   Y   .   .   .   .   Y
 import_list          .   .   Y   .   .   .   .   Y
 import_detail        .   .   Y   .   .   .   .   Y
 sector_view          .   .   Y   .   .   .   .   .
 entity_review        .   .   Y   Y   .   .   .   .
-entity_detail        .   .   Y   Y   .   .   .   .
+entity_detail        .   .   Y   .   .   .   .   .
+entity_detail:c      .   .   Y   Y   .   .   .   .
 entity_export        .   .   Y   .   .   .   .   .
 entity_search        .   .   Y   Y   .   .   .   .
 monitoring           Y   .   Y   .   .   Y   .   .
@@ -64,7 +65,7 @@ api_premises         .   .   Y   Y   .   .   .   .
 api_premises_detail  .   .   Y   Y   .   .   .   .
 api_companies        .   .   Y   Y   .   .   .   .
 api_company          .   .   Y   Y   .   .   .   .
-api_person           .   .   Y   Y   .   .   .   .
+api_person           .   .   Y   .   .   .   .   .
 api_processing_activities . . .  .   Y   .   Y   Y
 api_audit_entries    .   .   .   .   .   .   Y   .
 api_audit_verify     .   .   .   .   .   .   Y   .
@@ -96,7 +97,9 @@ def _url(name: str, world) -> str:
         kwargs = {"pk": world.companies["garage"].pk}
     elif name in {"person_detail", "api_person", "subject_access_export"}:
         kwargs = {"pk": world.persons["officer"].pk}
-    elif name == "entity_detail":
+    elif name == "entity_detail" and arg == "c":  # a company entity (enforcement may see it)
+        kwargs = {"entity_id": _company_entity(world)}
+    elif name == "entity_detail":  # a person entity
         kwargs = {"entity_id": _entity(world)}
     elif name == "import_detail":
         kwargs = {"pk": _import_batch(world).pk}
@@ -112,6 +115,17 @@ def _entity(world):
     EntityAssignment.objects.create(run=run, record_type="person", record_id=world.persons["officer"].pk,
                                     entity_id="per-test")
     return "per-test"
+
+
+def _company_entity(world):
+    from doorbraak.entities.models import EntityAssignment, LinkageRun
+    from django.utils import timezone
+
+    run = LinkageRun.objects.create(entity_type="company", started_at=timezone.now(), finished_at=timezone.now(),
+                                    started_by="test")
+    EntityAssignment.objects.create(run=run, record_type="company", record_id=world.companies["garage"].pk,
+                                    entity_id="org-test")
+    return "org-test"
 
 
 def _import_batch(world):

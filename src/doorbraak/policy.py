@@ -28,6 +28,9 @@ class Capability:
     CASES_MANAGE = "cases.manage"
     REGISTERS_VIEW = "registers.view"
     REGISTERS_IMPORT = "registers.import"  # source registry, import runs and their reports, uploads
+    # Persons in the registers as such: the person page and API, person entities, person pairs in
+    # the review queue, persons in entity search (pseudonymised unless revealed with a purpose).
+    REGISTER_PERSONS = "registers.persons"
     PERSONS_REVEAL = "persons.reveal"
     MONEYFLOWS_VIEW = "moneyflows.view"  # aggregated sector figures of the bank pilot
     ENFORCEMENT_VIEW = "enforcement.view"
@@ -46,8 +49,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     R.CASE_DIRECTOR: frozenset({Capability.CASES_VIEW, Capability.CASES_MANAGE, Capability.MONITORING_VIEW,
                                 Capability.CONCERNS_REPORT, Capability.PROGRAMMES_MANAGE}),
     R.PARTNER_PROFESSIONAL: frozenset({Capability.CASES_VIEW, Capability.CONCERNS_REPORT}),
-    R.ANALYST: frozenset({Capability.REGISTERS_VIEW, Capability.REGISTERS_IMPORT, Capability.PERSONS_REVEAL,
-                          Capability.MONITORING_VIEW, Capability.MONEYFLOWS_VIEW}),
+    R.ANALYST: frozenset({Capability.REGISTERS_VIEW, Capability.REGISTERS_IMPORT, Capability.REGISTER_PERSONS,
+                          Capability.PERSONS_REVEAL, Capability.MONITORING_VIEW, Capability.MONEYFLOWS_VIEW}),
+    # Enforcement works on premises and companies; of persons it sees only who runs a company in
+    # its areas, as a fact about that company (see shows_officer_identity), never a person as such.
     R.ENFORCEMENT_OFFICER: frozenset({Capability.REGISTERS_VIEW, Capability.ENFORCEMENT_VIEW}),
     R.LAWYER: frozenset({Capability.LEGAL_VIEW, Capability.ENFORCEMENT_VIEW}),
     R.POLICY_STAFF: frozenset({Capability.MONITORING_VIEW}),
@@ -65,6 +70,19 @@ PURPOSE_ENFORCEMENT = "handhaving"
 PURPOSE_PRIVACY = "privacytoezicht"
 PURPOSE_MONITORING = "monitoring"
 PURPOSE_MANAGEMENT = "beheer"
+
+# Under which purpose each role works in the registers (pages and API alike log this one).
+REGISTER_PURPOSES: dict[str, str] = {
+    R.ANALYST: PURPOSE_RISK_ANALYSIS,
+    R.ENFORCEMENT_OFFICER: PURPOSE_ENFORCEMENT,
+    R.ADMINISTRATOR: PURPOSE_MANAGEMENT,  # imports
+    R.PRIVACY_OFFICER: PURPOSE_PRIVACY,
+}
+
+
+def register_purpose(user) -> str:
+    """The purpose a read or write in the registers by this user is logged under."""
+    return REGISTER_PURPOSES.get(getattr(user, "role", ""), PURPOSE_RISK_ANALYSIS)
 
 
 class AccessDenied(PermissionDenied):
@@ -268,3 +286,32 @@ def reveal_person(user, person, reason: str, session) -> None:
 
 def is_revealed(session, person) -> bool:
     return person.pk in set(session.get(REVEAL_SESSION_KEY, []))
+
+
+def shows_identity(user, person, session) -> bool:
+    """Whether a page shows this register person's identity (name, date of birth, address) to
+    the user: an analyst only after revealing it with a purpose; the privacy officer (subject
+    access). Nobody else, enforcement officers included (see shows_officer_identity)."""
+    if person is None or person.anonymised:
+        return False
+    if user.role == R.ANALYST:
+        return has(user, Capability.REGISTER_PERSONS) and is_revealed(session, person)
+    return user.role == R.PRIVACY_OFFICER and has(user, Capability.PRIVACY_MANAGE)
+
+
+def enforcement_areas() -> frozenset[str]:
+    """The areas of the information- and risk-driven enforcement approach (registers.AREAS)."""
+    from doorbraak.registers.selectors import AREAS
+
+    return frozenset(code for code, _label in AREAS)
+
+
+def shows_officer_identity(user, officer) -> bool:
+    """An enforcement officer sees who runs a company established in the enforcement areas, as a
+    fact about that company: the officer's name and function on the company's page, never their
+    date of birth, address or other functions. Only with a covenant grant of identity data for
+    enforcement."""
+    if officer is None or officer.person.anonymised or user.role != R.ENFORCEMENT_OFFICER:
+        return False
+    return (has(user, Capability.ENFORCEMENT_VIEW) and officer.company.establishment.area in enforcement_areas()
+            and may_see_category(user, DataCategory.IDENTITY, PURPOSE_ENFORCEMENT))

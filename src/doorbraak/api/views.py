@@ -124,14 +124,14 @@ class CompanyDetail(PolicyView, generics.RetrieveAPIView):
 
 
 class PersonDetail(PolicyView, APIView):
-    capability = C.REGISTERS_VIEW
+    capability = C.REGISTER_PERSONS
 
     @extend_schema(responses=s.PersonPseudonymSerializer)
     def get(self, request, pk: int):
         person = get_object_or_404(Person, pk=pk)
         label = person_label(request.user, person, request.session)
-        revealed = label != person.pseudonym
-        audit.record(AuditAction.READ, user=request.user, purpose=policy.PURPOSE_RISK_ANALYSIS, object_type="person",
+        revealed = policy.shows_identity(request.user, person, request.session)
+        audit.record(AuditAction.READ, user=request.user, purpose=policy.register_purpose(request.user), object_type="person",
                      object_id=person.pk, categories=[DataCategory.IDENTITY] if revealed else [],
                      detail={"pseudonymised": not revealed, "via": "api"})
         functions = [{"company": f.company.kvk_number, "role": f.role, "since": f.since.isoformat()}

@@ -465,9 +465,14 @@ class Network:
             self.edges.append((a, b, label))
 
 
-def entity_network(entity_id: str, records: list, max_nodes: int = 60) -> Network:
+def entity_network(entity_id: str, records: list, max_nodes: int = 60, person_details: bool = True,
+                   show_residence=lambda person: True) -> Network:
     """Companies at the same address, officers of companies, other premises of the same
-    officers. Persons and companies are merged by their current entity ids."""
+    officers. Persons and companies are merged by their current entity ids. Without
+    ``person_details`` (users who may not look at persons as such) the officers stay facts about
+    the companies: no residences and no other companies of those officers. A person's home is
+    shown only where ``show_residence(person)`` (their identity is shown: an address next to a
+    pseudonym would undo the pseudonym)."""
     person_ids = current_entity_ids(EntityType.PERSON)
     company_ids = current_entity_ids(EntityType.COMPANY)
     net = Network(centre=entity_id)
@@ -488,7 +493,7 @@ def entity_network(entity_id: str, records: list, max_nodes: int = 60) -> Networ
         officers = list(Officer.objects.filter(person__in=records).select_related("company__establishment", "person"))
         companies = {o.company_id: o.company for o in officers}
         for p in records:
-            if p.residence_id:
+            if p.residence_id and show_residence(p):
                 net.link(entity_id, premises_node(p.residence), gettext_noop("woont op"))
         for o in officers:
             net.link(entity_id, company_node(o.company), o.role)
@@ -506,6 +511,8 @@ def entity_network(entity_id: str, records: list, max_nodes: int = 60) -> Networ
     officer_persons = {o.person_id: o.person for o in officer_rows}
     for o in officer_rows:
         net.link(person_node(o.person), company_node(o.company), o.role)
+    if not person_details:
+        return net
     for o in Officer.objects.filter(person__in=officer_persons).exclude(company__in=companies).select_related(
             "company__establishment", "person")[:max_nodes]:
         if len(net.nodes) >= max_nodes:
@@ -513,7 +520,7 @@ def entity_network(entity_id: str, records: list, max_nodes: int = 60) -> Networ
         net.link(person_node(o.person), company_node(o.company), o.role)
         net.link(company_node(o.company), premises_node(o.company.establishment), gettext_noop("gevestigd op"))
     for p in officer_persons.values():
-        if p.residence_id and len(net.nodes) < max_nodes:
+        if p.residence_id and len(net.nodes) < max_nodes and show_residence(p):
             net.link(person_node(p), premises_node(p.residence), gettext_noop("woont op"))
     return net
 

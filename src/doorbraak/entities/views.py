@@ -20,9 +20,9 @@ from doorbraak.audit.models import AuditAction
 from doorbraak.limits import OLDEST_AGE, REASON_MAX
 from doorbraak.partners.models import DataCategory, Role
 from doorbraak.policy import Capability as C
-from doorbraak.registers.models import Company, Person
+from doorbraak.registers.models import Company, Officer, Person
 from doorbraak.web.decorators import page
-from doorbraak.web.display import person_label, shows_identity
+from doorbraak.web.display import officer_label, person_label, shows_identity
 
 from . import labels as linkage_labels
 from . import services
@@ -30,7 +30,12 @@ from .models import EntityType, ReviewPair, Verdict, parse_record_key
 
 
 def _purpose(user) -> str:
-    return policy.PURPOSE_ENFORCEMENT if user.role == Role.ENFORCEMENT_OFFICER else policy.PURPOSE_RISK_ANALYSIS
+    return policy.register_purpose(user)
+
+
+def _sees_persons(user) -> bool:
+    """Persons as such (pairs, person entities, search results): analysts, not enforcement officers."""
+    return policy.has(user, C.REGISTER_PERSONS)
 
 
 def _describe(request, obj) -> dict:
@@ -50,11 +55,13 @@ def _describe(request, obj) -> dict:
     return {"obj": None, "kind": "", "label": "—", "revealed": False, "values": []}
 
 
-def _audit_persons(request, persons, object_type="person", detail=None):
+def _audit_persons(request, persons, object_type="person", detail=None, named=False):
+    """One read entry for the persons a page shows; identity data if any is shown by name
+    (revealed, or ``named``: an officer named under the officer rule)."""
     persons = [p for p in persons if isinstance(p, Person)]
     if not persons:
         return
-    revealed = any(shows_identity(request.user, p, request.session) for p in persons)
+    revealed = named or any(shows_identity(request.user, p, request.session) for p in persons)
     policy.audit_list_read(request.user, object_type, [p.pk for p in persons], _purpose(request.user),
                            [DataCategory.IDENTITY] if revealed else [])
 
@@ -63,6 +70,9 @@ def _audit_persons(request, persons, object_type="person", detail=None):
 def review_queue(request):
     entity = request.GET.get("soort", "")
     entity = entity if entity in EntityType.values else None
+    entity_types = EntityType.choices
+    if not _sees_persons(request.user):  # enforcement: company pairs only
+        entity, entity_types = EntityType.COMPANY, [(EntityType.COMPANY, EntityType.COMPANY.label)]
     pairs = list(services.open_pairs(entity)[:100])
     records = services.load_records({k for p in pairs for k in (p.left_record, p.right_record)})
     entity_ids = {**services.current_entity_ids(EntityType.PERSON), **services.current_entity_ids(EntityType.COMPANY)}
@@ -81,7 +91,7 @@ def review_queue(request):
     _audit_persons(request, records.values())
     runs = [r for r in (services.latest_run(e) for e in EntityType.values) if r is not None]
     return render(request, "entities/review_queue.html", {
-        "rows": rows, "runs": runs, "entity": entity or "", "entity_types": EntityType.choices,
+        "rows": rows, "runs": runs, "entity": entity or "", "entity_types": entity_types,
         "verdicts": Verdict.choices, "can_judge": policy.has(request.user, C.PERSONS_REVEAL),
     })
 
@@ -166,6 +176,8 @@ def _layout(net, labels, size=520):
 
 
 def _node_url(node) -> str:
+    if node.get("no_link"):
+        return ""
     if node["entity_id"]:
         return reverse("entity_detail", kwargs={"entity_id": node["entity_id"]})
     if node["kind"] == "premises":
@@ -183,27 +195,41 @@ def entity_detail(request, entity_id: str):
     if not records:
         raise Http404
     kind = services.entity_type_of(entity_id)
-    net = services.entity_network(entity_id, records)
+    if kind == EntityType.PERSON and not _sees_persons(request.user):
+        policy.deny(request.user, "role may not view persons in the registers", object_type="entity",
+                    object_id=entity_id, purpose=_purpose(request.user))
+    sees_persons = _sees_persons(request.user)
+    net = services.entity_network(entity_id, records, person_details=sees_persons,
+                                  show_residence=lambda p: shows_identity(request.user, p, request.session))
+    # officers of this entity's companies, by the officer rule (enforcement: name where the policy allows)
+    officers = [] if sees_persons or kind != EntityType.COMPANY else list(
+        Officer.objects.filter(company__in=records).select_related("person", "company__establishment"))
+    officer_labels = {o.person_id: officer_label(request.user, o, request.session) for o in officers}
+    named = any(policy.shows_officer_identity(request.user, o) for o in officers)
     labels = {}
     persons_shown = list(records) if kind == EntityType.PERSON else []
     for key, node in net.nodes.items():
         obj = node["obj"]
         if node["kind"] == "person":
-            labels[key] = person_label(request.user, obj, request.session)
+            labels[key] = officer_labels.get(obj.pk) or person_label(request.user, obj, request.session)
             persons_shown.append(obj)
         elif node["kind"] == "company":
             labels[key] = obj.name
         else:
             labels[key] = obj.address
+    if not sees_persons:  # no links to pages about persons the user may not open
+        for node in net.nodes.values():
+            if node["kind"] == "person":
+                node["entity_id"], node["no_link"] = "", True
     nodes, edges = _layout(net, labels)
     described = [{**_describe(request, r), "key": f"{kind}-{r.pk}"} for r in records]
     timeline = services.entity_timeline(records)
     for event in timeline:
         officer = event.get("officer")
         event["what"] = _("%(role)s sinds") % {"role": officer.role} if officer else _(event["what"])
-        event["about"] = (f"{person_label(request.user, officer.person, request.session)} — {officer.company.name}"
+        event["about"] = (f"{officer_label(request.user, officer, request.session)} — {officer.company.name}"
                           if officer else "")
-    _audit_persons(request, persons_shown)
+    _audit_persons(request, persons_shown, named=named)
     audit.record(AuditAction.READ, user=request.user, purpose=_purpose(request.user), object_type="entity",
                  object_id=entity_id, detail={"records": [d["key"] for d in described]})
     return render(request, "entities/entity_detail.html", {
@@ -227,11 +253,8 @@ def _name_searchable_persons(request):
     for enforcement. Everyone else finds persons by pseudonym only."""
     persons = Person.objects.filter(anonymised=False)
     user = request.user
-    if user.role == Role.ANALYST:
+    if user.role == Role.ANALYST and _sees_persons(user):
         return persons.filter(pk__in=request.session.get(policy.REVEAL_SESSION_KEY, []))
-    if user.role == Role.ENFORCEMENT_OFFICER and policy.may_see_category(
-            user, DataCategory.IDENTITY, policy.PURPOSE_ENFORCEMENT):
-        return persons
     return persons.none()
 
 
@@ -244,6 +267,9 @@ def entity_search(request):
     text = (request.GET.get("q") or "").strip()[:100]
     kind = request.GET.get("soort", "")
     kind = kind if kind in EntityType.values else ""
+    entity_types = EntityType.choices
+    if not _sees_persons(request.user):  # enforcement finds companies, never persons
+        kind, entity_types = EntityType.COMPANY, [(EntityType.COMPANY, EntityType.COMPANY.label)]
     year_text = (request.GET.get("geboortejaar") or "").strip()
     this_year = timezone.localdate().year
     birth_year = (int(year_text) if year_text.isdigit() and len(year_text) == 4
@@ -294,7 +320,7 @@ def entity_search(request):
         )
     extra = urlencode({k: v for k, v in (("q", text), ("soort", kind), ("geboortejaar", year_text)) if v})
     return render(request, "entities/search.html", {
-        "q": text, "kind": kind, "birth_year": year_text, "entity_types": EntityType.choices, "error": error,
+        "q": text, "kind": kind, "birth_year": year_text, "entity_types": entity_types, "error": error,
         "page_obj": page_obj, "results": results, "extra": extra, "searched": query is not None and not error,
         "how": query.how if query else "",
     })

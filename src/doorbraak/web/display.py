@@ -1,21 +1,13 @@
-"""How a person is shown to a user: by name only where need-to-know allows, else by pseudonym."""
+"""How a person is shown to a user: by name only where need-to-know allows, else by pseudonym.
+The rules are policy.shows_identity and policy.shows_officer_identity."""
 
 from __future__ import annotations
 
 from doorbraak import policy
-from doorbraak.partners.models import DataCategory, Role
 
 
 def shows_identity(user, person, session) -> bool:
-    if person is None or person.anonymised:
-        return False
-    if user.role == Role.ANALYST:
-        return policy.is_revealed(session, person)
-    if user.role == Role.ENFORCEMENT_OFFICER:
-        return policy.may_see_category(user, DataCategory.IDENTITY, policy.PURPOSE_ENFORCEMENT)
-    if user.role == Role.PRIVACY_OFFICER:
-        return True
-    return False
+    return policy.shows_identity(user, person, session)
 
 
 def person_label(user, person, session) -> str:
@@ -24,3 +16,17 @@ def person_label(user, person, session) -> str:
     if person.anonymised:
         return "geanonimiseerd"
     return person.full_name if shows_identity(user, person, session) else person.pseudonym
+
+
+def officer_label(user, officer, session) -> str:
+    """A company's officer: by name where the person's identity is shown, or where the policy lets
+    an enforcement officer see who runs this company; else by pseudonym."""
+    if officer.person.anonymised:
+        return "geanonimiseerd"
+    if policy.shows_officer_identity(user, officer):
+        return officer.person.full_name
+    return person_label(user, officer.person, session)
+
+
+def shows_officer(user, officer, session) -> bool:
+    return policy.shows_officer_identity(user, officer) or shows_identity(user, officer.person, session)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +20,7 @@ from doorbraak.audit import display as audit_display
 from doorbraak.audit import services as audit
 from doorbraak.audit import selectors as audit_selectors
 from doorbraak.audit.models import AuditAction
-from doorbraak.partners.models import Covenant, DataCategory, Role
+from doorbraak.partners.models import Covenant, DataCategory
 from doorbraak.policy import Capability as C
 from doorbraak.privacy import retention, subject_access
 from doorbraak.privacy.models import ProcessingActivity, RetentionRun
@@ -27,7 +28,7 @@ from doorbraak.registers import selectors as registers
 from doorbraak.registers.models import Company, Person, Premises, Wijk
 from doorbraak.web import home as home_pages
 from doorbraak.web.decorators import page
-from doorbraak.web.display import person_label
+from doorbraak.web.display import officer_label, person_label, shows_officer
 
 
 @page()
@@ -77,19 +78,22 @@ def company_list(request):
 @page(C.REGISTERS_VIEW)
 def company_detail(request, pk: int):
     company = get_object_or_404(Company.objects.select_related("establishment", "source"), pk=pk)
-    officers = list(company.officers.select_related("person"))
-    purpose = policy.PURPOSE_ENFORCEMENT if request.user.role == Role.ENFORCEMENT_OFFICER else policy.PURPOSE_RISK_ANALYSIS
-    rows = [{"officer": o, "label": person_label(request.user, o.person, request.session)} for o in officers]
-    policy.audit_list_read(request.user, "person", [o.person_id for o in officers], purpose, [DataCategory.IDENTITY])
+    officers = list(company.officers.select_related("person", "company__establishment"))
+    may_open = policy.has(request.user, C.REGISTER_PERSONS)
+    rows = [{"officer": o, "label": officer_label(request.user, o, request.session),
+             "url": reverse("person_detail", kwargs={"pk": o.person_id}) if may_open else ""} for o in officers]
+    named = any(shows_officer(request.user, o, request.session) for o in officers)
+    policy.audit_list_read(request.user, "person", [o.person_id for o in officers], policy.register_purpose(request.user),
+                           [DataCategory.IDENTITY] if named else [])
     return render(request, "web/company_detail.html", {"company": company, "officers": rows})
 
 
-@page(C.REGISTERS_VIEW)
+@page(C.REGISTER_PERSONS)
 def person_detail(request, pk: int):
     person = get_object_or_404(Person.objects.select_related("residence", "source"), pk=pk)
-    purpose = policy.PURPOSE_ENFORCEMENT if request.user.role == Role.ENFORCEMENT_OFFICER else policy.PURPOSE_RISK_ANALYSIS
+    purpose = policy.register_purpose(request.user)
     label = person_label(request.user, person, request.session)
-    revealed = label != person.pseudonym
+    revealed = policy.shows_identity(request.user, person, request.session)
     audit.record(
         AuditAction.READ,
         user=request.user,
