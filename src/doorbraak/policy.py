@@ -135,6 +135,7 @@ def granted_categories(user, purpose: str) -> frozenset[str]:
     today = timezone.localdate()
     rows = CovenantGrant.objects.filter(
         organisation_id=user.organisation_id,
+        organisation__active=True,  # a deactivated organisation (Beheer) sees nothing under the covenant
         purpose__code=purpose,
         covenant__valid_from__lte=today,
     ).filter(Q(covenant__valid_until__isnull=True) | Q(covenant__valid_until__gte=today))

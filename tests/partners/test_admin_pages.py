@@ -240,3 +240,16 @@ def test_admin_home_links_to_the_pages_not_the_django_admin(client, world):
     page = client.get(reverse("home")).content.decode()
     assert reverse("user_create") in page and reverse("admin:index") not in page
     assert "Procesregisseur" in page and "case_director" not in page
+
+
+def test_deactivated_organisation_sees_nothing_under_the_covenant(client, world):
+    from doorbraak import policy
+
+    mentor, school = world.users["school"], world.orgs["school"]
+    assert policy.granted_categories(mentor, "casusaanpak")
+    _admin(client, world)
+    client.post(reverse("organisation_edit", kwargs={"pk": school.pk}),
+                {"code": school.code, "name": school.name, "kind": school.kind})  # "active" unticked
+    school.refresh_from_db()
+    assert not school.active
+    assert policy.granted_categories(mentor, "casusaanpak") == frozenset()

@@ -46,7 +46,9 @@ class OrganisationForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort"), choices=OrganisationKind.choices, widget=forms.Select(attrs=SELECT))
     parent = forms.ModelChoiceField(label=_("Onderdeel van"), queryset=Organisation.objects.all(), required=False,
                                     widget=forms.Select(attrs=SELECT))
-    active = forms.BooleanField(label=_("Actief"), required=False, initial=True)
+    active = forms.BooleanField(label=_("Actief"), required=False, initial=True,
+                                help_text=_("Een niet-actieve organisatie ziet niets meer onder het convenant en krijgt "
+                                            "geen nieuwe gebruikers."))
 
     def __init__(self, *args, instance=None, **kwargs):
         super().__init__(*args, **kwargs)
