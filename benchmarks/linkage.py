@@ -9,7 +9,7 @@ The Dutch ("nl") data are the demo city's own: the benchmark builds the demo cit
 temporary var dir (``doorbraak migrate``, ``doorbraak demo_city --no-registers``, ``doorbraak
 demo_extracts``, each a subprocess) and links its person register (``register-personen.csv``,
 the persons as first delivered) against the three noisy extracts in one table
-(``bronnen-2026-11.csv``: a newer BRP extract with movers and namesakes, KvK officers without
+(``bronnen.csv``: a newer BRP extract with movers and namesakes, KvK officers without
 BSN, the housing corporations' tenants), against the ground truth the generator kept. All
 three peers get the same two files.
 
@@ -100,7 +100,7 @@ def _demo_files():
     # file names as doorbraak.demo.registers writes them (not imported: that needs Django)
     folder = Path(os.environ[NL_DIR_ENV])
     left = pd.read_csv(folder / "register-personen.csv", dtype=str, keep_default_na=False)
-    right = pd.read_csv(folder / "bronnen-2026-11.csv", dtype=str, keep_default_na=False)
+    right = pd.read_csv(folder / "bronnen.csv", dtype=str, keep_default_na=False)
     truth = {
         (person, key)
         for person, key in zip(right.pop("waarheid_persoon_id"), right["sleutel"])

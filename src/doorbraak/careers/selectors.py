@@ -7,7 +7,7 @@ import math
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils.html import escape
 
 from doorbraak import policy
@@ -19,6 +19,7 @@ from .models import (
     Alert,
     CaseStatus,
     Concern,
+    ContactKind,
     ConcernStatus,
     Enrolment,
     EnrolmentStatus,
@@ -176,6 +177,48 @@ def director_alerts(user):
 
 def open_concerns():
     return Concern.objects.filter(status=ConcernStatus.OPEN).select_related("organisation", "family_case")
+
+
+OPEN_ACTION = (PlanAction.Status.PLANNED, PlanAction.Status.BUSY)
+DEFAULT_CADENCE_DAYS = 14  # as the daily job (jobs.run_daily) assumes when a case has none
+
+
+def overdue(case, today: date) -> dict:
+    """What is past its date in an open case: the review, plan actions not done by their date,
+    and contact (not seen within the agreed cadence, attempts do not count). Dates only: it
+    compares dates the people involved set, like the daily job; it never scores anyone."""
+    if case.status != CaseStatus.OPEN:
+        return {"review": False, "actions": set(), "contact_days": None, "last_seen": None}
+    last = (case.contacts.exclude(kind=ContactKind.ATTEMPT).aggregate(last=Max("contact_on"))["last"]
+            or case.opened_on)
+    gap = (today - last).days
+    return {
+        "review": bool(case.next_review_due and case.next_review_due < today),
+        "actions": set(PlanAction.objects.filter(goal__case=case, status__in=OPEN_ACTION, due_on__lt=today)
+                       .values_list("pk", flat=True)),
+        "contact_days": gap if gap > (case.contact_cadence_days or DEFAULT_CADENCE_DAYS) else None,
+        "last_seen": last,
+    }
+
+
+def overdue_cases(user, today: date) -> list:
+    """The director's open cases with something overdue: review, actions, contact."""
+    cases = (policy.visible_cases(user).filter(director=user, status=CaseStatus.OPEN)
+             .annotate(last_seen=Max("contacts__contact_on", filter=~Q(contacts__kind=ContactKind.ATTEMPT)),
+                       late_actions=Count("goals__actions", distinct=True,
+                                          filter=Q(goals__actions__status__in=OPEN_ACTION,
+                                                   goals__actions__due_on__lt=today)))
+             .order_by("next_review_due", "reference"))
+    rows = []
+    for case in cases:
+        last = case.last_seen or case.opened_on
+        gap = (today - last).days
+        row = {"case": case, "review": bool(case.next_review_due and case.next_review_due < today),
+               "actions": case.late_actions, "last_seen": last,
+               "contact_days": gap if gap > (case.contact_cadence_days or DEFAULT_CADENCE_DAYS) else None}
+        if row["review"] or row["actions"] or row["contact_days"]:
+            rows.append(row)
+    return rows
 
 
 def reviews_due(user, today: date, days: int = 30):

@@ -62,6 +62,7 @@ def case_detail(request, pk: int):
     context = selectors.dossier(request.user, case, categories)
     context["network_svg"] = selectors.network_svg(case, categories)
     context["today"] = timezone.localdate()
+    context["overdue"] = selectors.overdue(case, context["today"])
     return render(request, "careers/case_detail.html", context)
 
 

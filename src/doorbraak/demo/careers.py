@@ -2,8 +2,9 @@
 that included it, reviews, ZRM assessments, a plan, contacts and interventions; five family cases
 get family members (each with their own decision) and a network. All synthetic.
 
-Deterministic: one random.Random(seed + 3); the daily job then runs on DEMO_TODAY so the case
-director's home page has alerts."""
+Deterministic: one random.Random(seed + 3); every date is relative to the build date `today`
+(see clock.py), and the daily job then runs on `today` so the case director's home page has
+current alerts."""
 
 from __future__ import annotations
 
@@ -114,6 +115,13 @@ def extend(city, today: date) -> dict:
                                     balanced="Inbreuk beperkt tot noodzakelijke gegevens.", outcome="continue",
                                     next_review_due=nd, by=director))
             next_due, held = nd, nd - timedelta(days=rng.randint(0, 25))
+        if not case.closed_on and rng.random() < 0.12:
+            # Some reviews slip: the last one was not held, so the review is overdue.
+            case_reviews = [r for r in reviews if r.case is case]
+            previous_due = case_reviews[-2].next_review_due if len(case_reviews) > 1 else review_due
+            if case_reviews and previous_due < today - timedelta(days=3):
+                reviews.remove(case_reviews[-1])
+                next_due = previous_due
         if case.closed_on:
             reviews.append(m.Review(case=case, held_on=case.closed_on, suitable="Doelen grotendeels bereikt.",
                                     necessary="Verdere inzet niet meer nodig.", balanced="Voortzetten zou onevenredig zijn.",
@@ -141,8 +149,11 @@ def extend(city, today: date) -> dict:
                 actions.append(m.PlanAction(goal=goal, person=case.subject, organisation=org, owner_name=f"Demo {org.name[:30]}",
                                             description=rng.choice(("Wekelijks gesprek", "Aanmelding traject", "Huisbezoek",
                                                                     "Contact met school", "Schuldenoverzicht maken")),
-                                            due_on=_d(rng, case.opened_on, end + timedelta(days=60)),
-                                            status="done" if case.closed_on else rng.choice(("planned", "busy", "done"))))
+                                            due_on=(due := _d(rng, case.opened_on, end + timedelta(days=60))),
+                                            # mostly done by their date; a few are overdue
+                                            status="done" if case.closed_on else rng.choice(
+                                                ("done", "done", "done", "done", "busy") if due < today
+                                                else ("planned", "planned", "busy"))))
         # contacts: within the cadence, with a gap for some open cases (the daily job notices)
         stop = end if case.closed_on or rng.random() < 0.8 else today - timedelta(days=rng.randint(25, 60))
         on = case.opened_on + timedelta(days=rng.randint(1, 5))
@@ -181,7 +192,7 @@ def extend(city, today: date) -> dict:
             family_done += 1
             for role, rel, years in (("parent", "parent", (1965, 1980)), ("child", "sibling", (2005, 2011)),
                                      ("child", "sibling", (2007, 2013))):
-                person = city._person(born_from=date(years[0], 1, 1), born_to=date(years[1], 12, 31),
+                person = city._person(born_from=city.d(years[0], 1, 1), born_to=city.d(years[1], 12, 31),
                                       surname=(case.subject.surname_prefix, case.subject.surname),
                                       residence=case.subject.residence)
                 from .generator import BRP_FILE, BRP_RECEIVED

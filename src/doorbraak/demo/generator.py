@@ -6,8 +6,12 @@ so that the map looks like Utrecht; the addresses made from them are invented. B
 11-proef (so validation code is exercised) but all start with 9, a range not issued to residents.
 
 Determinism: one `random.Random(seed)` and one Faker('nl_NL') seeded with the same seed drive
-every choice, in a fixed order; the only date is DEMO_TODAY. Pseudonyms are drawn from the same
-generator (not from `secrets`), so two builds with the same seed give identical data.
+every choice, in a fixed order. Every date is relative to the day the demo is built (see
+clock.py): the story is written for DEMO_ANCHOR and a build on another day moves every date by the
+same number of days, so two builds with the same seed on the same day give identical data, and a
+build a month later is the same city a month later. Pseudonyms are drawn from the same generator
+(not from `secrets`). After the build the retention job runs, as it does daily in production: cases
+closed longer ago than their case type's retention period are anonymised.
 
 The city holds, for `businesses=N` (default 2,000):
 - about N premises (BAG verblijfsobjecten): business premises over the ten wijken with dense
@@ -40,6 +44,7 @@ from doorbraak.partners.models import DataCategory, Organisation, User
 from doorbraak.privacy.models import ProcessingActivity
 from doorbraak.registers.models import Company, Officer, Person, Premises, Wijk
 
+from . import clock
 from . import reference as ref
 from .accounts import CASE_DIRECTOR_USERNAME, create_demo_accounts
 from .guards import claim_for_demo, require_demo_database
@@ -61,12 +66,12 @@ from .sectors import BV, CV, EENMANSZAAK, LEGAL_SUFFIX, NAME_WORDS, SECTORS, STI
 DEMO_SEED = 20261128
 DEMO_BUSINESSES = 2000
 DEMO_CASES = 150
-DEMO_TODAY = date(2026, 11, 1)
 
-BAG_FILE = "bag-verblijfsobjecten-2026-10.csv"
-KVK_FILE = "kvk-extract-2026-10.csv"
-KVK_OFFICERS_FILE = "kvk-functionarissen-2026-10.csv"
-BRP_FILE = "brp-bewoning-2026-10.csv"
+BAG_FILE = "bag-verblijfsobjecten.csv"
+KVK_FILE = "kvk-extract.csv"
+KVK_OFFICERS_FILE = "kvk-functionarissen.csv"
+BRP_FILE = "brp-bewoning.csv"
+# Deliveries as dated for DEMO_ANCHOR (see clock.py); a build moves them with the build date.
 BAG_RECEIVED = date(2026, 10, 15)
 KVK_RECEIVED = date(2026, 10, 15)
 BRP_RECEIVED = date(2026, 10, 20)
@@ -143,6 +148,8 @@ class DemoCitySummary:
     officers: int = 0
     cases: int = 0
     case_records: int = 0
+    today: date | None = None
+    retention: dict = field(default_factory=dict)
     seconds: float = 0.0
     per_wijk: dict = field(default_factory=dict)
 
@@ -235,8 +242,10 @@ class _Premises:
 
 
 class _City:
-    def __init__(self, seed: int, businesses: int, cases: int):
+    def __init__(self, seed: int, businesses: int, cases: int, today: date):
         self.seed = seed
+        self.today = today
+        self.offset = clock.offset(today)
         self.n = businesses
         self.n_cases = cases
         self.rng = random.Random(seed)
@@ -254,6 +263,13 @@ class _City:
 
     # premises ------------------------------------------------------------------------
 
+    def shift(self, d: date) -> date:
+        """A date of the story (written for DEMO_ANCHOR) moved to the build date."""
+        return d + self.offset
+
+    def d(self, year: int, month: int, day: int) -> date:
+        return date(year, month, day) + self.offset
+
     def _bag_id(self) -> str:
         self.bag_next += 1
         return f"0344019{self.bag_base + self.bag_next:09d}"
@@ -264,7 +280,8 @@ class _City:
 
     def _source(self, code: str, file: str, received: date) -> dict:
         self.row[file] += 1
-        return {"source": self.sources[code], "source_file": file, "source_row": self.row[file], "received_on": received}
+        return {"source": self.sources[code], "source_file": file, "source_row": self.row[file],
+                "received_on": self.shift(received)}
 
     def new_premises(self, district: District, use: str, floor: tuple[int, int], *, street: str | None = None,
                      number: int | None = None, letter: str = "", addition: str = "") -> Premises:
@@ -400,9 +417,9 @@ class _City:
                 used_names.add(name)
                 trade_name = name.removesuffix(LEGAL_SUFFIX[legal_form]) if legal_form in (BV, VOF, CV) else ""
                 if district.area == AREA_NIEUW_OVERVECHT or sector.key in ("autoverhuur", "telefoon", "koerier"):
-                    registered = _date_between(rng, date(2012, 1, 1), date(2026, 9, 30))
+                    registered = _date_between(rng, self.d(2012, 1, 1), self.d(2026, 9, 30))
                 else:
-                    registered = _date_between(rng, date(1992, 1, 1), date(2026, 9, 30))
+                    registered = _date_between(rng, self.d(1992, 1, 1), self.d(2026, 9, 30))
                 companies.append(
                     Company(
                         kvk_number=str(kvk_numbers[len(companies)]),
@@ -447,10 +464,11 @@ class _City:
             if n_cases:
                 from .careers import extend as extend_careers
 
-                extend_careers(self, DEMO_TODAY)  # issue 3: decisions, plans, contacts, interventions
+                extend_careers(self, self.today)  # issue 3: decisions, plans, contacts, interventions
             per_wijk = Counter(p.wijk for p in premises)
             summary = DemoCitySummary(
                 seed=self.seed,
+                today=self.today,
                 premises=len(premises),
                 companies=len(companies),
                 persons=len(persons),
@@ -466,8 +484,13 @@ class _City:
                 object_type="demostad",
                 object_id=self.seed,
                 categories=[DataCategory.IDENTITY, DataCategory.PREMISES],
-                detail={"synthetisch": True, **{k: v for k, v in summary.as_dict().items() if k != "per_wijk"}},
+                detail={"synthetisch": True, "vandaag": self.today.isoformat(),
+                        **{k: v for k, v in summary.as_dict().items() if k not in ("per_wijk", "today", "retention")}},
             )
+        # Retention as production runs it every day: long-closed cases are anonymised.
+        from doorbraak.privacy.retention import run_retention
+
+        summary.retention = run_retention(self.today, run_by=SYSTEM_USER)["counts"]
         summary.seconds = round(time.perf_counter() - started, 2)
         return summary
 
@@ -486,13 +509,13 @@ class _City:
             birth_date=_date_between(rng, born_from, born_to),
             residence=residence,
             phone=f"06-{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.3 else "",
-            received_on=BRP_RECEIVED,  # replaced below by the source that delivered the person
+            received_on=self.shift(BRP_RECEIVED),  # replaced below by the source that delivered the person
             source=self.sources[ref.SOURCE_BRP],
         )
 
     def _people(self, companies, company_group, homes, premises):
         rng = self.rng
-        adult = (date(1954, 1, 1), date(2005, 6, 30))
+        adult = (self.d(1954, 1, 1), self.d(2005, 6, 30))
         persons: list[Person] = []
         officers: list[Officer] = []
         officer_persons: list[Person] = []
@@ -501,7 +524,7 @@ class _City:
         def add_officer(company_index: int, person: Person, role: str):
             company = companies[company_index]
             since = _date_between(rng, company.registered_on, min(company.registered_on + timedelta(days=900),
-                                                                    DEMO_TODAY - timedelta(days=30)))
+                                                                    self.today - timedelta(days=30)))
             officers.append(Officer(company=company, person=person, role=role, since=since,
                                     **self._source(ref.SOURCE_KVK, KVK_OFFICERS_FILE, KVK_RECEIVED)))
             per_company[company_index].append(person)
@@ -519,7 +542,7 @@ class _City:
         cluster_groups = [AREA_NIEUW_OVERVECHT, AREA_AMSTERDAMSESTRAATWEG]
         moved: set[int] = set()
         for _ in range(n_network):
-            person = self._person(born_from=date(1960, 1, 1), born_to=date(1998, 12, 31))
+            person = self._person(born_from=self.d(1960, 1, 1), born_to=self.d(1998, 12, 31))
             persons.append(person)
             officer_persons.append(person)
             home_group = rng.choice(cluster_groups) if rng.random() < 0.75 else rng.choice(sorted(by_group))
@@ -553,7 +576,7 @@ class _City:
                         continue
                 else:
                     surname = family if (family and rng.random() < 0.6) else None
-                    person = self._person(born_from=adult[0], born_to=date(2004, 12, 31), surname=surname,
+                    person = self._person(born_from=adult[0], born_to=self.d(2004, 12, 31), surname=surname,
                                           bsn=rng.random() > 0.04)
                     family = (person.surname_prefix, person.surname)
                     persons.append(person)
@@ -592,11 +615,11 @@ class _City:
                     if len(persons) >= target:
                         break
                     if m < parents:
-                        person = self._person(born_from=date(1950, 1, 1), born_to=date(2002, 12, 31),
+                        person = self._person(born_from=self.d(1950, 1, 1), born_to=self.d(2002, 12, 31),
                                               surname=surname if m == 0 or rng.random() < 0.5 else None,
                                               residence=home)
                     else:
-                        person = self._person(born_from=date(1996, 1, 1), born_to=date(2022, 12, 31),
+                        person = self._person(born_from=self.d(1996, 1, 1), born_to=self.d(2022, 12, 31),
                                               surname=surname, residence=home)
                     home_load[home.pk] += 1
                     persons.append(person)
@@ -626,7 +649,8 @@ class _City:
             CaseKind.FAMILY: self.sources[ref.CASE_TYPE_FAMILY],
         }
 
-        def age(p: Person, on: date = DEMO_TODAY) -> int:
+        def age(p: Person, on: date | None = None) -> int:
+            on = on or self.today
             return on.year - p.birth_date.year - ((on.month, on.day) < (p.birth_date.month, p.birth_date.day))
 
         residents = [p for p in persons if p.residence is not None and p.residence.use == WOON]
@@ -657,16 +681,16 @@ class _City:
         seq: Counter = Counter()
         for kind, subject, when in plan:
             if when == "old":
-                opened = _date_between(rng, date(2017, 3, 1), date(2019, 6, 30))
-                closed = _date_between(rng, opened + timedelta(days=300), date(2021, 6, 30))
+                opened = _date_between(rng, self.d(2017, 3, 1), self.d(2019, 6, 30))
+                closed = _date_between(rng, opened + timedelta(days=300), self.d(2021, 6, 30))
             elif when == "recent":
-                opened = _date_between(rng, date(2023, 1, 1), date(2025, 3, 31))
-                closed = _date_between(rng, opened + timedelta(days=270), DEMO_TODAY - timedelta(days=20))
+                opened = _date_between(rng, self.d(2023, 1, 1), self.d(2025, 3, 31))
+                closed = _date_between(rng, opened + timedelta(days=270), self.today - timedelta(days=20))
             else:
-                opened = _date_between(rng, date(2024, 1, 15), DEMO_TODAY - timedelta(days=21))
+                opened = _date_between(rng, self.d(2024, 1, 15), self.today - timedelta(days=21))
                 closed = None
             seq[opened.year] += 1
-            end = closed or DEMO_TODAY
+            end = closed or self.today
             partner_codes = self._case_partners(kind, subject, age(subject, opened))
             wijk = Wijk(subject.residence.wijk).label if subject.residence else "Utrecht"
             case = Case(
@@ -810,22 +834,26 @@ RECORD_TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
-def build_demo_city(seed: int = DEMO_SEED, businesses: int = DEMO_BUSINESSES, cases: int = DEMO_CASES) -> DemoCitySummary:
-    """Build the demo city (reference data and accounts included) into an empty database.
+def build_demo_city(seed: int = DEMO_SEED, businesses: int = DEMO_BUSINESSES, cases: int = DEMO_CASES,
+                    today: date | None = None) -> DemoCitySummary:
+    """Build the demo city (reference data and accounts included) into an empty database, dated
+    for `today` (default: the day it is built), then run retention as of that day.
 
     Raises DemoCityExists if the demo city is already there (use `reset_demo_data()` first), and
     NotADemo outside demo mode or on a database with users or organisations the demo did not make."""
     claim_for_demo(seed)
-    ref.seed_reference_data()
+    today = today or clock.demo_today()
+    ref.seed_reference_data(today)
     create_demo_accounts()
     if has_demo_data():
         raise DemoCityExists("De demostad staat al in de database; gebruik --reset om opnieuw te bouwen.")
-    return _City(seed, businesses, cases).build()
+    return _City(seed, businesses, cases, today).build()
 
 
 def reset_demo_data() -> None:
-    """Empty every application table except the audit log (append-only by design) and
-    Django's content types and permissions, like `flush` but leaving the audit chain intact.
+    """Empty every application table except the audit log (append-only by design), Django's
+    content types and permissions and reference data seeded by migrations, like `flush` but
+    leaving the audit chain intact.
     Only a database the demo made, in demo mode (NotADemo otherwise); it stays marked as the demo's."""
     from django.apps import apps
     from django.core.management.color import no_style
@@ -835,6 +863,8 @@ def reset_demo_data() -> None:
     keep = {m._meta.db_table for m in apps.get_app_config("audit").get_models()}
     keep.add(DemoDatabase._meta.db_table)
     keep |= {"django_content_type", "auth_permission", "django_migrations"}
+    # Reference data seeded by migrations (the default inclusion criteria): a rebuild needs them.
+    keep.add(apps.get_model("careers", "InclusionCriterion")._meta.db_table)
     tables = [t for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
               if t not in keep]
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=False)

@@ -302,8 +302,12 @@ ACTIVITIES: list[Activity] = [
 
 
 @transaction.atomic
-def seed_reference_data() -> dict[str, int]:
-    """Create or update purposes, organisations, the covenant and the verwerkingsregister."""
+def seed_reference_data(today: date | None = None) -> dict[str, int]:
+    """Create or update purposes, organisations, the covenant and the verwerkingsregister, dated
+    for a demo built on `today` (default: the build date; see clock.py)."""
+    from .clock import demo_today, shift
+
+    today = today or demo_today()
     purposes = {}
     for code, (name, description) in PURPOSES.items():
         purposes[code], _ = Purpose.objects.update_or_create(
@@ -322,8 +326,8 @@ def seed_reference_data() -> dict[str, int]:
         defaults={
             "reference": COVENANT_REFERENCE,
             "legal_basis": COVENANT_LEGAL_BASIS,
-            "valid_from": COVENANT_VALID_FROM,
-            "valid_until": COVENANT_VALID_UNTIL,
+            "valid_from": shift(COVENANT_VALID_FROM, today),
+            "valid_until": shift(COVENANT_VALID_UNTIL, today),
         },
     )
     wanted = {
@@ -356,7 +360,7 @@ def seed_reference_data() -> dict[str, int]:
                 "retention_action": a.retention_action,
                 "retention_trigger": a.retention_trigger,
                 "recipients": a.recipients,
-                "refreshed_on": a.refreshed_on,
+                "refreshed_on": shift(a.refreshed_on, today) if a.refreshed_on else None,
             },
         )
     return {

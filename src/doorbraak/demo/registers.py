@@ -7,17 +7,17 @@ From the demo city's own persons (``registers.Person`` with their homes) three n
 deliveries are written as CSV, each in a format the importers accept
 (``doorbraak_analysis/registers/mappings/*.yaml``):
 
-- ``brp-bewoning-2026-11.csv`` (source BRP-bewoning, type ``brp_occupancy``): the BRP's
+- ``brp-bewoning-mutaties.csv`` (source BRP-bewoning, type ``brp_occupancy``): the BRP's
   newer occupancy extract. *Movers* (their record moves to the new home; the old state stays
   in the record history) and *namesakes*: newly registered residents with the same names and
   birth year as someone already known, but another birth day, BSN and home. Names are as the
   BRP writes them; dates, postcodes and house numbers are written in mixed formats.
-- ``kvk-functionarissen-2026-11.csv`` (source KvK, type ``kvk_officers``): functions of known
+- ``kvk-functionarissen-mutaties.csv`` (source KvK, type ``kvk_officers``): functions of known
   officers as a newer KvK delivery lists them, *without BSN*, with the names as the
   Handelsregister holds them: initials, surname-prefix variants (``v.d.``, ``Van der``, glued
   ``Vandermeer``, in the surname column, dropped), typos, the partner's surname, mixed date
   formats; plus namesakes (other people, same name and birth year) at other companies.
-- ``huurders-woningcorporaties-2026-11.csv`` (new source: the housing corporations' tenants,
+- ``huurders-woningcorporaties.csv`` (new source: the housing corporations' tenants,
   type ``brp_occupancy``): adult residents as the corporations typed them in, with the same
   name noise; movers appear at their *old* address (the tenant file lags) and some at an
   address where the BRP does not have them at all (a woonfraude signal); plus namesakes.
@@ -26,7 +26,7 @@ deliveries are written as CSV, each in a format the importers accept
 which demo person it is about (``persoon_pk`` and ``pseudoniem``; empty for a namesake, who
 is somebody new) and which kinds of noise it carries. For ``doorbraak link`` and the
 benchmark, ``register-personen.csv`` (the demo's persons as first delivered),
-``bronnen-2026-11.csv`` (the three extracts in one table, addresses looked up in the BAG as
+``bronnen.csv`` (the three extracts in one table, addresses looked up in the BAG as
 the importer does) and ``link-mapping.yaml`` are written beside them.
 
 Deterministic: one ``random.Random(seed)``, persons in primary-key order, no clock.
@@ -39,17 +39,17 @@ import random
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from doorbraak.registers import validation as v
 from doorbraak.registers.models import Officer, Person, Premises, RecordVersion, SourceFeed, SourceType
 from doorbraak_analysis.linkage import synth
 
+from . import clock
 from . import reference as ref
 from .generator import (
     DEMO_SEED,
-    DEMO_TODAY,
     EXTRA_FIRST_NAMES,
     FIRST_NAMES,
     KVK_OFFICERS_FILE,
@@ -58,19 +58,19 @@ from .generator import (
 )
 from .sectors import WOON
 
-BRP_UPDATE_FILE = "brp-bewoning-2026-11.csv"
-KVK_OFFICERS_UPDATE_FILE = "kvk-functionarissen-2026-11.csv"
-TENANTS_FILE = "huurders-woningcorporaties-2026-11.csv"
+BRP_UPDATE_FILE = "brp-bewoning-mutaties.csv"
+KVK_OFFICERS_UPDATE_FILE = "kvk-functionarissen-mutaties.csv"
+TENANTS_FILE = "huurders-woningcorporaties.csv"
 TRUTH_FILE = "grondwaarheid.csv"
 REGISTER_FILE = "register-personen.csv"
-COMBINED_FILE = "bronnen-2026-11.csv"
+COMBINED_FILE = "bronnen.csv"
 MAPPING_FILE = "link-mapping.yaml"
 
-# (file, source code, importer type, received on) in import order.
+# (file, source code, importer type, received this many days before the demo's build date) in import order.
 EXTRACTS = (
-    (BRP_UPDATE_FILE, ref.SOURCE_BRP, SourceType.BRP_OCCUPANCY, date(2026, 10, 30)),
-    (KVK_OFFICERS_UPDATE_FILE, ref.SOURCE_KVK, SourceType.KVK_OFFICERS, date(2026, 10, 29)),
-    (TENANTS_FILE, ref.SOURCE_TENANTS, SourceType.BRP_OCCUPANCY, date(2026, 10, 28)),
+    (BRP_UPDATE_FILE, ref.SOURCE_BRP, SourceType.BRP_OCCUPANCY, 2),
+    (KVK_OFFICERS_UPDATE_FILE, ref.SOURCE_KVK, SourceType.KVK_OFFICERS, 3),
+    (TENANTS_FILE, ref.SOURCE_TENANTS, SourceType.BRP_OCCUPANCY, 4),
 )
 SEED_OFFSET = 404  # the extracts draw from their own generator: the city itself does not change
 
@@ -108,7 +108,7 @@ class BasePerson:
     def female(self) -> bool:
         return self.given_names.split(" ")[0] in FEMALE
 
-    def age(self, on: date = DEMO_TODAY) -> int:
+    def age(self, on: date) -> int:
         b = self.birth_date
         return on.year - b.year - ((on.month, on.day) < (b.month, b.day)) if b else 0
 
@@ -138,7 +138,7 @@ class ExtractSummary:
 
 
 def base_persons() -> list[BasePerson]:
-    """The persons of the demo city (BRP and KvK deliveries of October), in pk order, with
+    """The persons of the demo city (their first BRP and KvK deliveries), in pk order, with
     the home they had then: a record an extract of this module has since updated is read
     back from its first version in the record history."""
     ours = {name for name, *_ in EXTRACTS}
@@ -148,7 +148,9 @@ def base_persons() -> list[BasePerson]:
         versioned.add(object_id)
         if batch_id is None:
             earlier.setdefault(object_id, values)
-    persons = Person.objects.filter(source__code__in=(ref.SOURCE_BRP, ref.SOURCE_KVK)).order_by("pk")
+    # Persons anonymised by retention are no longer known to the city.
+    persons = (Person.objects.filter(source__code__in=(ref.SOURCE_BRP, ref.SOURCE_KVK), anonymised=False)
+               .order_by("pk"))
     homes = {p.pk: p for p in Premises.objects.all()}
     out: dict[int, BasePerson] = {}
     for p in persons:
@@ -158,9 +160,12 @@ def base_persons() -> list[BasePerson]:
             if values is None and p.pk in versioned:
                 continue  # created by an extract: not part of the city as built
             # else: changed by an extract (first state kept) or only confirmed by one (unchanged)
-        residence_id = values.get("residence_id") if values else p.residence_id
-        out[p.pk] = BasePerson(p.pk, p.pseudonym, p.bsn, p.given_names, p.surname_prefix, p.surname,
-                               p.birth_date, homes.get(residence_id))
+        values = values or {}
+        residence_id = values.get("residence_id", p.residence_id)
+        birth = values.get("birth_date", p.birth_date)
+        out[p.pk] = BasePerson(p.pk, p.pseudonym, values.get("bsn", p.bsn), values.get("given_names", p.given_names),
+                               values.get("surname_prefix", p.surname_prefix), values.get("surname", p.surname),
+                               date.fromisoformat(birth) if isinstance(birth, str) else birth, homes.get(residence_id))
     officers = Officer.objects.filter(source__code=ref.SOURCE_KVK,
                                       source_file__in=(KVK_OFFICERS_FILE, KVK_OFFICERS_UPDATE_FILE))
     for o in officers.select_related("company").order_by("pk"):
@@ -262,11 +267,11 @@ def _noisy_name(p: BasePerson, rng: random.Random, partner: BasePerson | None, t
     return given, prefix, surname
 
 
-def _partners(persons: list[BasePerson]) -> dict[int, BasePerson]:
+def _partners(persons: list[BasePerson], today: date) -> dict[int, BasePerson]:
     """A woman living with a man of another surname (both adults, close in age) may use his name."""
     by_home: dict[int, list[BasePerson]] = defaultdict(list)
     for p in persons:
-        if p.residence is not None and p.residence.use == WOON and p.age() >= 21:
+        if p.residence is not None and p.residence.use == WOON and p.age(today) >= 21:
             by_home[p.residence.pk].append(p)
     out = {}
     for adults in by_home.values():
@@ -305,12 +310,13 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed + SEED_OFFSET)
+    today = clock.built_on()
     persons = base_persons()
     summary = ExtractSummary(out)
     existing_bsns = {p.bsn for p in persons}
     new_bsns = (b for b in _bsn_generator(random.Random(seed + SEED_OFFSET + 1)) if b not in existing_bsns)
     homes = list(Premises.objects.filter(use=WOON).order_by("bag_id"))
-    partners = _partners(persons)
+    partners = _partners(persons, today)
     residents = [p for p in persons if p.bsn and p.residence is not None and p.residence.use == WOON]
     officers = [p for p in persons if p.functions]
     # Namesakes (same names, same birth year) are a matter of common names: their templates are
@@ -386,7 +392,7 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
                                                 "geboortedatum", "functie", "datum_aanvang"], kvk_rows)
 
     # 3. Tenants of the housing corporations ------------------------------------------------
-    adults = [p for p in residents if p.age() >= 18]
+    adults = [p for p in residents if p.age(today) >= 18]
     tenants = rng.sample(adults, round(len(adults) * TENANTS))
     # Movers are over-represented: the corporation's file still has many of them at the old address.
     tenants += [p for p in adults if p.pk in moved and p not in tenants and rng.random() < 0.5]
@@ -440,7 +446,7 @@ def _write_truth(out: Path, truth: list[TruthRow]) -> None:
     _write_csv(out / TRUTH_FILE, ["bestand", "rij", "sleutel", "persoon_pk", "pseudoniem", "naamgenoot_van_pk",
                                   "ruis"],
                [[t.file, t.row, t.key, t.person.pk if t.person else "", t.person.pseudonym if t.person else "",
-                 t.namesake_of.pk if t.namesake_of else "", "+".join(t.noise)] for t in truth])
+                 t.namesake_of.pk if t.namesake_of else "", "+".join(dict.fromkeys(t.noise))] for t in truth])
 
 
 def _address_cells(p: Premises | None) -> list:
@@ -470,7 +476,7 @@ def _write_link_files(out: Path, persons: list[BasePerson], truth: list[TruthRow
               "birth_date": "geboortedatum", "street": "straat", "house_number": "huisnummer",
               "house_letter": "huisletter", "house_number_addition": "huisnummertoevoeging",
               "postcode": "postcode", "city": "woonplaats"}
-    lines = ["# doorbraak link --left register-personen.csv --right bronnen-2026-11.csv "
+    lines = ["# doorbraak link --left register-personen.csv --right bronnen.csv "
              "--mapping link-mapping.yaml --entity person --out links.csv", "left:", "  id: persoon_id"]
     lines += [f"  {k}: {c}" for k, c in fields.items()]
     lines += ["right:", "  id: sleutel"] + [f"  {k}: {c}" for k, c in fields.items()]
@@ -491,7 +497,9 @@ def import_extracts(out_dir: str | Path) -> list:
     from doorbraak.registers.importers import import_file
 
     results = []
-    for name, code, source_type, received in EXTRACTS:
+    today = clock.built_on()
+    for name, code, source_type, days_before in EXTRACTS:
+        received = today - timedelta(days=days_before)
         source = ProcessingActivity.objects.get(code=code)
         if code == ref.SOURCE_TENANTS:
             SourceFeed.objects.get_or_create(activity=source, defaults={

@@ -42,7 +42,8 @@ def _case_director(user) -> dict:
     mine = Case.objects.filter(director=user, status=CaseStatus.OPEN).select_related("case_type")
     today = timezone.localdate()
     return {"my_cases": mine[:20], "my_case_count": mine.count(), "alerts": careers.director_alerts(user)[:50],
-            "concern_count": careers.open_concerns().count(), "reviews_due": careers.reviews_due(user, today)[:20]}
+            "concern_count": careers.open_concerns().count(), "reviews_due": careers.reviews_due(user, today)[:20],
+            "overdue": careers.overdue_cases(user, today), "today": today}
 
 
 def _partner_professional(user) -> dict:
