@@ -18,7 +18,7 @@ from doorbraak.partners.models import Covenant
 from doorbraak.privacy import retention
 from doorbraak.registers.models import Person, Premises
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_mode")]
 
 FIRST, LATER = date(2026, 11, 1), date(2027, 3, 16)
 
