@@ -139,7 +139,7 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         page.get_by_label("Geboortedatum").fill("2009-03-14")
         page.get_by_label("Zorg en aanleiding").fill("Gezien bij een dealpand; signalen van ronselen op school.")
         partner.save()
-        partner.expect_h1("Casussen van uw organisatie")
+        partner.expect_h1("Mijn aanmeldingen")  # the partner follows what becomes of the concern
         partner.expect_status("Aanmelding geregistreerd")
         assert not Case.objects.filter(subject__given_names="Noor").exists()  # a concern is not an inclusion
 
@@ -263,8 +263,15 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         page.get_by_label("Noodzakelijk").fill("Zonder de partners samen lukt het niet; lichtere middelen zijn geprobeerd.")
         page.get_by_label("Evenwichtig").fill("Het doel is bereikt; verder vasthouden staat niet meer in verhouding.")
         page.get_by_label("Uitstromen (casus sluiten)").check()
+        # exit asks what becomes of the open enrolment and action (issue 10)
+        page.get_by_label("Bij uitstromen — Stage met baangarantie (Deelnemer)").select_option(
+            label="Overdragen aan reguliere zorg")
+        page.get_by_label("Bij uitstromen — actie: Gesprek met mentor en leerplicht").select_option(label="Beëindigen")
         regie.save()
         regie.expect_status("Toets vastgelegd")
+        expect(page.get_by_role("row").filter(has_text="Stage met baangarantie")).to_contain_text(
+            "Overgedragen aan reguliere zorg")
+        expect(page.get_by_role("row").filter(has_text="Gesprek met mentor en leerplicht")).to_contain_text("Vervallen")
 
         # 8. The case is closed; its retention period starts on the closing date.
         closed = page.get_by_role("definition").filter(has_text="Afgesloten")

@@ -42,9 +42,12 @@ from .models import (
     DecisionOutcome,
     Enrolment,
     EnrolmentStatus,
+    ExitChoice,
     Goal,
     InclusionCriterion,
     MemberRole,
+    OPEN_ACTION,
+    OPEN_ENROLMENT,
     PlanAction,
     Programme,
     RecordKind,
@@ -273,8 +276,74 @@ def do_decide(user, concern_id: int, *, decided_on: date, outcome: str, reasons:
 # --- review and exit ---------------------------------------------------------------------
 
 
+def open_work(case) -> tuple[list, list]:
+    """The enrolments (waiting or taking part) and plan actions (planned or busy) still open in a
+    case: at exit, each needs a decision on what becomes of it."""
+    enrolments = list(case.enrolments.filter(status__in=OPEN_ENROLMENT).select_related("programme", "person")
+                      .order_by("requested_on", "id"))
+    plan_actions = list(PlanAction.objects.filter(goal__case=case, status__in=OPEN_ACTION).select_related(
+        "goal", "organisation").order_by("due_on", "id"))
+    return enrolments, plan_actions
+
+
+def _exit_choices(kind: str, rows, given, errors: dict) -> dict:
+    """{object: choice} for every open row; an error per row without a valid choice, and for ids
+    that are not open work of this case."""
+    given = {str(k): v for k, v in (given or {}).items()}
+    chosen = {}
+    for row in rows:
+        value = given.pop(str(row.pk), "")
+        if value not in ExitChoice.values:
+            errors[f"{kind}_{row.pk}"] = _("Kies wat er bij uitstroom mee gebeurt: beëindigen of overdragen aan "
+                                           "reguliere zorg.")
+        else:
+            chosen[row] = value
+    if given:
+        errors[f"{kind}s"] = _("Onbekend of niet meer open in deze casus: %(ids)s.") % {"ids": ", ".join(sorted(given))}
+    return chosen
+
+
+def _give_freed_place(user, programme, on: date) -> None:
+    """A place that comes free goes to the first on the waiting list (first come, first served)."""
+    nxt = (Enrolment.objects.select_for_update().filter(programme=programme, status=EnrolmentStatus.WAITING)
+           .order_by("requested_on", "id").first())
+    if nxt is not None:
+        nxt.status, nxt.started_on = EnrolmentStatus.ACTIVE, on
+        nxt.save(update_fields=["status", "started_on"])
+        audit.record(AuditAction.UPDATE, user=user, purpose=P, object_type="enrolment", object_id=nxt.pk,
+                     categories=[DataCategory.EDUCATION], detail={"from_waiting_list": True})
+
+
+def _close_open_work(user, case, on: date, enrolments: dict, plan_actions: dict) -> None:
+    """Exit: end or hand over each open enrolment and action, free the places, close the goals."""
+    for enrolment, choice in enrolments.items():
+        was_active = enrolment.status == EnrolmentStatus.ACTIVE
+        enrolment.status = EnrolmentStatus.ENDED if choice == ExitChoice.END else EnrolmentStatus.HANDED_OVER
+        enrolment.ended_on = on
+        if enrolment.programme.has_job_guarantee and enrolment.job_status in ("", "pending"):
+            enrolment.job_status = "lapsed"
+        enrolment.save(update_fields=["status", "ended_on", "job_status"])
+        _log(user, AuditAction.UPDATE, "enrolment", enrolment, [DataCategory.EDUCATION], exit=choice)
+        if was_active:
+            _give_freed_place(user, enrolment.programme, on)
+    handed_goals = set()
+    for action, choice in plan_actions.items():
+        action.status = PlanAction.Status.CANCELLED if choice == ExitChoice.END else PlanAction.Status.HANDED_OVER
+        action.save(update_fields=["status"])
+        if choice == ExitChoice.HANDOVER:
+            handed_goals.add(action.goal_id)
+        _log(user, AuditAction.UPDATE, "plan_action", action, [action.goal.category], exit=choice)
+    case.coach_matches.filter(until__isnull=True).update(until=on)  # the coach's place comes free too
+    for goal in case.goals.filter(status=Goal.Status.OPEN):
+        goal.status = Goal.Status.HANDED_OVER if goal.pk in handed_goals else Goal.Status.STOPPED
+        goal.save(update_fields=["status"])
+        _log(user, AuditAction.UPDATE, "plan_goal", goal, [goal.category], exit=goal.status)
+
+
 def do_review(user, case_id: int, *, held_on: date, suitable: str, necessary: str, balanced: str, outcome: str,
-              next_review_due=None, inclusion_end=None) -> Review:
+              next_review_due=None, inclusion_end=None, enrolments=None, actions=None) -> Review:
+    """The periodic review. At exit (``outcome`` exit) every open enrolment and action needs a
+    choice in ``enrolments`` / ``actions`` ({id: "end" | "handover"}); the places come free."""
     case, _cats = _open_case(user, case_id)
     policy.require_case_manager(user, case)
     errors = {
@@ -290,6 +359,11 @@ def do_review(user, case_id: int, *, held_on: date, suitable: str, necessary: st
         errors["next_review_due"] = (not next_review_due and _("Bij voortzetten is een volgende toetsdatum verplicht.")) or (
             next_review_due and (next_review_due <= held_on or next_review_due > held_on + MAX_REVIEW_INTERVAL) and _(
                 "De volgende toets ligt na deze toets en uiterlijk 6 maanden later."))
+    exit_enrolments, exit_actions = {}, {}
+    if outcome == Review.Outcome.EXIT:
+        open_enrolments, open_actions = open_work(case)
+        exit_enrolments = _exit_choices("enrolment", open_enrolments, enrolments, errors)
+        exit_actions = _exit_choices("action", open_actions, actions, errors)
     _check(errors)
     with transaction.atomic():
         review = Review.objects.create(
@@ -305,8 +379,7 @@ def do_review(user, case_id: int, *, held_on: date, suitable: str, necessary: st
             case.next_review_due = None
             case.save(update_fields=["status", "closed_on", "next_review_due"])
             open_alerts.update(resolved_on=held_on)
-            case.enrolments.filter(status=EnrolmentStatus.WAITING).update(status=EnrolmentStatus.DROPPED, ended_on=held_on,
-                                                                          dropout_reason=_("Casus afgesloten"))
+            _close_open_work(user, case, held_on, exit_enrolments, exit_actions)
         else:
             case.next_review_due = next_review_due
             if inclusion_end:
@@ -575,14 +648,7 @@ def do_update_enrolment(user, enrolment_id: int, *, event: str, on: date, sessio
                 enrolment.job_status = "lapsed"
         enrolment.save()
         if freed:
-            nxt = (Enrolment.objects.select_for_update().filter(programme=enrolment.programme,
-                                                                  status=EnrolmentStatus.WAITING)
-                   .order_by("requested_on", "id").first())
-            if nxt is not None:
-                nxt.status, nxt.started_on = EnrolmentStatus.ACTIVE, on
-                nxt.save(update_fields=["status", "started_on"])
-                audit.record(AuditAction.UPDATE, user=user, purpose=P, object_type="enrolment", object_id=nxt.pk,
-                             categories=[DataCategory.EDUCATION], detail={"from_waiting_list": True})
+            _give_freed_place(user, enrolment.programme, on)
         _log(user, AuditAction.UPDATE, "enrolment", enrolment, [DataCategory.EDUCATION], event=event)
     return enrolment
 

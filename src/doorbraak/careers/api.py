@@ -21,6 +21,7 @@ from . import actions, selectors
 from .models import (
     ContactKind,
     DecisionOutcome,
+    ExitChoice,
     Intervention,
     MemberRole,
     RecordKind,
@@ -76,6 +77,12 @@ class ReviewIn(serializers.Serializer):
     balanced = serializers.CharField(max_length=TEXT_MAX)
     outcome = serializers.ChoiceField(choices=Review.Outcome.choices)
     next_review_due = serializers.DateField(required=False, allow_null=True, default=None)
+    enrolments = serializers.DictField(
+        child=serializers.ChoiceField(choices=ExitChoice.choices), required=False, default=dict,
+        help_text="At exit: for every open enrolment (id → end | handover) what becomes of it.")
+    actions = serializers.DictField(
+        child=serializers.ChoiceField(choices=ExitChoice.choices), required=False, default=dict,
+        help_text="At exit: for every open plan action (id → end | handover) what becomes of it.")
 
 
 class ZrmIn(serializers.Serializer):

@@ -15,6 +15,7 @@ from .models import (
     Coach,
     ContactKind,
     DecisionOutcome,
+    ExitChoice,
     InclusionCriterion,
     Intervention,
     InterventionType,
@@ -94,6 +95,31 @@ class ReviewForm(forms.Form):
                                widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.ChoiceField(label=_("Uitkomst"), choices=Review.Outcome.choices, widget=forms.RadioSelect)
     next_review_due = forms.DateField(label=_("Volgende toets (bij voortzetten)"), required=False, widget=DATE)
+
+    def __init__(self, *args, enrolments=(), plan_actions=(), **kwargs):
+        """One choice per open enrolment and action: what becomes of it at exit."""
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *ExitChoice.choices]
+        help_text = _("Bij uitstromen verplicht; de plaats komt vrij voor de eerste op de wachtlijst.")
+        for e in enrolments:
+            self.fields[f"enrolment_{e.pk}"] = forms.ChoiceField(
+                label=_("Bij uitstromen — %(programme)s (%(status)s)") % {
+                    "programme": e.programme.name, "status": e.get_status_display()},
+                choices=choices, required=False, help_text=help_text)
+        for a in plan_actions:
+            self.fields[f"action_{a.pk}"] = forms.ChoiceField(
+                label=_("Bij uitstromen — actie: %(action)s (%(organisation)s)") % {
+                    "action": a.description, "organisation": a.organisation.name},
+                choices=choices, required=False)
+
+    @staticmethod
+    def review_data(cleaned_data: dict) -> dict:
+        """The action's arguments: the exit choices as {id: choice} per kind."""
+        data = {k: v for k, v in cleaned_data.items() if not k.startswith(("enrolment_", "action_"))}
+        for kind in ("enrolment", "action"):
+            data[f"{kind}s"] = {name.split("_", 1)[1]: value for name, value in cleaned_data.items()
+                                if name.startswith(f"{kind}_") and value}
+        return data
 
 
 class ContactForm(forms.Form):

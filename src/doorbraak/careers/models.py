@@ -308,6 +308,7 @@ class Goal(models.Model):
         OPEN = "open", _("Loopt")
         REACHED = "reached", _("Bereikt")
         STOPPED = "stopped", _("Gestopt")
+        HANDED_OVER = "handed_over", _("Overgedragen aan reguliere zorg")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -329,6 +330,7 @@ class PlanAction(models.Model):
         BUSY = "busy", _("Bezig")
         DONE = "done", _("Gedaan")
         CANCELLED = "cancelled", _("Vervallen")
+        HANDED_OVER = "handed_over", _("Overgedragen aan reguliere zorg")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -454,6 +456,19 @@ class EnrolmentStatus(models.TextChoices):
     ACTIVE = "active", _("Deelnemer")
     COMPLETED = "completed", _("Afgerond")
     DROPPED = "dropped", _("Uitgevallen")
+    ENDED = "ended", _("Beëindigd bij uitstroom")
+    HANDED_OVER = "handed_over", _("Overgedragen aan reguliere zorg")
+
+
+class ExitChoice(models.TextChoices):
+    """What becomes of an open enrolment or action when the case is closed (exit)."""
+
+    END = "end", _("Beëindigen")
+    HANDOVER = "handover", _("Overdragen aan reguliere zorg")
+
+
+OPEN_ENROLMENT = (EnrolmentStatus.WAITING, EnrolmentStatus.ACTIVE)
+OPEN_ACTION = (PlanAction.Status.PLANNED, PlanAction.Status.BUSY)
 
 
 class Enrolment(models.Model):

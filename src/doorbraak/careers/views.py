@@ -145,12 +145,14 @@ def concern_decide(request, pk: int):
 # --- case forms ------------------------------------------------------------------------------
 
 
-def _case_form(request, pk, form_cls, call, title, message, *, choices=None, initial=None, manager_only=False):
+def _case_form(request, pk, form_cls, call, title, message, *, choices=None, initial=None, manager_only=False,
+               form_kwargs=None):
     case, categories = policy.get_case_for_user(request.user, pk)
     if manager_only:
         policy.require_case_manager(request.user, case)
     member_rows = selectors.members(case, categories)
-    form = form_cls(request.POST if request.method == "POST" else None, initial=initial or {})
+    form = form_cls(request.POST if request.method == "POST" else None, initial=initial or {},
+                    **(form_kwargs(case) if form_kwargs else {}))
     for name, options in (choices or {}).items():
         form.fields[name].widget.choices = options(case, member_rows) if callable(options) else options
     for name in ("person", "from_person", "to_person"):
@@ -204,9 +206,13 @@ def zrm_create(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @page(C.CASES_MANAGE)
 def review_create(request, pk: int):
+    def open_work(case):
+        enrolments, plan_actions = actions.open_work(case)
+        return {"enrolments": enrolments, "plan_actions": plan_actions}
+
     return _case_form(request, pk, f.ReviewForm, lambda case, d: actions.do_review(
-        request.user, case.pk, **d), _("Periodieke toets"), _("Toets vastgelegd."),
-        initial={"held_on": timezone.localdate()}, manager_only=True)
+        request.user, case.pk, **f.ReviewForm.review_data(d)), _("Periodieke toets"), _("Toets vastgelegd."),
+        initial={"held_on": timezone.localdate()}, manager_only=True, form_kwargs=open_work)
 
 
 @require_http_methods(["GET", "POST"])
