@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 DEMO_VAR ?= var/demo
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help check-tools install install-test demo test test-sqlite test-fast lock screenshot clean
+.PHONY: help check-tools install install-demo install-test demo demo-smoke test test-sqlite test-fast lock screenshot clean
 
 help:
 	@echo "make demo    install everything, build the demo city, serve it at http://127.0.0.1:8000"
@@ -37,7 +37,11 @@ $(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(BIN)/uv
 	$(UV_INSTALL) --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: requirements/test.txt $(VENV)/.base-installed
+$(VENV)/.demo-installed: requirements/demo.txt $(VENV)/.base-installed
+	$(UV_INSTALL) -r requirements/demo.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements/test.txt $(VENV)/.demo-installed
 	$(UV_INSTALL) -r requirements/test.txt
 	touch $@
 
@@ -45,12 +49,21 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# install: what production runs (requirements/base.txt); install-demo adds the demo generator.
 install: check-tools $(VENV)/.base-installed node_modules/.installed
 
-install-test: install $(VENV)/.test-installed
+install-demo: install $(VENV)/.demo-installed
 
-demo: install
+install-test: install-demo $(VENV)/.test-installed
+
+demo: install-demo
 	DOORBRAAK_DEMO_MODE=1 DOORBRAAK_VAR_DIR=$(DEMO_VAR) $(BIN)/doorbraak demo
+
+# The first run in a FRESH virtualenv from the runtime requirements alone (test ones absent):
+# production imports and check --deploy, then the demo built, served by gunicorn, and every
+# role's home page, the login page and the OpenAPI schema checked (scripts/demo_smoke.py).
+demo-smoke: check-tools node_modules/.installed | $(BIN)/uv
+	$(PYTHON) scripts/demo_smoke.py --uv $(BIN)/uv --python $(PYTHON)
 
 # The whole suite against DATABASE_URL (PostgreSQL in CI) or SQLite when it is not set.
 test: install-test
@@ -60,10 +73,13 @@ test: install-test
 test-sqlite: install-test
 	env -u DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile --ignore=tests/analysis
 
-# Re-pin: runtime (base.txt) for `make demo`; runtime + tests (test.txt) with the same pins.
+# Re-pin: runtime (base.txt, production); + demo generator (demo.txt, `make demo`);
+# + tests (test.txt), all with the same pins.
 lock: | $(BIN)/uv
 	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in -o requirements/base.txt
-	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in requirements/test.in \
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in requirements/demo.in \
+	  -c requirements/base.txt -o requirements/demo.txt
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in requirements/demo.in requirements/test.in \
 	  -c requirements/base.txt -o requirements/test.txt
 
 clean:
