@@ -28,12 +28,12 @@ DOORBRAAK_WORKERS               worker processes (default 2 × CPU cores + 1, at
 DOORBRAAK_THREADS               threads per worker (default 4)
 DOORBRAAK_TIMEOUT               seconds before a stuck request's worker is restarted (default 120)
 
-Audit (privacy officer's home page flags unusual denial patterns; defaults in brackets):
-DOORBRAAK_AUDIT_DENIAL_BURST_COUNT / _BURST_MINUTES   a burst: so many denials of one user within
-                                so many minutes (20 / 10)
-DOORBRAAK_AUDIT_DENIAL_PROBE_OBJECTS / _PROBE_HOURS   a probe: so many different objects refused
-                                to one user within so many hours (10 / 24)
-DOORBRAAK_AUDIT_DENIAL_LOOKBACK_DAYS                  over the last so many days (7)
+Audit (the privacy officer's home page flags unusual denial patterns):
+DOORBRAAK_AUDIT_DENIAL_BURST_COUNT      a burst: at least so many denials of one user (20) ...
+DOORBRAAK_AUDIT_DENIAL_BURST_MINUTES    ... within so many minutes (10)
+DOORBRAAK_AUDIT_DENIAL_PROBE_OBJECTS    a probe: so many different objects refused to one user (10) ...
+DOORBRAAK_AUDIT_DENIAL_PROBE_HOURS      ... within so many hours (24)
+DOORBRAAK_AUDIT_DENIAL_LOOKBACK_DAYS    both over the last so many days (7)
 
 Development and demo only:
 DOORBRAAK_DEBUG                 "1" for development (never in production)
