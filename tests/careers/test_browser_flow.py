@@ -141,6 +141,7 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         partner.save()
         partner.expect_h1("Mijn aanmeldingen")  # the partner follows what becomes of the concern
         partner.expect_status("Aanmelding geregistreerd")
+        expect(page.get_by_role("row").filter(has_text="Noor Testgezin")).to_contain_text("wacht op het casusoverleg")
         assert not Case.objects.filter(subject__given_names="Noor").exists()  # a concern is not an inclusion
 
         # 2. The case director holds the case conference and decides to include.
