@@ -38,12 +38,33 @@ def _pages(world):
                                      {"code": "nieuw", "name": "Nieuw", "kind": "care", "active": "on"}),
         "post organisation_covenant": ("post", reverse("organisation_covenant", kwargs={"pk": org.pk}),
                                        {"g-health-1": "on"}),
+        "covenant_create": ("get", reverse("covenant_create"), {}),
+        "covenant_edit": ("get", reverse("covenant_edit", kwargs={"pk": _covenant().pk}), {}),
+        "post covenant_create": ("post", reverse("covenant_create"), COVENANT),
+        "post covenant_edit": ("post", reverse("covenant_edit", kwargs={"pk": _covenant().pk}), COVENANT),
     }
+
+
+COVENANT = {"title": "Convenant Zorg- en Veiligheidshuis 2027", "reference": "ZVH-2027",
+            "legal_basis": "AVG art. 6 lid 1 sub e; Wpg art. 16", "valid_from": "2027-01-01", "valid_until": ""}
+
+
+def _covenant():
+    from doorbraak.partners.models import Covenant
+
+    return Covenant.objects.first()
 
 
 PAGE_NAMES = ["user_list", "user_create", "user_edit", "organisation_list", "organisation_create", "organisation_edit",
               "organisation_covenant", "post user_create", "post user_edit", "post user_set_active",
-              "post user_reset_second_factor", "post organisation_create", "post organisation_covenant"]
+              "post user_reset_second_factor", "post organisation_create", "post organisation_covenant",
+              "covenant_create", "covenant_edit", "post covenant_create", "post covenant_edit"]
+
+
+def _covenants():
+    from doorbraak.partners.models import Covenant
+
+    return list(Covenant.objects.values_list("title", "valid_from", "valid_until").order_by("pk"))
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -52,13 +73,13 @@ def test_only_the_administrator_reaches_the_admin_pages(client, world, role, nam
     login(client, world.users[role])
     method, url, data = _pages(world)[name]
     before = (User.objects.count(), Organisation.objects.count(), CovenantGrant.objects.count(),
-              TOTPDevice.objects.count(), User.objects.filter(is_active=True).count())
+              TOTPDevice.objects.count(), User.objects.filter(is_active=True).count(), _covenants())
     denials = AuditEntry.objects.filter(action="deny").count()
     response = getattr(client, method)(url, data)
     assert response.status_code == 403
     assert AuditEntry.objects.filter(action="deny").count() == denials + 1
     after = (User.objects.count(), Organisation.objects.count(), CovenantGrant.objects.count(),
-             TOTPDevice.objects.count(), User.objects.filter(is_active=True).count())
+             TOTPDevice.objects.count(), User.objects.filter(is_active=True).count(), _covenants())
     assert after == before
     assert User.objects.get(pk=world.users["school"].pk).role == Role.PARTNER_PROFESSIONAL
 
@@ -253,3 +274,35 @@ def test_deactivated_organisation_sees_nothing_under_the_covenant(client, world)
     school.refresh_from_db()
     assert not school.active
     assert policy.granted_categories(mentor, "casusaanpak") == frozenset()
+
+
+def test_covenant_create_and_edit_are_audited_and_shown(client, world):
+    from doorbraak.partners.models import Covenant
+
+    _admin(client, world)
+    assert client.post(reverse("covenant_create"), COVENANT).status_code == 302
+    covenant = Covenant.objects.get(reference="ZVH-2027")
+    assert covenant.valid_until is None and _last("covenant").action == "create"
+    client.post(reverse("covenant_edit", kwargs={"pk": covenant.pk}), {**COVENANT, "valid_until": "2030-12-31"})
+    covenant.refresh_from_db()
+    assert str(covenant.valid_until) == "2030-12-31" and _last("covenant").detail["changed"] == ["valid_until"]
+    page = client.get(reverse("covenant")).content.decode()
+    assert reverse("covenant_edit", kwargs={"pk": covenant.pk}) in page
+    login(client, world.users["lawyer"])
+    assert reverse("covenant_create") not in client.get(reverse("covenant")).content.decode()
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"valid_from": "31-02-2027"}, "valid_from"),
+    ({"valid_until": "2026-01-01"}, "valid_until"),
+    ({"title": ""}, "title"),
+    ({"legal_basis": ""}, "legal_basis"),
+])
+def test_bad_covenant_is_400(client, world, data, field):
+    from doorbraak.partners.models import Covenant
+
+    _admin(client, world)
+    before = Covenant.objects.count()
+    response = client.post(reverse("covenant_create"), {**COVENANT, **data})
+    assert response.status_code == 400 and field in response.context["form"].errors
+    assert Covenant.objects.count() == before

@@ -157,6 +157,25 @@ def do_save_organisation(actor, pk: int | None, **values) -> Organisation:
 
 # --- covenant ----------------------------------------------------------------------------
 
+COVENANT_FIELDS = ["title", "reference", "legal_basis", "valid_from", "valid_until"]
+
+
+def do_save_covenant(actor, pk: int | None, **values) -> Covenant:
+    _require(actor, "covenant", pk or "")
+    with transaction.atomic():
+        if pk is None:
+            covenant = Covenant.objects.create(**values)
+            _log(actor, AuditAction.CREATE, "covenant", covenant, title=covenant.title)
+            return covenant
+        covenant = Covenant.objects.select_for_update().get(pk=pk)
+        changed = _changed(covenant, values)
+        if changed:
+            for k, v in values.items():
+                setattr(covenant, k, v)
+            covenant.save()
+            _log(actor, AuditAction.UPDATE, "covenant", covenant, changed=changed)
+        return covenant
+
 
 def do_set_grants(actor, covenant_pk: int, organisation_pk: int, grants: set[tuple[str, int]]) -> dict:
     """Make the covenant's lines for one organisation exactly ``grants`` ({(data category, purpose

@@ -54,3 +54,22 @@ class OrganisationForm(forms.Form):
         super().__init__(*args, **kwargs)
         if instance is not None:
             self.fields["parent"].queryset = Organisation.objects.exclude(pk=instance.pk)
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CovenantForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+    reference = forms.CharField(label=_("Kenmerk"), max_length=100, required=False, widget=forms.TextInput(attrs=TEXT))
+    legal_basis = forms.CharField(label=_("Grondslag"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    valid_from = forms.DateField(label=_("Geldig vanaf"), widget=DATE)
+    valid_until = forms.DateField(label=_("Geldig tot en met"), required=False, widget=DATE,
+                                  help_text=_("Leeg: voor onbepaalde tijd."))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("valid_from"), data.get("valid_until")
+        if start and end and end < start:
+            self.add_error("valid_until", _("De einddatum ligt voor de begindatum."))
+        return data

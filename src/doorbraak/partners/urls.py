@@ -12,4 +12,6 @@ urlpatterns = [
     path("beheer/organisaties/nieuw/", views.organisation_edit, name="organisation_create"),
     path("beheer/organisaties/<int:pk>/", views.organisation_edit, name="organisation_edit"),
     path("beheer/organisaties/<int:pk>/convenant/", views.organisation_covenant, name="organisation_covenant"),
+    path("beheer/convenant/nieuw/", views.covenant_edit, name="covenant_create"),
+    path("beheer/convenant/<int:pk>/", views.covenant_edit, name="covenant_edit"),
 ]

@@ -16,7 +16,7 @@ from doorbraak.policy import Capability as C
 from doorbraak.web.decorators import page
 
 from . import actions, selectors
-from .forms import NewUserForm, OrganisationForm, UserForm
+from .forms import CovenantForm, NewUserForm, OrganisationForm, UserForm
 from .models import Covenant, Organisation, Role, User
 
 
@@ -161,3 +161,20 @@ def organisation_covenant(request, pk: int):
     matrix = selectors.grant_matrix(covenant, org) if covenant else None
     return render(request, "partners/organisation_covenant.html",
                   {"organisation": org, "covenants": covenants, "covenant": covenant, "matrix": matrix})
+
+
+@require_http_methods(["GET", "POST"])
+@page(C.PARTNERS_MANAGE)
+def covenant_edit(request, pk: int | None = None):
+    """The covenant itself: title, reference, legal basis and validity."""
+    covenant = get_object_or_404(Covenant, pk=pk) if pk else None
+    initial = {f: getattr(covenant, f) for f in actions.COVENANT_FIELDS} if covenant else None
+    form = CovenantForm(request.POST if request.method == "POST" else None, initial=initial)
+    title = covenant.title if covenant else _("Nieuw convenant")
+    if request.method == "POST":
+        if form.is_valid():
+            saved = actions.do_save_covenant(request.user, pk, **form.cleaned_data)
+            messages.success(request, _("Convenant %(c)s opgeslagen.") % {"c": saved.title})
+            return redirect("covenant")
+        return _form_page(request, form, title, reverse("covenant"), status=400)
+    return _form_page(request, form, title, reverse("covenant"))

@@ -139,7 +139,8 @@ def processing_register(request):
 def covenant_view(request):
     covenants = Covenant.objects.prefetch_related("grants__organisation", "grants__purpose")
     matrix = home_pages.covenant_matrix()
-    return render(request, "web/covenant.html", {"covenants": covenants, "matrix": matrix})
+    return render(request, "web/covenant.html", {"covenants": covenants, "matrix": matrix,
+                                                 "can_manage": policy.has(request.user, C.PARTNERS_MANAGE)})
 
 
 @page(C.MONITORING_VIEW)
