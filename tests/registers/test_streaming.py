@@ -44,9 +44,9 @@ def batches(monkeypatch):
     seen: list[int] = []
     validate = importers.validate
 
-    def spy(mapping, table, progress=False):
+    def spy(mapping, table, *args, **kwargs):
         seen.append(len(table.rows))
-        return validate(mapping, table, progress)
+        return validate(mapping, table, *args, **kwargs)
 
     monkeypatch.setattr(importers, "validate", spy)
     return seen

@@ -28,6 +28,7 @@ import csv
 import hashlib
 import io
 import itertools
+import json
 import logging
 import sys
 from collections.abc import Callable, Iterable
@@ -390,61 +391,128 @@ def check_columns(mapping: Mapping, columns: list[str]) -> list[Problem]:
     return problems
 
 
-def validate(mapping: Mapping, table: Table, progress: bool = False) -> tuple[list[Row], list[Problem]]:
-    """Validate the rows of ``table`` (one batch of a file, or all of it)."""
-    problems = check_columns(mapping, table.columns)
-    if problems:
-        return [], problems
-    columns = {name: _column_of(spec, table.columns) for name, spec in mapping.fields.items()}
-    limits = {name: spec.max_length or _max_length(mapping.target, name) for name, spec in mapping.fields.items()}
-    rows: list[Row] = []
-    for i, raw in enumerate(_progress(table.rows, progress, "controleren"), start=table.start):
-        line = table.lines[i - table.start]
-        row_problems: list[Problem] = []
-        if "__width__" in raw:
-            row_problems.append(Problem(i, "", "", f"{raw['__width__']} kolommen, de kopregel heeft er {len(table.columns)}",
-                                        line))
-        out: dict = {}
-        for name, spec in mapping.fields.items():
-            col = columns[name]
-            value = raw.get(col) if col else None
-            if spec.type == "house_number":
-                continue  # below, together with letter and addition
+CACHE_VALUES = 50_000  # per column: parsed outcomes of the values seen most (first) in a file
+
+
+def _memo(check):
+    """``check`` remembered per distinct value (register columns repeat a lot: legal forms,
+    SBI codes, dates, postcodes); bounded, and never for unhashable values or NaN."""
+    cache: dict = {}
+
+    def cached(value):
+        try:
+            return cache[value]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable (a Parquet list)
+            return check(value)
+        out = check(value)
+        if len(cache) < CACHE_VALUES and value == value:  # noqa: PLR0124 - NaN is not equal to itself
+            cache[value] = out
+        return out
+
+    return cached
+
+
+class Validator:
+    """Validates the rows of one file, batch by batch, with what it learned of its columns."""
+
+    def __init__(self, mapping: Mapping, columns: list[str]):
+        self.mapping, self.columns = mapping, columns
+        self.problems = check_columns(mapping, columns)
+        self.column_of = {name: _column_of(spec, columns) for name, spec in mapping.fields.items()}
+        limits = {name: spec.max_length or _max_length(mapping.target, name) for name, spec in mapping.fields.items()}
+        self.checks = [(name, self.column_of[name], _memo(self._field_check(spec, limits[name])))
+                       for name, spec in mapping.fields.items() if spec.type != "house_number"]
+        self.house = mapping.fields.get("house_number")
+        if self.house is not None:
+            self.house_check = _memo(self._house_check(self.house))
+            self.house_columns = (self.column_of["house_number"], self.column_of.get("house_letter"),
+                                  self.column_of.get("house_number_addition"))
+
+    @staticmethod
+    def _field_check(spec: FieldSpec, limit: int | None):
+        """value -> (True, parsed) or (False, (shown value, reason))."""
+        parse = _parse_wijk if spec.type == "wijk" else _PARSERS[spec.type]
+        empty = spec.default if spec.default is not None else ("" if spec.type in _STRING_TYPES else None)
+        required = spec.required and spec.default is None
+
+        def check(value):
             if v.is_empty(value):
-                if spec.required and spec.default is None:
-                    row_problems.append(Problem(i, name, "", "verplicht veld is leeg", line))
-                out[name] = spec.default if spec.default is not None else ("" if spec.type in _STRING_TYPES else None)
-                continue
+                return (False, ("", "verplicht veld is leeg")) if required else (True, empty)
             try:
-                parsed = _parse_wijk(value) if spec.type == "wijk" else _PARSERS[spec.type](value)
+                parsed = parse(value)
             except v.Invalid as exc:
-                row_problems.append(Problem(i, name, v.as_text(value)[:200], str(exc), line))
-                continue
-            if isinstance(parsed, str) and limits[name] and len(parsed) > limits[name]:
-                row_problems.append(Problem(i, name, parsed[:200], f"langer dan {limits[name]} tekens", line))
-                continue
-            out[name] = parsed
-        house = mapping.fields.get("house_number")
-        if house is not None:
-            value = raw.get(columns["house_number"]) if columns["house_number"] else None
-            letter = raw.get(columns.get("house_letter")) if columns.get("house_letter") else None
-            addition = raw.get(columns.get("house_number_addition")) if columns.get("house_number_addition") else None
+                return False, (v.as_text(value)[:200], str(exc))
+            if isinstance(parsed, str) and limit and len(parsed) > limit:
+                return False, (parsed[:200], f"langer dan {limit} tekens")
+            return True, parsed
+
+        return check
+
+    @staticmethod
+    def _house_check(house: FieldSpec):
+        """(number, letter, addition) -> (True, parts) or (False, (shown value, reason))."""
+
+        def check(cells):
+            value, letter, addition = cells
             if v.is_empty(value):
                 if house.required:
-                    row_problems.append(Problem(i, "house_number", "", "verplicht veld is leeg", line))
-                out.update(house_number=None, house_letter="", house_number_addition="")
+                    return False, ("", "verplicht veld is leeg")
+                return True, (None, "", "")
+            try:
+                hn = v.parse_house_number(value, letter, addition)
+            except v.Invalid as exc:
+                shown = " ".join(v.as_text(x) for x in (value, letter, addition) if not v.is_empty(x))
+                return False, (shown[:200], str(exc))
+            return True, (hn.number, hn.letter, hn.addition)
+
+        return check
+
+    def validate(self, table: Table, progress: bool = False) -> tuple[list[Row], list[Problem]]:
+        if self.problems:
+            return [], list(self.problems)
+        rows: list[Row] = []
+        problems: list[Problem] = []
+        checks, width, start, lines = self.checks, len(self.columns), table.start, table.lines
+        house = self.house
+        if house is not None:
+            house_check = self.house_check
+            number_col, letter_col, addition_col = self.house_columns
+        for i, raw in enumerate(_progress(table.rows, progress, "controleren"), start=start):
+            line = lines[i - start]
+            row_problems: list[Problem] = []
+            if "__width__" in raw:
+                row_problems.append(Problem(i, "", "", f"{raw['__width__']} kolommen, de kopregel heeft er {width}",
+                                            line))
+            out: dict = {}
+            for name, col, check in checks:
+                ok, result = check(raw.get(col) if col else None)
+                if ok:
+                    out[name] = result
+                else:
+                    row_problems.append(Problem(i, name, result[0], result[1], line))
+            if house is not None:
+                ok, result = house_check((raw.get(number_col) if number_col else None,
+                                          raw.get(letter_col) if letter_col else None,
+                                          raw.get(addition_col) if addition_col else None))
+                if ok:
+                    out["house_number"], out["house_letter"], out["house_number_addition"] = result
+                else:
+                    row_problems.append(Problem(i, "house_number", result[0], result[1], line))
+            if row_problems:
+                problems.extend(row_problems)
             else:
-                try:
-                    hn = v.parse_house_number(value, letter, addition)
-                    out.update(house_number=hn.number, house_letter=hn.letter, house_number_addition=hn.addition)
-                except v.Invalid as exc:
-                    shown = " ".join(v.as_text(x) for x in (value, letter, addition) if not v.is_empty(x))
-                    row_problems.append(Problem(i, "house_number", shown[:200], str(exc), line))
-        if row_problems:
-            problems.extend(row_problems)
-        else:
-            rows.append(Row(i, line, out))
-    return rows, problems
+                rows.append(Row(i, line, out))
+        return rows, problems
+
+
+def validate(mapping: Mapping, table: Table, progress: bool = False, *,
+             validator: Validator | None = None) -> tuple[list[Row], list[Problem]]:
+    """Validate the rows of ``table`` (one batch of a file, or all of it); ``validator`` carries
+    what earlier batches of the same file taught it."""
+    validator = validator or Validator(mapping, table.columns)
+    return validator.validate(table, progress)
 
 
 # --- writing: per target ---------------------------------------------------------------------
@@ -458,7 +526,7 @@ class Context:
     received_on: date
     mapping: Mapping
     counts: dict = field(default_factory=dict)
-    versions: list = field(default_factory=list)  # RecordVersion rows to create
+    versions: list = field(default_factory=list)  # RecordVersion rows (dicts) to create
     keys_seen: SeenKeys = field(default_factory=lambda: SeenKeys())  # record keys of earlier batches
     persons_seen: SeenKeys = field(default_factory=lambda: SeenKeys())  # officers: persons of earlier batches
     close_versions: set = field(default_factory=set)  # (model, object_id) whose open version ends now
@@ -482,22 +550,34 @@ def _premises_index(rows: list[Row] | None = None) -> tuple[dict, dict]:
     """BAG-id -> premises pk and address -> premises pk, for the premises ``rows`` refer to
     (all premises when ``rows`` is None)."""
     by_bag, by_address = {}, {}
-    found = Premises.objects.values_list(
+    premises = Premises.objects.values_list(
         "pk", "bag_id", "postcode", "house_number", "house_letter", "house_number_addition"
     )
-    if rows is not None:
+    if rows is None:
+        by_id = by_postcode = premises
+    else:
         bag_ids = list({r.values["bag_id"] for r in rows if r.values.get("bag_id")})
         postcodes = list({r.values["postcode"] for r in rows if not r.values.get("bag_id") and r.values.get("postcode")
                           and r.values.get("house_number")})
-        found = [*_chunked_values(found, "bag_id", bag_ids), *_chunked_values(found, "postcode", postcodes)]
-    for pk, bag_id, postcode, number, letter, addition in found:
+        by_id = _chunked_values(premises.order_by(), "bag_id", bag_ids)
+        by_postcode = _chunked_values(premises, "postcode", postcodes)  # in order: the first of an address wins
+    for pk, bag_id, *_ in by_id:
         by_bag[bag_id] = pk
+    for pk, _, postcode, number, letter, addition in by_postcode:
         by_address.setdefault((postcode, number, letter.upper(), addition.upper()), pk)
     return by_bag, by_address
 
 
-def _chunked_values(qs, field_name: str, keys: list, size: int = 900):
+def _chunk_size() -> int:
+    """Keys per ``__in`` query: SQLite's limit of parameters (999), else 10,000."""
+    from django.db import connection
+
+    return min(connection.features.max_query_params or 10_000, 10_000) - 9
+
+
+def _chunked_values(qs, field_name: str, keys: list, size: int | None = None):
     """The rows of ``qs`` whose ``field_name`` is one of ``keys``, in the queryset's order."""
+    size = size or _chunk_size()
     for start in range(0, len(keys), size):
         yield from qs.filter(**{f"{field_name}__in": keys[start:start + size]})
 
@@ -536,8 +616,9 @@ class Target:
     def existing(self, ctx: Context, keys: list) -> dict:
         raise NotImplementedError
 
-    def new(self, ctx: Context, key, values: dict):
-        return self.model(**values)
+    def new(self, ctx: Context, key, values: dict) -> dict:
+        """The new record's fields (attribute names); provenance and defaults are added."""
+        return dict(values)
 
     def apply(self, ctx: Context, items: list, progress: bool) -> None:
         upsert(ctx, self, items, progress)
@@ -553,15 +634,13 @@ def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
         .values_list("object_id", flat=True)
     ) if existing else set()
     to_create, to_update, touched, result = [], [], [], {}
-    provenance = {"source": ctx.source, "source_file": ctx.file_name, "received_on": ctx.received_on}
+    provenance = {"source_id": ctx.source.pk, "source_file": ctx.file_name, "received_on": ctx.received_on}
     for key, row, values in _progress(items, progress, f"schrijven {label}"):
         obj = existing.get(key)
         if obj is None:
-            obj = target.new(ctx, key, values)
-            for name, value in {**provenance, "source_row": row.number}.items():
-                setattr(obj, name, value)
-            to_create.append((key, row, obj))
-            result[key] = obj
+            data = target.new(ctx, key, values)
+            data.update(provenance, source_row=row.number)
+            to_create.append((key, row, data))
             continue
         result[key] = obj
         before = _snapshot(obj, target.value_fields)
@@ -577,8 +656,8 @@ def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
             ctx.count(label, "older_ignored")  # an older extract never overwrites a newer one
             continue
         if obj.pk not in open_versions:  # state from before Doorbraak imported it: keep it first
-            ctx.versions.append(RecordVersion(
-                model=label, object_id=obj.pk, key=_key_text(key), source_id=obj.source_id, batch=None,
+            ctx.versions.append(dict(
+                model=label, object_id=obj.pk, key=_key_text(key), source_id=obj.source_id, batch_id=None,
                 source_file=obj.source_file, source_row=obj.source_row or 0, received_on=obj.received_on,
                 valid_from=obj.received_on, valid_to=ctx.received_on, values=before,
             ))
@@ -588,8 +667,15 @@ def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
         obj.source_id, obj.source_file, obj.source_row, obj.received_on = (
             ctx.source.pk, ctx.file_name, row.number, ctx.received_on)
         to_update.append((key, row, obj))
+    batch_id = ctx.batch.pk if ctx.batch is not None else None
+    version = {"model": label, "source_id": ctx.source.pk, "batch_id": batch_id, "source_file": ctx.file_name,
+               "received_on": ctx.received_on, "valid_from": ctx.received_on, "valid_to": None}
     if to_create:
-        target.model.objects.bulk_create([o for _, _, o in to_create], batch_size=WRITE_CHUNK)
+        pks = insert_rows(target.model, [data for _, _, data in to_create])
+        for (key, row, data), pk in zip(to_create, pks, strict=True):
+            result[key] = _Saved(pk)
+            ctx.versions.append({**version, "object_id": pk, "key": _key_text(key), "source_row": row.number,
+                                 "values": {n: _jsonable(data[n]) for n in target.value_fields}})
         ctx.count(label, "created", len(to_create))
     if to_update:
         target.model.objects.bulk_update(
@@ -608,14 +694,93 @@ def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
                 moved.append(obj)
         if moved:
             target.model.objects.bulk_update(moved, ["source_row"], batch_size=WRITE_CHUNK)
-    for key, row, obj in [*to_create, *to_update]:
-        ctx.versions.append(RecordVersion(
-            model=label, object_id=obj.pk, key=_key_text(key), source=ctx.source, batch=ctx.batch,
-            source_file=ctx.file_name, source_row=row.number, received_on=ctx.received_on,
-            valid_from=ctx.received_on, values=_snapshot(obj, target.value_fields),
-        ))
+    for key, row, obj in to_update:
+        ctx.versions.append({**version, "object_id": obj.pk, "key": _key_text(key), "source_row": row.number,
+                             "values": _snapshot(obj, target.value_fields)})
     _write_versions(ctx)
     return result
+
+
+class _Saved:
+    """A record written by ``insert_rows``: only its primary key is needed."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
+def _to_db(model_field, connection):
+    """How a validated Python value of ``model_field`` goes to the database as is."""
+    from django.db import models
+
+    if isinstance(model_field, models.JSONField):
+        encoder = model_field.encoder
+        return lambda value: json.dumps(value, cls=encoder)
+    if isinstance(model_field, models.DateTimeField):
+        return lambda value: model_field.get_db_prep_save(value, connection)
+    if isinstance(model_field, models.DateField) and connection.vendor != "postgresql":
+        return lambda value: None if value is None else value.isoformat()
+    if isinstance(model_field, (models.CharField, models.TextField, models.IntegerField, models.FloatField,
+                                models.BooleanField, models.DateField, models.ForeignKey)):
+        return None  # as is
+    return lambda value: model_field.get_db_prep_save(value, connection)
+
+
+def _new_ids(connection, meta, n: int) -> list[int]:
+    """``n`` primary keys no other writer will take."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [meta.db_table, meta.pk.column, n])
+            return sorted(r[0] for r in cursor.fetchall())
+        # SQLite: the import's transaction already holds the database's write lock; AUTOINCREMENT
+        # never reuses a key, so start above the highest ever handed out.
+        table = connection.ops.quote_name(meta.db_table)
+        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(meta.pk.column)}), 0) FROM {table}")  # noqa: S608
+        highest = cursor.fetchone()[0]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        row = cursor.fetchone()
+        start = max(highest, row[0] if row else 0) + 1
+        return list(range(start, start + n))
+
+
+def insert_rows(model, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` (attribute name -> value, defaults for the rest) as new records of
+    ``model`` without building model instances: COPY on PostgreSQL, ``executemany`` on SQLite.
+    Only inside the import's transaction. Returns the new primary keys, in order."""
+    from django.db import connection
+
+    if not rows:
+        return []
+    assert connection.in_atomic_block, "insert_rows runs inside the import's transaction"
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    convert = [_to_db(f, connection) for f in fields]
+    defaults = [f.default if f.has_default() and callable(f.default) else f.get_default() for f in fields]
+    plan = list(zip([f.attname for f in fields], convert, defaults, strict=True))
+    ids = _new_ids(connection, meta, len(rows))
+    data = []
+    for pk, row in zip(ids, rows, strict=True):
+        values = [pk]
+        for name, conv, default in plan:
+            value = row[name] if name in row else (default() if callable(default) else default)
+            values.append(value if conv is None else conv(value))
+        data.append(values)
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in data:
+                    copy.write_row(values)
+        else:
+            placeholders = ", ".join(["%s"] * (len(fields) + 1))
+            for start in range(0, len(data), 50_000):
+                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                                   data[start:start + 50_000])
+    return ids
 
 
 def _write_versions(ctx: Context) -> None:
@@ -628,12 +793,14 @@ def _write_versions(ctx: Context) -> None:
             RecordVersion.objects.filter(
                 model=label, object_id__in=ids[start:start + WRITE_CHUNK], valid_to__isnull=True
             ).update(valid_to=ctx.received_on)
-    RecordVersion.objects.bulk_create(ctx.versions, batch_size=WRITE_CHUNK)
+    insert_rows(RecordVersion, ctx.versions)
     ctx.close_versions.clear()
     ctx.versions.clear()
 
 
 def _key_text(key) -> str:
+    if isinstance(key, str):
+        return key[:200]
     parts = key if isinstance(key, tuple) else (key,)
     return "|".join("" if p is None else str(_jsonable(p)) for p in parts)[:200]
 
@@ -651,7 +818,7 @@ class PremisesTarget(Target):
         return _in_chunks(Premises.objects.all(), "bag_id", keys)
 
     def new(self, ctx, key, values):
-        return Premises(bag_id=key, **{n: values[n] for n in self.value_fields})
+        return {"bag_id": key, **{n: values[n] for n in self.value_fields}}
 
 
 class CompanyTarget(Target):
@@ -673,7 +840,7 @@ class CompanyTarget(Target):
         return _in_chunks(Company.objects.all(), "kvk_number", keys)
 
     def new(self, ctx, key, values):
-        return Company(kvk_number=key, **{n: values[n] for n in self.value_fields})
+        return {"kvk_number": key, **{n: values[n] for n in self.value_fields}}
 
 
 PERSON_FIELDS = ("bsn", "given_names", "surname_prefix", "surname", "birth_date")
@@ -708,7 +875,7 @@ class PersonTarget(Target):
         return {k: found[k] for k in keys if k in found}
 
     def new(self, ctx, key, values):
-        return Person(**{n: values[n] for n in self.value_fields})
+        return {n: values[n] for n in self.value_fields}
 
 
 class ResidentTarget(PersonTarget):
@@ -770,8 +937,8 @@ class OfficerTarget(Target):
 
     def new(self, ctx, key, values):
         company_pk, person_pk, _role = key
-        return Officer(company_id=company_pk, person_id=person_pk, role=values["role"], since=values["since"],
-                       until=values.get("until"))
+        return {"company_id": company_pk, "person_id": person_pk, "role": values["role"], "since": values["since"],
+                "until": values.get("until")}
 
 
 ENTRY_STANDARD = {"key", "occurred_on", "ends_on", "description", "kvk_number", "bag_id", "postcode", "house_number",
@@ -811,7 +978,7 @@ class EntryTarget(Target):
         return _in_chunks(qs, "key", keys)
 
     def new(self, ctx, key, values):
-        return RegisterEntry(kind=ctx.mapping.entry_kind, key=key, **values)
+        return {"kind": ctx.mapping.entry_kind, "key": key, **values}
 
 
 TARGETS: dict[str, Target] = {
@@ -824,9 +991,10 @@ TARGETS: dict[str, Target] = {
 assert set(EntryKind.values) >= {"permit", "closure", "dor", "police_signal", "bank_sector"}
 
 
-def _in_chunks(qs, field_name: str, keys: list, size: int = 900) -> dict:
+def _in_chunks(qs, field_name: str, keys: list, size: int | None = None) -> dict:
     out = {}
     keys = list(keys)
+    size = size or _chunk_size()
     for start in range(0, len(keys), size):
         for obj in qs.filter(**{f"{field_name}__in": keys[start:start + size]}):
             out[getattr(obj, field_name)] = obj
@@ -1085,6 +1253,7 @@ def import_file(
                 batch.row_count = reader.row_count
                 return rejected(problems)
             target = TARGETS[mapping.target]
+            validator = Validator(mapping, reader.columns)
             ctx = Context(source=source, batch=None, file_name=file_name, received_on=received_on, mapping=mapping)
             bar = _progress_bar(progress, reader)
             try:
@@ -1096,7 +1265,7 @@ def import_file(
                         ctx.batch = batch
                     try:
                         for table in reader.batches(size):
-                            rows, found = validate(mapping, table)
+                            rows, found = validate(mapping, table, validator=validator)
                             items = _duplicate_keys(target.prepare(ctx, rows, found), found, ctx.keys_seen)
                             problems.add(found)
                             if not problems and not dry_run:  # after the first problem only validate on
