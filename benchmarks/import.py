@@ -69,7 +69,7 @@ TRADES = ["Autoservice", "Belwinkel", "Shisha Lounge", "Kapsalon", "Nagelstudio"
           "Transport", "Schoonmaak", "Vastgoed", "Trading", "Import Export", "Horeca", "Koeriers", "Fitness",
           "Administratiekantoor", "Installatietechniek", "Supermarkt", "Autohandel", "Beveiliging"]
 SUFFIXES = ["B.V.", "V.O.F.", "", "Holding B.V.", "& Zonen", "Groep B.V.", "Utrecht B.V.", "C.V."]
-CHUNK = 500_000
+CHUNK = 200_000
 
 
 def _premises(n: int):
@@ -195,7 +195,16 @@ def child_import(source_code: str, path: str, source_type: str) -> dict:
         raise SystemExit(result.report()[:4000])
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {"rows": result.batch.row_count, "seconds": seconds, "counts": result.batch.counts,
-            "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_gb": usage.ru_maxrss / 1024 ** 2}
+            "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_gb": _peak_rss_gb()}
+
+
+def _peak_rss_gb() -> float:
+    """This process's peak resident memory (VmHWM). Not ru_maxrss: Linux carries that over an
+    exec from the parent that forked the process."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024 ** 2
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
 
 
 def child_prepare(reset: bool) -> dict:
@@ -205,7 +214,7 @@ def child_prepare(reset: bool) -> dict:
     call_command("migrate", verbosity=0)
     from django.db import connection
 
-    from doorbraak.registers.models import Company, ImportBatch, Premises, RecordVersion
+    from doorbraak.registers.models import Company, ImportBatch, Premises
 
     if Company.objects.exists() or Premises.objects.exists():
         if not reset:
@@ -241,7 +250,10 @@ def main() -> None:
     args = parser.parse_args()
     if args._child:
         kind, *rest = args._child
-        out = child_prepare(rest == ["reset"]) if kind == "prepare" else child_import(*rest)
+        if kind == "generate":
+            out = generate(Path(rest[0]), int(rest[1]), int(rest[2]), int(rest[3]), rest[4])
+        else:
+            out = child_prepare(rest == ["reset"]) if kind == "prepare" else child_import(*rest)
         print(json.dumps(out))
         return
 
@@ -251,7 +263,8 @@ def main() -> None:
     env.setdefault("DOORBRAAK_VAR_DIR", str(tmp / "var"))
     try:
         started = time.perf_counter()
-        files = generate(tmp, args.rows, args.premises, args.seed, args.format)
+        files = _child(["--_child", "generate", str(tmp), str(args.rows), str(args.premises), str(args.seed),
+                        args.format], env)
         print(f"generated {args.rows:,} companies ({files['kvk_bytes'] / 1e9:.2f} GB {args.format}) at "
               f"{args.premises:,} premises in {time.perf_counter() - started:.0f} s", flush=True)
         db = _child(["--_child", "prepare", *(["reset"] if args.reset else [])], env)

@@ -576,7 +576,18 @@ def _chunk_size() -> int:
 
 
 def _chunked_values(qs, field_name: str, keys: list, size: int | None = None):
-    """The rows of ``qs`` whose ``field_name`` is one of ``keys``, in the queryset's order."""
+    """The rows of ``qs`` whose ``field_name`` is one of ``keys``, in the queryset's order: on
+    PostgreSQL in one query with the keys as one array parameter, elsewhere in chunks."""
+    from django.db import connection
+
+    keys = list(keys)
+    if not keys:
+        return
+    if connection.vendor == "postgresql":
+        meta = qs.model._meta
+        column = f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.get_field(field_name).column)}"
+        yield from qs.extra(where=[f"{column} = ANY(%s)"], params=[keys])
+        return
     size = size or _chunk_size()
     for start in range(0, len(keys), size):
         yield from qs.filter(**{f"{field_name}__in": keys[start:start + size]})
@@ -992,13 +1003,9 @@ assert set(EntryKind.values) >= {"permit", "closure", "dor", "police_signal", "b
 
 
 def _in_chunks(qs, field_name: str, keys: list, size: int | None = None) -> dict:
-    out = {}
-    keys = list(keys)
-    size = size or _chunk_size()
-    for start in range(0, len(keys), size):
-        for obj in qs.filter(**{f"{field_name}__in": keys[start:start + size]}):
-            out[getattr(obj, field_name)] = obj
-    return out
+    """key -> object of ``qs`` for the ``keys`` that exist (only those are built as objects)."""
+    present = list(_chunked_values(qs.order_by().values_list(field_name, flat=True), field_name, keys, size))
+    return {getattr(obj, field_name): obj for obj in _chunked_values(qs, field_name, present, size)}
 
 
 def _progress(items, enabled: bool, desc: str):
