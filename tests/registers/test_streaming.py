@@ -289,3 +289,10 @@ def _count(sql: str) -> int:
 def test_read_table_still_reads_a_whole_small_file():
     table = importers.read_table(FIXTURES / "bag_v1.csv", "csv")
     assert len(table.rows) == 4 and table.lines == [2, 3, 4, 5] and table.columns[0] == "verblijfsobject_id"
+
+
+def test_a_file_in_no_known_encoding_is_rejected_with_a_reason(run, tmp_path):
+    path = tmp_path / "kapot.csv"
+    path.write_bytes((BAG_HEADER + "\n" + bag_row(1) + "\n").encode() + b"\x81\x8d\n")  # not UTF-8, not cp1252
+    result = run("bag", path)
+    assert not result.ok and "Windows-1252" in result.problems[0].reason and Premises.objects.count() == 0

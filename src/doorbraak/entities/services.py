@@ -344,6 +344,8 @@ def link_after_import(batch, user=None) -> list[LinkageRun]:
 
     runs = []
     try:
+        if all(latest_run(entity) is None for entity in (EntityType.PERSON, EntityType.COMPANY)):
+            return runs  # nothing to link into yet: skip reading what a (possibly huge) import changed
         if not isinstance(batch, ImportBatch):
             batch = ImportBatch.objects.get(pk=batch)
         if batch.status != BatchStatus.ACCEPTED:

@@ -234,7 +234,11 @@ class Reader:
         encoding = _csv_encoding(self.path)
         self._raw = _CountingFile(open(self.path, "rb"))  # noqa: SIM115 - closed in close()
         self._text = io.TextIOWrapper(io.BufferedReader(self._raw, 1 << 20), encoding=encoding, newline="")
-        first = self._text.readline()
+        try:
+            first = self._text.readline()
+        except UnicodeDecodeError as exc:
+            self.close()
+            raise ImportError_(f"bestand is geen UTF-8- of Windows-1252-tekst: {exc}") from exc
         delimiter = max((";", ",", "\t", "|"), key=first.split("\n", 1)[0].count)
         self._reader = csv.reader(itertools.chain([first], self._text), delimiter=delimiter)
         header = next(self._reader, None)
@@ -287,6 +291,8 @@ class Reader:
                     rows, lines = [], []
         except csv.Error as exc:
             raise ImportError_(f"onleesbaar CSV-bestand na regel {reader.line_num}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise ImportError_(f"bestand is geen UTF-8- of Windows-1252-tekst (na regel {reader.line_num}): {exc}") from exc
         if rows:
             start = self.row_count + 1
             self.row_count += len(rows)
