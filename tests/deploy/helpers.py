@@ -36,7 +36,18 @@ def doorbraak(env: dict, *args: str, timeout: float = 300) -> subprocess.Complet
                           capture_output=True, text=True, timeout=timeout)
 
 
-def free_port() -> int:
+def free_port(first: int = 8110, last: int = 8119) -> int:
+    """A free loopback port, from this work's range first (DOORBRAAK_TEST_PORTS=8110-8119 to
+    change it), else one the system picks."""
+    span = os.environ.get("DOORBRAAK_TEST_PORTS", f"{first}-{last}")
+    low, _, high = span.partition("-")
+    for port in range(int(low), int(high or low) + 1):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
