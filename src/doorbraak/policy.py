@@ -231,6 +231,42 @@ def require_case_manager(user, case) -> None:
              purpose=PURPOSE_CASE_WORK)
 
 
+# What can be done on a case (the links on its page and the forms behind them), and the data
+# category each write needs; manager-only writes belong to the case director of the case.
+CASE_WRITE_CATEGORIES: dict[str, str] = {
+    "contact": DataCategory.CONTACT,
+    "zrm": DataCategory.CARE,
+    "relation": DataCategory.IDENTITY,
+}
+CASE_MANAGER_WRITES = frozenset({"goal", "plan_roles", "enrol", "coach", "review", "family_member"})
+
+
+def case_actions(user, case, categories: frozenset[str]) -> frozenset[str]:
+    """The writes this user may start on this case: the case page offers exactly these, and the
+    form pages behind them refuse the others. (The actions check every write again.)"""
+    from doorbraak.careers.models import CaseStatus, domain_category
+
+    if case.status != CaseStatus.OPEN or not has(user, Capability.CASES_VIEW):
+        return frozenset()
+    allowed = {name for name, category in CASE_WRITE_CATEGORIES.items() if category in categories}
+    if categories:
+        allowed.add("record")  # in one of the categories the user may see
+    manager = is_case_manager(user, case)
+    if manager:
+        allowed |= CASE_MANAGER_WRITES
+    # an action goes under a goal the user may see; the case director plans the goals (and sees all)
+    own_part = case.participants.filter(organisation_id=user.organisation_id).exists()
+    if manager or (own_part and any(domain_category(d) in categories
+                                    for d in case.goals.values_list("domain", flat=True))):
+        allowed.add("action")
+    return frozenset(allowed)
+
+
+def require_case_action(user, case, categories: frozenset[str], name: str) -> None:
+    if name not in case_actions(user, case, categories):
+        deny(user, f"may not {name} on this case", object_type="case", object_id=case.pk, purpose=PURPOSE_CASE_WORK)
+
+
 def require_category(user, case, categories: frozenset[str], category: str) -> None:
     """A write in a data category the user's organisation may not see is refused and audited."""
     if category not in categories:

@@ -60,6 +60,7 @@ def case_list(request):
 def case_detail(request, pk: int):
     case, categories = policy.get_case_for_user(request.user, pk)
     context = selectors.dossier(request.user, case, categories)
+    context["can"] = policy.case_actions(request.user, case, categories)  # offer only what the policy allows
     context["network_svg"] = selectors.network_svg(case, categories)
     context["today"] = timezone.localdate()
     context["overdue"] = selectors.overdue(case, context["today"])
@@ -145,19 +146,23 @@ def concern_decide(request, pk: int):
 # --- case forms ------------------------------------------------------------------------------
 
 
-def _case_form(request, pk, form_cls, call, title, message, *, choices=None, initial=None, manager_only=False,
+def _case_form(request, pk, form_cls, call, title, message, *, name, choices=None, initial=None, manager_only=False,
                form_kwargs=None):
     case, categories = policy.get_case_for_user(request.user, pk)
     if manager_only:
         policy.require_case_manager(request.user, case)
+    policy.require_case_action(request.user, case, categories, name)  # the form only for who may submit it
     member_rows = selectors.members(case, categories)
     form = form_cls(request.POST if request.method == "POST" else None, initial=initial or {},
                     **(form_kwargs(case) if form_kwargs else {}))
     for name, options in (choices or {}).items():
         form.fields[name].widget.choices = options(case, member_rows) if callable(options) else options
-    for name in ("person", "from_person", "to_person"):
-        if name in form.fields and not (choices or {}).get(name):
-            form.fields[name].widget.choices = f.person_choices(member_rows)
+    for field in ("person", "from_person", "to_person"):
+        if field in form.fields and not (choices or {}).get(field):
+            form.fields[field].widget.choices = f.person_choices(member_rows)
+    if "category" in form.fields:  # only the categories the user may write in
+        form.fields["category"].choices = [(c, label) for c, label in form.fields["category"].choices
+                                           if c in categories]
     done = _submit(request, form, lambda d: call(case, d), message)
     if done:
         return redirect(reverse("case_detail", kwargs={"pk": case.pk}))
@@ -173,7 +178,7 @@ TODAY = lambda: {"contact_on": timezone.localdate()}  # noqa: E731
 def contact_create(request, pk: int):
     return _case_form(request, pk, f.ContactForm, lambda case, d: actions.do_log_contact(
         request.user, case.pk, person_id=d["person"], contact_on=d["contact_on"], kind=d["kind"], note=d["note"]),
-        _("Contact vastleggen"), _("Contact vastgelegd."), initial={"contact_on": timezone.localdate()})
+        _("Contact vastleggen"), _("Contact vastgelegd."), initial={"contact_on": timezone.localdate()}, name="contact")
 
 
 @require_http_methods(["GET", "POST"])
@@ -182,7 +187,7 @@ def record_create(request, pk: int):
     return _case_form(request, pk, f.RecordForm, lambda case, d: actions.do_add_case_record(
         request.user, case.pk, category=d["category"], occurred_on=d["occurred_on"], title=d["title"], text=d["text"],
         kind=d["kind"], person_id=d["person"]), _("Gebeurtenis op de tijdlijn"), _("Gebeurtenis toegevoegd."),
-        initial={"occurred_on": timezone.localdate()})
+        initial={"occurred_on": timezone.localdate()}, name="record")
 
 
 @require_http_methods(["GET", "POST"])
@@ -191,7 +196,8 @@ def relation_create(request, pk: int):
     return _case_form(request, pk, f.RelationForm, lambda case, d: actions.do_add_relation(
         request.user, case.pk, from_person_id=d["from_person"], kind=d["kind"], recorded_on=d["recorded_on"],
         to_person_id=d["to_person"], to_given_names=d["to_given_names"], to_surname=d["to_surname"], note=d["note"]),
-        _("Relatie vastleggen"), _("Relatie vastgelegd."), initial={"recorded_on": timezone.localdate()})
+        _("Relatie vastleggen"), _("Relatie vastgelegd."), initial={"recorded_on": timezone.localdate()},
+        name="relation")
 
 
 @require_http_methods(["GET", "POST"])
@@ -200,7 +206,7 @@ def zrm_create(request, pk: int):
     return _case_form(request, pk, f.ZrmForm, lambda case, d: actions.do_add_zrm(
         request.user, case.pk, person_id=d["person"], assessed_on=d["assessed_on"], version=d["version"],
         assessor_name=d["assessor_name"], scores={k[6:]: v for k, v in d.items() if k.startswith("score_")}),
-        _("ZRM-meting"), _("ZRM-meting vastgelegd."), initial={"assessed_on": timezone.localdate()})
+        _("ZRM-meting"), _("ZRM-meting vastgelegd."), initial={"assessed_on": timezone.localdate()}, name="zrm")
 
 
 @require_http_methods(["GET", "POST"])
@@ -212,7 +218,7 @@ def review_create(request, pk: int):
 
     return _case_form(request, pk, f.ReviewForm, lambda case, d: actions.do_review(
         request.user, case.pk, **f.ReviewForm.review_data(d)), _("Periodieke toets"), _("Toets vastgelegd."),
-        initial={"held_on": timezone.localdate()}, manager_only=True, form_kwargs=open_work)
+        initial={"held_on": timezone.localdate()}, manager_only=True, form_kwargs=open_work, name="review")
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,7 +232,7 @@ def plan_roles(request, pk: int):
     return _case_form(request, pk, f.PlanRolesForm, lambda case, d: actions.do_set_plan_roles(
         request.user, case.pk, lead_professional_id=d["lead_professional"],
         contact_cadence_days=d["contact_cadence_days"]), _("Regiehouder en contactfrequentie"),
-        _("Plan bijgewerkt."), choices={"lead_professional": leads}, manager_only=True,
+        _("Plan bijgewerkt."), choices={"lead_professional": leads}, manager_only=True, name="plan_roles",
         initial={"lead_professional": case.lead_professional_id, "contact_cadence_days": case.contact_cadence_days})
 
 
@@ -235,23 +241,28 @@ def plan_roles(request, pk: int):
 def goal_create(request, pk: int):
     return _case_form(request, pk, f.GoalForm, lambda case, d: actions.do_add_goal(
         request.user, case.pk, domain=d["domain"], description=d["description"], person_id=d["person"]),
-        _("Doel in het plan van aanpak"), _("Doel toegevoegd."), manager_only=True)
+        _("Doel in het plan van aanpak"), _("Doel toegevoegd."), manager_only=True, name="goal")
 
 
 @require_http_methods(["GET", "POST"])
 @page(C.CASES_VIEW)
 def action_create(request, pk: int):
-    def goals(case, _rows):
-        return [(g.pk, f"{g.get_domain_display()}: {g.description}") for g in Goal.objects.filter(case=case)]
+    def goals(case, _rows):  # goals in a category the user may see
+        categories = policy.case_categories(request.user, case)
+        return [(g.pk, f"{g.get_domain_display()}: {g.description}") for g in Goal.objects.filter(case=case)
+                if g.category in categories]
 
-    def orgs(case, _rows):
-        return [(p.organisation_id, p.organisation.name) for p in case.participants.select_related("organisation")]
+    def orgs(case, _rows):  # the case director may assign any partner; a partner only itself
+        participants = case.participants.select_related("organisation")
+        if not policy.is_case_manager(request.user, case):
+            participants = participants.filter(organisation_id=request.user.organisation_id)
+        return [(p.organisation_id, p.organisation.name) for p in participants]
 
     return _case_form(request, pk, f.ActionForm, lambda case, d: actions.do_add_action(
         request.user, d["goal"], description=d["description"], organisation_id=d["organisation"],
         owner_name=d["owner_name"], due_on=d["due_on"], person_id=d["person"], case_id=case.pk),
         _("Actie in het plan van aanpak"), _("Actie toegevoegd."), choices={"goal": goals, "organisation": orgs},
-        initial={"organisation": request.user.organisation_id})
+        initial={"organisation": request.user.organisation_id}, name="action")
 
 
 @require_POST
@@ -282,7 +293,8 @@ def enrol_create(request, pk: int):
     return _case_form(request, pk, f.EnrolForm, lambda case, d: actions.do_enrol(
         request.user, case.pk, programme_id=d["programme"], person_id=d["person"], requested_on=d["requested_on"]),
         _("Aanmelden voor een programma"), _("Aangemeld. Bij een vol programma staat de persoon op de wachtlijst."),
-        choices={"programme": programmes}, manager_only=True, initial={"requested_on": timezone.localdate()})
+        choices={"programme": programmes}, manager_only=True, initial={"requested_on": timezone.localdate()},
+        name="enrol")
 
 
 @require_http_methods(["GET", "POST"])
@@ -294,7 +306,7 @@ def coach_match(request, pk: int):
 
     return _case_form(request, pk, f.CoachMatchForm, lambda case, d: actions.do_match_coach(
         request.user, case.pk, coach_id=d["coach"], since=d["since"]), _("Coach koppelen"), _("Coach gekoppeld."),
-        choices={"coach": coaches}, manager_only=True, initial={"since": timezone.localdate()})
+        choices={"coach": coaches}, manager_only=True, initial={"since": timezone.localdate()}, name="coach")
 
 
 @require_http_methods(["GET", "POST"])
