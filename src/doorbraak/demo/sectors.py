@@ -134,6 +134,22 @@ SECTORS: tuple[Sector, ...] = (
 
 SECTORS_BY_KEY = {s.key: s for s in SECTORS}
 
+# The demo bank's launderers (demo/bank.py): how much more likely a front business is in each
+# sector, after the sectors vulnerable to laundering (DOMAIN.md §3: cash-intensive, low entry
+# barriers, little supervision). 1 = no preference. Synthetic assumption, not a finding.
+BANK_PREFERENCE = {
+    "6619": 4.0,  # money transfer
+    "4511": 4.0, "7711": 4.0, "45201": 3.0, "4520": 3.0, "4532": 3.0,  # car trade, rental, repair, wash, parts
+    "96021": 3.5, "96022": 3.0,  # barbers, nail and beauty salons
+    "5630": 3.0, "56102": 3.0, "56101": 2.0,  # shisha lounges and cafés, takeaways, restaurants
+    "4742": 3.0, "4777": 3.0, "4779": 3.0, "4726": 2.0, "4711": 2.0,  # phone shops, gold, second-hand, minimarkets
+    "5320": 3.0, "4941": 2.0, "5210": 2.0,  # couriers, transport, storage
+    "6810": 3.0, "6820": 2.5, "6420": 2.5,  # real estate trade and letting, holdings
+    "7820": 2.5, "4120": 2.0, "4399": 2.0, "4334": 1.5, "8121": 1.5,  # temping, construction, cleaning
+    "9313": 1.5, "9609": 1.5, "7911": 1.5, "4771": 1.0,  # gyms, tattoo shops, travel agents, clothing
+    "6920": 0.6, "7022": 0.4, "6201": 0.2, "1071": 0.4,  # administration, consultancy, software, bakeries
+}
+
 # Made-up words used in company names besides surnames.
 NAME_WORDS = (
     "Domstad", "Vecht", "Kanaal", "Noorderlicht", "Zuilen", "Atlas", "Orion", "Phoenix", "Delta", "Royal", "Prime",

@@ -30,6 +30,17 @@ SBI_NAMES = {
     "4639": "Groothandel voedingsmiddelen", "7022": "Organisatie-adviesbureaus",
     "6201": "Ontwikkelen van software", "8621": "Huisartsenpraktijken", "8510": "Onderwijs",
     "6419": "Bankwezen",
+    # the demo city's sectors (SBI 2008, 4 or 5 digits)
+    "4520": "Onderhoud en reparatie van auto's (autowasserij)", "45201": "Reparatie en onderhoud van personenauto's",
+    "4532": "Winkels in auto-onderdelen en -accessoires", "7711": "Verhuur van auto's en lichte bedrijfsauto's",
+    "96021": "Kappers en barbershops", "96022": "Nagel- en schoonheidssalons", "4742": "Telefoonwinkels",
+    "4779": "Tweedehandswinkels en inkoop van goud", "4726": "Tabakswinkels", "4771": "Kledingwinkels",
+    "56101": "Restaurants", "56102": "Afhaal, snackbars en fastfood", "5320": "Koeriers",
+    "5210": "Opslag", "6619": "Geldtransfer", "6420": "Financiële holdings",
+    "6810": "Handel in eigen onroerend goed", "6920": "Administratiekantoren en belastingadviseurs",
+    "8121": "Schoonmaakbedrijven", "4399": "Klus- en afbouwbedrijven", "4334": "Schilders",
+    "9313": "Fitnesscentra en sportscholen", "9609": "Tattoo- en piercingshops", "7911": "Reisbureaus",
+    "1071": "Bakkerijen", "7820": "Uitzendbureaus",
 }
 PERIODS = {"month": "%Y-%m", "quarter": None, "year": "%Y"}
 

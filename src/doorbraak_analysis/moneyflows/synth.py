@@ -69,6 +69,26 @@ class _World:
     span: int
 
 
+@dataclass(frozen=True)
+class BankWorld:
+    """Who banks where, for a generator run shaped like a particular city (the demo's Utrecht):
+    the areas accounts belong to, the sector mix of businesses per area, which sectors front
+    businesses are drawn from (a launderer's preference per SBI code) and the share of fronts.
+    Without one, `generate` uses the generic world above (ten wijken, SECTORS)."""
+
+    areas: tuple[str, ...]
+    person_weights: tuple[float, ...]
+    business_weights: tuple[float, ...]
+    sector_mix: dict  # area -> {sbi: weight} of the businesses established there
+    retail: frozenset  # consumer-facing SBI codes (shops, horeca, personal services)
+    preference: dict  # sbi -> launderer's preference for a front business (1 = no preference)
+    focus: frozenset = frozenset()  # areas where fronts are more likely (focus_tilt x)
+    focus_tilt: float = 1.6
+    front_share: float = 0.06  # of business accounts
+    mule_share: float = 0.015  # of private accounts
+    landlord_sbi: tuple[str, ...] = ("6820",)
+
+
 def _pick(rng, pool, k, p=None):
     return rng.choice(pool, size=k, replace=False, p=p)
 
@@ -247,10 +267,11 @@ def _write_plain(table: pa.Table, path: Path) -> None:
 
 def generate(n_transactions: int = 1_000_000, seed: int = 7, out_dir: str | Path = ".", *,
              laundering_rate: float = 0.003, start: str = "2023-01-01", days: int = 365,
-             name: str = "transactions") -> dict[str, Path]:
+             name: str = "transactions", world: BankWorld | None = None) -> dict[str, Path]:
     """Write `<name>.csv` (AMLworld format, labelled) and `<name>_accounts.csv`; return paths.
 
-    Same arguments give byte-identical files.
+    The data covers `days` days from `start`. `world` shapes the accounts after a city (see
+    BankWorld); without it the generic world is used. Same arguments give byte-identical files.
     """
     rng = np.random.default_rng(seed)
     out_dir = Path(out_dir)
@@ -258,25 +279,53 @@ def generate(n_transactions: int = 1_000_000, seed: int = 7, out_dir: str | Path
     n_acc = max(300, n_transactions // 20)
     is_biz = rng.random(n_acc) < 0.18
     persons, businesses = np.flatnonzero(~is_biz), np.flatnonzero(is_biz)
-    codes = list(SECTORS)
-    share = np.array([SECTORS[c][0] for c in codes]); share /= share.sum()
-    sector_idx = np.full(n_acc, -1)
-    sector_idx[businesses] = rng.choice(len(codes), len(businesses), p=share)
-    area = rng.choice(len(WIJKEN), n_acc, p=WIJK_WEIGHTS / WIJK_WEIGHTS.sum())
-    # launderers: mules among persons, front businesses tilted to cash-intensive sectors and
-    # to the two focus areas of the approach (Overvecht business park, Amsterdamsestraatweg)
-    pref = np.array([SECTORS[c][2] for c in codes])[sector_idx[businesses]]
-    pref = pref * np.where(np.isin(area[businesses], [1, 2]), 1.6, 1.0)
-    n_fronts = max(8, int(0.06 * len(businesses)))
-    fronts = rng.choice(businesses, n_fronts, replace=False, p=pref / pref.sum())
-    mules = rng.choice(persons, max(12, int(0.015 * len(persons))), replace=False)
+    if world is None:
+        area_names = WIJKEN
+        codes = list(SECTORS)
+        share = np.array([SECTORS[c][0] for c in codes]); share /= share.sum()
+        sector_idx = np.full(n_acc, -1)
+        sector_idx[businesses] = rng.choice(len(codes), len(businesses), p=share)
+        area = rng.choice(len(WIJKEN), n_acc, p=WIJK_WEIGHTS / WIJK_WEIGHTS.sum())
+        # launderers: mules among persons, front businesses tilted to cash-intensive sectors and
+        # to the two focus areas of the approach (Overvecht business park, Amsterdamsestraatweg)
+        pref = np.array([SECTORS[c][2] for c in codes])[sector_idx[businesses]]
+        pref = pref * np.where(np.isin(area[businesses], [1, 2]), 1.6, 1.0)
+        n_fronts = max(8, int(0.06 * len(businesses)))
+        fronts = rng.choice(businesses, n_fronts, replace=False, p=pref / pref.sum())
+        mules = rng.choice(persons, max(12, int(0.015 * len(persons))), replace=False)
+        landlord_codes = ["6820"]
+        retail_codes = {c for c in codes if SECTORS[c][1]}
+    else:
+        area_names = list(world.areas)
+        codes = sorted({c for mix in world.sector_mix.values() for c in mix})
+        area = np.zeros(n_acc, np.int64)
+        pw = np.array(world.person_weights, float)
+        bw = np.array(world.business_weights, float)
+        area[persons] = rng.choice(len(area_names), len(persons), p=pw / pw.sum())
+        area[businesses] = rng.choice(len(area_names), len(businesses), p=bw / bw.sum())
+        sector_idx = np.full(n_acc, -1)
+        for ai, a in enumerate(area_names):  # the sector mix of the businesses in each area
+            here = businesses[area[businesses] == ai]
+            mix = np.array([world.sector_mix.get(a, {}).get(c, 0.0) for c in codes], float)
+            if len(here) and mix.sum() > 0:
+                sector_idx[here] = rng.choice(len(codes), len(here), p=mix / mix.sum())
+            elif len(here):
+                sector_idx[here] = rng.integers(0, len(codes), len(here))
+        focus = np.isin(np.array(area_names)[area[businesses]], list(world.focus))
+        pref = np.array([world.preference.get(c, 1.0) for c in codes])[sector_idx[businesses]]
+        pref = pref * np.where(focus, world.focus_tilt, 1.0)
+        n_fronts = max(8, int(world.front_share * len(businesses)))
+        fronts = rng.choice(businesses, n_fronts, replace=False, p=pref / pref.sum())
+        mules = rng.choice(persons, max(12, int(world.mule_share * len(persons))), replace=False)
+        landlord_codes = [c for c in world.landlord_sbi if c in codes]
+        retail_codes = set(world.retail)
     t0 = int(np.datetime64(start, "s").astype(np.int64))
     w = _World(rng, n_acc, is_biz, persons, businesses, mules, fronts, t0, days * DAY)
-    w.landlords = businesses[sector_idx[businesses] == codes.index("6820")]
+    w.landlords = businesses[np.isin(sector_idx[businesses], [codes.index(c) for c in landlord_codes])]
     if len(w.landlords) == 0:
         w.landlords = businesses[:1]
 
-    retail = np.array([SECTORS[c][1] for c in codes])[np.maximum(sector_idx, 0)]
+    retail = np.array([c in retail_codes for c in codes])[np.maximum(sector_idx, 0)]
     biz_pop = rng.lognormal(0, 1.2, n_acc)[businesses] * np.where(retail[businesses], 3.0, 0.5)
     person_act = rng.lognormal(0, 0.8, len(persons))
     employer = np.full(n_acc, -1)
@@ -339,7 +388,7 @@ def generate(n_transactions: int = 1_000_000, seed: int = 7, out_dir: str | Path
     sbi = np.where(sector_idx >= 0, np.array(codes)[np.maximum(sector_idx, 0)], "")
     accounts = pa.table({
         "account": pa.array(np.char.add(np.char.add(banks[acc_bank], ":"), acc_code)),
-        "sbi": pa.array(sbi), "area": pa.array(np.array(WIJKEN)[area]),
+        "sbi": pa.array(sbi), "area": pa.array(np.array(area_names)[area]),
     })
     acc_path = out_dir / f"{name}_accounts.csv"
     _write_plain(accounts, acc_path)

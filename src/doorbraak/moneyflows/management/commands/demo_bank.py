@@ -1,6 +1,7 @@
-"""The demo city's bank-partner data: about a million synthetic transactions over a year with
-planted, labelled laundering patterns of every typology (AMLworld format), analysed as the
-bank would (compute-to-data), and only the sector aggregates loaded into Doorbraak."""
+"""The demo city's bank-partner data: about a million synthetic transactions over the year up to
+the demo's build day, shaped after the demo city, with planted, labelled laundering patterns of
+every typology (AMLworld format), analysed as the bank would (compute-to-data), and only the
+sector aggregates loaded into Doorbraak. What is planted: doorbraak.demo.bank."""
 
 from __future__ import annotations
 
@@ -26,8 +27,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         from doorbraak.demo.guards import NotADemo, require_demo_database
-        from doorbraak_analysis.moneyflows.cli import main as flows
-        from doorbraak_analysis.moneyflows.synth import generate
+        from doorbraak.demo.bank import build_demo_bank
+        from doorbraak.demo.clock import built_on
 
         try:  # synthetic sector figures never go into a real installation
             require_demo_database("Demo-bankgegevens laden")
@@ -36,14 +37,10 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         out = Path(settings.VAR_DIR) / "demo-bank"
-        paths = generate(options["transactions"], seed=options["seed"], out_dir=out, name="transacties")
-        sectors = out / "sectoren.csv"
-        code = flows(["sectors", "--input", str(paths["transactions"]), "--accounts", str(paths["accounts"]),
-                      "--out", str(sectors)])
-        if code != 0:
-            raise SystemExit(code)
-        figure_set, created = load_sector_figures(sectors, source_code=SOURCE, loaded_by="demo")
+        bank = build_demo_bank(out, transactions=options["transactions"], seed=options["seed"], today=built_on())
+        figure_set, created = load_sector_figures(bank.sectors, source_code=SOURCE, loaded_by="demo")
         self.stdout.write(self.style.SUCCESS(
-            f"Bankgegevens (synthetisch): {options['transactions']} transacties in {paths['transactions']}; "
+            f"Bankgegevens (synthetisch): {options['transactions']} transacties "
+            f"({bank.start:%d-%m-%Y} t/m {bank.end:%d-%m-%Y}) in {bank.transactions}; "
             f"{figure_set.figures.count()} sectorregels {'geladen' if created else 'waren al geladen'} "
             f"in {time.monotonic() - started:.0f} s."))
