@@ -153,3 +153,4 @@ def test_the_api_asks_per_open_enrolment_and_action(client, world, scene):
     dossier = client.get(reverse("api_dossier", kwargs={"pk": scene["x"].pk})).json()
     assert {e["status"] for e in dossier["enrolments"]} == {"handed_over"}
     assert {x["status"] for g in dossier["goals"] for x in g["actions"]} == {"cancelled", "done"}
+

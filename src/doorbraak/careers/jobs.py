@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.db.models import Max
 
+from doorbraak import policy
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
 
@@ -85,7 +86,7 @@ def run_daily(today: date) -> dict:
                 alert(e.case, AlertKind.JOB_DUE, e.pk,
                       f"{e.case.reference}: {e.programme.name} positief afgerond en {e.programme.no_reoffending_months} "
                       f"maanden geen recidive: de baan moet worden aangeboden.")
-        audit.record(AuditAction.CREATE, username=SYSTEM_USER, purpose="casusaanpak", object_type="careers_daily",
+        audit.record(AuditAction.CREATE, username=SYSTEM_USER, purpose=policy.PURPOSE_CASE_WORK, object_type="careers_daily",
                      object_id=today.isoformat(), detail={"alerts": dict(counts)})
     return {"today": today.isoformat(), "alerts": dict(counts), "total": sum(counts.values())}
 

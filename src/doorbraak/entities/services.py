@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from doorbraak import policy
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
 from doorbraak.registers.models import Company, Officer, Person, Premises
@@ -37,7 +38,7 @@ from .models import (
     record_key,
 )
 
-PURPOSE = "risicoanalyse"
+PURPOSE = policy.PURPOSE_RISK_ANALYSIS  # linkage runs, judgements and the FtM export are analysts' work
 logger = logging.getLogger(__name__)
 
 ADDRESS_FIELDS = ("street", "house_number", "house_letter", "house_number_addition", "postcode", "city")
