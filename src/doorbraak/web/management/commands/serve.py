@@ -44,7 +44,8 @@ def gunicorn_options(bind: str, workers: int, threads: int, timeout: int, log_le
             "handlers": {"console": handler},
             "loggers": {
                 "gunicorn.error": {"handlers": ["console"], "level": log_level, "propagate": False},
-                "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+                # One line per request at INFO; DOORBRAAK_LOG_LEVEL=WARNING leaves them out.
+                "gunicorn.access": {"handlers": ["console"], "level": log_level, "propagate": False},
             },
         },
     }
