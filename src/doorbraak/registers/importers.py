@@ -762,10 +762,11 @@ def _new_ids(connection, meta, n: int) -> list[int]:
         return list(range(start, start + n))
 
 
-def insert_rows(model, rows: list[dict]) -> list[int]:
+def insert_rows(model, rows: list[dict], *, keys: bool = True) -> list[int]:
     """Insert ``rows`` (attribute name -> value, defaults for the rest) as new records of
     ``model`` without building model instances: COPY on PostgreSQL, ``executemany`` on SQLite.
-    Only inside the import's transaction. Returns the new primary keys, in order."""
+    Only inside the import's transaction. Returns the new primary keys, in order (with
+    ``keys=False`` the database numbers the rows itself and nothing is returned)."""
     from django.db import connection
 
     if not rows:
@@ -776,24 +777,24 @@ def insert_rows(model, rows: list[dict]) -> list[int]:
     convert = [_to_db(f, connection) for f in fields]
     defaults = [f.default if f.has_default() and callable(f.default) else f.get_default() for f in fields]
     plan = list(zip([f.attname for f in fields], convert, defaults, strict=True))
-    ids = _new_ids(connection, meta, len(rows))
+    ids = _new_ids(connection, meta, len(rows)) if keys else []
     data = []
-    for pk, row in zip(ids, rows, strict=True):
-        values = [pk]
+    for i, row in enumerate(rows):
+        values = [ids[i]] if keys else []
         for name, conv, default in plan:
             value = row[name] if name in row else (default() if callable(default) else default)
             values.append(value if conv is None else conv(value))
         data.append(values)
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
+    columns = ", ".join(quote(c) for c in [*([meta.pk.column] if keys else []), *(f.column for f in fields)])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for values in data:
                     copy.write_row(values)
         else:
-            placeholders = ", ".join(["%s"] * (len(fields) + 1))
+            placeholders = ", ".join(["%s"] * (len(fields) + keys))
             for start in range(0, len(data), 50_000):
                 cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
                                    data[start:start + 50_000])
@@ -810,7 +811,7 @@ def _write_versions(ctx: Context) -> None:
             RecordVersion.objects.filter(
                 model=label, object_id__in=ids[start:start + WRITE_CHUNK], valid_to__isnull=True
             ).update(valid_to=ctx.received_on)
-    insert_rows(RecordVersion, ctx.versions)
+    insert_rows(RecordVersion, ctx.versions, keys=False)
     ctx.close_versions.clear()
     ctx.versions.clear()
 
