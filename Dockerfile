@@ -1,6 +1,6 @@
 # Doorbraak: the production image (docs/deploy.md). Built with the same `make install` and pinned
-# requirements as a developer's machine: requirements/base.txt only (no demo generator, no test
-# tools). Needs no network at run time: Python packages, the Utrecht NL Design System stylesheets
+# requirements as a developer's machine: requirements/base.txt only (no test tools; the demo
+# commands in it refuse to run outside demo mode). Needs no network at run time: Python packages, the Utrecht NL Design System stylesheets
 # and the API documentation's scripts are all inside; the static files are collected at start.
 #
 #   docker build -t doorbraak:1.0 .      (the build fetches from PyPI, npm and Debian once)

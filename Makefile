@@ -37,11 +37,7 @@ $(VENV)/.base-installed: requirements/base.txt pyproject.toml | $(BIN)/uv
 	$(UV_INSTALL) --no-deps -e .
 	touch $@
 
-$(VENV)/.demo-installed: requirements/demo.txt $(VENV)/.base-installed
-	$(UV_INSTALL) -r requirements/demo.txt
-	touch $@
-
-$(VENV)/.test-installed: requirements/test.txt $(VENV)/.demo-installed
+$(VENV)/.test-installed: requirements/test.txt $(VENV)/.base-installed
 	$(UV_INSTALL) -r requirements/test.txt
 	touch $@
 
@@ -49,10 +45,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# install: what production runs (requirements/base.txt); install-demo adds the demo generator.
+# install: what production and the demo run (requirements/base.txt: every runtime import).
 install: check-tools $(VENV)/.base-installed node_modules/.installed
 
-install-demo: install $(VENV)/.demo-installed
+install-demo: install
 
 install-test: install-demo $(VENV)/.test-installed
 
@@ -73,13 +69,10 @@ test: install-test
 test-sqlite: install-test
 	env -u DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile --ignore=tests/analysis
 
-# Re-pin: runtime (base.txt, production); + demo generator (demo.txt, `make demo`);
-# + tests (test.txt), all with the same pins.
+# Re-pin: runtime (base.txt: production and `make demo`); + tests (test.txt), with the same pins.
 lock: | $(BIN)/uv
 	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in -o requirements/base.txt
-	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in requirements/demo.in \
-	  -c requirements/base.txt -o requirements/demo.txt
-	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in requirements/demo.in requirements/test.in \
+	$(BIN)/uv pip compile -q --python-version 3.11 requirements/base.in requirements/test.in \
 	  -c requirements/base.txt -o requirements/test.txt
 
 clean:
