@@ -214,3 +214,54 @@ def test_many_threads_writing_entries_directly_form_one_linear_chain(world):
     ids = set(AuditEntry.objects.filter(object_type="person").values_list("object_id", flat=True))
     assert ids == {f"{i}-{j}" for i in range(threads) for j in range(per_thread)}
     _assert_complete_and_tamper_evident(before + threads * per_thread)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_a_request_entries_are_chained_after_the_response_has_gone_out(world, rf):
+    from django.http import HttpResponse
+
+    from doorbraak.audit.middleware import RequestContextMiddleware
+
+    written = []
+
+    def view(request):
+        written.append(audit.record("read", user=world.users["analyst"], object_type="person", object_id=1))
+        return HttpResponse("ok")
+
+    response = RequestContextMiddleware(view)(rf.get("/personen/1/", HTTP_X_REQUEST_ID="na-antwoord"))
+    entry = _fresh(written[0])
+    assert entry.request_id == "na-antwoord" and entry.entry_hash is None  # the response did not wait
+    response.close()  # what the application server does once the body is sent
+    assert _fresh(written[0]).entry_hash == _fresh(written[0]).compute_hash()
+    assert audit.verify_chain(chain_first=False).unchained == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_written_while_the_sequencer_finishes_is_chained_by_it(world, monkeypatch):
+    """The hand-off: a writer that finds the sequencer busy leaves its entry to it; the sequencer
+    looks again after letting go. Here the writer commits exactly between the sequencer's last
+    look and its letting go, the narrowest case."""
+    user = world.users["analyst"]
+    real_has_pending = audit._has_pending
+    late = []
+
+    def write_in_another_thread():
+        try:
+            late.append(audit.record("read", user=user, object_type="person", object_id="laat"))
+        finally:
+            connection.close()
+
+    def has_pending(up_to_id):
+        found = real_has_pending(up_to_id)
+        if not found and not late and audit._process_lock.locked():
+            writer = threading.Thread(target=write_in_another_thread)
+            writer.start()
+            writer.join(30)
+            assert _fresh(late[0]).entry_hash is None  # its own sequencer call gave way
+        return found
+
+    monkeypatch.setattr(audit, "_has_pending", has_pending)
+    first = audit.record("read", user=user, object_type="person", object_id="eerst")  # autocommit: chains now
+    assert late, "the writer did not run while the sequencer held its lock"
+    assert _fresh(first).chain_seq is not None
+    assert _fresh(late[0]).chain_seq == _fresh(first).chain_seq + 1

@@ -151,11 +151,14 @@ def may_see_category(user, category: str, purpose: str) -> bool:
 
 def visible_cases(user) -> QuerySet:
     """Cases the user may know exist: those they direct and those their organisation takes part in."""
-    from doorbraak.careers.models import Case
+    from doorbraak.careers.models import Case, CaseParticipant
 
     if not has(user, Capability.CASES_VIEW):
         return Case.objects.none()
-    return Case.objects.filter(Q(director=user) | Q(participants__organisation_id=user.organisation_id)).distinct()
+    # A subquery, not a join with DISTINCT: no duplicate rows to remove, so lists, counts and
+    # pages stay fast with tens of thousands of cases.
+    taking_part = CaseParticipant.objects.filter(organisation_id=user.organisation_id).values("case_id")
+    return Case.objects.filter(Q(director=user) | Q(pk__in=taking_part))
 
 
 def case_categories(user, case) -> frozenset[str]:

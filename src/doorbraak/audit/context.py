@@ -15,3 +15,18 @@ class RequestContext:
 
 
 current = contextvars.ContextVar("doorbraak_request", default=RequestContext())
+
+
+class ChainAfterResponse:
+    """Set by the middleware for the length of a request: written entries are chained once the
+    response has gone out (not while the client waits)."""
+
+    __slots__ = ("needed",)
+
+    def __init__(self) -> None:
+        self.needed = False
+
+
+chain_after_response: contextvars.ContextVar[ChainAfterResponse | None] = contextvars.ContextVar(
+    "doorbraak_chain_after_response", default=None
+)

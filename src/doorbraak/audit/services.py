@@ -5,7 +5,8 @@ database's sequence, is the order of writing) and, once the surrounding transact
 committed, asks the sequencer to chain what is pending. The sequencer is a single holder at a
 time (a PostgreSQL advisory lock taken with try-lock, so a request never waits for it; on SQLite
 the database's single write lock, plus a per-process try-lock) that gives pending entries their
-place in the chain in id order, fills in their hashes and moves the chain head. Entries are
+place in the chain in id order, fills in their hashes and moves the chain head. In a request
+this happens after the response has been sent, so the user does not wait for it either. Entries are
 never lost when chaining is late or fails: they are in the table, and the next request, the
 periodic job or `verify_audit` chains them."""
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from .context import current
+from .context import chain_after_response, current
 from .models import GENESIS_HASH, AuditEntry, ChainHead
 
 logger = logging.getLogger(__name__)
@@ -88,9 +89,18 @@ def _chain_after_this_transaction() -> None:
 
 
 def _chain_after_commit() -> None:
-    """After-commit hook of every write: chain what is pending, unless another sequencer is at it
-    (then it, or the next request, chains this entry too). Never fails the request: the entry is
-    already stored."""
+    """After-commit hook of every write. In a request: chain once the response has been sent
+    (see middleware). Elsewhere (commands, jobs): chain now."""
+    deferred = chain_after_response.get()
+    if deferred is not None:
+        deferred.needed = True
+        return
+    chain_now()
+
+
+def chain_now() -> None:
+    """Chain what is pending, unless another sequencer is at it (then it, or the next writer,
+    chains these entries too). Never fails the caller: the entries are already stored."""
     try:
         chain_pending(max_batches=INLINE_MAX_BATCHES)
     except DatabaseError:
@@ -99,28 +109,20 @@ def _chain_after_commit() -> None:
 
 @contextmanager
 def _sequencer(wait: bool):
-    """Be the one sequencer, inside the caller's transaction. Yields False if another holds it.
-
-    First this process's lock (so its threads do not queue up at the database only to find
-    nothing left to do), then the database's: on PostgreSQL an advisory lock held until the
-    transaction ends; on SQLite the write lock that BEGIN IMMEDIATE took."""
-    if not _process_lock.acquire(blocking=wait):
-        yield False
+    """Be the one sequencer in the database, inside the caller's transaction; yields False if
+    another process holds it. PostgreSQL: an advisory lock held until the transaction ends.
+    SQLite: the write lock that BEGIN IMMEDIATE took (writers are serialised anyway)."""
+    if connection.vendor != "postgresql":
+        yield True
         return
-    try:
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                if wait:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCER_LOCK_KEY])
-                    mine = True
-                else:
-                    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEQUENCER_LOCK_KEY])
-                    mine = bool(cursor.fetchone()[0])
-            yield mine
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEQUENCER_LOCK_KEY])
+            mine = True
         else:
-            yield True
-    finally:
-        _process_lock.release()
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEQUENCER_LOCK_KEY])
+            mine = bool(cursor.fetchone()[0])
+    yield mine
 
 
 def _has_pending(up_to_id: int | None) -> bool:
@@ -172,17 +174,30 @@ def chain_pending(*, batch_size: int = BATCH_SIZE, max_batches: int | None = Non
                   up_to_id: int | None = None) -> int:
     """Chain every committed, not yet chained entry (up to `up_to_id`), in id order.
 
-    With wait=False (a request's after-commit hook) it gives way to a sequencer that is already
-    running; that one looks again for pending entries after it lets go, so an entry committed
-    while it ran is not left behind. Returns the number of entries chained here."""
+    With wait=False (after a write) it gives way at once, without a query, to a sequencer that is
+    already running, in this process (a thread lock) or another (the database lock); that one
+    looks again for pending entries after it lets go, so an entry committed while it ran is not
+    left behind. Returns the number of entries chained here."""
     total = batches = 0
-    while (max_batches is None or batches < max_batches) and _has_pending(up_to_id):
-        chained = _chain_batch(batch_size, wait, up_to_id)
-        if chained is None:
-            break
-        total += chained
-        batches += 1
-    return total
+    while True:
+        if not _process_lock.acquire(blocking=wait):
+            return total  # another thread of this process is at it
+        try:
+            while max_batches is None or batches < max_batches:
+                if not _has_pending(up_to_id):
+                    break
+                chained = _chain_batch(batch_size, wait, up_to_id)
+                if chained is None:
+                    return total  # another process is at it
+                total += chained
+                batches += 1
+            else:
+                return total  # enough for one caller; the next write or the periodic run goes on
+        finally:
+            _process_lock.release()
+        # Let go, then look once more: a thread that found the lock held has left its entry to us.
+        if not _has_pending(up_to_id):
+            return total
 
 
 def pending_count() -> int:
