@@ -17,7 +17,8 @@ What it does, per database (each step a subprocess, so both databases run in one
 3. serve: gunicorn (gthread workers) on 127.0.0.1 with production settings (DEBUG off).
 4. load: 20 users log in through the login page (password + TOTP code), then each works on its
    usual pages and API calls (case list and case dossiers; analysts on pseudonymised persons,
-   companies and premises) in a closed loop with a short think time, until --duration seconds
+   companies and premises), pausing 0.2-1 s between clicks (--think-min/--think-max; 0 for a
+   closed loop at full speed), until --duration seconds
    or --max-requests requests have passed. Every request carries its own X-Request-ID.
 5. check: the audit chain as the requests' own sequencer left it (entries not yet chained are
    counted), then `verify_audit` (chains what is left, verifies every hash and link), and every
@@ -258,17 +259,15 @@ def phase_audit_rate(args: dict) -> dict:
         audit.record("read", user=user, purpose="risicoanalyse", object_type="person", object_id=i,
                      categories=["identity"], detail={"benchmark": "audit_rate"})
 
-    def run(fn, seconds: float, threads: int) -> float:
+    def run_threads(fn, seconds: float, threads: int, offset: int) -> int:
         counts = [0] * threads
         stop = time.perf_counter() + seconds
-        barrier = threading.Barrier(threads + 1)
 
         def work(t):
             try:
-                barrier.wait()
                 n = 0
                 while time.perf_counter() < stop and n < 200_000:
-                    fn(t * 1_000_000 + n)
+                    fn(offset + t * 1_000_000 + n)
                     n += 1
                 counts[t] = n
             finally:
@@ -277,14 +276,35 @@ def phase_audit_rate(args: dict) -> dict:
         pool = [threading.Thread(target=work, args=(t,)) for t in range(threads)]
         for t in pool:
             t.start()
-        barrier.wait()
-        began = time.perf_counter()
         for t in pool:
             t.join(seconds + 60)
-        return sum(counts) / (time.perf_counter() - began)
+        return sum(counts)
 
-    before = run(legacy_record, args["seconds"], args["threads"])
-    after = run(new_record, args["seconds"], args["threads"])
+    def run(fn, seconds: float, writers: int, procs: int) -> float:
+        """`writers` threads spread over `procs` processes, as over a server's workers."""
+        import multiprocessing
+
+        from django.db import connections
+
+        connections.close_all()  # each process opens its own
+        ctx = multiprocessing.get_context("fork")
+        queue = ctx.Queue()
+        per_proc = [writers // procs + (1 if i < writers % procs else 0) for i in range(procs)]
+
+        def child(i, n):
+            queue.put(run_threads(fn, seconds, n, i * 100_000_000))
+
+        began = time.perf_counter()
+        children = [ctx.Process(target=child, args=(i, n)) for i, n in enumerate(per_proc) if n]
+        for c in children:
+            c.start()
+        total = sum(queue.get(timeout=seconds + 120) for _ in children)
+        for c in children:
+            c.join(30)
+        return total / (time.perf_counter() - began)
+
+    before = run(legacy_record, args["seconds"], args["threads"], args["procs"])
+    after = run(new_record, args["seconds"], args["threads"], args["procs"])
     left = audit.pending_count()
     report = audit.verify_chain()
     return {"before_per_s": round(before), "after_per_s": round(after), "left_unchained_after_run": left,
@@ -506,6 +526,19 @@ def serve(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not answer within 180 s")
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds used so far by the processes of a process group (the server and its workers)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # after the command: state, ppid, pgrp, ..., utime (11), stime (12)
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -559,13 +592,16 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
     prep = run_phase("prepare", env, sizes, timeout=1800)
     print(f"   data: {prep['persons']:,} persons, {prep['cases']:,} cases ({time.perf_counter() - t:.0f} s to prepare)",
           flush=True)
-    rate = run_phase("audit_rate", env, {"seconds": a.rate_seconds, "threads": a.users}, timeout=600)
-    print(f"   raw audit writes, {a.users} threads: before {rate['before_per_s']:,}/s (global chain lock), "
+    rate = run_phase("audit_rate", env, {"seconds": a.rate_seconds, "threads": a.users, "procs": a.workers},
+                     timeout=600)
+    print(f"   raw audit writes, {a.users} threads in {a.workers} processes: before {rate['before_per_s']:,}/s (global chain lock), "
           f"after {rate['after_per_s']:,}/s (insert, chained after commit); left unchained "
           f"{rate['left_unchained_after_run']}; chain ok: {rate['chain_ok']}", flush=True)
     proc = serve(env, a.port, a.workers, a.threads)
     try:
+        cpu_before = group_cpu_seconds(proc.pid)
         load = run_load(a.port, prep["plan"], a.users, a.duration, a.max_requests, (a.think_min, a.think_max))
+        server_cpu = group_cpu_seconds(proc.pid) - cpu_before
     finally:
         stop(proc)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -581,6 +617,9 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
     print(f"   {load['requests']} requests in {load['wall_s']:.1f} s ({load['per_s']:.0f}/s), errors {load['errors']} "
           f"{load['error_samples']}, p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, "
           f"p99 {load['p99_ms']:.0f} ms; audited reads {audited_per_s:.0f}/s", flush=True)
+    print(f"   server CPU {server_cpu:.1f} s for the run (logins included): "
+          f"{1000 * server_cpu / max(1, load['requests']):.0f} ms per request; machine load average "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared)", flush=True)
     complete = check["reads_found"] == check["reads_chained"] == check["audited_requests"] and check["chain_ok"]
     print(f"   audit chain: {check['chain_entries']:,} entries verified, ok={check['chain_ok']} {check['reason']}; "
           f"{check['unchained_before_verify']} left unchained by the requests' sequencer (verify chained "
@@ -610,8 +649,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=40.0, help="seconds of load per database (default 40)")
     parser.add_argument("--max-requests", type=int, default=50_000, help="stop after this many requests")
-    parser.add_argument("--think-min", type=float, default=0.05, help="seconds a user pauses between clicks (min)")
-    parser.add_argument("--think-max", type=float, default=0.25, help="seconds a user pauses between clicks (max)")
+    parser.add_argument("--think-min", type=float, default=0.2, help="seconds a user pauses between clicks (min)")
+    parser.add_argument("--think-max", type=float, default=1.0, help="seconds a user pauses between clicks (max)")
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--port", type=int, default=8140)
