@@ -14,7 +14,8 @@ What it does, per database (each step a subprocess, so both databases run in one
 2. audit_rate: the raw audit write rate with 20 threads for a few seconds, before (the old
    protocol: every write takes the chain head's row lock, chains itself and moves the head) and
    after (the new one: a plain insert, chained after commit by the single sequencer).
-3. serve: gunicorn (gthread workers) on 127.0.0.1 with production settings (DEBUG off).
+3. serve: `doorbraak serve` (gunicorn, threaded workers, static files collected) on 127.0.0.1
+   with production settings (DEBUG off); its log goes to var/webload/<database>/serve.log.
 4. load: 20 users log in through the login page (password + TOTP code), then each works on its
    usual pages and API calls (case list and case dossiers; analysts on pseudonymised persons,
    companies and premises), pausing 0.2-1 s between clicks (--think-min/--think-max; 0 for a
@@ -180,7 +181,8 @@ def _top_up(n_persons: int, n_cases: int, accounts: list) -> None:
     have_cases = Case.objects.count()
     if have_cases >= n_cases:
         return
-    directors = [u for u in accounts if u.role == "case_director"]
+    # A case director carries about 40 cases: the benchmark's own directors and colleagues.
+    directors = [u for u in accounts if u.role == "case_director"] + _colleague_directors(n_cases // 40)
     orgs = {o.code: o for o in Organisation.objects.filter(code__in=[*PARTNER_ORGS, "gemeente-oov"])}
     case_type = ProcessingActivity.objects.get(code=ref.CASE_TYPE_INDIVIDUAL)
     subjects = list(Person.objects.filter(source_file="webload-synthetisch.csv", cases__isnull=True)
@@ -206,6 +208,21 @@ def _top_up(n_persons: int, n_cases: int, accounts: list) -> None:
         CaseRecord.objects.bulk_create(records, batch_size=5000)
 
 
+def _colleague_directors(n: int) -> list:
+    """Case directors who do not log in during the run (no password, no second factor)."""
+    from django.contrib.auth.hashers import make_password
+
+    from doorbraak.partners.models import Organisation, User
+
+    oov = Organisation.objects.get(code="gemeente-oov")
+    have = {u.username: u for u in User.objects.filter(username__startswith="webload-collega-")}
+    new = [User(username=f"webload-collega-{i:03d}", role="case_director", organisation=oov, first_name="Collega",
+                last_name=f"Regisseur {i}", password=make_password(None))
+           for i in range(n) if f"webload-collega-{i:03d}" not in have]
+    User.objects.bulk_create(new)
+    return list(User.objects.filter(username__startswith="webload-collega-").order_by("username")[:n])
+
+
 def _plan(accounts: list) -> list[dict]:
     """Per user: the ids of what they work on (what their role and organisation may see)."""
     from doorbraak import policy
@@ -221,7 +238,10 @@ def _plan(accounts: list) -> list[dict]:
         entry = {"username": user.username, "role": user.role, "key": bench_totp_key(user.username)}
         if user.role in ("case_director", "partner_professional"):
             user.is_verified = lambda: True  # policy's check of the second factor, as after login
-            ids = list(policy.visible_cases(user).filter(status="open").values_list("pk", flat=True)[:2000])
+            cases = policy.visible_cases(user).filter(status="open")
+            if user.role == "case_director":
+                cases = cases.filter(director=user)  # a director works on their own cases
+            ids = list(cases.values_list("pk", flat=True)[:2000])
             entry["cases"] = rng.sample(ids, min(len(ids), 200))
         else:
             entry.update(persons=persons, companies=companies, premises=premises)
@@ -428,7 +448,7 @@ class User:
 
 
 def run_load(port: int, plan: list[dict], users: int, duration: float, max_requests: int,
-             think: tuple[float, float]) -> dict:
+             think: tuple[float, float], on_start=lambda: None) -> dict:
     people = [User("127.0.0.1", port, plan[i % len(plan)]) for i in range(users)]
     errors_at_login = []
 
@@ -476,6 +496,7 @@ def run_load(port: int, plan: list[dict], users: int, duration: float, max_reque
     pool = [threading.Thread(target=work, args=(u,)) for u in people]
     for t in pool:
         t.start()
+    on_start()
     deadline[0] = time.perf_counter() + duration
     began = time.perf_counter()
     barrier.wait()
@@ -504,16 +525,21 @@ def run_load(port: int, plan: list[dict], users: int, duration: float, max_reque
     }
 
 
-def serve(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    # `doorbraak serve`: gunicorn (gthread) as production runs it, static files collected first.
-    cmd = [sys.executable, "-m", "doorbraak.cli", "serve", f"127.0.0.1:{port}",
-           "--workers", str(workers), "--threads", str(threads), "--timeout", "60"]
+def serve(env: dict, port: int, workers: int | None, threads: int | None, log_path: Path) -> subprocess.Popen:
+    """`doorbraak serve` (gunicorn, production settings) on the loopback address; its logs
+    (JSON access log included) go to log_path."""
+    cmd = [sys.executable, "-m", "doorbraak.cli", "serve", f"127.0.0.1:{port}"]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    if threads:
+        cmd += ["--threads", str(threads)]
+    log = open(log_path, "wb")  # noqa: SIM115 (the server's, closed with it)
     proc = subprocess.Popen(cmd, env=child_env({**env, "DOORBRAAK_LOG_LEVEL": "WARNING"}), cwd=ROOT,
-                            start_new_session=True)
-    deadline = time.time() + 180
+                            start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 300  # collectstatic first
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+            raise RuntimeError(f"doorbraak serve exited with {proc.returncode}; see {log_path}")
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/inloggen/")
@@ -523,7 +549,7 @@ def serve(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.5)
     stop(proc)
-    raise RuntimeError("gunicorn did not answer within 180 s")
+    raise RuntimeError(f"doorbraak serve did not answer within 300 s; see {log_path}")
 
 
 def group_cpu_seconds(pgid: int) -> float:
@@ -571,10 +597,12 @@ def default_database_url() -> str:
 def bench_backend(backend: str, a: argparse.Namespace) -> dict:
     if backend == "postgres":
         url = a.database_url or default_database_url()
-        if not urllib.parse.urlparse(url).hostname in ("127.0.0.1", "localhost", "::1"):
+        if urllib.parse.urlparse(url).hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit("loopback only: the database must be on this machine")
         ensure_postgres_database(url)
-        env = {"DATABASE_URL": url}
+        var = ROOT / "var" / "webload" / "postgres"
+        var.mkdir(parents=True, exist_ok=True)
+        env = {"DATABASE_URL": url, "DOORBRAAK_VAR_DIR": str(var)}
         sizes = {"persons": a.persons, "cases": a.cases, "registers": False}
         label = f"PostgreSQL ({urllib.parse.urlparse(url).path.lstrip('/')})"
     else:
@@ -592,16 +620,19 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
     prep = run_phase("prepare", env, sizes, timeout=1800)
     print(f"   data: {prep['persons']:,} persons, {prep['cases']:,} cases ({time.perf_counter() - t:.0f} s to prepare)",
           flush=True)
-    rate = run_phase("audit_rate", env, {"seconds": a.rate_seconds, "threads": a.users, "procs": a.workers},
+    procs = a.workers or 3
+    rate = run_phase("audit_rate", env, {"seconds": a.rate_seconds, "threads": a.users, "procs": procs},
                      timeout=600)
-    print(f"   raw audit writes, {a.users} threads in {a.workers} processes: before {rate['before_per_s']:,}/s (global chain lock), "
+    print(f"   raw audit writes, {a.users} threads in {procs} processes: before {rate['before_per_s']:,}/s (global chain lock), "
           f"after {rate['after_per_s']:,}/s (insert, chained after commit); left unchained "
           f"{rate['left_unchained_after_run']}; chain ok: {rate['chain_ok']}", flush=True)
-    proc = serve(env, a.port, a.workers, a.threads)
+    log_path = var / "serve.log"
+    proc = serve(env, a.port, a.workers, a.threads, log_path)
     try:
-        cpu_before = group_cpu_seconds(proc.pid)
-        load = run_load(a.port, prep["plan"], a.users, a.duration, a.max_requests, (a.think_min, a.think_max))
-        server_cpu = group_cpu_seconds(proc.pid) - cpu_before
+        cpu = []
+        load = run_load(a.port, prep["plan"], a.users, a.duration, a.max_requests, (a.think_min, a.think_max),
+                        on_start=lambda: cpu.append(group_cpu_seconds(proc.pid)))
+        server_cpu = group_cpu_seconds(proc.pid) - cpu[0]
     finally:
         stop(proc)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
@@ -617,7 +648,7 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
     print(f"   {load['requests']} requests in {load['wall_s']:.1f} s ({load['per_s']:.0f}/s), errors {load['errors']} "
           f"{load['error_samples']}, p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, "
           f"p99 {load['p99_ms']:.0f} ms; audited reads {audited_per_s:.0f}/s", flush=True)
-    print(f"   server CPU {server_cpu:.1f} s for the run (logins included): "
+    print(f"   server CPU {server_cpu:.1f} s for the run (after the logins): "
           f"{1000 * server_cpu / max(1, load['requests']):.0f} ms per request; machine load average "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared)", flush=True)
     complete = check["reads_found"] == check["reads_chained"] == check["audited_requests"] and check["chain_ok"]
@@ -654,8 +685,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--port", type=int, default=8140)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: doorbraak serve's)")
+    parser.add_argument("--threads", type=int, help="threads per worker (default: doorbraak serve's)")
     parser.add_argument("--rate-seconds", type=float, default=5.0, help="seconds per raw audit-rate measurement")
     a = parser.parse_args(argv)
     backends = ["postgres", "sqlite"] if a.backend == "both" else [a.backend]
