@@ -95,3 +95,66 @@ def test_wrong_code_keeps_the_user_out(live_server, browser, world):
     assert page.get_by_role("alert").inner_text().strip().startswith("Verificatiecode")
     assert "/inloggen/" in page.url
     page.close()
+
+
+def _contrast(fg: str, bg: str) -> float:
+    """WCAG 2.1 contrast ratio of two CSS rgb()/rgba() colours."""
+    import re
+
+    def luminance(css):
+        r, g, b = (int(x) / 255 for x in re.findall(r"[\d.]+", css)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _logged_in_page(browser, live_server, user):
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/inloggen/")
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord").fill(f.PASSWORD)
+    page.get_by_label("Verificatiecode").fill(_code(user))
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
+    return context, page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_docs_render_from_the_application_alone(live_server, browser, world):
+    """The footer's link to the API documentation opens Redoc, rendered from the app's own files:
+    no request leaves the application (Redoc's logo from its CDN is stopped by the page's CSP)."""
+    context, page = _logged_in_page(browser, live_server, world.users["analyst"])
+    sent, blocked = [], []
+
+    def outside(url):
+        return not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in {"localhost", "127.0.0.1"}
+
+    page.on("request", lambda r: sent.append(r.url) if outside(r.url) else None)
+    page.on("requestfailed", lambda r: blocked.append(r.url) if outside(r.url) and r.failure == "csp" else None)
+    page.get_by_role("contentinfo").get_by_role("link", name="API-documentatie").click()
+    page.get_by_role("heading", name="Doorbraak API").first.wait_for(timeout=20_000)
+    assert page.get_by_text("Loading").count() == 0
+    assert page.locator("[id^='operation/']").count() > 5  # the operations of the schema are listed
+    assert sorted(sent) == sorted(blocked)  # whatever Redoc tries outside, the browser never sends
+    html = page.request.get(f"{live_server.url}/api/docs/").text()
+    assert "https://" not in html and "http://" not in html.replace(live_server.url, "")
+    context.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_footer_text_is_readable_and_the_favicon_is_served(live_server, browser, world):
+    context, page = _logged_in_page(browser, live_server, world.users["case_director"])
+    footer = page.get_by_role("contentinfo")
+    background = footer.evaluate("el => getComputedStyle(el).backgroundColor")
+    for element in (footer.locator("p").first, footer.get_by_role("link").first):
+        colour = element.evaluate("el => getComputedStyle(el).color")
+        assert _contrast(colour, background) >= 4.5, (colour, background)
+    # the diagonal's second, lighter red as well
+    assert _contrast(footer.locator("p").first.evaluate("el => getComputedStyle(el).color"), "rgb(214, 52, 51)") >= 4.5
+    icon = page.request.get(f"{live_server.url}/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    context.close()

@@ -185,6 +185,9 @@ TEMPLATES = [
     }
 ]
 
+# Every form renders with the Utrecht (NL Design System) components: see doorbraak/web/forms.py.
+FORM_RENDERER = "doorbraak.web.forms.UtrechtFormRenderer"
+
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'doorbraak.sqlite3'}", conn_max_age=60

@@ -1,17 +1,19 @@
 from django.conf.urls.i18n import i18n_patterns  # noqa: F401  (language switch via set_language)
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+from drf_spectacular.views import SpectacularAPIView
 
+from doorbraak.api.docs import ApiDocsView
 from doorbraak.moneyflows import views as moneyflow_views
 from doorbraak.registers import views as register_views
-from doorbraak.web import auth, views
+from doorbraak.web import assets, auth, views
 
 urlpatterns = [
     path("inloggen/", auth.login_view, name="login"),
     path("uitloggen/", auth.logout_view, name="logout"),
     path("tweede-factor/instellen/", auth.otp_setup, name="otp_setup"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", assets.favicon, name="favicon"),
     path("", views.home, name="home"),
     path("", include("doorbraak.careers.urls")),
     path("panden/", views.premises_list, name="premises_list"),
@@ -38,7 +40,7 @@ urlpatterns = [
     path("", include("doorbraak.partners.urls")),
     path("django-admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularRedocView.as_view(url_name="schema"), name="api_docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),
     path("api/v1/", include("doorbraak.api.urls")),
 ]
 

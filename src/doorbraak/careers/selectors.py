@@ -97,7 +97,7 @@ def dossier(user, case, categories) -> dict:
         "zrm": zrm_table(case, categories),
         "zrm_visible": see("zrm"),
         "goals": goals,
-        "contacts": list(case.contacts.select_related("person", "organisation")[:50]) if see("contacts") else None,
+        "contacts": case.contacts.select_related("person", "organisation") if see("contacts") else None,
         "enrolments": list(case.enrolments.select_related("programme", "person")) if see("enrolments") else None,
         "coaches": list(case.coach_matches.select_related("coach")) if see("coaches") else None,
         "relations": list(case.relations.select_related("from_person", "to_person", "source"))

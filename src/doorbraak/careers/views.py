@@ -16,6 +16,7 @@ from doorbraak import policy
 from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
 from doorbraak.web.decorators import page
+from doorbraak.web.pagination import paginate
 
 from . import actions, selectors
 from . import catalogue as catalogue_actions
@@ -61,6 +62,10 @@ def case_detail(request, pk: int):
     case, categories = policy.get_case_for_user(request.user, pk)
     context = selectors.dossier(request.user, case, categories)
     context["can"] = policy.case_actions(request.user, case, categories)  # offer only what the policy allows
+    # the two lists that grow with the case, a page at a time
+    context["records"] = paginate(request, context["records"], 20, "tijdlijn")
+    if context["contacts"] is not None:
+        context["contacts"] = paginate(request, context["contacts"], 20, "contacten")
     context["network_svg"] = selectors.network_svg(case, categories)
     context["today"] = timezone.localdate()
     context["overdue"] = selectors.overdue(case, context["today"])

@@ -23,6 +23,7 @@ from doorbraak.policy import Capability as C
 from doorbraak.registers.models import Company, Officer, Person
 from doorbraak.web.decorators import page
 from doorbraak.web.display import officer_label, person_label, shows_identity
+from doorbraak.web.pagination import paginate
 
 from . import labels as linkage_labels
 from . import services
@@ -66,6 +67,9 @@ def _audit_persons(request, persons, object_type="person", detail=None, named=Fa
                            [DataCategory.IDENTITY] if revealed else [])
 
 
+REVIEW_PAGE_SIZE = 10  # pairs per page of the review queue
+
+
 @page(C.REGISTERS_VIEW)
 def review_queue(request):
     entity = request.GET.get("soort", "")
@@ -73,7 +77,8 @@ def review_queue(request):
     entity_types = EntityType.choices
     if not _sees_persons(request.user):  # enforcement: company pairs only
         entity, entity_types = EntityType.COMPANY, [(EntityType.COMPANY, EntityType.COMPANY.label)]
-    pairs = list(services.open_pairs(entity)[:100])
+    page_obj = paginate(request, services.open_pairs(entity), REVIEW_PAGE_SIZE)
+    pairs = list(page_obj)
     records = services.load_records({k for p in pairs for k in (p.left_record, p.right_record)})
     entity_ids = {**services.current_entity_ids(EntityType.PERSON), **services.current_entity_ids(EntityType.COMPANY)}
     rows = []
@@ -91,7 +96,7 @@ def review_queue(request):
     _audit_persons(request, records.values())
     runs = [r for r in (services.latest_run(e) for e in EntityType.values) if r is not None]
     return render(request, "entities/review_queue.html", {
-        "rows": rows, "runs": runs, "entity": entity or "", "entity_types": entity_types,
+        "rows": rows, "page_obj": page_obj, "runs": runs, "entity": entity or "", "entity_types": entity_types,
         "verdicts": Verdict.choices, "can_judge": policy.has(request.user, C.PERSONS_REVEAL),
     })
 
@@ -140,6 +145,20 @@ KIND_STYLE = {"person": "db-node--person", "company": "db-node--company", "premi
 KIND_LABELS = {"person": _noop("persoon"), "company": _noop("bedrijf"), "premises": _noop("pand")}
 
 
+def _short_label(label: str, limit: int = 28) -> str:
+    """The text under a node: whole words from the start of its label, so that what is seen is
+    part of the node's accessible name (WCAG 2.5.3); the full label is in the name and title."""
+    if len(label) <= limit:
+        return label
+    short = ""
+    for word in label.replace(",", " ,").split():
+        candidate = f"{short} {word}".strip().replace(" ,", ",")
+        if len(candidate) > limit:
+            break
+        short = candidate
+    return short.rstrip(",") or label[:limit]
+
+
 def _layout(net, labels, size=520):
     """Centre in the middle, its direct neighbours on an inner ring, the rest on an outer ring
     next to the neighbour they hang from (fewer crossing lines). Returns nodes with x/y, index,
@@ -167,6 +186,7 @@ def _layout(net, labels, size=520):
     for k, n in net.nodes.items():
         neighbours = sorted({labels[x] for x in adjacent[k]})
         nodes.append({**n, "index": index[k], "x": pos[k][0], "y": pos[k][1], "label": labels[k],
+                      "short": _short_label(labels[k]),
                       "css": KIND_STYLE.get(n["kind"], ""), "centre": k == net.centre, "url": _node_url(n),
                       "kind_label": _(KIND_LABELS.get(n["kind"], n["kind"])), "neighbours": neighbours})
     edges = [{"x1": pos[a][0], "y1": pos[a][1], "x2": pos[b][0], "y2": pos[b][1], "label": _(label) if label else "",

@@ -148,7 +148,7 @@ class SecondFactorMiddleware:
     """A logged-in user whose role needs a second factor reaches nothing but the set-up page
     until the session is verified."""
 
-    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/inloggen/", "/uitloggen/", "/tweede-factor/")
+    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/inloggen/", "/uitloggen/", "/tweede-factor/", "/favicon.ico")
 
     def __init__(self, get_response):
         self.get_response = get_response
