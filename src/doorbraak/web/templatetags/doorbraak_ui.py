@@ -9,7 +9,7 @@ from doorbraak.web.pagination import page_window
 register = template.Library()
 
 
-@register.inclusion_tag("web/_pagination.html", takes_context=True)
+@register.inclusion_tag("web/_pagination_nav.html", takes_context=True)
 def pagination(context, page, label="", anchor=""):
     """Utrecht pagination for a ``Page`` (from ``paginate``): previous, numbered pages with the
     current one marked (``aria-current``), next; nothing when everything fits on one page.
