@@ -96,7 +96,7 @@ def _url_names(resolver=None, prefix=""):
 
 
 @pytest.fixture
-def demo_city(db, settings, tmp_path):
+def demo_city(db, settings, tmp_path, demo_mode):
     from django.core.management import call_command
     from django.utils import timezone
 
