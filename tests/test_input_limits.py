@@ -179,3 +179,23 @@ def test_entity_search_refuses_a_birth_year_in_the_future(client, world):
     login(client, world.users["analyst"])
     response = client.get(reverse("entity_search"), {"q": "Jansen", "geboortejaar": "2090"})
     assert "Geef een geboortejaar op" in response.content.decode()
+
+
+def test_oversized_text_through_the_general_api_is_refused(client, world):
+    from doorbraak.careers.models import CaseRecord
+    from doorbraak.privacy.models import ProcessingActivity
+
+    login(client, world.users["school"])
+    before = CaseRecord.objects.count()
+    response = client.post(reverse("api_case_records", kwargs={"pk": world.cases["a"].pk}),
+                           {"category": "education", "occurred_on": "2026-03-01", "title": "Stage",
+                            "text": "t" * (TEXT_MAX + 1)}, content_type="application/json")
+    assert response.status_code == 400 and [p["name"] for p in response.json()["invalidParams"]] == ["text"]
+    assert CaseRecord.objects.count() == before
+    login(client, world.users["privacy_officer"])
+    activity = {"code": "test-lang", "name": "Test", "kind": "source", "controller": "gemeente-oov",
+                "purpose": "casusaanpak", "legal_basis": "g" * (TEXT_MAX + 1), "data_categories": ["identity"],
+                "retention_days": 30, "retention_action": "delete", "retention_trigger": "levering"}
+    response = client.post(reverse("api_processing_activities"), activity, content_type="application/json")
+    assert response.status_code == 400 and "legal_basis" in {p["name"] for p in response.json()["invalidParams"]}
+    assert not ProcessingActivity.objects.filter(code="test-lang").exists()

@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from doorbraak.audit.models import AuditEntry
 from doorbraak.careers.models import Case, CaseRecord
+from doorbraak.limits import TEXT_MAX
 from doorbraak.partners.models import DataCategory, Organisation, OrganisationKind, Purpose
 from doorbraak.privacy.models import ProcessingActivity
 from doorbraak.registers.models import Company, Premises
@@ -44,7 +45,7 @@ class CaseRecordCreateSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=DataCategory.choices)
     occurred_on = serializers.DateField()
     title = serializers.CharField(max_length=200)
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
 
 class CaseDetailSerializer(serializers.Serializer):
@@ -91,6 +92,7 @@ class ProcessingActivitySerializer(serializers.ModelSerializer):
         model = ProcessingActivity
         fields = ["id", "code", "name", "kind", "controller", "purpose", "legal_basis", "data_categories",
                   "retention_days", "retention_action", "retention_trigger", "recipients", "refreshed_on"]
+        extra_kwargs = {"legal_basis": {"max_length": TEXT_MAX}, "recipients": {"max_length": TEXT_MAX}}
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
