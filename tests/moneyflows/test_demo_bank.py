@@ -72,6 +72,9 @@ def test_the_analyst_can_choose_each_focus_area(client, world, demo_bank):
     load_sector_figures(bank.sectors, source_code=ref.SOURCE_BANK, loaded_by="test")
     login(client, world.users["analyst"])
     page = client.get(reverse("sector_view")).content.decode()
+    # the current quarter is there, said to be running; the default is the last complete one
+    assert '<option value="2026-Q4">2026-Q4 (loopt nog, tot de peildatum)</option>' in page
+    assert '<option value="2026-Q3" selected>' in page
     for area in FOCUS_AREAS:
         assert f'<option value="{area}"' in page
         period = next(p for p in ("2026-Q3", "2026-Q2", "2026-Q1") if _ranked(rows, area, p))

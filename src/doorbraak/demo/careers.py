@@ -82,6 +82,7 @@ def extend(city, today: date) -> dict:
     actions, relations, matches = [], [], []
     active = {p.pk: 0 for p in programmes}
     family_done = 0
+    open_seen = 0
     for case in cases:
         if case.subject is None:
             continue
@@ -115,8 +116,9 @@ def extend(city, today: date) -> dict:
                                     balanced="Inbreuk beperkt tot noodzakelijke gegevens.", outcome="continue",
                                     next_review_due=nd, by=director))
             next_due, held = nd, nd - timedelta(days=rng.randint(0, 25))
-        if not case.closed_on and rng.random() < 0.12:
-            # Some reviews slip: the last one was not held, so the review is overdue.
+        open_seen += 0 if case.closed_on else 1
+        if not case.closed_on and open_seen % 7 == 3:
+            # Some reviews slip (one open case in seven): the last one was not held, so it is overdue.
             case_reviews = [r for r in reviews if r.case is case]
             previous_due = case_reviews[-2].next_review_due if len(case_reviews) > 1 else review_due
             if case_reviews and previous_due < today - timedelta(days=3):
@@ -152,7 +154,7 @@ def extend(city, today: date) -> dict:
                                             due_on=(due := _d(rng, case.opened_on, end + timedelta(days=60))),
                                             # mostly done by their date; a few are overdue
                                             status="done" if case.closed_on else rng.choice(
-                                                ("done", "done", "done", "done", "busy") if due < today
+                                                ("done",) * 15 + ("busy",) if due < today
                                                 else ("planned", "planned", "busy"))))
         # contacts: within the cadence, with a gap for some open cases (the daily job notices)
         stop = end if case.closed_on or rng.random() < 0.8 else today - timedelta(days=rng.randint(25, 60))

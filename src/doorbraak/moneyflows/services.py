@@ -122,13 +122,33 @@ def latest_set() -> SectorFigureSet | None:
     return SectorFigureSet.objects.first()
 
 
+def period_end(period: str) -> date | None:
+    """Last day of a period of the sector table: 2026-Q3, 2026-07 or 2026 (None if unknown)."""
+    try:
+        if "-Q" in period:
+            year, q = period.split("-Q")
+            month = int(q) * 3
+        elif "-" in period:
+            year, m = period.split("-")
+            month = int(m)
+        else:
+            year, month = period, 12
+        nxt = date(int(year) + month // 12, month % 12 + 1, 1)
+    except ValueError:
+        return None
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
 def sector_table(figure_set: SectorFigureSet, *, period: str | None = None, area: str = "(alle wijken)") -> dict:
     figures = figure_set.figures.all()
     periods = sorted(set(figures.values_list("period", flat=True)))
+    # The period running at the data date is partial: selectable, said so, but not the default.
+    partial = [p for p in periods if (period_end(p) or date.min) > figure_set.data_date]
     if period not in periods:
-        # Default to the latest period with figures above the threshold (the last one is often partial).
+        # Default to the latest complete period with figures above the threshold.
         ranked_periods = sorted(set(figures.filter(area=area, rank__isnull=False).values_list("period", flat=True)))
-        period = (ranked_periods or periods or [None])[-1]
+        complete = [p for p in ranked_periods if p not in partial]
+        period = (complete or ranked_periods or periods or [None])[-1]
     areas = sorted(set(figures.values_list("area", flat=True)))
     rows = list(figures.filter(period=period, area=area).order_by("rank", "sbi")) if period else []
     ranked = [r for r in rows if r.rank is not None]
@@ -137,4 +157,5 @@ def sector_table(figure_set: SectorFigureSet, *, period: str | None = None, area
         r.bar_width = round(100 * max((r.account_share_high or 0) - (r.account_share_low or 0), 0.005), 1)
         r.bar_mark = round(100 * (r.account_share or 0), 1)
     hidden = [r for r in rows if r.rank is None]
-    return {"periods": periods, "period": period, "areas": areas, "area": area, "ranked": ranked, "hidden": hidden}
+    return {"periods": periods, "period": period, "areas": areas, "area": area, "ranked": ranked, "hidden": hidden,
+            "partial": partial}

@@ -49,6 +49,8 @@ class Command(BaseCommand):
             f"  panden {summary.premises}, bedrijven {summary.companies}, personen {summary.persons}, "
             f"functionarissen {summary.officers}, casussen {summary.cases} ({summary.case_records} casusgegevens)"
         )
+        self.stdout.write(f"  gedateerd op {summary.today:%d-%m-%Y} (de bouwdatum); bewaartermijnen toegepast: "
+                          + (", ".join(f"{k} {v}" for k, v in sorted(summary.retention.items())) or "niets verlopen"))
         areas = {"nieuw_overvecht": "Nieuw Overvecht", "amsterdamsestraatweg": "Amsterdamsestraatweg"}
         for area, label in areas.items():
             self.stdout.write(f"  {label}: {Company.objects.filter(establishment__area=area).count()} bedrijven")
