@@ -6,9 +6,9 @@
 
 What it does, per database (each step a subprocess, so both databases run in one go):
 
-1. prepare: migrate; build the demo city if it is not there (SQLite: the demo as `make demo`
-   builds it, in var/webload/sqlite; PostgreSQL: in the benchmark's own database, created if
-   missing, never dropped) and, on PostgreSQL, top it up with bulk inserts to 100,000 persons and
+1. prepare: migrate; build the demo city (SQLite: the demo as `make demo` builds it, afresh in
+   var/webload/sqlite; PostgreSQL: in the benchmark's own database, created if missing, never
+   dropped, reused when it already holds the benchmark's data) and, on PostgreSQL, top it up with bulk inserts to 100,000 persons and
    10,000 cases; create 20 benchmark accounts (case directors, partner professionals of five
    partners, analysts) with a password and a TOTP device.
 2. audit_rate: the raw audit write rate with 20 threads for a few seconds, before (the old
@@ -99,6 +99,11 @@ def phase_prepare(args: dict) -> dict:
     from doorbraak.demo.generator import has_demo_data
 
     if not has_demo_data():
+        from doorbraak.registers.models import Premises
+
+        if Premises.objects.exists():
+            raise SystemExit(f"{connection.settings_dict['NAME']} holds data that is not the demo city: "
+                             "give the benchmark a database of its own (--database-url)")
         extra = [] if args["registers"] else ["--no-registers"]
         call_command("demo_city", *extra, stdout=open(os.devnull, "w"))  # noqa: SIM115
     built = time.perf_counter() - started
@@ -239,9 +244,12 @@ def _plan(accounts: list) -> list[dict]:
         if user.role in ("case_director", "partner_professional"):
             user.is_verified = lambda: True  # policy's check of the second factor, as after login
             cases = policy.visible_cases(user).filter(status="open")
-            if user.role == "case_director":
-                cases = cases.filter(director=user)  # a director works on their own cases
+            own = cases.filter(director=user)
+            if user.role == "case_director" and own.exists():
+                cases = own  # a director works on their own cases (the demo's are all the demo director's)
             ids = list(cases.values_list("pk", flat=True)[:2000])
+            if not ids:
+                raise SystemExit(f"{user.username} sees no open case: nothing to work on")
             entry["cases"] = rng.sample(ids, min(len(ids), 200))
         else:
             entry.update(persons=persons, companies=companies, premises=premises)
@@ -474,6 +482,13 @@ def run_load(port: int, plan: list[dict], users: int, duration: float, max_reque
 
     def work(u: User):
         barrier.wait()
+        try:
+            work_until_deadline(u)
+        except Exception as exc:  # noqa: BLE001 (a user that stops working is an error)
+            with lock:
+                results.append(("user_stopped", 0, 0.0, False, repr(exc)))
+
+    def work_until_deadline(u: User):
         while time.perf_counter() < deadline[0]:
             with lock:
                 if count[0] >= max_requests:
@@ -516,7 +531,7 @@ def run_load(port: int, plan: list[dict], users: int, duration: float, max_reque
         return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
 
     return {
-        "requests": len(results), "errors": len(errors), "wall_s": wall,
+        "requests": len(results), "errors": len(errors), "wall_s": wall, "active_users": sum(u.n > 0 for u in people),
         "p50_ms": pct(latencies, 0.50), "p95_ms": pct(latencies, 0.95), "p99_ms": pct(latencies, 0.99),
         "per_s": len(results) / wall if wall else 0.0,
         "audited_ok": [r[4] for r in results if r[3] and 200 <= r[1] < 300],
@@ -608,6 +623,8 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
     else:
         var = ROOT / "var" / "webload" / "sqlite"
         var.mkdir(parents=True, exist_ok=True)
+        for old in var.glob("doorbraak.sqlite3*"):  # the benchmark's own demo, built fresh each run
+            old.unlink()
         env = {"DOORBRAAK_VAR_DIR": str(var), "DATABASE_URL": None, "DOORBRAAK_DEMO_MODE": "1"}
         sizes = {"persons": 0, "cases": 0, "registers": True}
         label = f"SQLite demo ({var / 'doorbraak.sqlite3'})"
@@ -645,7 +662,8 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
     audited_per_s = len(load["audited_ok"]) / load["wall_s"]
     for name, (n, p50, p95) in load["by_label"].items():
         print(f"   {name:<16} {n:>6} requests  p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
-    print(f"   {load['requests']} requests in {load['wall_s']:.1f} s ({load['per_s']:.0f}/s), errors {load['errors']} "
+    print(f"   {load['active_users']} of {a.users} users at work; "
+          f"{load['requests']} requests in {load['wall_s']:.1f} s ({load['per_s']:.0f}/s), errors {load['errors']} "
           f"{load['error_samples']}, p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, "
           f"p99 {load['p99_ms']:.0f} ms; audited reads {audited_per_s:.0f}/s", flush=True)
     print(f"   server CPU {server_cpu:.1f} s for the run (after the logins): "
@@ -657,7 +675,7 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
           f"{check['chained_by_verify']}); reads of audited requests found {check['reads_found']}/"
           f"{check['audited_requests']}, chained {check['reads_chained']} -> {'COMPLETE' if complete else 'INCOMPLETE'}",
           flush=True)
-    errors = load["errors"] + (0 if complete else 1)
+    errors = load["errors"] + (0 if complete else 1) + (a.users - load["active_users"])
     print(f"RESULT users={a.users} requests={load['requests']} errors={errors} p95_ms={load['p95_ms']:.0f} "
           f"audit_writes_per_s={rate['after_per_s']}", flush=True)
     return {"requests": load["requests"], "errors": errors, "p95_ms": load["p95_ms"], "rate": rate["after_per_s"]}
