@@ -12,6 +12,8 @@ import argparse
 import sys
 import time
 
+import pandas as pd
+
 from .model import Thresholds
 from .prepare import MappingError, load_mapping, prepare_records, read_table
 
@@ -104,17 +106,18 @@ def main(argv: list[str] | None = None) -> int:
             from .pipeline import link_features
 
             right = prepare_records(read_table(args.right), mapping["right"], args.entity, "right")
-            if len(left) == 0 or len(right) == 0:
-                raise MappingError("an input file has no records")
-            result = link_features(
-                left,
-                right,
-                args.entity,
-                judgements=judgements,
-                thresholds=thresholds,
-                backend=args.backend,
-            )
-            out = result.output()
+            if len(left) == 0 or len(right) == 0:  # a header and no rows: nothing to link
+                out = pd.DataFrame(columns=["left_id", "right_id", "match_probability", "decision"])
+            else:
+                result = link_features(
+                    left,
+                    right,
+                    args.entity,
+                    judgements=judgements,
+                    thresholds=thresholds,
+                    backend=args.backend,
+                )
+                out = result.output()
             out.to_csv(args.out, index=False, float_format="%.6f")
             say(
                 f"{len(left)} x {len(right)} records: {int((out.decision == 'link').sum())} links, "
@@ -123,25 +126,26 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from .pipeline import resolve_features
 
-            if len(left) == 0:
-                raise MappingError("the input file has no records")
             previous = None
             if args.previous:
                 prev = read_table(args.previous)
                 if not {"record_id", "entity_id"} <= set(prev.columns):
                     raise MappingError(f"{args.previous} needs columns record_id,entity_id")
                 previous = dict(zip(prev["record_id"], prev["entity_id"]))
-            result = resolve_features(
-                left,
-                args.entity,
-                judgements=judgements,
-                previous_entities=previous,
-                thresholds=thresholds,
-                backend=args.backend,
-            )
-            result.entities.to_csv(args.out, index=False)
+            if len(left) == 0:  # a header and no rows: no entities
+                entities = pd.DataFrame(columns=["record_id", "entity_id"])
+            else:
+                entities = resolve_features(
+                    left,
+                    args.entity,
+                    judgements=judgements,
+                    previous_entities=previous,
+                    thresholds=thresholds,
+                    backend=args.backend,
+                ).entities
+            entities.to_csv(args.out, index=False)
             say(
-                f"{len(left)} records -> {result.entities.entity_id.nunique()} entities -> {args.out} "
+                f"{len(left)} records -> {entities.entity_id.nunique()} entities -> {args.out} "
                 f"({time.time() - started:.1f}s)"
             )
     except MappingError as exc:

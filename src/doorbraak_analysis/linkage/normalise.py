@@ -43,9 +43,23 @@ __all__ = [
 # ---------------------------------------------------------------- generic text
 
 
+# Latin letters that Unicode decomposition leaves alone (they are letters of their own, not a
+# letter with a mark): Turkish dotless i, Polish ł, Scandinavian ø and æ, German ß, Icelandic
+# ð/þ, Croatian/Vietnamese đ, Maltese ħ, and the ligatures. Spelled as in plain-letter
+# registers ('Łukasz Øster' is 'Lukasz Oster' in a system without them). normality/rigour do
+# this too, but need PyICU, which the runtime does not install.
+_FOLD = str.maketrans({
+    "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE",
+    "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
+    "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ĸ": "k", "ŋ": "ng", "Ŋ": "Ng", "ĳ": "ij", "Ĳ": "IJ",
+})
+
+
 def ascii_fold(value: str) -> str:
-    """Strip diacritics: 'Çelik' -> 'Celik', 'Zoë' -> 'Zoe', 'ĳ' -> 'ij'."""
-    value = value.replace("ĳ", "ij").replace("Ĳ", "IJ").replace("ß", "ss")
+    """Strip diacritics: 'Çelik' -> 'Celik', 'Zoë' -> 'Zoe', 'ĳ' -> 'ij', and fold the letters
+    decomposition does not: 'Yıldız' -> 'Yildiz', 'Łukasz Øster' -> 'Lukasz Oster', 'Straße' ->
+    'Strasse', 'Ærø' -> 'AEro'."""
+    value = value.translate(_FOLD)
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -355,11 +355,19 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise MappingError(f"input file not found: {path}")
     if path.suffix.lower() in (".parquet", ".pq"):
         return pd.read_parquet(path).astype(str).replace({"None": "", "nan": "", "NaT": ""})
-    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+    from ..textfiles import TextFileError, detect_encoding
+
+    try:  # UTF-8, Windows-1252 or Latin-1; binary content and unexplained bytes are refused
+        encoding = detect_encoding(path)
+    except TextFileError as exc:
+        raise MappingError(str(exc)) from None
+    with open(path, encoding=encoding, errors="replace") as handle:
         header = handle.readline()
+    if not header.strip():
+        raise MappingError(f"{path} is empty: no header line")
     # Dutch exports often use ';' (Excel with a decimal comma)
     sep = max((",", ";", "\t", "|"), key=header.count)
     try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding="utf-8-sig")
+        return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding=encoding)
     except Exception as exc:  # pandas raises many kinds for malformed files
         raise MappingError(f"cannot read {path} as CSV: {exc}") from exc

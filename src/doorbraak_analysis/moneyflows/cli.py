@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .config import FlowConfig, load_config
-from .io import BadRow, InputError, read_accounts, read_transactions
+from .io import BadRow, InputError, read_accounts, read_transactions, unconvertible_currencies
 
 
 def _write(table: pa.Table, path: str | Path) -> None:
@@ -64,16 +64,27 @@ def cmd_train(args) -> int:
 
     cfg = _config(args)
     tx = read_transactions(args.input, require_label=True)
+    positives = int(pa.compute.sum(tx["label"]).as_py() or 0)
+    negatives = tx.num_rows - positives
+    if not positives or not negatives:
+        raise InputError(args.input, [BadRow(
+            None, "Is Laundering", "",
+            f"training needs rows labelled 1 (laundering) and rows labelled 0; this file has {positives} "
+            f"labelled 1 and {negatives} labelled 0")])
     train(tx, args.model, cfg, with_graph=not args.raw_only, validation_fraction=args.validation_fraction, max_rounds=args.max_rounds,
           log=lambda m: print(m, file=sys.stderr))
     return 0
 
 
 def cmd_score(args) -> int:
-    from .model import score
+    from .model import load_model, score
 
+    load_model(args.model)  # a missing or corrupt model is named before the input is read
     tx = read_transactions(args.input)
     history = read_transactions(args.history) if args.history else None
+    for path, table in ((args.input, tx), (args.history, history)):
+        if table is not None and (problems := unconvertible_currencies(table)):
+            raise InputError(path, problems)
     out, why = score(tx, args.model, history=history, explain=5 if args.explain else 0)
     _write(out, args.out)
     if args.explain:

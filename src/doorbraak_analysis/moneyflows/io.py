@@ -84,12 +84,24 @@ def account_id(bank, account) -> str:
     return f"{bank}:{account}"
 
 
-def _first_line(path: Path) -> str:
+def _encoding(path: Path) -> str:
+    """UTF-8, Windows-1252 or Latin-1 (see doorbraak_analysis.textfiles); binary content and
+    bytes no encoding explains are an InputError naming the line."""
+    from ..textfiles import TextFileError, detect_encoding
+
+    try:
+        return detect_encoding(path)
+    except TextFileError as exc:
+        row, reason = (exc.line - 2, exc.reason) if exc.line >= 2 else (None, f"line {exc.line}: {exc.reason}")
+        raise InputError(path, [BadRow(row, "", "", reason)]) from None
+
+
+def _first_line(path: Path, encoding: str = "utf-8-sig") -> str:
     with open(path, "rb") as fh:
-        return fh.readline().decode("utf-8-sig", errors="replace").strip()
+        return fh.readline().decode(encoding, errors="replace").strip()
 
 
-def _read_text_csv(path: Path, names: list[str]) -> tuple[pa.Table, list[BadRow]]:
+def _read_text_csv(path: Path, names: list[str], encoding: str = "utf-8-sig") -> tuple[pa.Table, list[BadRow]]:
     """All columns as text; rows with the wrong number of fields become BadRows.
 
     The table gets a `__row` column: the 0-based data row in the file, also when some
@@ -105,7 +117,8 @@ def _read_text_csv(path: Path, names: list[str]) -> tuple[pa.Table, list[BadRow]
         return pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
-                                           block_size=1 << 24),
+                                           block_size=1 << 24,
+                                           encoding="utf8" if encoding.startswith("utf-8") else encoding),
             parse_options=pacsv.ParseOptions(invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: pa.string() for n in names}, strings_can_be_null=False,
@@ -147,7 +160,8 @@ def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Ta
         raw = raw.append_column("__row", pa.array(np.arange(raw.num_rows, dtype=np.int64)))
         has_label, problems = "is_laundering" in cols, []
     else:
-        header = _first_line(path)
+        encoding = _encoding(path)
+        header = _first_line(path, encoding)
         fields_ = [h.strip().strip('"') for h in header.split(",")]
         if fields_ in (AMLWORLD_HEADER, AMLWORLD_HEADER[:-1]):
             names = NATIVE_COLUMNS[: len(fields_)]
@@ -157,7 +171,7 @@ def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Ta
             raise InputError(path, [BadRow(None, "", header[:120],
                                            "header is neither AMLworld (" + ",".join(AMLWORLD_HEADER)
                                            + ") nor native (" + ",".join(NATIVE_COLUMNS) + ")")])
-        raw, problems = _read_text_csv(path, names)
+        raw, problems = _read_text_csv(path, names, encoding)
         has_label = "is_laundering" in names
     if require_label and not has_label:
         raise InputError(path, [BadRow(None, "Is Laundering", "", "labelled data needed (column missing)")])
@@ -242,11 +256,12 @@ def read_accounts(path: str | Path) -> pa.Table:
     path = Path(path)
     if not path.exists():
         raise InputError(path, [BadRow(None, "", "", "file not found")])
-    header = [h.strip().strip('"').lower() for h in _first_line(path).split(",")]
+    encoding = _encoding(path)
+    header = [h.strip().strip('"').lower() for h in _first_line(path, encoding).split(",")]
     if header not in (["account", "sbi", "area"], ["bank", "account", "sbi", "area"]):
         raise InputError(path, [BadRow(None, "", ",".join(header),
                                        "header must be account,sbi,area or bank,account,sbi,area")])
-    raw, problems = _read_text_csv(path, header)
+    raw, problems = _read_text_csv(path, header, encoding)
     cols = {c: pa.compute.utf8_trim_whitespace(raw[c]) for c in header}
     if "bank" in cols:
         acc = pa.compute.binary_join_element_wise(cols["bank"], cols["account"], ":")
@@ -267,6 +282,15 @@ def read_accounts(path: str | Path) -> pa.Table:
     if problems:
         raise InputError(path, sorted(problems, key=lambda p: (-1 if p.row is None else p.row)))
     return pa.table({"account": acc, "sbi": sbi, "area": cols["area"]}, schema=ACCOUNTS_SCHEMA)
+
+
+def unconvertible_currencies(tx: pa.Table) -> list[BadRow]:
+    """One BadRow per row whose payment currency has no rate in EUR_RATES (the amount rules and
+    the model's amounts need it in euro). Rows are the file's data rows (rid)."""
+    cur = tx["pay_cur"].to_pylist()
+    return [BadRow(int(rid), "Payment Currency", c,
+                   f"currency {c!r} cannot be converted to euro (known: see moneyflows FORMAT.md)")
+            for rid, c in zip(tx["rid"].to_pylist(), cur) if c.lower() not in EUR_RATES]
 
 
 def write_csv(table: pa.Table, path: str | Path) -> None:

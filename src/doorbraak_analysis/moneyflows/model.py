@@ -141,12 +141,35 @@ def train(tx: pa.Table, model_dir: str | Path, cfg: FlowConfig | None = None, *,
 SCORE_CHUNK = 200_000
 
 
+class ModelError(ValueError):
+    """The model directory is missing or does not hold a model `flows train` wrote."""
+
+
+META_KEYS = {"model_version", "ruleset_version", "with_graph", "features", "vocabulary", "config", "threshold"}
+
+
 def load_model(model_dir: str | Path):
     import lightgbm as lgb
 
     model_dir = Path(model_dir)
-    meta = json.loads((model_dir / META_FILE).read_text())
-    booster = lgb.Booster(model_file=str(model_dir / MODEL_FILE))
+    if not (model_dir / META_FILE).is_file() or not (model_dir / MODEL_FILE).is_file():
+        missing = "directory" if not model_dir.is_dir() else (
+            META_FILE if not (model_dir / META_FILE).is_file() else MODEL_FILE)
+        raise ModelError(f"model {model_dir} is missing ({missing} not found; train one with `doorbraak flows train`)")
+    not_ours = f"model {model_dir} is not a Doorbraak model"
+    try:
+        meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ModelError(f"{not_ours} ({META_FILE} is not readable model metadata)") from None
+    if not isinstance(meta, dict) or not META_KEYS <= set(meta) or meta.get("model_version") != MODEL_VERSION:
+        raise ModelError(f"{not_ours} ({META_FILE} lacks the fields or version {MODEL_VERSION} that "
+                         "`doorbraak flows train` writes)")
+    try:
+        booster = lgb.Booster(model_file=str(model_dir / MODEL_FILE))
+    except Exception:  # LightGBMError, or anything the parser raises on a damaged file
+        raise ModelError(f"{not_ours} ({MODEL_FILE} is not a readable LightGBM model)") from None
+    if booster.num_feature() != len(meta["features"]):
+        raise ModelError(f"{not_ours} ({MODEL_FILE} and {META_FILE} do not belong together)")
     return booster, meta
 
 

@@ -75,7 +75,8 @@ def sector_vulnerability(tx: pa.Table, accounts: pa.Table, pattern_rows: pa.Tabl
     con.register("tx", tx)
     con.register("accounts", accounts)
     con.register("prow", pattern_rows)
-    data_date = datetime.fromtimestamp(int(pa.compute.max(tx["t"]).as_py()), timezone.utc).date().isoformat()
+    latest = pa.compute.max(tx["t"]).as_py()  # None for a file with a header and no rows
+    data_date = None if latest is None else datetime.fromtimestamp(int(latest), timezone.utc).date().isoformat()
     grouped = con.sql(f"""
         WITH flagged AS (SELECT DISTINCT rid FROM prow),
         ends AS (

@@ -13,7 +13,6 @@ a duplicate key, a reference to a premises or company that the set does not have
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 from dataclasses import dataclass, field
@@ -105,16 +104,20 @@ def _source_types():
 
 
 def _csv_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+    """The file's encoding (UTF-8, Windows-1252 or Latin-1, see ``doorbraak_analysis.textfiles``);
+    binary content and bytes no encoding explains refuse the extract, naming the line."""
+    from ..textfiles import TextFileError, detect_encoding
+
     try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 22), b""):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
+        return detect_encoding(path)
+    except TextFileError as exc:
+        if exc.kind == "binary":
+            what = "NUL-byte" if exc.byte == 0 else f"stuurteken 0x{exc.byte:02X}"
+            reason = f"regel {exc.line}: {what}: binaire inhoud, geen tekstbestand (CSV); geweigerd"
+        else:
+            reason = (f"regel {exc.line}: byte 0x{exc.byte:02X} is geen tekst in UTF-8, Windows-1252 "
+                      "of Latin-1 (of het bestand mengt coderingen); sla het op als UTF-8")
+        raise ExtractError([Problem(path.name, None, "", "", reason)]) from None
 
 
 def _read_csv(con, path: Path, name: str, problems: list[Problem]) -> list[str]:
