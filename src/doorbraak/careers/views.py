@@ -103,7 +103,7 @@ def concern_create(request):
 @page(C.CONCERNS_REPORT)
 def my_concerns(request):
     """The concerns this user registered and what became of them."""
-    rows = selectors.concerns_reported_by(request.user)
+    rows = paginate(request, selectors.concerns_reported_by(request.user))  # the shown page is what is read
     policy.audit_list_read(request.user, "concern", [r["concern"].pk for r in rows], policy.PURPOSE_CASE_WORK,
                            [DataCategory.IDENTITY])
     return render(request, "careers/my_concerns.html", {"rows": rows})
@@ -111,10 +111,10 @@ def my_concerns(request):
 
 @page(C.CASES_MANAGE)
 def concern_list(request):
-    concerns = selectors.open_concerns()
+    concerns = paginate(request, selectors.open_concerns().select_related("person"))  # the shown page is read
     policy.audit_list_read(request.user, "concern", [c.pk for c in concerns], policy.PURPOSE_CASE_WORK,
                            [DataCategory.IDENTITY, DataCategory.CARE])
-    return render(request, "careers/concern_list.html", {"concerns": concerns.select_related("person")})
+    return render(request, "careers/concern_list.html", {"concerns": concerns})
 
 
 @require_http_methods(["GET", "POST"])
