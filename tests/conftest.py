@@ -33,6 +33,18 @@ def demo_mode(settings):
     return settings
 
 
+@pytest.fixture(autouse=True)
+def _dutch_to_begin_with():
+    """Every test starts in the default language: a request in English (Accept-Language) leaves
+    its language active in the thread, and the next test on the worker would inherit it."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @dataclass
 class World:
     orgs: dict = field(default_factory=dict)
