@@ -36,10 +36,12 @@ SAMPLE = 1 << 16
 # end-of-file mark) and the separators 0x1C-0x1F (treated as whitespace by the readers) are let
 # through.
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x19\x1b]")
+_TEXT_BYTES = bytes(b for b in range(256) if not _BINARY.match(bytes([b])))  # deleted by translate
 # a well-formed UTF-8 sequence of two or more bytes
 _UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 # bytes undefined in Windows-1252 (control codes in Latin-1, which no text holds)
 _UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_DEFINED_BYTES = bytes(b for b in range(256) if not _UNDEFINED.match(bytes([b])))
 
 
 class TextFileError(ValueError):
@@ -75,20 +77,21 @@ def detect_encoding(path: str | Path) -> str:
     failure: tuple[int, int, int] | None = None  # (offset, line, byte) of the first non-UTF-8 byte
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
-            hit = _BINARY.search(chunk)
-            if hit:
+            if chunk.translate(None, _TEXT_BYTES):  # fast test; the regex finds where
+                hit = _BINARY.search(chunk)
                 line = lines + chunk.count(b"\n", 0, hit.start()) + 1
                 raise _binary_error(path, line, chunk[hit.start()])
-            if not utf8_seq and _UTF8_SEQ.search(chunk):
-                utf8_seq = True
             if failure is None:
                 pending = decoder.getstate()[0]
                 try:
-                    decoder.decode(chunk)
+                    if not decoder.decode(chunk).isascii():
+                        utf8_seq = True
                 except UnicodeDecodeError as exc:
                     data = pending + chunk
                     line = lines + data.count(b"\n", 0, exc.start) + 1
                     failure = (offset - len(pending) + exc.start, line, data[exc.start])
+            if failure is not None and not utf8_seq and not chunk.isascii() and _UTF8_SEQ.search(chunk):
+                utf8_seq = True
             lines += chunk.count(b"\n")
             offset += len(chunk)
     if failure is None:
@@ -103,6 +106,17 @@ def detect_encoding(path: str | Path) -> str:
         raise _encoding_error(path, line, byte,
                               "is not UTF-8, while the rest of the file is: mixed encodings - "
                               "save the file in one encoding (UTF-8)")
+    # Not UTF-8: a byte undefined in Windows-1252 (a control code in Latin-1) is no character in
+    # any candidate; name the line of the first one.
+    lines = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            if chunk.translate(None, _DEFINED_BYTES):
+                hit = _UNDEFINED.search(chunk)
+                line = lines + chunk.count(b"\n", 0, hit.start()) + 1
+                raise _encoding_error(path, line, chunk[hit.start()],
+                                      "is not a character in Windows-1252 or Latin-1")
+            lines += chunk.count(b"\n")
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE)
         if at >= SAMPLE:
@@ -112,15 +126,4 @@ def detect_encoding(path: str | Path) -> str:
     if best is None or best.encoding == "utf_8":
         raise _encoding_error(path, line, byte,
                               "is not text in UTF-8, Windows-1252 or Latin-1")
-    # Single-byte from here: check every byte, naming the line of the first one that is no
-    # character (undefined in Windows-1252, a control code in Latin-1).
-    lines = 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            hit = _UNDEFINED.search(chunk)
-            if hit:
-                line = lines + chunk.count(b"\n", 0, hit.start()) + 1
-                raise _encoding_error(path, line, chunk[hit.start()],
-                                      "is not a character in Windows-1252 or Latin-1")
-            lines += chunk.count(b"\n")
     return "cp1252"

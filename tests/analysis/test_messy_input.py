@@ -266,3 +266,34 @@ def test_risk_extract_with_a_header_and_no_rows_is_an_empty_result(tmp_path):
     rc, out = _risk(tmp_path, (KVK_HEADER + "\n").encode())
     assert rc == 0
     assert _rows(out)[1:] == []
+
+
+@pytest.mark.parametrize("chunk", [3, 5, 7, 1 << 22])
+def test_lines_are_counted_right_across_read_chunks(tmp_path, monkeypatch, chunk):
+    from doorbraak_analysis import textfiles
+
+    monkeypatch.setattr(textfiles, "CHUNK", chunk)
+    path = tmp_path / "f.csv"
+    path.write_bytes("naam\nJosé Müller\nZoë €\n".encode())
+    assert detect_encoding(path) == "utf-8-sig"  # multi-byte characters split across chunks
+    path.write_bytes("naam\nJosé Müller\nZoë\n".encode() + b"ab\xe9\n")
+    with pytest.raises(TextFileError, match="line 4: byte 0xE9 is not UTF-8, while the rest"):
+        detect_encoding(path)
+    path.write_bytes("naam\nJosé\nZoë\n".encode("cp1252") + b"a\x9db\n")
+    with pytest.raises(TextFileError, match="line 4: byte 0x9D is not"):
+        detect_encoding(path)
+    path.write_bytes(b"naam\nab\ncd\n\x00")
+    with pytest.raises(TextFileError, match="line 4: NUL byte"):
+        detect_encoding(path)
+
+
+def test_noise_that_is_no_language_in_any_candidate_is_refused(tmp_path):
+    """Every byte is defined in Windows-1252, but charset-normalizer finds no text in it."""
+    import random
+
+    rnd = random.Random(1)
+    pool = [b for b in [*range(0x21, 0x7F), *range(0x80, 0xC2)] if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)]
+    path = tmp_path / "noise.csv"
+    path.write_bytes(b"naam\n" + bytes(rnd.choice(pool) for _ in range(400)) + b"\n")
+    with pytest.raises(TextFileError, match="line 2: byte 0x.. is not text in UTF-8, Windows-1252 or Latin-1"):
+        detect_encoding(path)
