@@ -40,6 +40,15 @@ DOORBRAAK_DEBUG                 "1" for development (never in production)
 DOORBRAAK_DEMO_MODE             "1" (set by `make demo` / `doorbraak demo`): synthetic-data banner,
                                 demo accounts on the login page; demo accounts and `demo_city
                                 --reset` refuse to run without it
+
+Background work (`doorbraak worker`; see the README, "Achtergrondtaken"):
+DOORBRAAK_TASK_BACKEND          "database" (default: jobs go to the queue in the database, run by
+                                `doorbraak worker`) or "immediate" (run at once in the request; tests)
+DOORBRAAK_WORKER_HEARTBEAT_SECONDS  how often a worker writes its heartbeat (default 5)
+DOORBRAAK_WORKER_STALE_SECONDS  heartbeat age after which a worker on another machine counts as
+                                gone: its running job is retried or marked failed (default 120)
+DOORBRAAK_DAILY_AT              local time from which the worker queues the daily jobs (retention,
+                                careers_daily) once a day (default 02:00; "off" to disable)
 """
 
 from __future__ import annotations
@@ -146,6 +155,9 @@ INSTALLED_APPS = [
     "doorbraak.moneyflows",
     "doorbraak.entities",
     "doorbraak.demo",
+    "django_tasks",
+    "django_tasks_db",
+    "doorbraak.jobs",
 ]
 
 MIDDLEWARE = [
@@ -206,6 +218,21 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work: django-tasks with its database backend (the queue is a table in the same
+# database); `doorbraak worker` runs the jobs. See doorbraak/jobs/ and the README.
+TASK_BACKEND = os.environ.get("DOORBRAAK_TASK_BACKEND", "database")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TASK_BACKEND == "immediate"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("DOORBRAAK_WORKER_HEARTBEAT_SECONDS", "5"))
+JOBS_WORKER_STALE_SECONDS = float(os.environ.get("DOORBRAAK_WORKER_STALE_SECONDS", "120"))
+JOBS_DAILY_AT = os.environ.get("DOORBRAAK_DAILY_AT", "02:00")
+JOBS_FILES_DIR = VAR_DIR / "jobs"
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [

@@ -26,6 +26,7 @@ urlpatterns = [
     path("bronnen/importen/", register_views.import_list, name="import_list"),
     path("bronnen/importen/<int:pk>/", register_views.import_detail, name="import_detail"),
     path("", include("doorbraak.entities.urls")),
+    path("", include("doorbraak.jobs.urls")),
     path("geldstromen/sectoren/", moneyflow_views.sector_view, name="sector_view"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("monitoring/export.csv", views.monitoring_export, name="monitoring_export"),

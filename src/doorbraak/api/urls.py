@@ -18,4 +18,5 @@ urlpatterns = [
     path("audit-entries/verify/", views.AuditChainVerify.as_view(), name="api_audit_verify"),
     path("monitoring/", views.MonitoringView.as_view(), name="api_monitoring"),
     path("", include("doorbraak.careers.api")),
+    path("", include("doorbraak.jobs.api")),
 ]

@@ -5,12 +5,12 @@ all-or-nothing service as ``doorbraak import``)."""
 
 from __future__ import annotations
 
-import tempfile
+import uuid
 from datetime import date
 from pathlib import Path
 
 from django import forms
-from django.contrib import messages
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
+from doorbraak.jobs.actions import start_job
 from doorbraak.policy import Capability as C
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
 from doorbraak.web.decorators import page
@@ -95,22 +96,8 @@ class UploadForm(forms.Form):
 def import_list(request):
     form = UploadForm(request.POST if request.method == "POST" else None, request.FILES or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        result = _import_upload(request, form.cleaned_data)
-        if result is not None:
-            if result.batch.pk is None:  # dry run: nothing stored, show the outcome here
-                if result.ok:
-                    messages.success(request, _("Controle geslaagd: het bestand kan worden ingelezen (%(n)s rijen).")
-                                     % {"n": result.batch.row_count})
-                else:
-                    messages.error(request, _("Controle: het bestand zou worden afgewezen."))
-                    for problem in result.problems[:50]:
-                        messages.error(request, str(problem))
-                return redirect("import_list")
-            if result.ok:
-                messages.success(request, result.report())
-            else:
-                messages.error(request, _("Het bestand is afgewezen; er is niets ingelezen."))
-            return redirect("import_detail", pk=result.batch.pk)
+        job = _import_upload(request, form.cleaned_data)
+        return redirect("job_detail", pk=job.pk)
     batches = ImportBatch.objects.select_related("source").annotate(n_rejections=Count("rejections")).order_by(
         "-started_at", "-id")
     page_obj = Paginator(batches, 25).get_page(request.GET.get("page"))
@@ -118,22 +105,27 @@ def import_list(request):
 
 
 def _import_upload(request, data):
+    """Store the upload where the worker reads it and queue the import; the page then shows
+    the job's status (the import of a large file takes longer than a request should)."""
     upload = data["file"]
     suffix = Path(upload.name).suffix.lower()
-    with tempfile.TemporaryDirectory(prefix="doorbraak-import-") as tmp:
-        path = Path(tmp) / f"upload{suffix}"
-        with open(path, "wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        try:
-            return importers.import_file(
-                data["source"], path, source_type=data["source_type"] or None,
-                fmt="parquet" if suffix == ".parquet" else None, received_on=data["received_on"],
-                file_name=Path(upload.name).name, user=request.user, dry_run=data["dry_run"],
-            )
-        except importers.ImportError_ as exc:
-            messages.error(request, str(exc))
-            return None
+    folder = Path(settings.JOBS_FILES_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}{suffix}"
+    with open(path, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    source = data["source"]
+    try:
+        return start_job(
+            "register_import", user=request.user, purpose=source.purpose.code, categories=source.data_categories,
+            params={"source": source.code, "path": str(path), "source_type": data["source_type"] or None,
+                    "fmt": "parquet" if suffix == ".parquet" else None, "received_on": data["received_on"].isoformat(),
+                    "file_name": Path(upload.name).name, "dry_run": bool(data["dry_run"])},
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 @page(C.REGISTERS_IMPORT)

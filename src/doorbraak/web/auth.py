@@ -148,7 +148,8 @@ class SecondFactorMiddleware:
     """A logged-in user whose role needs a second factor reaches nothing but the set-up page
     until the session is verified."""
 
-    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/inloggen/", "/uitloggen/", "/tweede-factor/", "/favicon.ico")
+    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/inloggen/", "/uitloggen/", "/tweede-factor/", "/favicon.ico",
+                        "/gezondheid/", "/health/")
 
     def __init__(self, get_response):
         self.get_response = get_response

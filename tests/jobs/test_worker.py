@@ -1,0 +1,94 @@
+"""The worker as a real process on the real database queue (SQLite or PostgreSQL, whichever the
+suite runs on): a job's life cycle queued -> running -> done and -> failed, and a worker killed
+with SIGKILL in the middle of an import: nothing half-imported, the job retried or marked failed."""
+
+from __future__ import annotations
+
+import pytest
+
+from doorbraak.jobs.actions import start_job
+from doorbraak.jobs.models import Job, WorkerHeartbeat
+from doorbraak.registers.models import ImportBatch, Premises
+from tests.jobs.conftest import wait_until
+from tests.registers.conftest import FIXTURES, sources  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+BAG_HEADER = ("verblijfsobject_id;openbare_ruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;wijk;"
+              "gebruiksdoel;oppervlakte;lat;lon\n")
+
+
+def bag_file(tmp_path, n: int):
+    """A valid BAG extract of n premises."""
+    path = tmp_path / f"bag_{n}.csv"
+    with open(path, "w") as fh:
+        fh.write(BAG_HEADER)
+        for i in range(n):
+            fh.write(f"03449900{i:08d};Nijverheidsweg;{i % 300 + 1};;;3534AM;Utrecht;Overvecht;bedrijfsfunctie;"
+                     f"{40 + i % 500};52.11;5.11\n")
+    return path
+
+
+def queue_import(user, source, path, **kwargs) -> Job:
+    return start_job("register_import", user=user, purpose=source.purpose.code, categories=source.data_categories,
+                     params={"source": source.code, "path": str(path), "received_on": "2026-10-01",
+                             "delete_file": False}, **kwargs)
+
+
+def test_life_cycle_queued_running_done(world, sources, db_tasks, worker, tmp_path):  # noqa: F811
+    job = queue_import(world.users["analyst"], sources["bag"], FIXTURES / "bag_v1.csv")
+    assert job.status == "queued" and job.task_id and ImportBatch.objects.count() == 0
+    w = worker()
+    w.wait_for(f"taak {job.pk} (register_import) gestart")
+    done = wait_until(lambda: Job.objects.filter(pk=job.pk, status="done").first())
+    assert done.attempts == 1 and done.started_at and done.finished_at and done.worker_id
+    assert done.result_url == f"/bronnen/importen/{ImportBatch.objects.get().pk}/" and "rijen" in done.summary
+    assert Premises.objects.filter(bag_id__startswith="03440100001").count() == 4
+    hb = WorkerHeartbeat.objects.get(pk=done.worker_id)
+    assert hb.stopped_at is None and hb.is_alive()
+    assert w.stop() == 0
+    hb.refresh_from_db()
+    assert hb.stopped_at is not None and not hb.is_alive()
+
+
+def test_life_cycle_queued_running_failed_with_the_reason(world, sources, db_tasks, worker):  # noqa: F811
+    job = queue_import(world.users["analyst"], sources["bag"], FIXTURES / "bag_bad.csv")
+    worker()
+    failed = wait_until(lambda: Job.objects.filter(pk=job.pk, status="failed").first())
+    assert "afgewezen" in failed.error and failed.result_url and failed.result["problems"]
+    assert ImportBatch.objects.get().status == "rejected"
+    missing = queue_import(world.users["analyst"], sources["bag"], FIXTURES / "no-such-file.csv")
+    failed = wait_until(lambda: Job.objects.filter(pk=missing.pk, status="failed").first())
+    assert "no-such-file.csv" in failed.error or "bestand" in failed.error.lower()
+
+
+@pytest.mark.parametrize("attempts", [2, 1], ids=["retried", "marked-failed"])
+def test_worker_killed_mid_import_leaves_nothing_half_imported(world, sources, db_tasks, worker, tmp_path,  # noqa: F811
+                                                               attempts):
+    n = 6000
+    path = bag_file(tmp_path, n)
+    before = Premises.objects.count()
+    job = queue_import(world.users["analyst"], sources["bag"], path, max_attempts=attempts)
+    first = worker()
+    # The importer reports "schrijven" (writing) from inside its one transaction: kill it there.
+    first.wait_for(f"taak {job.pk}: 0% schrijven")
+    first.kill()
+    job.refresh_from_db()
+    assert job.status == "running" and job.attempts == 1
+    assert ImportBatch.objects.count() == 0 and Premises.objects.count() == before, "nothing half-imported"
+
+    second = worker()
+    if attempts == 2:
+        done = wait_until(lambda: Job.objects.filter(pk=job.pk, status="done").first(), timeout=180)
+        assert done.attempts == 2 and done.worker_id != job.worker_id
+        batch = ImportBatch.objects.get()
+        assert batch.status == "accepted" and Premises.objects.count() == before + n
+    else:
+        failed = wait_until(lambda: Job.objects.filter(pk=job.pk, status="failed").first(), timeout=60)
+        assert "worker stopte" in failed.error and failed.attempts == 1
+        assert ImportBatch.objects.count() == 0 and Premises.objects.count() == before
+    from django_tasks_db.models import DBTaskResult
+
+    lost = DBTaskResult.objects.get(pk=job.task_id)
+    assert lost.status == "FAILED" and "WorkerLost" in lost.exception_class_path
+    assert second.stop() == 0
