@@ -56,6 +56,7 @@ organisation_list    .   .   .   .   .   .   .   Y
 user_list            .   .   .   .   .   .   .   Y
 user_create          .   .   .   .   .   .   .   Y
 organisation_create  .   .   .   .   .   .   .   Y
+job_list             Y   Y   Y   Y   Y   Y   Y   Y
 api_docs             Y   Y   Y   Y   Y   Y   Y   Y
 schema               Y   Y   Y   Y   Y   Y   Y   Y
 api_me               Y   Y   Y   Y   Y   Y   Y   Y

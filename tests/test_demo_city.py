@@ -210,10 +210,17 @@ def test_commands(monkeypatch, capsys):
 
     monkeypatch.setattr(demo_city, "DEMO_BUSINESSES", 200)
     monkeypatch.setattr(demo_city, "DEMO_CASES", 5)
+    from doorbraak.jobs.models import Job
+    from doorbraak.moneyflows import tasks as bank
+
+    monkeypatch.setattr(bank, "DEMO_TRANSACTIONS", 20_000)
     call_command("demo", "--no-serve")
     out = capsys.readouterr().out
     assert "Demostad gebouwd" in out and "regisseur" in out and DEMO_PASSWORD in out
     assert Company.objects.count() == 200
+    # The bank data are a background job (run at once here: the tests' immediate task backend).
+    bank_job = Job.objects.get(kind="demo_bank")
+    assert bank_job.status == "done" and "20000 transacties" in bank_job.summary
 
     call_command("demo", "--no-serve")  # already there: only prints the accounts
     out = capsys.readouterr().out

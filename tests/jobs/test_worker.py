@@ -92,3 +92,14 @@ def test_worker_killed_mid_import_leaves_nothing_half_imported(world, sources, d
     lost = DBTaskResult.objects.get(pk=job.task_id)
     assert lost.status == "FAILED" and "WorkerLost" in lost.exception_class_path
     assert second.stop() == 0
+
+
+def test_the_worker_schedules_and_runs_the_daily_jobs_once_per_day(world, db_tasks, worker):
+    first = worker("--batch", env={"DOORBRAAK_DAILY_AT": "00:00"})
+    assert first.proc.wait(timeout=180) == 0
+    daily = Job.objects.filter(scheduled_for__isnull=False)
+    assert {(j.kind, j.status, j.requested_by) for j in daily} == {
+        ("retention", "done", "systeem:planner"), ("careers_daily", "done", "systeem:planner")}
+    second = worker("--batch", env={"DOORBRAAK_DAILY_AT": "00:00"})
+    assert second.proc.wait(timeout=180) == 0
+    assert Job.objects.filter(scheduled_for__isnull=False).count() == 2, "idempotent: once per day"

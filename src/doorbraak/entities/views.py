@@ -98,7 +98,23 @@ def review_queue(request):
     return render(request, "entities/review_queue.html", {
         "rows": rows, "page_obj": page_obj, "runs": runs, "entity": entity or "", "entity_types": entity_types,
         "verdicts": Verdict.choices, "can_judge": policy.has(request.user, C.PERSONS_REVEAL),
+        "can_link": policy.has(request.user, C.REGISTERS_IMPORT),
     })
+
+
+@require_POST
+@page(C.REGISTERS_IMPORT)
+def start_linkage(request):
+    """A new linkage run (full, or incremental with ``incrementeel``) as a background job."""
+    entity = request.POST.get("soort", "")
+    if entity not in EntityType.values:
+        messages.error(request, _("Kies een soort (personen of bedrijven)."))
+        return redirect("entity_review")
+    from doorbraak.jobs.actions import start_job
+
+    job = start_job("linkage_run", user=request.user, purpose=policy.PURPOSE_RISK_ANALYSIS,
+                    params={"entity": entity, "incremental": request.POST.get("incrementeel") == "1"})
+    return redirect("job_detail", pk=job.pk)
 
 
 @require_POST

@@ -44,9 +44,11 @@ def _enqueue(job: Job) -> None:
 
 
 def start_job(kind: str, *, user=None, requested_by: str = "", params: dict | None = None, purpose: str = "",
-              categories=(), scheduled_for: date | None = None, max_attempts: int | None = None) -> Job:
+              categories=(), scheduled_for: date | None = None, max_attempts: int | None = None,
+              now: bool = False) -> Job:
     """Queue one job. The Job and its task row are written in one transaction: a web process
-    killed halfway leaves both or neither. With personal data (``categories``) the start is audited."""
+    killed halfway leaves both or neither. With personal data (``categories``) the start is audited.
+    ``now``: run it in this process instead (a management command), recorded like any other job."""
     spec = registry.get(kind)
     who = requested_by or (user.get_username() if user is not None and user.is_authenticated else SYSTEM_USER)
     with transaction.atomic():
@@ -58,9 +60,14 @@ def start_job(kind: str, *, user=None, requested_by: str = "", params: dict | No
         if categories:
             audit.record(AuditAction.CREATE, user=user, username=None if user else who, purpose=purpose,
                          object_type="job", object_id=job.pk, categories=categories, detail={"kind": kind})
-        if not _immediate():
+        if not now and not _immediate():
             _enqueue(job)
-    if _immediate():
+    if now:
+        from . import runner
+
+        runner.execute(job.pk, task_id="", worker_id="")
+        job.refresh_from_db()
+    elif _immediate():
         # Runs now, in this process (tests, or a set-up without a worker).
         _enqueue(job)
         job.refresh_from_db()

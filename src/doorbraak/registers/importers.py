@@ -1103,13 +1103,15 @@ def _duplicate_keys(items: list, problems: list[Problem], seen: SeenKeys | None 
 
 
 def _link_entities_after_import(batch_pk: int, user) -> None:
-    """Runs after the import's commit; a failure is logged and never touches the import."""
+    """Runs after the import's commit, as a background job of its own (incremental linking,
+    see ``entities.tasks``); a failure there is the linking job's and never touches the import."""
     try:
-        from doorbraak.entities.services import link_after_import
+        from doorbraak.jobs.actions import start_job
 
-        link_after_import(batch_pk, user)
+        start_job("link_after_import", user=user, requested_by="" if user is not None else "systeem:import",
+                  purpose="risicoanalyse", params={"batch": batch_pk})
     except Exception:
-        logger.exception("entity linking after import %s failed; the import stands", batch_pk)
+        logger.exception("entity linking after import %s could not be queued; the import stands", batch_pk)
 
 
 @dataclass

@@ -20,6 +20,8 @@ from doorbraak.audit import display as audit_display
 from doorbraak.audit import services as audit
 from doorbraak.audit import selectors as audit_selectors
 from doorbraak.audit.models import AuditAction
+from doorbraak.jobs.actions import start_job
+from doorbraak.jobs.models import Job
 from doorbraak.partners.models import Covenant, DataCategory
 from doorbraak.policy import Capability as C
 from doorbraak.privacy import retention, subject_access
@@ -185,19 +187,27 @@ def audit_export(request):
     return response
 
 
+@require_http_methods(["GET", "POST"])
 @page(C.AUDIT_VIEW)
 def audit_verify(request):
-    report = audit.verify_chain()
-    return render(request, "web/audit_verify.html", {"report": report, "reason": audit_display.chain_reason(report.reason)})
+    """Verifying the whole chain takes long on a big log: it runs as a background job."""
+    if request.method == "POST":
+        job = start_job("verify_audit", user=request.user)
+        return redirect("job_detail", pk=job.pk)
+    last = Job.objects.filter(kind="verify_audit", status__in=["done", "failed"]).order_by("-finished_at").first()
+    active = Job.objects.filter(kind="verify_audit", status__in=["queued", "running"]).order_by("-created_at").first()
+    report = last.result if last else None
+    return render(request, "web/audit_verify.html", {
+        "last": last, "report": report, "active": active,
+        "reason": audit_display.chain_reason(report.get("reason", "")) if report else ""})
 
 
 @require_http_methods(["GET", "POST"])
 @page(C.PRIVACY_MANAGE)
 def retention_view(request):
     if request.method == "POST":
-        summary = retention.run_retention(timezone.localdate(), run_by=request.user.username)
-        messages.success(request, _("Bewaartermijnen toegepast: %(n)s gegevens verwijderd of geanonimiseerd.") % {"n": summary["total"]})
-        return redirect("retention")
+        job = start_job("retention", user=request.user, params={"as_of": timezone.localdate().isoformat()})
+        return redirect("job_detail", pk=job.pk)
     preview = [{**p, "object_label": audit_display.object_type_label(p["object_type"])}
                for p in retention.preview(timezone.localdate())]
     runs = list(RetentionRun.objects.all()[:20])
@@ -215,13 +225,17 @@ def subject_access_search(request):
     return render(request, "web/subject_access.html", {"query": query, "results": results})
 
 
+@require_http_methods(["GET", "POST"])
 @page(C.PRIVACY_MANAGE)
 def subject_access_export(request, pk: int):
+    """GET asks to confirm; POST queues the export (collecting and rendering the PDF takes a
+    while) and shows the job, whose page offers the archive to the privacy officer who asked."""
     person = get_object_or_404(Person, pk=pk)
-    content, filename = subject_access.export_zip(person, requested_by=request.user)
-    response = HttpResponse(content, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    if request.method == "POST":
+        job = start_job("subject_access_export", user=request.user, purpose="inzageverzoek",
+                        categories=DataCategory.values, params={"person": person.pk})
+        return redirect("job_detail", pk=job.pk)
+    return render(request, "web/subject_access_export.html", {"person": person})
 
 
 # Users, organisations and the covenant lines are managed in doorbraak.partners.views.

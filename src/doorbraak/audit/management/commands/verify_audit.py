@@ -10,8 +10,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--no-chain", action="store_true",
                             help="Only verify: do not chain pending entries first (they are counted and reported).")
+        parser.add_argument("--enqueue", action="store_true", help="queue the check for `doorbraak worker`")
 
     def handle(self, *args, **options):
+        if options["enqueue"]:
+            from doorbraak.jobs.actions import start_job
+
+            job = start_job("verify_audit", requested_by="cli")
+            self.stdout.write(f"job {job.pk} queued (verify_audit)")
+            return
         report = verify_chain(chain_first=not options["no_chain"])
         if report.chained_now:
             self.stdout.write(f"Chained {report.chained_now} entries that were not yet in the chain.")

@@ -35,8 +35,11 @@ class Command(BaseCommand):
             print_demo_accounts(self.stdout)
         else:
             call_command("demo_city", stdout=self.stdout)
-        self._start_bank_data(wait=options["no_serve"])
+        self._queue_bank_data()
         if options["no_serve"]:
+            # No server: run what is queued (the bank data) here and now, then stop.
+            if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
+                call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
             return
         if not settings.DEMO_MODE:
             self.stdout.write(self.style.WARNING(
@@ -44,19 +47,40 @@ class Command(BaseCommand):
             ))
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Doorbraak demo: http://{options['addrport']}/"))
-        call_command("serve", options["addrport"])
+        worker = self._start_worker()
+        try:
+            call_command("serve", options["addrport"])
+        finally:
+            self._stop_worker(worker)
 
-    def _start_bank_data(self, wait: bool) -> None:
-        """The bank data (a million transactions) take about a minute: build them beside the
-        server so the login page is up at once; the sector view fills when they are done."""
+    def _queue_bank_data(self) -> None:
+        """The bank data (a million transactions) take about a minute: a background job for the
+        worker, so the login page is up at once; the sector view fills when the job is done."""
+        from doorbraak.jobs.actions import start_job
+        from doorbraak.jobs.models import ACTIVE, Job
+
+        if _bank_data_loaded() or Job.objects.filter(kind="demo_bank", status__in=ACTIVE).exists():
+            return
+        job = start_job("demo_bank", requested_by="demo")
+        self.stdout.write(f"Bankgegevens worden op de achtergrond gemaakt (taak {job.pk}).")
+
+    def _start_worker(self):
+        """`doorbraak worker` beside the server, so the demo still runs from one command."""
         import subprocess
         import sys
 
-        if _bank_data_loaded():
-            return
-        log = open(settings.VAR_DIR / "demo-bank.log", "w")  # noqa: SIM115 (kept open for the child)
-        cmd = [sys.executable, "-m", "doorbraak.cli", "demo_bank"]
-        self.stdout.write(f"Bankgegevens worden op de achtergrond gemaakt (log: {log.name}).")
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        if wait:
-            proc.wait()
+        log = open(settings.VAR_DIR / "worker.log", "a")  # noqa: SIM115 (kept open for the child)
+        self.stdout.write(f"Achtergrondtaken: doorbraak worker draait mee (log: {log.name}).")
+        return subprocess.Popen([sys.executable, "-m", "doorbraak.cli", "worker", "--no-startup-delay"],
+                                stdout=log, stderr=subprocess.STDOUT)
+
+    @staticmethod
+    def _stop_worker(proc) -> None:
+        import subprocess
+
+        if proc.poll() is None:
+            proc.terminate()  # SIGTERM: the worker finishes its current job's step and stops
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()

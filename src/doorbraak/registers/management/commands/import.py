@@ -29,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="only validate; store nothing")
         parser.add_argument("--progress", action="store_true", help="progress bars (default: only on a terminal)")
         parser.add_argument("--no-progress", action="store_true", help="never show progress bars")
+        parser.add_argument("--enqueue", action="store_true",
+                            help="queue the import for `doorbraak worker` instead of importing now (prints the job)")
 
     def handle(self, *args, **options):
         source = ProcessingActivity.objects.filter(code=options["source"]).select_related("purpose").first()
@@ -38,6 +40,8 @@ class Command(BaseCommand):
             received_on = date.fromisoformat(options["received_on"]) if options["received_on"] else None
         except ValueError as exc:
             raise CommandError(f"--received-on must be YYYY-MM-DD: {exc}") from exc
+        if options["enqueue"]:
+            return self._enqueue(source, received_on, options)
         progress = not options["no_progress"] and (options["progress"] or sys.stderr.isatty())
         try:
             result = importers.import_file(
@@ -50,6 +54,21 @@ class Command(BaseCommand):
             self.stderr.write(result.report())
             raise CommandError("import rejected: nothing was written", returncode=2)
         self.stdout.write(result.report())
+
+    def _enqueue(self, source, received_on, options) -> None:
+        from pathlib import Path
+
+        from doorbraak.jobs.actions import start_job
+
+        path = Path(options["file"]).resolve()
+        if not path.is_file():
+            raise CommandError(f"no such file: {path}")
+        job = start_job("register_import", requested_by=f"cli:{_os_user()}", purpose=source.purpose.code,
+                        categories=source.data_categories,
+                        params={"source": source.code, "path": str(path), "source_type": options["source_type"],
+                                "fmt": options["format"], "received_on": received_on.isoformat() if received_on else None,
+                                "file_name": path.name, "dry_run": options["dry_run"], "delete_file": False})
+        self.stdout.write(f"job {job.pk} queued (register_import); status: doorbraak shell or /taken/{job.pk}/")
 
 
 def _os_user() -> str:
