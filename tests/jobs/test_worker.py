@@ -29,10 +29,10 @@ def bag_file(tmp_path, n: int):
     return path
 
 
-def queue_import(user, source, path, **kwargs) -> Job:
+def queue_import(user, source, path, batch_size=None, **kwargs) -> Job:
     return start_job("register_import", user=user, purpose=source.purpose.code, categories=source.data_categories,
                      params={"source": source.code, "path": str(path), "received_on": "2026-10-01",
-                             "delete_file": False}, **kwargs)
+                             "delete_file": False, "batch_size": batch_size}, **kwargs)
 
 
 def test_life_cycle_queued_running_done(world, sources, db_tasks, worker, tmp_path):  # noqa: F811
@@ -68,11 +68,13 @@ def test_worker_killed_mid_import_leaves_nothing_half_imported(world, sources, d
     n = 6000
     path = bag_file(tmp_path, n)
     before = Premises.objects.count()
-    job = queue_import(world.users["analyst"], sources["bag"], path, max_attempts=attempts)
+    job = queue_import(world.users["analyst"], sources["bag"], path, batch_size=500, max_attempts=attempts)
     first = worker()
-    # The importer reports "schrijven" (writing) from inside its one transaction: kill it there.
-    first.wait_for(f"taak {job.pk}: 0% schrijven")
+    # The importer reports each batch it has written, inside its one transaction: kill it there,
+    # after the first of twelve.
+    line = first.wait_for(f"taak {job.pk}: ")
     first.kill()
+    assert "inlezen: 500 rijen" in line
     job.refresh_from_db()
     assert job.status == "running" and job.attempts == 1
     assert ImportBatch.objects.count() == 0 and Premises.objects.count() == before, "nothing half-imported"

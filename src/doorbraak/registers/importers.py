@@ -1016,10 +1016,6 @@ def _in_chunks(qs, field_name: str, keys: list, size: int | None = None) -> dict
 
 
 def _progress(items, enabled: bool, desc: str):
-    from doorbraak.jobs import progress as job_progress
-
-    if job_progress.current() is not None:  # inside a background job: its status page shows the step
-        items = job_progress.track(items, desc, total=len(items))
     if not enabled:
         return items
     from tqdm import tqdm

@@ -10,9 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from doorbraak.jobs import progress
 from doorbraak.jobs.registry import JobFailed, job_kind
 
 MAX_PROBLEMS_SHOWN = 50
+
+
+def _report(rows: int, fraction: float) -> None:
+    """After each batch the importer has read, checked and written (inside its one transaction)."""
+    progress.report(int(fraction * 99), _("inlezen: %(n)s rijen") % {"n": rows})
 
 
 # An import is all-or-nothing (one transaction) and the same file twice changes nothing, so a
@@ -20,7 +26,7 @@ MAX_PROBLEMS_SHOWN = 50
 @job_kind("register_import", label=gettext_lazy("Registerimport"), max_attempts=2)
 def register_import(job, *, source: str, path: str, source_type: str | None = None, fmt: str | None = None,
                     received_on: str | None = None, file_name: str | None = None, dry_run: bool = False,
-                    delete_file: bool = True) -> dict:
+                    delete_file: bool = True, batch_size: int | None = None) -> dict:
     from doorbraak.privacy.models import ProcessingActivity
 
     from . import importers
@@ -34,6 +40,7 @@ def register_import(job, *, source: str, path: str, source_type: str | None = No
                 activity, Path(path), source_type=source_type or None, fmt=fmt or None,
                 received_on=date.fromisoformat(received_on) if received_on else None, file_name=file_name,
                 user=job.user, username=None if job.user else job.requested_by, dry_run=dry_run,
+                on_progress=_report, batch_size=batch_size,
             )
         except (importers.ImportError_, OSError) as exc:
             raise JobFailed(str(exc)) from exc
@@ -48,10 +55,10 @@ def register_import(job, *, source: str, path: str, source_type: str | None = No
         if result.ok:
             return {"summary": _("Controle geslaagd: het bestand kan worden ingelezen (%(n)s rijen).")
                     % {"n": result.batch.row_count}}
-        raise JobFailed(_("Controle: het bestand zou worden afgewezen (%(n)s problemen).") % {"n": len(result.problems)},
+        raise JobFailed(_("Controle: het bestand zou worden afgewezen (%(n)s problemen).") % {"n": result.problem_count},
                         data={"problems": problems})
     url = reverse("import_detail", kwargs={"pk": result.batch.pk})
     if not result.ok:
         raise JobFailed(_("Het bestand is afgewezen; er is niets ingelezen (%(n)s problemen).")
-                        % {"n": len(result.problems)}, url=url, data={"problems": problems, "batch": result.batch.pk})
+                        % {"n": result.problem_count}, url=url, data={"problems": problems, "batch": result.batch.pk})
     return {"summary": result.report(), "url": url, "data": {"batch": result.batch.pk, "status": result.batch.status}}
