@@ -56,6 +56,10 @@ class Worker:
         self._queue.put(None)
 
     def wait_for(self, text: str, timeout: float = 60) -> str:
+        """The first line of the worker's output with ``text`` (already read, or waited for)."""
+        for line in self.lines:
+            if text in line:
+                return line
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:

@@ -165,6 +165,17 @@ def test_owner_sees_the_job_and_the_read_of_personal_data_is_audited(client, wor
     assert [j["id"] for j in client.get(reverse("api_jobs")).json()["results"]] == [job.pk]
 
 
+def test_polling_a_running_job_writes_no_audit_entry(client, world, sources, db_tasks):  # noqa: F811
+    job = _import(world.users["analyst"], sources["bag"])
+    assert job.status == "queued"
+    login(client, world.users["analyst"])
+    before = AuditEntry.objects.count()
+    for _ in range(3):
+        assert client.get(reverse("api_job", kwargs={"pk": job.pk})).json()["status"] == "queued"
+    assert client.get(reverse("job_detail", kwargs={"pk": job.pk})).status_code == 200
+    assert AuditEntry.objects.count() == before
+
+
 def test_others_do_not_see_a_job_and_the_attempt_is_audited(client, world, sources):  # noqa: F811
     job = _import(world.users["analyst"], sources["bag"])
     login(client, world.users["case_director"])

@@ -46,6 +46,7 @@ def test_life_cycle_queued_running_done(world, sources, db_tasks, worker, tmp_pa
     assert Premises.objects.filter(bag_id__startswith="03440100001").count() == 4
     hb = WorkerHeartbeat.objects.get(pk=done.worker_id)
     assert hb.stopped_at is None and hb.is_alive()
+    w.wait_for("Starting worker")
     assert w.stop() == 0
     hb.refresh_from_db()
     assert hb.stopped_at is not None and not hb.is_alive()
@@ -93,6 +94,7 @@ def test_worker_killed_mid_import_leaves_nothing_half_imported(world, sources, d
 
     lost = DBTaskResult.objects.get(pk=job.task_id)
     assert lost.status == "FAILED" and "WorkerLost" in lost.exception_class_path
+    second.wait_for("Starting worker")  # in its loop: SIGTERM is a graceful stop
     assert second.stop() == 0
 
 

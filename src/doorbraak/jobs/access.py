@@ -1,6 +1,8 @@
 """The only door to Job records. A person sees their own jobs; the privacy officer (audit) and the
 administrator see every job's status for supervision, but only the owner sees a job's result
-data and downloads its file. A read of a job that carries personal data is audited."""
+data and downloads its file. Showing a job's result data, or downloading its file, when the job
+carries personal data is audited; its status (polled every few seconds by the status page) is not
+personal data and is not."""
 
 from __future__ import annotations
 
@@ -34,15 +36,18 @@ def get_job_for_user(user, pk) -> Job:
     job = get_object_or_404(Job.objects.select_related("user"), pk=pk)
     if not is_owner(user, job) and not supervises(user):
         policy.deny(user, "not the owner of this job", object_type="job", object_id=pk)
-    if job.data_categories and is_owner(user, job):
-        audit.record(AuditAction.READ, user=user, purpose=job.purpose, object_type="job", object_id=job.pk,
-                     categories=job.data_categories, detail={"kind": job.kind})
     return job
 
 
-def result_data_visible(user, job: Job) -> bool:
-    """The result's details (e.g. the rejected rows of an import) are the owner's."""
-    return is_owner(user, job)
+def result_data(user, job: Job) -> dict:
+    """The result's details (e.g. the rejected rows of an import) are the owner's; reading them
+    is audited when the job carries personal data."""
+    if not is_owner(user, job) or not job.result:
+        return {}
+    if job.data_categories:
+        audit.record(AuditAction.READ, user=user, purpose=job.purpose, object_type="job", object_id=job.pk,
+                     categories=job.data_categories, detail={"kind": job.kind, "result": sorted(job.result)})
+    return job.result
 
 
 def open_result_file(user, job: Job):

@@ -39,7 +39,7 @@ class JobDetailSerializer(JobSerializer):
         fields = [*JobSerializer.Meta.fields, "result"]
 
     def get_result(self, job) -> dict:
-        return job.result if self.context.get("show_data") else {}
+        return self.context.get("data") or {}
 
 
 class JobList(generics.ListAPIView):
@@ -53,8 +53,9 @@ class JobDetail(APIView):
     @extend_schema(responses=JobDetailSerializer)
     def get(self, request, pk: int):
         job = access.get_job_for_user(request.user, pk)
-        show = access.result_data_visible(request.user, job)
-        return Response(JobDetailSerializer(job, context={"show_data": show}).data)
+        # While the job runs (the status page polls this) there is no result data to read.
+        data = access.result_data(request.user, job) if job.finished else {}
+        return Response(JobDetailSerializer(job, context={"data": data}).data)
 
 
 urlpatterns = [

@@ -32,7 +32,7 @@ def job_detail(request, pk: int):
     job = access.get_job_for_user(request.user, pk)
     return render(request, "jobs/job_detail.html", {
         "job": job, "owner": access.is_owner(request.user, job),
-        "show_data": access.result_data_visible(request.user, job),
+        "data": access.result_data(request.user, job) if job.finished else {},
     })
 
 
