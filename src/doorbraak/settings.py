@@ -49,6 +49,7 @@ DOORBRAAK_WORKER_STALE_SECONDS  heartbeat age after which a worker on another ma
                                 gone: its running job is retried or marked failed (default 120)
 DOORBRAAK_DAILY_AT              local time from which the worker queues the daily jobs (retention,
                                 careers_daily) once a day (default 02:00; "off" to disable)
+DOORBRAAK_JOB_RESULT_DAYS       days a job's result file (e.g. a subject-access export) is kept (7)
 """
 
 from __future__ import annotations
@@ -233,6 +234,7 @@ JOBS_HEARTBEAT_SECONDS = float(os.environ.get("DOORBRAAK_WORKER_HEARTBEAT_SECOND
 JOBS_WORKER_STALE_SECONDS = float(os.environ.get("DOORBRAAK_WORKER_STALE_SECONDS", "120"))
 JOBS_DAILY_AT = os.environ.get("DOORBRAAK_DAILY_AT", "02:00")
 JOBS_FILES_DIR = VAR_DIR / "jobs"
+JOBS_RESULT_DAYS = int(os.environ.get("DOORBRAAK_JOB_RESULT_DAYS", "7"))
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [

@@ -148,6 +148,29 @@ def test_daily_jobs_are_queued_once_per_day(world, db_tasks, settings):
     assert Job.objects.filter(kind="retention").count() == 2
 
 
+def test_old_uploads_and_result_files_are_removed(world, settings, tmp_path):
+    import time
+
+    settings.JOBS_FILES_DIR = tmp_path
+    (tmp_path / "uploads").mkdir()
+    stale, fresh, needed = (tmp_path / "uploads" / n for n in ("stale.csv", "fresh.csv", "needed.csv"))
+    for p in (stale, fresh, needed):
+        p.write_text("x")
+    day_ago = time.time() - 2 * 24 * 3600
+    for p in (stale, needed):
+        os.utime(p, (day_ago, day_ago))
+    Job.objects.create(kind="register_import", requested_by="t", status="queued", params={"path": str(needed)})
+    export = tmp_path / "exports" / "9" / "inzage.zip"
+    export.parent.mkdir(parents=True)
+    export.write_bytes(b"PK")
+    old = Job.objects.create(kind="subject_access_export", requested_by="t", status="done", result_file=str(export),
+                             finished_at=timezone.now() - timedelta(days=settings.JOBS_RESULT_DAYS + 1))
+    assert actions.sweep_files() == 2
+    assert not stale.exists() and fresh.exists() and needed.exists() and not export.exists()
+    old.refresh_from_db()
+    assert old.result_file == "" and old.status == "done"
+
+
 # --- pages, API, access, audit ----------------------------------------------------------------
 
 

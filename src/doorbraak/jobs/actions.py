@@ -171,6 +171,40 @@ def schedule_daily(now: datetime | None = None) -> list[Job]:
     return started
 
 
+# --- files the jobs leave behind ----------------------------------------------------------
+
+
+def sweep_files(now: datetime | None = None) -> int:
+    """Uploads no active job needs (a day old: never one still being written) and result files
+    of jobs finished more than JOBS_RESULT_DAYS ago (a subject-access export is personal data)
+    are removed; the job keeps its record, without the file. Returns the number of files removed."""
+    import shutil
+    from pathlib import Path
+
+    now = now or timezone.now()
+    root = Path(settings.JOBS_FILES_DIR)
+    removed = 0
+    uploads = root / "uploads"
+    if uploads.is_dir():
+        needed = {str(p) for p in Job.objects.filter(status__in=ACTIVE).values_list("params__path", flat=True) if p}
+        for path in uploads.iterdir():
+            age = now.timestamp() - path.stat().st_mtime
+            if str(path) not in needed and age > 24 * 3600:
+                path.unlink(missing_ok=True)
+                removed += 1
+    cutoff = now - timedelta(days=settings.JOBS_RESULT_DAYS)
+    for job in Job.objects.filter(finished_at__lt=cutoff).exclude(result_file=""):
+        path = Path(job.result_file)
+        if path.exists() and root.resolve() in path.resolve().parents:
+            folder = path.parent
+            path.unlink()
+            removed += 1
+            if folder != root and not any(folder.iterdir()):
+                shutil.rmtree(folder, ignore_errors=True)
+        Job.objects.filter(pk=job.pk).update(result_file="")
+    return removed
+
+
 # --- heartbeats -----------------------------------------------------------------------------
 
 

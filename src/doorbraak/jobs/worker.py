@@ -61,3 +61,5 @@ def maintain() -> None:
         logger.warning("taak %s: worker gestopt tijdens de taak -> %s", job.pk, job.status)
     for job in actions.schedule_daily():
         logger.info("dagelijkse taak %s (%s) ingepland", job.pk, job.kind)
+    if removed := actions.sweep_files():
+        logger.info("%s oude upload- en resultaatbestanden verwijderd", removed)
