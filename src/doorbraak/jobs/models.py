@@ -94,15 +94,19 @@ def _boot_id() -> str:
 
 
 def process_start_ticks(pid: int) -> int | None:
-    """When a process started (clock ticks since boot, /proc/PID/stat field 22); tells a live
-    worker from a later process that happens to have the same pid."""
+    """When a live process started (clock ticks since boot, /proc/PID/stat field 22); tells a
+    live worker from a later process that happens to have the same pid. None when there is no
+    such process, or only its corpse (a zombie, killed but not yet reaped by its parent)."""
     try:
         with open(f"/proc/{pid}/stat") as fh:
             stat = fh.read()
     except OSError:
         return None
     try:
-        return int(stat.rsplit(")", 1)[1].split()[19])
+        fields = stat.rsplit(")", 1)[1].split()
+        if fields[0] in {"Z", "X", "x"}:
+            return None
+        return int(fields[19])
     except (IndexError, ValueError):
         return None
 
