@@ -309,7 +309,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"DataCategoryEnum": "doorbraak.partners.models.DataCategory"},
+    "ENUM_NAME_OVERRIDES": {
+        "DataCategoryEnum": "doorbraak.partners.models.DataCategory",
+        "JobStatusEnum": "doorbraak.jobs.models.JobStatus",
+    },
 }
 
 # The privacy officer's home page flags unusual denial patterns (doorbraak.audit.selectors.denial_patterns):
