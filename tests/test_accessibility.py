@@ -62,6 +62,10 @@ NOT_PAGES = {
     "enrolment_update": "POST only",
     "user_set_active": "POST only (administrator deactivates or reactivates)",
     "user_reset_second_factor": "POST only (administrator resets a second factor)",
+    "entity_link": "POST only (the analyst starts a linkage run)",
+    "health": "JSON for monitoring (/gezondheid/), no page",
+    "health_en": "JSON for monitoring (/health/), no page",
+    "job_result": "download of a job's result file",
 }
 
 SERIOUS = ("serious", "critical")

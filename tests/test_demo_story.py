@@ -125,7 +125,14 @@ def test_overdue_reviews_actions_and_contacts_are_marked(client):
 
     build_demo_city(businesses=300, cases=40)
     truth = _truth(LATER)
-    # The demo's story has each kind of lateness, but not everywhere.
+    # The demo's story has each kind of lateness, but not everywhere. At this small size the
+    # generator's draws (row order differs between databases) may leave no one unseen: then one
+    # open, otherwise on-time case loses its recent contacts, so every kind of mark is checked.
+    if not any("contact" in kinds for _c, kinds, _a in truth.values()):
+        case = (Case.objects.filter(status=CaseStatus.OPEN, opened_on__lt=LATER - timedelta(days=90))
+                .exclude(reference__in=truth).order_by("pk").first())
+        case.contacts.filter(contact_on__gt=LATER - timedelta(days=(case.contact_cadence_days or 14) + 1)).delete()
+        truth = _truth(LATER)
     assert {k for _c, kinds, _a in truth.values() for k in kinds} == {"review", "action", "contact"}
     assert len(truth) < Case.objects.filter(status=CaseStatus.OPEN).count()
     login(client, User.objects.get(username=CASE_DIRECTOR_USERNAME))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,7 @@ from . import indicators as ind
 from .rules import RuleSet, load_rules
 
 EPOCH = date(1970, 1, 1)
+MEMORY_LIMIT = os.environ.get("DOORBRAAK_RISK_MEMORY", "1500MB")
 PREPARED = ("r_companies", "r_officers", "r_premises", "r_residents", "r_permits", "r_closures", "r_dor", "r_bank")
 
 
@@ -129,6 +131,10 @@ def evaluate(extract_dir: Path, rules: RuleSet | Path | None = None, as_of: date
     as_of = as_of or date.today()
     con = duckdb.connect()
     _exec(con, "SET TimeZone = 'UTC'")
+    # bounded memory whatever the register's size: beyond the limit DuckDB spills to disk
+    _exec(con, f"SET memory_limit = '{MEMORY_LIMIT}'")
+    _exec(con, "SET preserve_insertion_order = false")
+    _exec(con, "SET enable_progress_bar = false")
     extracts = read_extracts(con, Path(extract_dir))
     prepared = _prepare(con, extracts)
     engine = engine or DuckDBEngine(con)
