@@ -35,15 +35,14 @@ from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
 from pathlib import Path
 
-import yaml
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
-from doorbraak_analysis.registers import MAPPINGS_DIR
+from doorbraak_analysis.registers.mapping import FieldSpec, Mapping, column_of, norm_header
+from doorbraak_analysis.registers.mapping import load_mapping as _load_mapping
 
 from . import validation as v
 from .models import (
@@ -75,54 +74,16 @@ class ImportError_(Exception):
 
 # --- mappings -----------------------------------------------------------------------------
 
-FIELD_TYPES = {"text", "prefix", "int", "float", "date", "bsn", "kvk", "bag_id", "postcode", "sbi",
-               "house_number", "wijk"}
+# The mappings themselves (and their format) live in the analysis package, shared with the
+# Django-free readers (`doorbraak risk`); the importer adds its own errors and targets.
+_norm_header = norm_header
 
 
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str
-    columns: tuple[str, ...]
-    type: str = "text"
-    required: bool = False
-    default: object = None
-    max_length: int | None = None
-
-
-@dataclass(frozen=True)
-class Mapping:
-    source_type: str
-    title: str
-    target: str
-    key: tuple[str, ...]
-    fields: dict[str, FieldSpec]
-    default_sources: tuple[str, ...] = ()
-    entry_kind: str = ""
-
-
-def _norm_header(name: object) -> str:
-    return "_".join(str(name or "").strip().lower().replace("-", " ").split())
-
-
-@cache
 def load_mapping(source_type: str) -> Mapping:
     if source_type not in SourceType.values:
         raise ImportError_(f"onbekend brontype {source_type!r} (bekend: {', '.join(SourceType.values)})")
-    raw = yaml.safe_load((MAPPINGS_DIR / f"{source_type}.yaml").read_text(encoding="utf-8"))
-    fields = {}
-    for name, spec in raw["fields"].items():
-        spec = dict(spec)
-        if spec.get("type", "text") not in FIELD_TYPES:
-            raise ValueError(f"{source_type}.yaml: field {name}: unknown type {spec.get('type')}")
-        cols = spec.pop("columns", [name])
-        fields[name] = FieldSpec(name=name, columns=tuple(_norm_header(c) for c in ([cols] if isinstance(cols, str) else cols)),
-                                 **spec)
-    mapping = Mapping(
-        source_type=raw["source_type"], title=raw.get("title", source_type), target=raw["target"],
-        key=tuple(raw["key"]), fields=fields, default_sources=tuple(raw.get("default_sources", ())),
-        entry_kind=raw.get("entry_kind", ""),
-    )
-    if mapping.source_type != source_type or mapping.target not in TARGETS:
+    mapping = _load_mapping(source_type)
+    if mapping.target not in TARGETS:
         raise ValueError(f"{source_type}.yaml: source_type/target do not fit")
     return mapping
 
@@ -370,8 +331,7 @@ def _parse_wijk(value: object) -> str:
     raise v.Invalid("onbekende wijk")
 
 
-def _column_of(spec: FieldSpec, columns: list[str]) -> str | None:
-    return next((c for c in spec.columns if c in columns), None)
+_column_of = column_of
 
 
 _LIMIT_MODELS = {"premises": (Premises,), "company": (Company,), "officer": (Officer, Person),
