@@ -74,7 +74,14 @@ def local_spark(app: str = "doorbraak-analysis", cores: int = 2):
     """A local-mode SparkSession for tests and single machines."""
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master(f"local[{cores}]").appName(app)
+    builder = SparkSession.builder
+    try:  # the session is shared by every analysis in a process: linkage needs Splink's UDF jar
+        from splink.backends.spark import similarity_jar_location
+
+        builder = builder.config("spark.jars", similarity_jar_location()).config("spark.sql.ansi.enabled", "false")
+    except ImportError:
+        pass
+    return (builder.master(f"local[{cores}]").appName(app)
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", str(cores))
             .config("spark.sql.session.timeZone", "UTC")
