@@ -36,10 +36,22 @@ sys.path.insert(0, str(ROOT / "src"))
 # NeurIPS 2023 Datasets & Benchmarks, results table: minority-class F1 (%) of GBT models with
 # graph features (Snap ML GraphFeaturePreprocessor) on the AMLworld data sets.
 PUBLISHED = {
-    "LightGBM+GFs": {"HI-Small": 62.86, "LI-Small": 20.83, "HI-Medium": 59.48, "LI-Medium": 20.85,
-                     "HI-Large": 58.03, "LI-Large": 23.67},
-    "XGBoost+GFs": {"HI-Small": 63.23, "LI-Small": 27.30, "HI-Medium": 65.70, "LI-Medium": 28.16,
-                    "HI-Large": 42.68, "LI-Large": 24.23},
+    "LightGBM+GFs": {
+        "HI-Small": 62.86,
+        "LI-Small": 20.83,
+        "HI-Medium": 59.48,
+        "LI-Medium": 20.85,
+        "HI-Large": 58.03,
+        "LI-Large": 23.67,
+    },
+    "XGBoost+GFs": {
+        "HI-Small": 63.23,
+        "LI-Small": 27.30,
+        "HI-Medium": 65.70,
+        "LI-Medium": 28.16,
+        "HI-Large": 42.68,
+        "LI-Large": 24.23,
+    },
 }
 
 RUNNER = (
@@ -53,7 +65,9 @@ RUNNER = (
 def run_cli(args: list[str], threads: int) -> tuple[float, float]:
     """Run `doorbraak flows ...` in a fresh process; (seconds, peak GB of that process)."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), OMP_NUM_THREADS=str(threads))
-    proc = subprocess.run([sys.executable, "-c", RUNNER, *args], env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", RUNNER, *args], env=env, capture_output=True, text=True
+    )
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"failed: doorbraak flows {' '.join(args)}")
@@ -115,55 +129,105 @@ def gfp_peer(trainval: Path, test: Path, threads: int) -> dict | None:
 
     from doorbraak_analysis.moneyflows.features import raw_feature_sql
     from doorbraak_analysis.moneyflows.io import read_transactions
-    from doorbraak_analysis.moneyflows.model import (LGB_PARAMS, best_threshold, f1_report, temporal_split,
-                                                     vocabulary)
+    from doorbraak_analysis.moneyflows.model import (
+        LGB_PARAMS,
+        best_threshold,
+        f1_report,
+        temporal_split,
+        vocabulary,
+    )
     import duckdb
 
     started = time.perf_counter()
     tv, te = read_transactions(trainval), read_transactions(test)
     vocab = vocabulary(tv)
     n_tv = tv.num_rows
-    allt = {k: np.concatenate([tv[k].to_numpy(zero_copy_only=False), te[k].to_numpy(zero_copy_only=False)])
-            for k in ("src", "dst", "t")}
+    allt = {
+        k: np.concatenate(
+            [tv[k].to_numpy(zero_copy_only=False), te[k].to_numpy(zero_copy_only=False)]
+        )
+        for k in ("src", "dst", "t")
+    }
     ids = {a: i for i, a in enumerate(np.unique(np.concatenate([allt["src"], allt["dst"]])))}
     amount = np.concatenate([tv["amount"].to_numpy(), te["amount"].to_numpy()])
-    edges = np.column_stack([np.arange(len(allt["t"])), [ids[a] for a in allt["src"]],
-                             [ids[a] for a in allt["dst"]], allt["t"] - allt["t"].min(), amount]).astype("float64")
+    edges = np.column_stack(
+        [
+            np.arange(len(allt["t"])),
+            [ids[a] for a in allt["src"]],
+            [ids[a] for a in allt["dst"]],
+            allt["t"] - allt["t"].min(),
+            amount,
+        ]
+    ).astype("float64")
     gp = GraphFeaturePreprocessor()
     # the settings of IBM's AML example, windows in seconds (our timestamps)
     bins = [2, 3, 4, 5, 6, 7, 8, 9, 10]
-    gp.set_params({"num_threads": threads, "time_window": 20 * 86400, "vertex_stats": True,
-                   "vertex_stats_cols": [4], "vertex_stats_tw": 20 * 86400,
-                   "fan": True, "fan_tw": 86400, "fan_bins": bins, "degree": True, "degree_tw": 86400,
-                   "degree_bins": bins, "scatter-gather": True, "scatter-gather_tw": 5 * 86400,
-                   "scatter-gather_bins": bins, "temp-cycle": True, "temp-cycle_tw": 10 * 86400,
-                   "temp-cycle_bins": bins, "lc-cycle": False})
+    gp.set_params(
+        {
+            "num_threads": threads,
+            "time_window": 20 * 86400,
+            "vertex_stats": True,
+            "vertex_stats_cols": [4],
+            "vertex_stats_tw": 20 * 86400,
+            "fan": True,
+            "fan_tw": 86400,
+            "fan_bins": bins,
+            "degree": True,
+            "degree_tw": 86400,
+            "degree_bins": bins,
+            "scatter-gather": True,
+            "scatter-gather_tw": 5 * 86400,
+            "scatter-gather_bins": bins,
+            "temp-cycle": True,
+            "temp-cycle_tw": 10 * 86400,
+            "temp-cycle_bins": bins,
+            "lc-cycle": False,
+        }
+    )
     gf = gp.fit_transform(edges)[:, 5:]
     con = duckdb.connect()
     raw = []
     for table in (tv, te):
         con.register("tx", table)
         d = con.sql(raw_feature_sql(vocab) + " ORDER BY rid").fetchnumpy()
-        raw.append(np.column_stack([np.asarray(v, dtype=float) for k, v in d.items() if k != "rid"]))
+        raw.append(
+            np.column_stack([np.asarray(v, dtype=float) for k, v in d.items() if k != "rid"])
+        )
     X = np.hstack([np.vstack(raw), gf])
     y = np.concatenate([tv["label"].to_numpy(), te["label"].to_numpy()])
     fit, val = temporal_split(tv["t"].to_numpy(), (0.75, 0.25))
-    booster = lgb.train(LGB_PARAMS, lgb.Dataset(X[fit], y[fit]), 250, valid_sets=[lgb.Dataset(X[val], y[val])],
-                        callbacks=[lgb.early_stopping(30, verbose=False)])
+    booster = lgb.train(
+        LGB_PARAMS,
+        lgb.Dataset(X[fit], y[fit]),
+        250,
+        valid_sets=[lgb.Dataset(X[val], y[val])],
+        callbacks=[lgb.early_stopping(30, verbose=False)],
+    )
     thr, _ = best_threshold(y[val], booster.predict(X[val]))
     t_train = time.perf_counter() - started
     s = booster.predict(X[n_tv:])
     rep = f1_report(y[n_tv:], (s >= thr).astype(int))
-    rep.update(train_s=t_train, score_s=time.perf_counter() - started - t_train,
-               peak_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024)
+    rep.update(
+        train_s=t_train,
+        score_s=time.perf_counter() - started - t_train,
+        peak_gb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024,
+    )
     return rep
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--transactions", type=int, default=1_000_000, help="size of the train+test data set")
-    ap.add_argument("--speed-transactions", type=int, default=1_000_000,
-                    help="size of the data set for the tx/min measurement (>= 1M for the target)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--transactions", type=int, default=1_000_000, help="size of the train+test data set"
+    )
+    ap.add_argument(
+        "--speed-transactions",
+        type=int,
+        default=1_000_000,
+        help="size of the data set for the tx/min measurement (>= 1M for the target)",
+    )
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--laundering-rate", type=float, default=0.003)
     ap.add_argument("--threads", type=int, default=2)
@@ -174,7 +238,9 @@ def main() -> int:
 
     data = Path(args.data_dir) / f"flows_{args.transactions}_{args.seed}"
     data.mkdir(parents=True, exist_ok=True)
-    print(f"== data: {args.transactions} synthetic AMLworld-format transactions (seed {args.seed}) in {data}")
+    print(
+        f"== data: {args.transactions} synthetic AMLworld-format transactions (seed {args.seed}) in {data}"
+    )
     t = time.perf_counter()
     gen = generate(args.transactions, args.seed, data, laundering_rate=args.laundering_rate)
     print(f"   generated in {time.perf_counter() - t:.1f}s")
@@ -186,61 +252,108 @@ def main() -> int:
     for name, extra in (("doorbraak", []), ("baseline", ["--raw-only"])):
         model = data / f"model_{name}"
         print(f"== {name}: train")
-        t_train, m_train = run_cli(["train", "--input", str(files["trainval"]), "--model", str(model), *extra],
-                                   args.threads)
+        t_train, m_train = run_cli(
+            ["train", "--input", str(files["trainval"]), "--model", str(model), *extra],
+            args.threads,
+        )
         print(f"== {name}: score (test 20%, earlier 80% as --history)")
         scores = data / f"scores_{name}.csv"
         hist = ["--history", str(files["trainval"])] if name == "doorbraak" else []
-        t_score, m_score = run_cli(["score", "--input", str(files["test"]), *hist, "--model", str(model),
-                                    "--out", str(scores)], args.threads)
+        t_score, m_score = run_cli(
+            [
+                "score",
+                "--input",
+                str(files["test"]),
+                *hist,
+                "--model",
+                str(model),
+                "--out",
+                str(scores),
+            ],
+            args.threads,
+        )
         rep = evaluate(scores, files["test"])
-        rep.update(train_s=t_train, score_s=t_score, peak_gb=max(m_train, m_score),
-                   recall_by_typology=per_typology_recall(scores, gen["truth"], offset))
+        rep.update(
+            train_s=t_train,
+            score_s=t_score,
+            peak_gb=max(m_train, m_score),
+            recall_by_typology=per_typology_recall(scores, gen["truth"], offset),
+        )
         results[name] = rep
 
     print("== Snap ML GraphFeaturePreprocessor + LightGBM (reference only)")
     gfp = gfp_peer(files["trainval"], files["test"], args.threads)
 
-    print(f"== speed: feature building + scoring of {args.speed_transactions} transactions, {args.threads} threads")
+    print(
+        f"== speed: feature building + scoring of {args.speed_transactions} transactions, {args.threads} threads"
+    )
     if args.speed_transactions == args.transactions:
         speed_file = gen["transactions"]
     else:
-        sp = generate(args.speed_transactions, args.seed + 1, Path(args.data_dir) / f"speed_{args.speed_transactions}",
-                      laundering_rate=args.laundering_rate)
+        sp = generate(
+            args.speed_transactions,
+            args.seed + 1,
+            Path(args.data_dir) / f"speed_{args.speed_transactions}",
+            laundering_rate=args.laundering_rate,
+        )
         speed_file = sp["transactions"]
-    t_speed, m_speed = run_cli(["score", "--input", str(speed_file), "--model", str(data / "model_doorbraak"),
-                                "--out", str(data / "scores_speed.csv")], args.threads)
+    t_speed, m_speed = run_cli(
+        [
+            "score",
+            "--input",
+            str(speed_file),
+            "--model",
+            str(data / "model_doorbraak"),
+            "--out",
+            str(data / "scores_speed.csv"),
+        ],
+        args.threads,
+    )
     tx_per_min = args.speed_transactions / t_speed * 60
 
     d, b = results["doorbraak"], results["baseline"]
     pos = int(d["tp"] + d["fn"])
     print()
     print(f"test part: {n_test} transactions, {pos} laundering ({pos / n_test:.3%})")
-    print(f"{'peer':<34}{'F1':>7}{'prec':>7}{'recall':>8}{'train s':>9}{'score s':>9}{'peak GB':>9}")
+    print(
+        f"{'peer':<34}{'F1':>7}{'prec':>7}{'recall':>8}{'train s':>9}{'score s':>9}{'peak GB':>9}"
+    )
     rows = [("Doorbraak (graph features+LightGBM)", d), ("LightGBM, raw transaction fields", b)]
     if gfp:
         rows.append(("Snap ML GFP + LightGBM", gfp))
     for label, r in rows:
-        print(f"{label:<34}{r['f1']:7.3f}{r['precision']:7.3f}{r['recall']:8.3f}{r['train_s']:9.1f}"
-              f"{r['score_s']:9.1f}{r['peak_gb']:9.2f}")
+        print(
+            f"{label:<34}{r['f1']:7.3f}{r['precision']:7.3f}{r['recall']:8.3f}{r['train_s']:9.1f}"
+            f"{r['score_s']:9.1f}{r['peak_gb']:9.2f}"
+        )
     if not gfp:
         print(f"{'Snap ML GFP + LightGBM':<34}{'na':>7}")
-    print(f"ratios: F1 Doorbraak/baseline = {d['f1'] / max(b['f1'], 1e-9):.2f}x; "
-          f"training time = {d['train_s'] / b['train_s']:.1f}x; scoring time = {d['score_s'] / b['score_s']:.1f}x; "
-          f"peak memory = {d['peak_gb'] / max(b['peak_gb'], 1e-9):.1f}x"
-          + (f"; F1 Doorbraak/GFP = {d['f1'] / max(gfp['f1'], 1e-9):.2f}x" if gfp else ""))
+    print(
+        f"ratios: F1 Doorbraak/baseline = {d['f1'] / max(b['f1'], 1e-9):.2f}x; "
+        f"training time = {d['train_s'] / b['train_s']:.1f}x; scoring time = {d['score_s'] / b['score_s']:.1f}x; "
+        f"peak memory = {d['peak_gb'] / max(b['peak_gb'], 1e-9):.1f}x"
+        + (f"; F1 Doorbraak/GFP = {d['f1'] / max(gfp['f1'], 1e-9):.2f}x" if gfp else "")
+    )
     print(f"recall per planted typology (Doorbraak): {json.dumps(d['recall_by_typology'])}")
     print(f"recall per planted typology (baseline):  {json.dumps(b['recall_by_typology'])}")
-    print(f"speed: {args.speed_transactions} transactions read, features built and scored in {t_speed:.1f}s "
-          f"= {tx_per_min:,.0f} tx/min (peak {m_speed:.2f} GB)")
-    print("published minority-class F1 (%) of GBT with graph features, Altman et al. 2023 (AMLworld):")
+    print(
+        f"speed: {args.speed_transactions} transactions read, features built and scored in {t_speed:.1f}s "
+        f"= {tx_per_min:,.0f} tx/min (peak {m_speed:.2f} GB)"
+    )
+    print(
+        "published minority-class F1 (%) of GBT with graph features, Altman et al. 2023 (AMLworld):"
+    )
     for model, figs in PUBLISHED.items():
         print(f"   {model:<14}" + "  ".join(f"{k} {v:.2f}" for k, v in figs.items()))
-    print("   (their data is AMLworld, ours is synthetic stand-in data: comparable in kind, not in number)")
+    print(
+        "   (their data is AMLworld, ours is synthetic stand-in data: comparable in kind, not in number)"
+    )
     peak = max(d["peak_gb"], b["peak_gb"], m_speed, gfp["peak_gb"] if gfp else 0)
     f1_gfp = f"{gfp['f1']:.4f}" if gfp else "na"
-    print(f"RESULT f1={d['f1']:.4f} f1_baseline={b['f1']:.4f} f1_gfp={f1_gfp} "
-          f"tx_per_min={tx_per_min:.0f} peak_gb={peak:.2f}")
+    print(
+        f"RESULT f1={d['f1']:.4f} f1_baseline={b['f1']:.4f} f1_gfp={f1_gfp} "
+        f"tx_per_min={tx_per_min:.0f} peak_gb={peak:.2f}"
+    )
     return 0
 
 

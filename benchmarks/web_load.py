@@ -60,10 +60,20 @@ sys.path.insert(0, str(ROOT / "src"))
 BENCH_PASSWORD = "Webload-benchmark-2026"  # noqa: S105 (benchmark accounts in the benchmark's own database)
 TOTP_STEP = 30
 USERS_BY_ROLE = {"case_director": 7, "partner_professional": 7, "analyst": 6}
-PARTNER_ORGS = ["politie-mn", "buurtteams-utrecht", "roc-midden-nederland", "jou-jongerenwerk", "reclassering-nederland"]
+PARTNER_ORGS = [
+    "politie-mn",
+    "buurtteams-utrecht",
+    "roc-midden-nederland",
+    "jou-jongerenwerk",
+    "reclassering-nederland",
+]
 ORG_CATEGORY = {
-    "politie-mn": "justice", "buurtteams-utrecht": "care", "roc-midden-nederland": "education",
-    "jou-jongerenwerk": "contact", "reclassering-nederland": "justice", "gemeente-oov": "care",
+    "politie-mn": "justice",
+    "buurtteams-utrecht": "care",
+    "roc-midden-nederland": "education",
+    "jou-jongerenwerk": "contact",
+    "reclassering-nederland": "justice",
+    "gemeente-oov": "care",
 }
 
 
@@ -76,7 +86,7 @@ def totp_code(hex_key: str, now: float | None = None) -> str:
     counter = int((time.time() if now is None else now) // TOTP_STEP)
     digest = hmac.new(bytes.fromhex(hex_key), struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 # ====================================================================== Django-side phases
@@ -102,8 +112,10 @@ def phase_prepare(args: dict) -> dict:
         from doorbraak.registers.models import Premises
 
         if Premises.objects.exists():
-            raise SystemExit(f"{connection.settings_dict['NAME']} holds data that is not the demo city: "
-                             "give the benchmark a database of its own (--database-url)")
+            raise SystemExit(
+                f"{connection.settings_dict['NAME']} holds data that is not the demo city: "
+                "give the benchmark a database of its own (--database-url)"
+            )
         extra = [] if args["registers"] else ["--no-registers"]
         call_command("demo_city", *extra, stdout=open(os.devnull, "w"))  # noqa: SIM115
     built = time.perf_counter() - started
@@ -114,8 +126,12 @@ def phase_prepare(args: dict) -> dict:
     from doorbraak.registers.models import Person
 
     return {
-        "persons": Person.objects.count(), "cases": Case.objects.count(), "vendor": connection.vendor,
-        "build_seconds": round(built, 1), "seconds": round(time.perf_counter() - started, 1), "plan": plan,
+        "persons": Person.objects.count(),
+        "cases": Case.objects.count(),
+        "vendor": connection.vendor,
+        "build_seconds": round(built, 1),
+        "seconds": round(time.perf_counter() - started, 1),
+        "plan": plan,
     }
 
 
@@ -141,13 +157,26 @@ def _bench_accounts() -> list:
                 username = f"webload-{role.replace('_', '-')}-{i + 1:02d}"
                 user, _ = User.objects.update_or_create(
                     username=username,
-                    defaults={"role": role, "organisation": orgs[org], "first_name": "Belasting", "last_name": f"Test {i + 1}",
-                              "email": f"{username}@webload.invalid", "is_active": True, "password": password},
+                    defaults={
+                        "role": role,
+                        "organisation": orgs[org],
+                        "first_name": "Belasting",
+                        "last_name": f"Test {i + 1}",
+                        "email": f"{username}@webload.invalid",
+                        "is_active": True,
+                        "password": password,
+                    },
                 )
                 # last_t reset: a rerun within the same 30 s may use the same code again.
                 TOTPDevice.objects.update_or_create(
-                    user=user, name="webload",
-                    defaults={"key": bench_totp_key(username), "confirmed": True, "step": TOTP_STEP, "last_t": -1},
+                    user=user,
+                    name="webload",
+                    defaults={
+                        "key": bench_totp_key(username),
+                        "confirmed": True,
+                        "step": TOTP_STEP,
+                        "last_t": -1,
+                    },
                 )
                 users.append(user)
     return users
@@ -170,41 +199,89 @@ def _top_up(n_persons: int, n_cases: int, accounts: list) -> None:
     have = Person.objects.count()
     homes = list(Premises.objects.filter(use="woonfunctie").values_list("pk", flat=True)) or [None]
     brp = ProcessingActivity.objects.get(code=ref.SOURCE_BRP)
-    surnames = [s for s in g.EXTRA_SURNAMES] + ["Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit",
-                                                 "Meijer", "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters"]
-    first = g.FIRST_NAMES["m"] + g.FIRST_NAMES["f"] + g.EXTRA_FIRST_NAMES["m"] + g.EXTRA_FIRST_NAMES["f"]
+    surnames = [s for s in g.EXTRA_SURNAMES] + [
+        "Jansen",
+        "de Vries",
+        "van den Berg",
+        "Bakker",
+        "Visser",
+        "Smit",
+        "Meijer",
+        "de Boer",
+        "Mulder",
+        "de Groot",
+        "Bos",
+        "Vos",
+        "Peters",
+    ]
+    first = (
+        g.FIRST_NAMES["m"]
+        + g.FIRST_NAMES["f"]
+        + g.EXTRA_FIRST_NAMES["m"]
+        + g.EXTRA_FIRST_NAMES["f"]
+    )
     new_persons = []
     for i in range(have, n_persons):
         prefix, _, surname = surnames[rng.randrange(len(surnames))].rpartition(" ")
-        new_persons.append(Person(
-            pseudonym=f"P-WL{i:08d}", given_names=rng.choice(first), surname_prefix=prefix, surname=surname,
-            birth_date=date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 58)), residence_id=rng.choice(homes),
-            source=brp, source_file="webload-synthetisch.csv", source_row=i, received_on=date(2026, 11, 1),
-        ))
+        new_persons.append(
+            Person(
+                pseudonym=f"P-WL{i:08d}",
+                given_names=rng.choice(first),
+                surname_prefix=prefix,
+                surname=surname,
+                birth_date=date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 58)),
+                residence_id=rng.choice(homes),
+                source=brp,
+                source_file="webload-synthetisch.csv",
+                source_row=i,
+                received_on=date(2026, 11, 1),
+            )
+        )
     with transaction.atomic():
         Person.objects.bulk_create(new_persons, batch_size=5000)
     have_cases = Case.objects.count()
     if have_cases >= n_cases:
         return
     # A case director carries about 40 cases: the benchmark's own directors and colleagues.
-    directors = [u for u in accounts if u.role == "case_director"] + _colleague_directors(n_cases // 40)
-    orgs = {o.code: o for o in Organisation.objects.filter(code__in=[*PARTNER_ORGS, "gemeente-oov"])}
+    directors = [u for u in accounts if u.role == "case_director"] + _colleague_directors(
+        n_cases // 40
+    )
+    orgs = {
+        o.code: o for o in Organisation.objects.filter(code__in=[*PARTNER_ORGS, "gemeente-oov"])
+    }
     case_type = ProcessingActivity.objects.get(code=ref.CASE_TYPE_INDIVIDUAL)
-    subjects = list(Person.objects.filter(source_file="webload-synthetisch.csv", cases__isnull=True)
-                    .values_list("pk", flat=True)[: n_cases - have_cases])
+    subjects = list(
+        Person.objects.filter(
+            source_file="webload-synthetisch.csv", cases__isnull=True
+        ).values_list("pk", flat=True)[: n_cases - have_cases]
+    )
     cases, participants, records = [], [], []
     for i, subject in enumerate(subjects):
         opened = date(2024, 1, 15) + timedelta(days=rng.randrange(640))
         closed = opened + timedelta(days=300) if rng.random() < 0.2 else None
-        case = Case(reference=f"WL-{opened.year}-{have_cases + i:05d}", case_type=case_type, subject_id=subject,
-                    director=directors[i % len(directors)], status="closed" if closed else "open", opened_on=opened,
-                    closed_on=closed, summary="Synthetische casus voor de belastingtest.")
+        case = Case(
+            reference=f"WL-{opened.year}-{have_cases + i:05d}",
+            case_type=case_type,
+            subject_id=subject,
+            director=directors[i % len(directors)],
+            status="closed" if closed else "open",
+            opened_on=opened,
+            closed_on=closed,
+            summary="Synthetische casus voor de belastingtest.",
+        )
         cases.append(case)
         for code in ["gemeente-oov", *rng.sample(PARTNER_ORGS, rng.randint(1, 3))]:
             participants.append(CaseParticipant(case=case, organisation=orgs[code], since=opened))
-            records.append(CaseRecord(case=case, category=ORG_CATEGORY[code], organisation=orgs[code],
-                                      occurred_on=opened + timedelta(days=rng.randrange(60)),
-                                      title="Overleg", text="Synthetische aantekening."))
+            records.append(
+                CaseRecord(
+                    case=case,
+                    category=ORG_CATEGORY[code],
+                    organisation=orgs[code],
+                    occurred_on=opened + timedelta(days=rng.randrange(60)),
+                    title="Overleg",
+                    text="Synthetische aantekening.",
+                )
+            )
     with transaction.atomic():
         Case.objects.bulk_create(cases, batch_size=2000)
         for obj in participants + records:
@@ -221,11 +298,22 @@ def _colleague_directors(n: int) -> list:
 
     oov = Organisation.objects.get(code="gemeente-oov")
     have = {u.username: u for u in User.objects.filter(username__startswith="webload-collega-")}
-    new = [User(username=f"webload-collega-{i:03d}", role="case_director", organisation=oov, first_name="Collega",
-                last_name=f"Regisseur {i}", password=make_password(None))
-           for i in range(n) if f"webload-collega-{i:03d}" not in have]
+    new = [
+        User(
+            username=f"webload-collega-{i:03d}",
+            role="case_director",
+            organisation=oov,
+            first_name="Collega",
+            last_name=f"Regisseur {i}",
+            password=make_password(None),
+        )
+        for i in range(n)
+        if f"webload-collega-{i:03d}" not in have
+    ]
     User.objects.bulk_create(new)
-    return list(User.objects.filter(username__startswith="webload-collega-").order_by("username")[:n])
+    return list(
+        User.objects.filter(username__startswith="webload-collega-").order_by("username")[:n]
+    )
 
 
 def _plan(accounts: list) -> list[dict]:
@@ -235,8 +323,12 @@ def _plan(accounts: list) -> list[dict]:
 
     rng = random.Random(7)
     persons = list(Person.objects.order_by("?").values_list("pk", flat=True)[:400])
-    companies = list(Company.objects.filter(officers__isnull=False).distinct().order_by("?")
-                     .values_list("pk", flat=True)[:300])
+    companies = list(
+        Company.objects.filter(officers__isnull=False)
+        .distinct()
+        .order_by("?")
+        .values_list("pk", flat=True)[:300]
+    )
     premises = list(Premises.objects.order_by("?").values_list("pk", flat=True)[:300])
     plan = []
     for user in accounts:
@@ -266,7 +358,11 @@ def phase_audit_rate(args: dict) -> dict:
     from doorbraak.audit.models import AuditEntry, ChainHead
     from doorbraak.partners.models import User
 
-    user = User.objects.filter(username__startswith="webload-analyst").select_related("organisation").first()
+    user = (
+        User.objects.filter(username__startswith="webload-analyst")
+        .select_related("organisation")
+        .first()
+    )
     audit.chain_pending(wait=True)
 
     def legacy_record(i):
@@ -274,18 +370,36 @@ def phase_audit_rate(args: dict) -> dict:
         # chain the entry while holding it, move the head, commit.
         with transaction.atomic():
             head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
-            entry = AuditEntry(occurred_at=timezone.now(), action="read", object_type="person", object_id=str(i),
-                               purpose="risicoanalyse", username=user.username, organisation=user.organisation.code,
-                               role=user.role, data_categories="identity", request_id=f"rate-before-{i}",
-                               chain_seq=head.last_seq + 1, prev_hash=head.last_hash)
+            entry = AuditEntry(
+                occurred_at=timezone.now(),
+                action="read",
+                object_type="person",
+                object_id=str(i),
+                purpose="risicoanalyse",
+                username=user.username,
+                organisation=user.organisation.code,
+                role=user.role,
+                data_categories="identity",
+                request_id=f"rate-before-{i}",
+                chain_seq=head.last_seq + 1,
+                prev_hash=head.last_hash,
+            )
             entry.entry_hash = entry.compute_hash()
             entry.save()
-            ChainHead.objects.filter(pk=1).update(last_hash=entry.entry_hash, last_seq=entry.chain_seq,
-                                                  last_entry_id=entry.pk)
+            ChainHead.objects.filter(pk=1).update(
+                last_hash=entry.entry_hash, last_seq=entry.chain_seq, last_entry_id=entry.pk
+            )
 
     def new_record(i):
-        audit.record("read", user=user, purpose="risicoanalyse", object_type="person", object_id=i,
-                     categories=["identity"], detail={"benchmark": "audit_rate"})
+        audit.record(
+            "read",
+            user=user,
+            purpose="risicoanalyse",
+            object_type="person",
+            object_id=i,
+            categories=["identity"],
+            detail={"benchmark": "audit_rate"},
+        )
 
     def run_threads(fn, seconds: float, threads: int, offset: int) -> int:
         counts = [0] * threads
@@ -335,8 +449,13 @@ def phase_audit_rate(args: dict) -> dict:
     after = run(new_record, args["seconds"], args["threads"], args["procs"])
     left = audit.pending_count()
     report = audit.verify_chain()
-    return {"before_per_s": round(before), "after_per_s": round(after), "left_unchained_after_run": left,
-            "chain_ok": report.ok, "chain_entries": report.checked}
+    return {
+        "before_per_s": round(before),
+        "after_per_s": round(after),
+        "left_unchained_after_run": left,
+        "chain_ok": report.ok,
+        "chain_entries": report.checked,
+    }
 
 
 def phase_check(args: dict) -> dict:
@@ -348,15 +467,22 @@ def phase_check(args: dict) -> dict:
     expected = json.loads(Path(args["request_ids"]).read_text())
     found, chained = set(), set()
     for start in range(0, len(expected), 2000):
-        rows = AuditEntry.objects.filter(request_id__in=expected[start:start + 2000], action="read")
+        rows = AuditEntry.objects.filter(
+            request_id__in=expected[start : start + 2000], action="read"
+        )
         for request_id, seq in rows.values_list("request_id", "chain_seq"):
             found.add(request_id)
             if seq is not None:
                 chained.add(request_id)
     return {
-        "unchained_before_verify": as_left.unchained, "chain_ok": report.ok, "chain_entries": report.checked,
-        "chained_by_verify": report.chained_now, "reason": report.reason,
-        "audited_requests": len(expected), "reads_found": len(found), "reads_chained": len(chained),
+        "unchained_before_verify": as_left.unchained,
+        "chain_ok": report.ok,
+        "chain_entries": report.checked,
+        "chained_by_verify": report.chained_now,
+        "reason": report.reason,
+        "audited_requests": len(expected),
+        "reads_found": len(found),
+        "reads_chained": len(chained),
     }
 
 
@@ -396,7 +522,9 @@ class User:
         self.rng = random.Random(plan["username"])
         self.n = 0
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ):
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -423,13 +551,23 @@ class User:
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
         if status != 200 or not token:
             raise RuntimeError(f"login page: HTTP {status}")
-        form = urllib.parse.urlencode({
-            "csrfmiddlewaretoken": token.group(1).decode(), "username": self.plan["username"],
-            "password": BENCH_PASSWORD, "otp_token": totp_code(self.plan["key"]),
-        }).encode()
-        status, _, response = self.request("POST", "/inloggen/", form, {
-            "Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://{self.host}:{self.port}/inloggen/",
-        })
+        form = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token.group(1).decode(),
+                "username": self.plan["username"],
+                "password": BENCH_PASSWORD,
+                "otp_token": totp_code(self.plan["key"]),
+            }
+        ).encode()
+        status, _, response = self.request(
+            "POST",
+            "/inloggen/",
+            form,
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://{self.host}:{self.port}/inloggen/",
+            },
+        )
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"login of {self.plan['username']} failed: HTTP {status}")
 
@@ -439,15 +577,20 @@ class User:
         if p["role"] in ("case_director", "partner_professional"):
             case = r.choice(p["cases"])
             choices = [
-                ("home", "/", False, 1), ("case_list", "/casussen/", False, 2),
-                ("case_list_p2", "/casussen/?page=2", False, 1), ("case_detail", f"/casussen/{case}/", True, 4),
-                ("api_cases", "/api/v1/cases/", False, 1), ("api_case", f"/api/v1/cases/{case}/", True, 2),
+                ("home", "/", False, 1),
+                ("case_list", "/casussen/", False, 2),
+                ("case_list_p2", "/casussen/?page=2", False, 1),
+                ("case_detail", f"/casussen/{case}/", True, 4),
+                ("api_cases", "/api/v1/cases/", False, 1),
+                ("api_case", f"/api/v1/cases/{case}/", True, 2),
             ]
         else:
             choices = [
-                ("home", "/", False, 1), ("person_detail", f"/personen/{r.choice(p['persons'])}/", True, 3),
+                ("home", "/", False, 1),
+                ("person_detail", f"/personen/{r.choice(p['persons'])}/", True, 3),
                 ("api_person", f"/api/v1/persons/{r.choice(p['persons'])}/", True, 2),
-                ("company_list", "/bedrijven/", False, 1), ("company_detail", f"/bedrijven/{r.choice(p['companies'])}/", True, 2),
+                ("company_list", "/bedrijven/", False, 1),
+                ("company_detail", f"/bedrijven/{r.choice(p['companies'])}/", True, 2),
                 ("premises_detail", f"/panden/{r.choice(p['premises'])}/", False, 1),
                 ("api_companies", "/api/v1/companies/", False, 1),
             ]
@@ -455,8 +598,15 @@ class User:
         return label, path, audited
 
 
-def run_load(port: int, plan: list[dict], users: int, duration: float, max_requests: int,
-             think: tuple[float, float], on_start=lambda: None) -> dict:
+def run_load(
+    port: int,
+    plan: list[dict],
+    users: int,
+    duration: float,
+    max_requests: int,
+    think: tuple[float, float],
+    on_start=lambda: None,
+) -> dict:
     people = [User("127.0.0.1", port, plan[i % len(plan)]) for i in range(users)]
     errors_at_login = []
 
@@ -531,8 +681,13 @@ def run_load(port: int, plan: list[dict], users: int, duration: float, max_reque
         return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
 
     return {
-        "requests": len(results), "errors": len(errors), "wall_s": wall, "active_users": sum(u.n > 0 for u in people),
-        "p50_ms": pct(latencies, 0.50), "p95_ms": pct(latencies, 0.95), "p99_ms": pct(latencies, 0.99),
+        "requests": len(results),
+        "errors": len(errors),
+        "wall_s": wall,
+        "active_users": sum(u.n > 0 for u in people),
+        "p50_ms": pct(latencies, 0.50),
+        "p95_ms": pct(latencies, 0.95),
+        "p99_ms": pct(latencies, 0.99),
         "per_s": len(results) / wall if wall else 0.0,
         "audited_ok": [r[4] for r in results if r[3] and 200 <= r[1] < 300],
         "error_samples": sorted({f"{r[0]} HTTP {r[1]}" for r in errors})[:5],
@@ -540,7 +695,9 @@ def run_load(port: int, plan: list[dict], users: int, duration: float, max_reque
     }
 
 
-def serve(env: dict, port: int, workers: int | None, threads: int | None, log_path: Path) -> subprocess.Popen:
+def serve(
+    env: dict, port: int, workers: int | None, threads: int | None, log_path: Path
+) -> subprocess.Popen:
     """`doorbraak serve` (gunicorn, production settings) on the loopback address; its logs
     (JSON access log included) go to log_path."""
     cmd = [sys.executable, "-m", "doorbraak.cli", "serve", f"127.0.0.1:{port}"]
@@ -549,8 +706,14 @@ def serve(env: dict, port: int, workers: int | None, threads: int | None, log_pa
     if threads:
         cmd += ["--threads", str(threads)]
     log = open(log_path, "wb")  # noqa: SIM115 (the server's, closed with it)
-    proc = subprocess.Popen(cmd, env=child_env({**env, "DOORBRAAK_LOG_LEVEL": "WARNING"}), cwd=ROOT,
-                            start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd,
+        env=child_env({**env, "DOORBRAAK_LOG_LEVEL": "WARNING"}),
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.time() + 300  # collectstatic first
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -575,7 +738,9 @@ def group_cpu_seconds(pgid: int) -> float:
             fields = stat.read_text().rpartition(")")[2].split()
         except OSError:
             continue
-        if int(fields[2]) == pgid:  # after the command: state, ppid, pgrp, ..., utime (11), stime (12)
+        if (
+            int(fields[2]) == pgid
+        ):  # after the command: state, ppid, pgrp, ..., utime (11), stime (12)
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
 
@@ -629,26 +794,49 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
         sizes = {"persons": 0, "cases": 0, "registers": True}
         label = f"SQLite demo ({var / 'doorbraak.sqlite3'})"
     # Both runs build the demo city (demo mode: its accounts, plain http on the loopback).
-    env.update({"DOORBRAAK_SECRET_KEY": "webload-benchmark-only", "DOORBRAAK_DEBUG": "0", "DOORBRAAK_DEMO_MODE": "1",
-                "DOORBRAAK_ALLOWED_HOSTS": "127.0.0.1,localhost", "DJANGO_SETTINGS_MODULE": "doorbraak.settings"})
+    env.update(
+        {
+            "DOORBRAAK_SECRET_KEY": "webload-benchmark-only",
+            "DOORBRAAK_DEBUG": "0",
+            "DOORBRAAK_DEMO_MODE": "1",
+            "DOORBRAAK_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SETTINGS_MODULE": "doorbraak.settings",
+        }
+    )
 
     print(f"== {label}", flush=True)
     t = time.perf_counter()
     prep = run_phase("prepare", env, sizes, timeout=1800)
-    print(f"   data: {prep['persons']:,} persons, {prep['cases']:,} cases ({time.perf_counter() - t:.0f} s to prepare)",
-          flush=True)
+    print(
+        f"   data: {prep['persons']:,} persons, {prep['cases']:,} cases ({time.perf_counter() - t:.0f} s to prepare)",
+        flush=True,
+    )
     procs = a.workers or 3
-    rate = run_phase("audit_rate", env, {"seconds": a.rate_seconds, "threads": a.users, "procs": procs},
-                     timeout=600)
-    print(f"   raw audit writes, {a.users} threads in {procs} processes: before {rate['before_per_s']:,}/s (global chain lock), "
-          f"after {rate['after_per_s']:,}/s (insert, chained after commit); left unchained "
-          f"{rate['left_unchained_after_run']}; chain ok: {rate['chain_ok']}", flush=True)
+    rate = run_phase(
+        "audit_rate",
+        env,
+        {"seconds": a.rate_seconds, "threads": a.users, "procs": procs},
+        timeout=600,
+    )
+    print(
+        f"   raw audit writes, {a.users} threads in {procs} processes: before {rate['before_per_s']:,}/s (global chain lock), "
+        f"after {rate['after_per_s']:,}/s (insert, chained after commit); left unchained "
+        f"{rate['left_unchained_after_run']}; chain ok: {rate['chain_ok']}",
+        flush=True,
+    )
     log_path = var / "serve.log"
     proc = serve(env, a.port, a.workers, a.threads, log_path)
     try:
         cpu = []
-        load = run_load(a.port, prep["plan"], a.users, a.duration, a.max_requests, (a.think_min, a.think_max),
-                        on_start=lambda: cpu.append(group_cpu_seconds(proc.pid)))
+        load = run_load(
+            a.port,
+            prep["plan"],
+            a.users,
+            a.duration,
+            a.max_requests,
+            (a.think_min, a.think_max),
+            on_start=lambda: cpu.append(group_cpu_seconds(proc.pid)),
+        )
         server_cpu = group_cpu_seconds(proc.pid) - cpu[0]
     finally:
         stop(proc)
@@ -662,23 +850,42 @@ def bench_backend(backend: str, a: argparse.Namespace) -> dict:
     audited_per_s = len(load["audited_ok"]) / load["wall_s"]
     for name, (n, p50, p95) in load["by_label"].items():
         print(f"   {name:<16} {n:>6} requests  p50 {p50:6.0f} ms  p95 {p95:6.0f} ms")
-    print(f"   {load['active_users']} of {a.users} users at work; "
-          f"{load['requests']} requests in {load['wall_s']:.1f} s ({load['per_s']:.0f}/s), errors {load['errors']} "
-          f"{load['error_samples']}, p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, "
-          f"p99 {load['p99_ms']:.0f} ms; audited reads {audited_per_s:.0f}/s", flush=True)
-    print(f"   server CPU {server_cpu:.1f} s for the run (after the logins): "
-          f"{1000 * server_cpu / max(1, load['requests']):.0f} ms per request; machine load average "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared)", flush=True)
-    complete = check["reads_found"] == check["reads_chained"] == check["audited_requests"] and check["chain_ok"]
-    print(f"   audit chain: {check['chain_entries']:,} entries verified, ok={check['chain_ok']} {check['reason']}; "
-          f"{check['unchained_before_verify']} left unchained by the requests' sequencer (verify chained "
-          f"{check['chained_by_verify']}); reads of audited requests found {check['reads_found']}/"
-          f"{check['audited_requests']}, chained {check['reads_chained']} -> {'COMPLETE' if complete else 'INCOMPLETE'}",
-          flush=True)
+    print(
+        f"   {load['active_users']} of {a.users} users at work; "
+        f"{load['requests']} requests in {load['wall_s']:.1f} s ({load['per_s']:.0f}/s), errors {load['errors']} "
+        f"{load['error_samples']}, p50 {load['p50_ms']:.0f} ms, p95 {load['p95_ms']:.0f} ms, "
+        f"p99 {load['p99_ms']:.0f} ms; audited reads {audited_per_s:.0f}/s",
+        flush=True,
+    )
+    print(
+        f"   server CPU {server_cpu:.1f} s for the run (after the logins): "
+        f"{1000 * server_cpu / max(1, load['requests']):.0f} ms per request; machine load average "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared)",
+        flush=True,
+    )
+    complete = (
+        check["reads_found"] == check["reads_chained"] == check["audited_requests"]
+        and check["chain_ok"]
+    )
+    print(
+        f"   audit chain: {check['chain_entries']:,} entries verified, ok={check['chain_ok']} {check['reason']}; "
+        f"{check['unchained_before_verify']} left unchained by the requests' sequencer (verify chained "
+        f"{check['chained_by_verify']}); reads of audited requests found {check['reads_found']}/"
+        f"{check['audited_requests']}, chained {check['reads_chained']} -> {'COMPLETE' if complete else 'INCOMPLETE'}",
+        flush=True,
+    )
     errors = load["errors"] + (0 if complete else 1) + (a.users - load["active_users"])
-    print(f"RESULT users={a.users} requests={load['requests']} errors={errors} p95_ms={load['p95_ms']:.0f} "
-          f"audit_writes_per_s={rate['after_per_s']}", flush=True)
-    return {"requests": load["requests"], "errors": errors, "p95_ms": load["p95_ms"], "rate": rate["after_per_s"]}
+    print(
+        f"RESULT users={a.users} requests={load['requests']} errors={errors} p95_ms={load['p95_ms']:.0f} "
+        f"audit_writes_per_s={rate['after_per_s']}",
+        flush=True,
+    )
+    return {
+        "requests": load["requests"],
+        "errors": errors,
+        "p95_ms": load["p95_ms"],
+        "rate": rate["after_per_s"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -693,26 +900,45 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=["postgres", "sqlite", "both"], default="both")
-    parser.add_argument("--database-url", help="PostgreSQL database of the benchmark (created if missing; "
-                                               "default: DATABASE_URL's name + _webload)")
+    parser.add_argument(
+        "--database-url",
+        help="PostgreSQL database of the benchmark (created if missing; "
+        "default: DATABASE_URL's name + _webload)",
+    )
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--duration", type=float, default=40.0, help="seconds of load per database (default 40)")
-    parser.add_argument("--max-requests", type=int, default=50_000, help="stop after this many requests")
-    parser.add_argument("--think-min", type=float, default=0.2, help="seconds a user pauses between clicks (min)")
-    parser.add_argument("--think-max", type=float, default=1.0, help="seconds a user pauses between clicks (max)")
+    parser.add_argument(
+        "--duration", type=float, default=40.0, help="seconds of load per database (default 40)"
+    )
+    parser.add_argument(
+        "--max-requests", type=int, default=50_000, help="stop after this many requests"
+    )
+    parser.add_argument(
+        "--think-min", type=float, default=0.2, help="seconds a user pauses between clicks (min)"
+    )
+    parser.add_argument(
+        "--think-max", type=float, default=1.0, help="seconds a user pauses between clicks (max)"
+    )
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--cases", type=int, default=10_000)
     parser.add_argument("--port", type=int, default=8140)
-    parser.add_argument("--workers", type=int, help="gunicorn worker processes (default: doorbraak serve's)")
-    parser.add_argument("--threads", type=int, help="threads per worker (default: doorbraak serve's)")
-    parser.add_argument("--rate-seconds", type=float, default=5.0, help="seconds per raw audit-rate measurement")
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn worker processes (default: doorbraak serve's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, help="threads per worker (default: doorbraak serve's)"
+    )
+    parser.add_argument(
+        "--rate-seconds", type=float, default=5.0, help="seconds per raw audit-rate measurement"
+    )
     a = parser.parse_args(argv)
     backends = ["postgres", "sqlite"] if a.backend == "both" else [a.backend]
     results = [bench_backend(b, a) for b in backends]
     if len(results) > 1:
         pg = results[0]
-        print(f"RESULT users={a.users} requests={sum(r['requests'] for r in results)} "
-              f"errors={sum(r['errors'] for r in results)} p95_ms={pg['p95_ms']:.0f} audit_writes_per_s={pg['rate']}")
+        print(
+            f"RESULT users={a.users} requests={sum(r['requests'] for r in results)} "
+            f"errors={sum(r['errors'] for r in results)} p95_ms={pg['p95_ms']:.0f} audit_writes_per_s={pg['rate']}"
+        )
     return 0
 
 

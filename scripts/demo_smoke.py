@@ -55,15 +55,21 @@ def run(cmd: list[str], env: dict, what: str, timeout: float, cwd: Path) -> str:
     started = time.monotonic()
     result = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
-        raise SmokeFailure(f"{what} failed (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}")
+        raise SmokeFailure(
+            f"{what} failed (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-6000:]}"
+        )
     ok(f"{what} ({time.monotonic() - started:.0f} s)")
     return result.stdout
 
 
 def clean_env(**extra: str) -> dict:
     """This process's environment without anything of Doorbraak's, Django's or a virtualenv's."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DOORBRAAK_", "DJANGO_", "PYTEST", "VIRTUAL_ENV", "PYTHON")) and k != "DATABASE_URL"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DOORBRAAK_", "DJANGO_", "PYTEST", "VIRTUAL_ENV", "PYTHON"))
+        and k != "DATABASE_URL"
+    }
     env.update(extra)
     return env
 
@@ -71,9 +77,11 @@ def clean_env(**extra: str) -> dict:
 def totp(secret_b32: str, at: float | None = None) -> str:
     """RFC 6238 (SHA-1, 30 s, 6 digits), as the demo accounts' devices use."""
     counter = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(base64.b32decode(secret_b32), struct.pack(">Q", counter), hashlib.sha1).digest()
+    digest = hmac.new(
+        base64.b32decode(secret_b32), struct.pack(">Q", counter), hashlib.sha1
+    ).digest()
     offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def free_port() -> int:
@@ -92,10 +100,16 @@ class Browser:
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=body, headers={"Accept-Language": "nl"})
+        request = urllib.request.Request(
+            self.base + path, data=body, headers={"Accept-Language": "nl"}
+        )
         try:
             with self.opener.open(request, timeout=60) as response:
-                return response.status, response.geturl(), response.read().decode("utf-8", "replace")
+                return (
+                    response.status,
+                    response.geturl(),
+                    response.read().decode("utf-8", "replace"),
+                )
         except urllib.error.HTTPError as error:
             return error.code, error.geturl(), error.read().decode("utf-8", "replace")
 
@@ -108,8 +122,13 @@ class Browser:
 
 def demo_accounts(python: str, env: dict) -> list[dict]:
     """username, role label and base32 secret (empty: no second factor) from `demo_codes --secrets`."""
-    out = run([python, "-m", "doorbraak.cli", "demo_codes", "--secrets"], env, "doorbraak demo_codes --secrets",
-              120, cwd=Path(env["DOORBRAAK_VAR_DIR"]))
+    out = run(
+        [python, "-m", "doorbraak.cli", "demo_codes", "--secrets"],
+        env,
+        "doorbraak demo_codes --secrets",
+        120,
+        cwd=Path(env["DOORBRAAK_VAR_DIR"]),
+    )
     table, _, secrets_part = out.partition("Base32-geheimen")
     accounts = []
     for line in table.splitlines():
@@ -120,7 +139,9 @@ def demo_accounts(python: str, env: dict) -> list[dict]:
     for account in accounts:
         account["secret"] = keys.get(account["username"], "")
     if len(accounts) < 8:
-        raise SmokeFailure(f"expected the demo accounts of every role, found {len(accounts)}:\n{out}")
+        raise SmokeFailure(
+            f"expected the demo accounts of every role, found {len(accounts)}:\n{out}"
+        )
     return accounts
 
 
@@ -132,7 +153,9 @@ def check_served(base: str, accounts: list[dict]) -> None:
     ok("login page /inloggen/ answers 200")
     css = re.findall(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page)
     if not css:
-        raise SmokeFailure("login page links no stylesheet with a hashed name (collected static files)")
+        raise SmokeFailure(
+            "login page links no stylesheet with a hashed name (collected static files)"
+        )
     for href in css:
         if anonymous.request(href)[0] != 200:
             raise SmokeFailure(f"stylesheet {href} does not answer")
@@ -142,8 +165,11 @@ def check_served(base: str, accounts: list[dict]) -> None:
     for account in accounts:
         browser = Browser(base)
         _, _, page = browser.request("/inloggen/")
-        form = {"csrfmiddlewaretoken": browser.csrf(page), "username": account["username"],
-                "password": "Doorbraak-demo-2026"}
+        form = {
+            "csrfmiddlewaretoken": browser.csrf(page),
+            "username": account["username"],
+            "password": "Doorbraak-demo-2026",
+        }
         if account["secret"]:
             if 30 - time.time() % 30 < 3:
                 time.sleep(3)  # not on the edge of a 30-second step
@@ -151,8 +177,10 @@ def check_served(base: str, accounts: list[dict]) -> None:
         status, url, page = browser.request("/inloggen/", form)
         path = urllib.parse.urlparse(url).path
         if status != 200 or path != "/" or f"· {account['role_label']}" not in page:
-            raise SmokeFailure(f"{account['username']}: after login HTTP {status} at {path}, "
-                               f"not the home page of a {account['role_label']}")
+            raise SmokeFailure(
+                f"{account['username']}: after login HTTP {status} at {path}, "
+                f"not the home page of a {account['role_label']}"
+            )
         ok(f"{account['username']} ({account['role_label']}) logs in; home page answers 200")
         if not schema_checked and account["secret"]:
             status, _, schema = browser.request("/api/schema/")
@@ -164,11 +192,17 @@ def check_served(base: str, accounts: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--uv", default=shutil.which("uv") or str(ROOT / ".venv" / "bin" / "uv"),
-                        help="uv, to make the virtualenv (default: .venv/bin/uv)")
+    parser.add_argument(
+        "--uv",
+        default=shutil.which("uv") or str(ROOT / ".venv" / "bin" / "uv"),
+        help="uv, to make the virtualenv (default: .venv/bin/uv)",
+    )
     parser.add_argument("--python", default=sys.executable, help="the Python of the new virtualenv")
-    parser.add_argument("--base", default=str(ROOT / "requirements" / "base.txt"),
-                        help="the runtime requirements (to show that a missing one fails this run)")
+    parser.add_argument(
+        "--base",
+        default=str(ROOT / "requirements" / "base.txt"),
+        help="the runtime requirements (to show that a missing one fails this run)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
 
@@ -180,16 +214,35 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(f"== fresh virtualenv from {Path(args.base).name} only ({venv})", flush=True)
         env = clean_env()
-        run([args.uv, "venv", "-q", "--python", args.python, str(venv)], env, "virtualenv", 300, ROOT)
-        run([args.uv, "pip", "install", "-q", "--python", python, "-r", args.base], env,
-            f"install {Path(args.base).name}", 1200, ROOT)
-        run([args.uv, "pip", "install", "-q", "--python", python, "--no-deps", "-e", str(ROOT)], env,
-            "install doorbraak (--no-deps -e .)", 600, ROOT)
+        run(
+            [args.uv, "venv", "-q", "--python", args.python, str(venv)],
+            env,
+            "virtualenv",
+            300,
+            ROOT,
+        )
+        run(
+            [args.uv, "pip", "install", "-q", "--python", python, "-r", args.base],
+            env,
+            f"install {Path(args.base).name}",
+            1200,
+            ROOT,
+        )
+        run(
+            [args.uv, "pip", "install", "-q", "--python", python, "--no-deps", "-e", str(ROOT)],
+            env,
+            "install doorbraak (--no-deps -e .)",
+            600,
+            ROOT,
+        )
 
         print("== production: runtime requirements only", flush=True)
-        prod = clean_env(DJANGO_SETTINGS_MODULE="doorbraak.settings", DOORBRAAK_VAR_DIR=str(prod_var),
-                         DOORBRAAK_SECRET_KEY=secrets.token_urlsafe(50),
-                         DOORBRAAK_ALLOWED_HOSTS="doorbraak.gemeente.example")
+        prod = clean_env(
+            DJANGO_SETTINGS_MODULE="doorbraak.settings",
+            DOORBRAAK_VAR_DIR=str(prod_var),
+            DOORBRAAK_SECRET_KEY=secrets.token_urlsafe(50),
+            DOORBRAAK_ALLOWED_HOSTS="doorbraak.gemeente.example",
+        )
         prod_var.mkdir()
         imports = (
             "import importlib, pkgutil, django\n"
@@ -203,21 +256,38 @@ def main(argv: list[str] | None = None) -> int:
         )
         out = run([python, "-c", imports], prod, "every module imports", 600, prod_var)
         print(f"      {out.strip()}")
-        run([python, "-m", "doorbraak.cli", "check", "--deploy", "--fail-level", "WARNING"], prod,
-            "doorbraak check --deploy (production settings)", 300, prod_var)
+        run(
+            [python, "-m", "doorbraak.cli", "check", "--deploy", "--fail-level", "WARNING"],
+            prod,
+            "doorbraak check --deploy (production settings)",
+            300,
+            prod_var,
+        )
 
         print("== demo: doorbraak demo --no-serve (same virtualenv)", flush=True)
         demo_var.mkdir()
         demo = clean_env(DOORBRAAK_VAR_DIR=str(demo_var), DOORBRAAK_DEMO_MODE="1")
-        run([python, "-m", "doorbraak.cli", "demo", "--no-serve"], demo, "doorbraak demo --no-serve", 1800, demo_var)
+        run(
+            [python, "-m", "doorbraak.cli", "demo", "--no-serve"],
+            demo,
+            "doorbraak demo --no-serve",
+            1800,
+            demo_var,
+        )
         accounts = demo_accounts(python, demo)
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         print(f"== served: doorbraak serve at {base}", flush=True)
         log = open(tmp / "serve.log", "w+")  # noqa: SIM115 (read back on failure)
-        server = subprocess.Popen([python, "-m", "doorbraak.cli", "serve", f"127.0.0.1:{port}", "--workers", "2"],
-                                  env=demo, cwd=demo_var, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        server = subprocess.Popen(
+            [python, "-m", "doorbraak.cli", "serve", f"127.0.0.1:{port}", "--workers", "2"],
+            env=demo,
+            cwd=demo_var,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 180
         while True:
             if server.poll() is not None:

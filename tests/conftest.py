@@ -70,9 +70,15 @@ def world(db):
     o["jz"] = f.OrganisationFactory(code="gemeente-jz", name="Gemeente Utrecht Juridische Zaken")
     o["fg"] = f.OrganisationFactory(code="gemeente-fg", name="Gemeente Utrecht FG")
     o["ict"] = f.OrganisationFactory(code="gemeente-ict", name="Gemeente Utrecht ICT")
-    o["riec"] = f.OrganisationFactory(code="riec", name="RIEC Midden-Nederland", kind=OrganisationKind.RIEC)
-    o["politie"] = f.OrganisationFactory(code="politie", name="Politie Midden-Nederland", kind=OrganisationKind.POLICE)
-    o["school"] = f.OrganisationFactory(code="school", name="ROC (test)", kind=OrganisationKind.EDUCATION)
+    o["riec"] = f.OrganisationFactory(
+        code="riec", name="RIEC Midden-Nederland", kind=OrganisationKind.RIEC
+    )
+    o["politie"] = f.OrganisationFactory(
+        code="politie", name="Politie Midden-Nederland", kind=OrganisationKind.POLICE
+    )
+    o["school"] = f.OrganisationFactory(
+        code="school", name="ROC (test)", kind=OrganisationKind.EDUCATION
+    )
 
     covenant = f.CovenantFactory()
     grants = {
@@ -88,33 +94,73 @@ def world(db):
             f.GrantFactory(covenant=covenant, organisation=o[org], purpose=p, data_category=c)
 
     u = w.users
-    u["case_director"] = f.UserFactory(username="regisseur", organisation=o["oov"], role=Role.CASE_DIRECTOR)
-    u["partner_professional"] = f.UserFactory(username="agent", organisation=o["politie"], role=Role.PARTNER_PROFESSIONAL)
-    u["school"] = f.UserFactory(username="mentor", organisation=o["school"], role=Role.PARTNER_PROFESSIONAL)
+    u["case_director"] = f.UserFactory(
+        username="regisseur", organisation=o["oov"], role=Role.CASE_DIRECTOR
+    )
+    u["partner_professional"] = f.UserFactory(
+        username="agent", organisation=o["politie"], role=Role.PARTNER_PROFESSIONAL
+    )
+    u["school"] = f.UserFactory(
+        username="mentor", organisation=o["school"], role=Role.PARTNER_PROFESSIONAL
+    )
     u["analyst"] = f.UserFactory(username="analist", organisation=o["riec"], role=Role.ANALYST)
-    u["enforcement_officer"] = f.UserFactory(username="handhaver", organisation=o["vth"], role=Role.ENFORCEMENT_OFFICER)
+    u["enforcement_officer"] = f.UserFactory(
+        username="handhaver", organisation=o["vth"], role=Role.ENFORCEMENT_OFFICER
+    )
     u["lawyer"] = f.UserFactory(username="jurist", organisation=o["jz"], role=Role.LAWYER)
-    u["policy_staff"] = f.UserFactory(username="beleid", organisation=o["oov"], role=Role.POLICY_STAFF)
-    u["privacy_officer"] = f.UserFactory(username="privacy", organisation=o["fg"], role=Role.PRIVACY_OFFICER)
-    u["administrator"] = f.UserFactory(username="beheer", organisation=o["ict"], role=Role.ADMINISTRATOR, is_staff=True)
+    u["policy_staff"] = f.UserFactory(
+        username="beleid", organisation=o["oov"], role=Role.POLICY_STAFF
+    )
+    u["privacy_officer"] = f.UserFactory(
+        username="privacy", organisation=o["fg"], role=Role.PRIVACY_OFFICER
+    )
+    u["administrator"] = f.UserFactory(
+        username="beheer", organisation=o["ict"], role=Role.ADMINISTRATOR, is_staff=True
+    )
 
     case_type = f.ActivityFactory(
-        code="casus-doorgroeier", name="Casus doorgroeier", kind=ActivityKind.CASE_TYPE, controller=o["oov"],
-        retention_days=5 * 365, retention_action="anonymise", retention_trigger="sluiting van de casus",
+        code="casus-doorgroeier",
+        name="Casus doorgroeier",
+        kind=ActivityKind.CASE_TYPE,
+        controller=o["oov"],
+        retention_days=5 * 365,
+        retention_action="anonymise",
+        retention_trigger="sluiting van de casus",
         data_categories=["identity", "contact", "justice", "education", "care", "finance"],
     )
-    w.persons["subject_a"] = f.PersonFactory(given_names="Mo", surname_prefix="", surname="Testpersoon")
-    w.persons["subject_b"] = f.PersonFactory(given_names="Sam", surname_prefix="de", surname="Voorbeeld")
-    a = w.cases["a"] = f.CaseFactory(reference="DB-A", case_type=case_type, subject=w.persons["subject_a"],
-                                     director=u["case_director"])
-    b = w.cases["b"] = f.CaseFactory(reference="DB-B", case_type=case_type, subject=w.persons["subject_b"],
-                                     director=u["case_director"])
+    w.persons["subject_a"] = f.PersonFactory(
+        given_names="Mo", surname_prefix="", surname="Testpersoon"
+    )
+    w.persons["subject_b"] = f.PersonFactory(
+        given_names="Sam", surname_prefix="de", surname="Voorbeeld"
+    )
+    a = w.cases["a"] = f.CaseFactory(
+        reference="DB-A",
+        case_type=case_type,
+        subject=w.persons["subject_a"],
+        director=u["case_director"],
+    )
+    b = w.cases["b"] = f.CaseFactory(
+        reference="DB-B",
+        case_type=case_type,
+        subject=w.persons["subject_b"],
+        director=u["case_director"],
+    )
     for org in ("oov", "politie", "school"):
         f.CaseParticipantFactory(case=a, organisation=o[org])
     f.CaseParticipantFactory(case=b, organisation=o["oov"])
-    f.CaseRecordFactory(case=a, category="justice", organisation=o["politie"], title="Aanhouding winkeldiefstal")
-    f.CaseRecordFactory(case=a, category="education", organisation=o["school"], title="Verzuim gemeld bij leerplicht")
-    f.CaseRecordFactory(case=b, category="care", organisation=o["oov"], title="Aanmelding buurtteam")
+    f.CaseRecordFactory(
+        case=a, category="justice", organisation=o["politie"], title="Aanhouding winkeldiefstal"
+    )
+    f.CaseRecordFactory(
+        case=a,
+        category="education",
+        organisation=o["school"],
+        title="Verzuim gemeld bij leerplicht",
+    )
+    f.CaseRecordFactory(
+        case=b, category="care", organisation=o["oov"], title="Aanmelding buurtteam"
+    )
 
     officer = f.OfficerFactory()
     w.companies["garage"] = officer.company

@@ -8,7 +8,15 @@ import factory
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorbraak.careers.models import Case, CaseParticipant, CaseRecord
-from doorbraak.partners.models import Covenant, CovenantGrant, Organisation, OrganisationKind, Purpose, Role, User
+from doorbraak.partners.models import (
+    Covenant,
+    CovenantGrant,
+    Organisation,
+    OrganisationKind,
+    Purpose,
+    Role,
+    User,
+)
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity, RetentionAction
 from doorbraak.registers.models import Company, Officer, Person, Premises, Wijk
 
@@ -153,8 +161,13 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
     reference = factory.Sequence(lambda n: f"DB-2026-{n:04d}")
     case_type = factory.SubFactory(
-        ActivityFactory, code="casus-doorgroeier", name="Casus doorgroeier", kind=ActivityKind.CASE_TYPE,
-        retention_days=5 * 365, retention_action=RetentionAction.ANONYMISE, retention_trigger="sluiting van de casus",
+        ActivityFactory,
+        code="casus-doorgroeier",
+        name="Casus doorgroeier",
+        kind=ActivityKind.CASE_TYPE,
+        retention_days=5 * 365,
+        retention_action=RetentionAction.ANONYMISE,
+        retention_trigger="sluiting van de casus",
     )
     subject = factory.SubFactory(PersonFactory)
     opened_on = date(2026, 1, 15)

@@ -12,8 +12,16 @@ from django.urls import reverse
 from doorbraak.audit.models import AuditEntry
 from tests.conftest import login
 
-ROLES = ["case_director", "partner_professional", "analyst", "enforcement_officer", "lawyer", "policy_staff",
-         "privacy_officer", "administrator"]
+ROLES = [
+    "case_director",
+    "partner_professional",
+    "analyst",
+    "enforcement_officer",
+    "lawyer",
+    "policy_staff",
+    "privacy_officer",
+    "administrator",
+]
 # column order:     cd  pp  an  en  la  po  pr  ad
 PAGES = """
 home                 Y   Y   Y   Y   Y   Y   Y   Y
@@ -111,10 +119,15 @@ def _entity(world):
     from doorbraak.entities.models import EntityAssignment, LinkageRun
     from django.utils import timezone
 
-    run = LinkageRun.objects.create(entity_type="person", started_at=timezone.now(), finished_at=timezone.now(),
-                                    started_by="test")
-    EntityAssignment.objects.create(run=run, record_type="person", record_id=world.persons["officer"].pk,
-                                    entity_id="per-test")
+    run = LinkageRun.objects.create(
+        entity_type="person",
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        started_by="test",
+    )
+    EntityAssignment.objects.create(
+        run=run, record_type="person", record_id=world.persons["officer"].pk, entity_id="per-test"
+    )
     return "per-test"
 
 
@@ -122,10 +135,15 @@ def _company_entity(world):
     from doorbraak.entities.models import EntityAssignment, LinkageRun
     from django.utils import timezone
 
-    run = LinkageRun.objects.create(entity_type="company", started_at=timezone.now(), finished_at=timezone.now(),
-                                    started_by="test")
-    EntityAssignment.objects.create(run=run, record_type="company", record_id=world.companies["garage"].pk,
-                                    entity_id="org-test")
+    run = LinkageRun.objects.create(
+        entity_type="company",
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        started_by="test",
+    )
+    EntityAssignment.objects.create(
+        run=run, record_type="company", record_id=world.companies["garage"].pk, entity_id="org-test"
+    )
     return "org-test"
 
 
@@ -134,8 +152,14 @@ def _import_batch(world):
 
     company = world.companies["garage"]
     return ImportBatch.objects.create(
-        source=company.source, source_type="kvk_companies", file_name="kvk.csv", file_format="csv", file_hash="0" * 64,
-        received_on=company.received_on, status="accepted", imported_by="test",
+        source=company.source,
+        source_type="kvk_companies",
+        file_name="kvk.csv",
+        file_format="csv",
+        file_hash="0" * 64,
+        received_on=company.received_on,
+        status="accepted",
+        imported_by="test",
     )
 
 
@@ -145,9 +169,13 @@ def test_role_page_matrix(client, world, page, role, allowed):
     before = AuditEntry.objects.filter(action="deny").count()
     response = client.get(_url(page, world))
     if allowed:
-        assert response.status_code == 200, f"{role} should reach {page}, got {response.status_code}"
+        assert response.status_code == 200, (
+            f"{role} should reach {page}, got {response.status_code}"
+        )
     else:
-        assert response.status_code == 403, f"{role} must be denied {page}, got {response.status_code}"
+        assert response.status_code == 403, (
+            f"{role} must be denied {page}, got {response.status_code}"
+        )
         assert AuditEntry.objects.filter(action="deny").count() == before + 1, "denial not audited"
         denial = AuditEntry.objects.filter(action="deny").last()
         assert denial.username == world.users[role].username
@@ -156,7 +184,9 @@ def test_role_page_matrix(client, world, page, role, allowed):
             assert response.json()["status"] == 403
 
 
-@pytest.mark.parametrize("page", sorted({line.split()[0] for line in PAGES.strip().splitlines()} - {"schema"}))
+@pytest.mark.parametrize(
+    "page", sorted({line.split()[0] for line in PAGES.strip().splitlines()} - {"schema"})
+)
 def test_anonymous_is_sent_to_login_or_refused(client, world, page):
     response = client.get(_url(page, world))
     if page.startswith("api_") or page == "api_docs":
@@ -214,10 +244,16 @@ def test_data_categories_follow_the_covenant(client, world, user, sees, does_not
 def test_school_cannot_add_justice_data(client, world):
     login(client, world.users["school"])
     url = reverse("api_case_records", kwargs={"pk": world.cases["a"].pk})
-    denied = client.post(url, {"category": "justice", "occurred_on": "2026-03-01", "title": "x"},
-                         content_type="application/json")
+    denied = client.post(
+        url,
+        {"category": "justice", "occurred_on": "2026-03-01", "title": "x"},
+        content_type="application/json",
+    )
     assert denied.status_code == 403
-    allowed = client.post(url, {"category": "education", "occurred_on": "2026-03-01", "title": "Stage gestart"},
-                          content_type="application/json")
+    allowed = client.post(
+        url,
+        {"category": "education", "occurred_on": "2026-03-01", "title": "Stage gestart"},
+        content_type="application/json",
+    )
     assert allowed.status_code == 201
     assert AuditEntry.objects.filter(action="create", object_type="case_record").count() == 1

@@ -25,21 +25,37 @@ from django.urls import URLPattern, URLResolver, Resolver404, get_resolver, reso
 
 from tests import factories as f
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
-    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (make install runs npm ci)"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+    ),
+    pytest.mark.skipif(
+        not AXE.exists(), reason="axe-core is not installed (make install runs npm ci)"
+    ),
 ]
 
 # the browser is shared with the role walk
 from tests.test_browser import browser  # noqa: E402, F401 (a pytest fixture, shared)
 
 # One demo account per role, and two partners whose covenant grants differ (police, school).
-ACCOUNTS = ["regisseur", "politie", "school", "analist", "handhaver", "jurist", "beleid", "privacy", "beheer"]
+ACCOUNTS = [
+    "regisseur",
+    "politie",
+    "school",
+    "analist",
+    "handhaver",
+    "jurist",
+    "beleid",
+    "privacy",
+    "beheer",
+]
 
 # Not walked: downloads, the JSON API and its schema, Django's own admin, and the language switch.
 SKIP_PREFIXES = ("/static/", "/api/v1/", "/api/schema/", "/django-admin/", "/i18n/")
@@ -82,7 +98,9 @@ def _page_kind(path_and_query: str):
         match = resolve(parsed.path)
     except Resolver404:
         return None
-    return match.url_name, tuple(sorted({k for k, _ in parse_qsl(parsed.query, keep_blank_values=True)}))
+    return match.url_name, tuple(
+        sorted({k for k, _ in parse_qsl(parsed.query, keep_blank_values=True)})
+    )
 
 
 def _url_names(resolver=None, prefix=""):
@@ -117,9 +135,13 @@ def demo_city(db, settings, tmp_path, demo_mode):
     call_command("demo_bank", "--transactions", "20000", "--seed", "5")
     # a concern waiting for the case conference (the demo city has decided them all)
     police = User.objects.get(username="politie")
-    Concern.objects.create(person=Person.objects.filter(concerns=None).first(), organisation=police.organisation,
-                           reported_by=police, received_on=timezone.localdate(),
-                           description="Signalen van ronselen rond de school.")
+    Concern.objects.create(
+        person=Person.objects.filter(concerns=None).first(),
+        organisation=police.organisation,
+        reported_by=police,
+        received_on=timezone.localdate(),
+        description="Signalen van ronselen rond de school.",
+    )
     return time.monotonic() - started
 
 
@@ -136,7 +158,10 @@ class Walk:
 
     def _request(self, request):
         url = request.url
-        if not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in {"localhost", "127.0.0.1"}:
+        if not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in {
+            "localhost",
+            "127.0.0.1",
+        }:
             self.outside.append(url)
 
     def _failed(self, request):
@@ -150,8 +175,10 @@ class Walk:
         found = page.evaluate(AXE_RUN)
         self.axe_seconds += time.monotonic() - started
         for v in found:
-            self.violations.append(f"{who} {path}: [{v['impact']}] {v['id']} ({v['help']})\n      "
-                                   + "\n      ".join(v["nodes"]))
+            self.violations.append(
+                f"{who} {path}: [{v['impact']}] {v['id']} ({v['help']})\n      "
+                + "\n      ".join(v["nodes"])
+            )
 
     def login(self, page, username: str):
         from doorbraak.demo.accounts import DEMO_PASSWORD, current_code, needs_second_factor
@@ -196,7 +223,11 @@ class Walk:
                 continue
             for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
                 url = urlparse(href)
-                if url.netloc != self.host or url.path.startswith(SKIP_PREFIXES) or url.path.endswith(SKIP_SUFFIXES):
+                if (
+                    url.netloc != self.host
+                    or url.path.startswith(SKIP_PREFIXES)
+                    or url.path.endswith(SKIP_SUFFIXES)
+                ):
                     continue
                 queue.append(url.path + (f"?{url.query}" if url.query else ""))
         context.close()
@@ -204,7 +235,9 @@ class Walk:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_page_of_every_role_has_no_serious_accessibility_violations(live_server, browser, demo_city):
+def test_every_page_of_every_role_has_no_serious_accessibility_violations(
+    live_server, browser, demo_city
+):
     from doorbraak.careers.models import Case, CaseKind, CaseStatus
     from doorbraak.partners.models import Organisation, Role
 
@@ -220,7 +253,9 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violations(live_s
         walk.walk(username, ["/", "/bestaat-niet/", *extra.get(username, [])], login_as=username)
     # A refused page (403) and the second-factor set-up a new account sees first.
     walk.walk("beleid (403)", ["/audit/"], login_as="beleid", follow=False)
-    newcomer = f.UserFactory(username="nieuw", role=Role.ANALYST, organisation=Organisation.objects.first())
+    newcomer = f.UserFactory(
+        username="nieuw", role=Role.ANALYST, organisation=Organisation.objects.first()
+    )
     newcomer.totpdevice_set.all().delete()
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
@@ -235,8 +270,10 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violations(live_s
     context.close()
 
     pages = sum(len(kinds) for kinds in walk.visited.values())
-    print(f"axe-core over {pages} pages of {len(walk.visited)} users in {time.monotonic() - started:.0f} s "
-          f"({walk.axe_seconds:.0f} s in axe)")
+    print(
+        f"axe-core over {pages} pages of {len(walk.visited)} users in {time.monotonic() - started:.0f} s "
+        f"({walk.axe_seconds:.0f} s in axe)"
+    )
     assert walk.errors == []
     assert walk.outside == []
     assert walk.violations == [], "\n".join(walk.violations)
@@ -246,4 +283,5 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violations(live_s
     print("not reached:", sorted(unreached))
     assert unreached == set(), (
         "HTML pages no role reached by a link (link them, or add them to NOT_PAGES with why): "
-        f"{sorted(unreached)}")
+        f"{sorted(unreached)}"
+    )

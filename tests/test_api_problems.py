@@ -31,7 +31,9 @@ def _problem(response, status):
         ({"category": "justice", "occurred_on": "2026-02-01", "title": "x" * 500}, "title"),
     ],
 )
-def test_bad_case_record_is_400_with_invalid_params_and_saves_nothing(client, world, payload, bad_field):
+def test_bad_case_record_is_400_with_invalid_params_and_saves_nothing(
+    client, world, payload, bad_field
+):
     login(client, world.users["partner_professional"])
     url = reverse("api_case_records", kwargs={"pk": world.cases["a"].pk})
     body = _problem(client.post(url, payload, content_type="application/json"), 400)
@@ -76,7 +78,9 @@ def test_wrong_method_is_405_problem(client, world):
 def test_bad_organisation_is_400(client, world, payload, bad_fields):
     login(client, world.users["administrator"])
     before = Organisation.objects.count()
-    body = _problem(client.post(reverse("api_organisations"), payload, content_type="application/json"), 400)
+    body = _problem(
+        client.post(reverse("api_organisations"), payload, content_type="application/json"), 400
+    )
     assert bad_fields <= {p["name"] for p in body["invalidParams"]}
     assert Organisation.objects.count() == before
 
@@ -85,8 +89,11 @@ def test_good_organisation_is_created_and_audited(client, world):
     from doorbraak.audit.models import AuditEntry
 
     login(client, world.users["administrator"])
-    response = client.post(reverse("api_organisations"), {"code": "jeugdbescherming", "name": "Jeugdbescherming (test)",
-                                                          "kind": "care"}, content_type="application/json")
+    response = client.post(
+        reverse("api_organisations"),
+        {"code": "jeugdbescherming", "name": "Jeugdbescherming (test)", "kind": "care"},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     assert AuditEntry.objects.filter(action="create", object_type="organisation").exists()
 
@@ -104,12 +111,24 @@ def test_good_organisation_is_created_and_audited(client, world):
 )
 def test_processing_activity_validation(client, world, change, bad_field):
     login(client, world.users["privacy_officer"])
-    payload = {"code": "vergunningen", "name": "Vergunningen", "kind": "source", "controller": "gemeente-vth",
-               "purpose": "handhaving", "legal_basis": "APV art. 3:4", "data_categories": ["identity", "premises"],
-               "retention_days": 730, "retention_action": "delete", "retention_trigger": "einde vergunning"}
+    payload = {
+        "code": "vergunningen",
+        "name": "Vergunningen",
+        "kind": "source",
+        "controller": "gemeente-vth",
+        "purpose": "handhaving",
+        "legal_basis": "APV art. 3:4",
+        "data_categories": ["identity", "premises"],
+        "retention_days": 730,
+        "retention_action": "delete",
+        "retention_trigger": "einde vergunning",
+    }
     payload.update(change)
     before = ProcessingActivity.objects.count()
-    body = _problem(client.post(reverse("api_processing_activities"), payload, content_type="application/json"), 400)
+    body = _problem(
+        client.post(reverse("api_processing_activities"), payload, content_type="application/json"),
+        400,
+    )
     assert bad_field in {p["name"].split(".")[0] for p in body["invalidParams"]}
     assert ProcessingActivity.objects.count() == before
 
@@ -117,7 +136,9 @@ def test_processing_activity_validation(client, world, change, bad_field):
 def test_lawyer_may_read_but_not_write_the_register(client, world):
     login(client, world.users["lawyer"])
     assert client.get(reverse("api_processing_activities")).status_code == 200
-    _problem(client.post(reverse("api_processing_activities"), {}, content_type="application/json"), 403)
+    _problem(
+        client.post(reverse("api_processing_activities"), {}, content_type="application/json"), 403
+    )
 
 
 def test_schema_is_openapi_3(client, world):
@@ -129,7 +150,9 @@ def test_schema_is_openapi_3(client, world):
     assert any(p.startswith("/api/v1/cases/{") and p.endswith("/records/") for p in schema["paths"])
 
 
-@pytest.mark.parametrize("name", ["api_me", "api_cases", "api_audit_entries", "api_organisations", "schema"])
+@pytest.mark.parametrize(
+    "name", ["api_me", "api_cases", "api_audit_entries", "api_organisations", "schema"]
+)
 def test_anonymous_api_call_is_401_with_challenge(client, world, name):
     response = client.get(reverse(name))
     body = _problem(response, 401)
@@ -143,9 +166,17 @@ def test_problem_titles_and_details_follow_the_language(client, world):
     assert en["title"] == "Not authenticated" and nl["title"] == "Niet aangemeld"
     assert en["detail"] != nl["detail"]
     login(client, world.users["analyst"])
-    assert client.get(reverse("api_cases"), HTTP_ACCEPT_LANGUAGE="en").json()["title"] == "Access denied"
+    assert (
+        client.get(reverse("api_cases"), HTTP_ACCEPT_LANGUAGE="en").json()["title"]
+        == "Access denied"
+    )
     login(client, world.users["case_director"])
-    assert client.get(reverse("api_case", kwargs={"pk": 999999}), HTTP_ACCEPT_LANGUAGE="en").json()["title"] == "Not found"
+    assert (
+        client.get(reverse("api_case", kwargs={"pk": 999999}), HTTP_ACCEPT_LANGUAGE="en").json()[
+            "title"
+        ]
+        == "Not found"
+    )
 
 
 def test_html_refusal_logs_one_line_not_a_traceback(client, world, caplog):

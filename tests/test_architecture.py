@@ -27,7 +27,11 @@ def test_analysis_package_never_imports_django():
                 names = [a.name for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
-            offenders += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.split(".")[0] in {"django", "doorbraak", "rest_framework"}]
+            offenders += [
+                f"{path.relative_to(ROOT)}: {n}"
+                for n in names
+                if n.split(".")[0] in {"django", "doorbraak", "rest_framework"}
+            ]
     assert offenders == []
 
 

@@ -17,7 +17,9 @@ from tests.conftest import login
 def test_case_read_is_audited_with_who_what_purpose_and_request(client, world):
     user = world.users["partner_professional"]
     login(client, user)
-    response = client.get(reverse("case_detail", kwargs={"pk": world.cases["a"].pk}), HTTP_X_REQUEST_ID="req-123")
+    response = client.get(
+        reverse("case_detail", kwargs={"pk": world.cases["a"].pk}), HTTP_X_REQUEST_ID="req-123"
+    )
     assert response.status_code == 200
     entry = AuditEntry.objects.filter(action="read", object_type="case").last()
     assert entry.username == "agent"
@@ -44,12 +46,15 @@ def test_analyst_reads_pseudonymised_and_reveal_needs_a_purpose(client, world):
     login(client, world.users["analyst"])
     page = client.get(reverse("person_detail", kwargs={"pk": person.pk})).content.decode()
     assert person.pseudonym in page and person.surname not in page
-    assert AuditEntry.objects.filter(action="read", object_type="person", object_id=str(person.pk)).last().detail == {
-        "pseudonymised": True
-    }
+    assert AuditEntry.objects.filter(
+        action="read", object_type="person", object_id=str(person.pk)
+    ).last().detail == {"pseudonymised": True}
     client.post(reverse("person_reveal", kwargs={"pk": person.pk}), {"reason": "kort"})
     assert not AuditEntry.objects.filter(action="reveal").exists()
-    client.post(reverse("person_reveal", kwargs={"pk": person.pk}), {"reason": "Bibob-onderzoek vergunning 2026-17"})
+    client.post(
+        reverse("person_reveal", kwargs={"pk": person.pk}),
+        {"reason": "Bibob-onderzoek vergunning 2026-17"},
+    )
     reveal = AuditEntry.objects.get(action="reveal")
     assert reveal.detail["reason"] == "Bibob-onderzoek vergunning 2026-17"
     page = client.get(reverse("person_detail", kwargs={"pk": person.pk})).content.decode()
@@ -58,7 +63,9 @@ def test_analyst_reads_pseudonymised_and_reveal_needs_a_purpose(client, world):
 
 def test_enforcement_officer_cannot_reveal(client, world):
     login(client, world.users["enforcement_officer"])
-    response = client.post(reverse("person_reveal", kwargs={"pk": world.persons["officer"].pk}), {"reason": "x" * 20})
+    response = client.post(
+        reverse("person_reveal", kwargs={"pk": world.persons["officer"].pk}), {"reason": "x" * 20}
+    )
     assert response.status_code == 403
     assert not AuditEntry.objects.filter(action="reveal").exists()
 
@@ -81,7 +88,10 @@ def test_database_refuses_update_and_delete_outside_a_maintenance_window(world):
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM audit_maintenance_window")
-            for sql in ("UPDATE audit_auditentry SET purpose = 'x' WHERE id = %s", "DELETE FROM audit_auditentry WHERE id = %s"):
+            for sql in (
+                "UPDATE audit_auditentry SET purpose = 'x' WHERE id = %s",
+                "DELETE FROM audit_auditentry WHERE id = %s",
+            ):
                 with pytest.raises(DatabaseError, match="append-only"):
                     with transaction.atomic():
                         cursor.execute(sql, [entry.pk])
@@ -104,10 +114,15 @@ def _chained(entries):
 
 
 def test_hash_chain_verifies_and_detects_an_altered_entry(world):
-    entries = [audit.record("read", user=world.users["analyst"], object_type="person", object_id=i) for i in range(5)]
+    entries = [
+        audit.record("read", user=world.users["analyst"], object_type="person", object_id=i)
+        for i in range(5)
+    ]
     assert audit.verify_chain().ok
     call_command("verify_audit")
-    _tamper("UPDATE audit_auditentry SET username = %s WHERE id = %s", ["iemand-anders", entries[2].pk])
+    _tamper(
+        "UPDATE audit_auditentry SET username = %s WHERE id = %s", ["iemand-anders", entries[2].pk]
+    )
     report = audit.verify_chain()
     assert not report.ok
     assert report.first_bad_id == entries[2].pk
@@ -117,16 +132,24 @@ def test_hash_chain_verifies_and_detects_an_altered_entry(world):
 
 
 def test_hash_chain_detects_a_removed_entry(world):
-    entries = _chained([audit.record("read", user=world.users["analyst"], object_type="person", object_id=i)
-                        for i in range(4)])
+    entries = _chained(
+        [
+            audit.record("read", user=world.users["analyst"], object_type="person", object_id=i)
+            for i in range(4)
+        ]
+    )
     _tamper("DELETE FROM audit_auditentry WHERE id = %s", [entries[1].pk])
     report = audit.verify_chain()
     assert not report.ok and report.first_bad_id == entries[2].pk and "link" in report.reason
 
 
 def test_hash_chain_detects_truncation(world):
-    entries = _chained([audit.record("read", user=world.users["analyst"], object_type="person", object_id=i)
-                        for i in range(3)])
+    entries = _chained(
+        [
+            audit.record("read", user=world.users["analyst"], object_type="person", object_id=i)
+            for i in range(3)
+        ]
+    )
     _tamper("DELETE FROM audit_auditentry WHERE id = %s", [entries[-1].pk])
     report = audit.verify_chain()
     assert not report.ok and "truncated" in report.reason
@@ -137,13 +160,17 @@ def test_privacy_officer_searches_and_exports(client, world):
     client.get(reverse("person_detail", kwargs={"pk": world.persons["officer"].pk}))
     client.logout()
     login(client, world.users["privacy_officer"])
-    page = client.get(reverse("audit_log"), {"username": "analist", "action": "read"}).content.decode()
+    page = client.get(
+        reverse("audit_log"), {"username": "analist", "action": "read"}
+    ).content.decode()
     assert "analist" in page
     export = client.get(reverse("audit_export"), {"username": "analist"})
     body = b"".join(export.streaming_content).decode()
     lines = body.strip().splitlines()
     assert lines[0].startswith("id,occurred_at,username")
     assert all(",analist," in line for line in lines[1:]) and len(lines) >= 2
-    assert AuditEntry.objects.filter(action="export", object_type="audit_log", username="privacy").exists()
+    assert AuditEntry.objects.filter(
+        action="export", object_type="audit_log", username="privacy"
+    ).exists()
     bad = client.get(reverse("api_audit_entries"), {"date_from": "gisteren"})
     assert bad.status_code == 400 and bad.json()["invalidParams"][0]["name"] == "date_from"

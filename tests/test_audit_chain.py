@@ -53,14 +53,21 @@ def test_entry_is_written_unchained_and_chained_once_its_transaction_commits(wor
 
 
 def test_verify_audit_reports_unchained_entries_and_chains_them_first(world, capsys):
-    entries = [audit.record("read", user=world.users["analyst"], object_type="person", object_id=i) for i in range(3)]
+    entries = [
+        audit.record("read", user=world.users["analyst"], object_type="person", object_id=i)
+        for i in range(3)
+    ]
     call_command("verify_audit", "--no-chain")
     out = capsys.readouterr().out
     assert "3 entries are stored but not yet chained" in out
     assert _fresh(entries[0]).entry_hash is None  # --no-chain really does not chain
     call_command("verify_audit")
     out = capsys.readouterr().out
-    assert "Chained 3 entries" in out and "intact: 3 entries verified" in out and "not yet chained" not in out
+    assert (
+        "Chained 3 entries" in out
+        and "intact: 3 entries verified" in out
+        and "not yet chained" not in out
+    )
     assert [_fresh(e).chain_seq for e in entries] == [1, 2, 3]
     head = ChainHead.objects.get(pk=1)
     assert head.last_seq == 3 and head.last_hash == _fresh(entries[-1]).entry_hash
@@ -112,9 +119,17 @@ def test_database_allows_filling_in_the_chain_fields_of_an_unchained_entry_and_n
             cursor.execute("DELETE FROM audit_maintenance_window")  # the triggers as in production
             # Any other column changed along with the chain fields: refused, column by column.
             for column, value in OTHER_VALUES.items():
-                _refused(cursor, CHAIN_SQL + f", {column} = %s WHERE id = %s", [10**9, "0" * 64, h1, value, unchained.pk])
+                _refused(
+                    cursor,
+                    CHAIN_SQL + f", {column} = %s WHERE id = %s",
+                    [10**9, "0" * 64, h1, value, unchained.pk],
+                )
             # Only some of the chain fields, or emptying them: refused.
-            _refused(cursor, "UPDATE audit_auditentry SET entry_hash = %s WHERE id = %s", [h1, unchained.pk])
+            _refused(
+                cursor,
+                "UPDATE audit_auditentry SET entry_hash = %s WHERE id = %s",
+                [h1, unchained.pk],
+            )
             _refused(cursor, CHAIN_SQL + " WHERE id = %s", [10**9, None, h1, unchained.pk])
             # Deleting an unchained entry: refused.
             _refused(cursor, "DELETE FROM audit_auditentry WHERE id = %s", [unchained.pk])
@@ -124,8 +139,12 @@ def test_database_allows_filling_in_the_chain_fields_of_an_unchained_entry_and_n
             assert _fresh(unchained).entry_hash == h1
             # Chaining it again (re-writing the chain of a chained entry): refused.
             _refused(cursor, CHAIN_SQL + " WHERE id = %s", [7, "0" * 64, h2, unchained.pk])
-            _refused(cursor, "UPDATE audit_auditentry SET chain_seq = NULL, prev_hash = NULL, entry_hash = NULL "
-                             "WHERE id = %s", [unchained.pk])
+            _refused(
+                cursor,
+                "UPDATE audit_auditentry SET chain_seq = NULL, prev_hash = NULL, entry_hash = NULL "
+                "WHERE id = %s",
+                [unchained.pk],
+            )
             _refused(cursor, "UPDATE audit_auditentry SET purpose = 'x' WHERE id = %s", [other.pk])
             _refused(cursor, "DELETE FROM audit_auditentry WHERE id = %s", [unchained.pk])
             # The real sequencer works with the window closed.
@@ -170,7 +189,9 @@ def _assert_complete_and_tamper_evident(expected_total: int) -> None:
     assert seqs == list(range(1, expected_total + 1))  # one linear chain: no fork, no gap
     victim = AuditEntry.objects.order_by("chain_seq")[expected_total // 2]
     with connection.cursor() as cursor:  # the test database's maintenance window is open
-        cursor.execute("UPDATE audit_auditentry SET username = %s WHERE id = %s", ["iemand-anders", victim.pk])
+        cursor.execute(
+            "UPDATE audit_auditentry SET username = %s WHERE id = %s", ["iemand-anders", victim.pk]
+        )
     report = audit.verify_chain()
     assert not report.ok and report.first_bad_id == victim.pk and "altered" in report.reason
 
@@ -193,8 +214,14 @@ def test_many_threads_doing_audited_reads_leave_every_read_in_the_chain(world):
 
     errors = _run_threads(threads, work)
     assert not errors, errors[:3]
-    reads = set(AuditEntry.objects.filter(action="read", object_type="case").values_list("request_id", flat=True))
-    assert reads >= {f"load-{i}-{j}" for i in range(threads) for j in range(per_thread)}  # every read is there
+    reads = set(
+        AuditEntry.objects.filter(action="read", object_type="case").values_list(
+            "request_id", flat=True
+        )
+    )
+    assert reads >= {
+        f"load-{i}-{j}" for i in range(threads) for j in range(per_thread)
+    }  # every read is there
     _assert_complete_and_tamper_evident(AuditEntry.objects.count())
     assert AuditEntry.objects.count() >= before + threads * per_thread
 
@@ -225,12 +252,18 @@ def test_in_a_request_entries_are_chained_after_the_response_has_gone_out(world,
     written = []
 
     def view(request):
-        written.append(audit.record("read", user=world.users["analyst"], object_type="person", object_id=1))
+        written.append(
+            audit.record("read", user=world.users["analyst"], object_type="person", object_id=1)
+        )
         return HttpResponse("ok")
 
-    response = RequestContextMiddleware(view)(rf.get("/personen/1/", HTTP_X_REQUEST_ID="na-antwoord"))
+    response = RequestContextMiddleware(view)(
+        rf.get("/personen/1/", HTTP_X_REQUEST_ID="na-antwoord")
+    )
     entry = _fresh(written[0])
-    assert entry.request_id == "na-antwoord" and entry.entry_hash is None  # the response did not wait
+    assert (
+        entry.request_id == "na-antwoord" and entry.entry_hash is None
+    )  # the response did not wait
     response.close()  # what the application server does once the body is sent
     assert _fresh(written[0]).entry_hash == _fresh(written[0]).compute_hash()
     assert audit.verify_chain(chain_first=False).unchained == 0
@@ -261,7 +294,9 @@ def test_an_entry_written_while_the_sequencer_finishes_is_chained_by_it(world, m
         return found
 
     monkeypatch.setattr(audit, "_has_pending", has_pending)
-    first = audit.record("read", user=user, object_type="person", object_id="eerst")  # autocommit: chains now
+    first = audit.record(
+        "read", user=user, object_type="person", object_id="eerst"
+    )  # autocommit: chains now
     assert late, "the writer did not run while the sequencer held its lock"
     assert _fresh(first).chain_seq is not None
     assert _fresh(late[0]).chain_seq == _fresh(first).chain_seq + 1

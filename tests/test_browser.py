@@ -12,12 +12,16 @@ from django_otp.oath import TOTP
 
 from tests import factories as f
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+    ),
 ]
 
 HOME_HEADINGS = {
@@ -39,8 +43,15 @@ def browser():
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync", "--disable-quic"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+                "--disable-quic",
+            ],
         )
         yield browser
         browser.close()
@@ -48,7 +59,9 @@ def browser():
 
 def _code(user) -> str:
     device = user.totpdevice_set.get()
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    return (
+        f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -58,8 +71,15 @@ def test_each_role_logs_in_and_sees_its_home_page(live_server, browser, world, r
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
     outside = []
-    page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in {"localhost", "127.0.0.1"}
-            and not r.url.startswith("data:") else None)
+    page.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if urlparse(r.url).hostname not in {"localhost", "127.0.0.1"}
+            and not r.url.startswith("data:")
+            else None
+        ),
+    )
     page.goto(f"{live_server.url}/")
     assert "/inloggen/" in page.url
     page.get_by_label("Gebruikersnaam").fill(user.username)
@@ -70,7 +90,9 @@ def test_each_role_logs_in_and_sees_its_home_page(live_server, browser, world, r
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text() == HOME_HEADINGS[role]
     # The Utrecht design system stylesheet came from our own server.
-    assert page.evaluate("getComputedStyle(document.querySelector('.utrecht-button') || document.body).fontFamily")
+    assert page.evaluate(
+        "getComputedStyle(document.querySelector('.utrecht-button') || document.body).fontFamily"
+    )
     css = page.evaluate("[...document.styleSheets].map(s => s.href).filter(Boolean)")
     assert any("component-library-css" in href for href in css)
     assert outside == []
@@ -130,10 +152,16 @@ def test_api_docs_render_from_the_application_alone(live_server, browser, world)
     sent, blocked = [], []
 
     def outside(url):
-        return not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in {"localhost", "127.0.0.1"}
+        return not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in {
+            "localhost",
+            "127.0.0.1",
+        }
 
     page.on("request", lambda r: sent.append(r.url) if outside(r.url) else None)
-    page.on("requestfailed", lambda r: blocked.append(r.url) if outside(r.url) and r.failure == "csp" else None)
+    page.on(
+        "requestfailed",
+        lambda r: blocked.append(r.url) if outside(r.url) and r.failure == "csp" else None,
+    )
     page.get_by_role("contentinfo").get_by_role("link", name="API-documentatie").click()
     page.get_by_role("heading", name="Doorbraak API").first.wait_for(timeout=20_000)
     assert page.get_by_text("Loading").count() == 0
@@ -153,7 +181,13 @@ def test_footer_text_is_readable_and_the_favicon_is_served(live_server, browser,
         colour = element.evaluate("el => getComputedStyle(el).color")
         assert _contrast(colour, background) >= 4.5, (colour, background)
     # the diagonal's second, lighter red as well
-    assert _contrast(footer.locator("p").first.evaluate("el => getComputedStyle(el).color"), "rgb(214, 52, 51)") >= 4.5
+    assert (
+        _contrast(
+            footer.locator("p").first.evaluate("el => getComputedStyle(el).color"),
+            "rgb(214, 52, 51)",
+        )
+        >= 4.5
+    )
     icon = page.request.get(f"{live_server.url}/favicon.ico")
     assert icon.status == 200 and icon.headers["content-type"] == "image/x-icon"
     assert icon.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file

@@ -20,7 +20,14 @@ from doorbraak.demo import reference as ref
 from doorbraak.demo.accounts import DEMO_PASSWORD, demo_accounts_with_codes
 from doorbraak.demo.clock import built_on
 from doorbraak.demo.generator import build_demo_city, has_demo_data, reset_demo_data
-from doorbraak.partners.models import CovenantGrant, DataCategory, Organisation, OrganisationKind, Role, User
+from doorbraak.partners.models import (
+    CovenantGrant,
+    DataCategory,
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+)
 from doorbraak.privacy import retention
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
 from doorbraak.registers.models import Company, Officer, Person, Premises, Wijk
@@ -30,17 +37,34 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_mode")]
 
 def _snapshot() -> dict:
     return {
-        "kvk": list(Company.objects.order_by("kvk_number").values_list("kvk_number", "name", "sbi_code",
-                                                                        "establishment__bag_id")),
-        "persons": list(Person.objects.order_by("pseudonym").values_list("pseudonym", "bsn", "given_names",
-                                                                          "surname_prefix", "surname", "birth_date")),
-        "premises": list(Premises.objects.order_by("bag_id").values_list("bag_id", "street", "house_number",
-                                                                          "postcode", "lat", "lon")),
-        "officers": sorted(Officer.objects.values_list("company__kvk_number", "person__pseudonym", "role", "since")),
-        "cases": list(Case.objects.order_by("reference").values_list("reference", "subject__pseudonym", "status",
-                                                                      "opened_on", "closed_on", "summary")),
-        "records": sorted(CaseRecord.objects.values_list("case__reference", "organisation__code", "category",
-                                                         "occurred_on", "title")),
+        "kvk": list(
+            Company.objects.order_by("kvk_number").values_list(
+                "kvk_number", "name", "sbi_code", "establishment__bag_id"
+            )
+        ),
+        "persons": list(
+            Person.objects.order_by("pseudonym").values_list(
+                "pseudonym", "bsn", "given_names", "surname_prefix", "surname", "birth_date"
+            )
+        ),
+        "premises": list(
+            Premises.objects.order_by("bag_id").values_list(
+                "bag_id", "street", "house_number", "postcode", "lat", "lon"
+            )
+        ),
+        "officers": sorted(
+            Officer.objects.values_list("company__kvk_number", "person__pseudonym", "role", "since")
+        ),
+        "cases": list(
+            Case.objects.order_by("reference").values_list(
+                "reference", "subject__pseudonym", "status", "opened_on", "closed_on", "summary"
+            )
+        ),
+        "records": sorted(
+            CaseRecord.objects.values_list(
+                "case__reference", "organisation__code", "category", "occurred_on", "title"
+            )
+        ),
     }
 
 
@@ -82,7 +106,9 @@ def _check_city_shape():
     # companies per business premises than the rest of the city.
     average_wijk = Company.objects.count() / len(Wijk.values)
     business = Premises.objects.exclude(use="woonfunctie")
-    rest_ratio = Company.objects.filter(establishment__area="").count() / business.filter(area="").count()
+    rest_ratio = (
+        Company.objects.filter(establishment__area="").count() / business.filter(area="").count()
+    )
     for area in ("nieuw_overvecht", "amsterdamsestraatweg"):
         n = Company.objects.filter(establishment__area=area).count()
         assert n > 1.5 * average_wijk, area
@@ -106,7 +132,11 @@ def _check_city_shape():
     assert all(len(k) == 8 and k.isdigit() for k in kvk) and len(set(kvk)) == len(kvk)
     assert Premises.objects.annotate(n=Count("companies")).filter(n__gte=5).count() >= 5
     assert Person.objects.annotate(n=Count("functions")).filter(n__gte=3).count() >= 20
-    assert set(Officer.objects.values_list("role", flat=True)) == {"bestuurder", "eigenaar", "vennoot"}
+    assert set(Officer.objects.values_list("role", flat=True)) == {
+        "bestuurder",
+        "eigenaar",
+        "vennoot",
+    }
 
 
 def _check_persons():
@@ -120,14 +150,19 @@ def _check_persons():
 
 
 def _check_sources():
-    sources = set(ProcessingActivity.objects.filter(kind=ActivityKind.SOURCE).values_list("pk", flat=True))
+    sources = set(
+        ProcessingActivity.objects.filter(kind=ActivityKind.SOURCE).values_list("pk", flat=True)
+    )
     for model in (Premises, Company, Person, Officer):
         assert not model.objects.exclude(source_id__in=sources).exists(), model
         assert not model.objects.filter(source_file="").exists(), model
         assert not model.objects.filter(source_row__isnull=True).exists(), model
     assert set(Premises.objects.values_list("source__code", flat=True)) == {ref.SOURCE_BAG}
     assert set(Company.objects.values_list("source__code", flat=True)) == {ref.SOURCE_KVK}
-    assert set(Person.objects.values_list("source__code", flat=True)) == {ref.SOURCE_KVK, ref.SOURCE_BRP}
+    assert set(Person.objects.values_list("source__code", flat=True)) == {
+        ref.SOURCE_KVK,
+        ref.SOURCE_BRP,
+    }
     for activity in ProcessingActivity.objects.all():
         activity.full_clean()
         assert activity.legal_basis and activity.retention_days > 0 and activity.data_categories
@@ -153,7 +188,10 @@ def _check_cases():
     assert 0 < school_cases < cases.count()
     # Some cases were closed long ago: the build ran the retention job, as production does daily,
     # so they are anonymised and nothing is left for it to do today.
-    assert cases.filter(status=CaseStatus.CLOSED, anonymised=True, subject=None, summary="").count() >= 2
+    assert (
+        cases.filter(status=CaseStatus.CLOSED, anonymised=True, subject=None, summary="").count()
+        >= 2
+    )
     assert not [row for row in retention.preview(today) if row["object_type"] == "case"]
 
 
@@ -169,7 +207,9 @@ def _check_accounts():
         assert user.is_staff == (user.role == Role.ADMINISTRATOR)
         devices = TOTPDevice.objects.filter(user=user, confirmed=True)
         assert devices.exists() == (user.role != Role.POLICY_STAFF), user.username
-    assert users.filter(role=Role.PARTNER_PROFESSIONAL).values("organisation").distinct().count() >= 4
+    assert (
+        users.filter(role=Role.PARTNER_PROFESSIONAL).values("organisation").distinct().count() >= 4
+    )
 
     with CaptureQueriesContext(connection) as queries:
         rows = demo_accounts_with_codes()
@@ -189,20 +229,27 @@ def test_covenant_need_to_know():
     assert Organisation.objects.filter(code=ref.ORG_ROC).count() == 1
 
     def grants(org, purpose="casusaanpak"):
-        return set(CovenantGrant.objects.filter(organisation__code=org, purpose__code=purpose)
-                   .values_list("data_category", flat=True))
+        return set(
+            CovenantGrant.objects.filter(organisation__code=org, purpose__code=purpose).values_list(
+                "data_category", flat=True
+            )
+        )
 
     assert grants(ref.ORG_ROC) == {DataCategory.IDENTITY, DataCategory.EDUCATION}
     assert DataCategory.JUSTICE not in grants(ref.ORG_ROC)
     assert DataCategory.JUSTICE in grants(ref.ORG_POLITIE)
     assert grants(ref.ORG_BANK, "witwasanalyse") == {DataCategory.TRANSACTIONS}
     assert grants(ref.ORG_FG, "privacytoezicht") == set(DataCategory.values)
-    health = CovenantGrant.objects.filter(data_category=DataCategory.HEALTH).exclude(organisation__code=ref.ORG_FG)
-    assert set(health.values_list("organisation__kind", flat=True)) <= {OrganisationKind.CARE,
-                                                                        OrganisationKind.PROBATION}
-    assert Counter(CovenantGrant.objects.values_list("covenant", flat=True)).most_common(1)[0][1] == sum(
-        len(v) for v in ref.GRANTS.values()
+    health = CovenantGrant.objects.filter(data_category=DataCategory.HEALTH).exclude(
+        organisation__code=ref.ORG_FG
     )
+    assert set(health.values_list("organisation__kind", flat=True)) <= {
+        OrganisationKind.CARE,
+        OrganisationKind.PROBATION,
+    }
+    assert Counter(CovenantGrant.objects.values_list("covenant", flat=True)).most_common(1)[0][
+        1
+    ] == sum(len(v) for v in ref.GRANTS.values())
 
 
 def test_commands(monkeypatch, capsys):

@@ -11,7 +11,12 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorbraak.careers.models import Case
-from doorbraak.demo.accounts import DEMO_USERNAMES, create_demo_accounts, demo_accounts_with_codes, demo_totp_key
+from doorbraak.demo.accounts import (
+    DEMO_USERNAMES,
+    create_demo_accounts,
+    demo_accounts_with_codes,
+    demo_totp_key,
+)
 from doorbraak.demo.generator import build_demo_city, reset_demo_data
 from doorbraak.demo.guards import NotADemo
 from doorbraak.demo.models import DemoDatabase
@@ -92,6 +97,8 @@ def test_a_demo_database_built_before_the_marker_is_recognised():
     TOTPDevice.objects.create(user=real, name="app", key="ab" * 20, confirmed=True)
     adopt(apps, None)
     assert not DemoDatabase.objects.exists()  # a real user of that name: not a demo database
-    TOTPDevice.objects.create(user=real, name="Demo-authenticator", key=demo_totp_key("regisseur"), confirmed=True)
+    TOTPDevice.objects.create(
+        user=real, name="Demo-authenticator", key=demo_totp_key("regisseur"), confirmed=True
+    )
     adopt(apps, None)
     assert DemoDatabase.objects.count() == 1

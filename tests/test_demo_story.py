@@ -25,8 +25,11 @@ FIRST, LATER = date(2026, 11, 1), date(2027, 3, 16)
 
 def _dates() -> dict:
     return {
-        "cases": list(Case.objects.order_by("pk").values_list("opened_on", "closed_on", "next_review_due",
-                                                              "inclusion_end")),
+        "cases": list(
+            Case.objects.order_by("pk").values_list(
+                "opened_on", "closed_on", "next_review_due", "inclusion_end"
+            )
+        ),
         "persons": list(Person.objects.order_by("pk").values_list("birth_date", "received_on")),
         "premises": list(Premises.objects.order_by("pk").values_list("received_on", flat=True)),
         "contacts": list(Contact.objects.order_by("pk").values_list("contact_on", flat=True)),
@@ -82,13 +85,20 @@ def test_same_build_date_same_demo():
 @freeze_time("2027-03-16 09:00")
 def test_the_demo_has_been_through_retention():
     build_demo_city(businesses=300, cases=20)
-    case_type_days = {c.case_type_id: c.case_type.retention_days for c in Case.objects.select_related("case_type")}
-    expired = [c for c in Case.objects.filter(status=CaseStatus.CLOSED)
-               if c.closed_on < LATER - timedelta(days=case_type_days[c.case_type_id])]
+    case_type_days = {
+        c.case_type_id: c.case_type.retention_days for c in Case.objects.select_related("case_type")
+    }
+    expired = [
+        c
+        for c in Case.objects.filter(status=CaseStatus.CLOSED)
+        if c.closed_on < LATER - timedelta(days=case_type_days[c.case_type_id])
+    ]
     assert len(expired) >= 2
     for case in expired:  # anonymised as production's daily retention job would have done
         assert case.anonymised and case.subject is None and case.summary == ""
-        assert not case.records.exists() and not case.contacts.exists() and not case.reviews.exists()
+        assert (
+            not case.records.exists() and not case.contacts.exists() and not case.reviews.exists()
+        )
     still = Case.objects.exclude(pk__in=[c.pk for c in expired])
     assert not still.filter(anonymised=True).exists() and not still.filter(subject=None).exists()
     assert AuditEntry.objects.filter(action="anonymise", object_type="case").count() == len(expired)
@@ -101,8 +111,12 @@ def _truth(today: date) -> dict:
     for case in Case.objects.filter(status=CaseStatus.OPEN):
         seen = [c.contact_on for c in case.contacts.all() if c.kind != "attempt"]
         gap = (today - max(seen or [case.opened_on])).days
-        late_actions = [a for g in case.goals.all() for a in g.actions.all()
-                        if a.due_on < today and a.status in ("planned", "busy")]
+        late_actions = [
+            a
+            for g in case.goals.all()
+            for a in g.actions.all()
+            if a.due_on < today and a.status in ("planned", "busy")
+        ]
         kinds = set()
         if case.next_review_due and case.next_review_due < today:
             kinds.add("review")
@@ -129,9 +143,15 @@ def test_overdue_reviews_actions_and_contacts_are_marked(client):
     # generator's draws (row order differs between databases) may leave no one unseen: then one
     # open, otherwise on-time case loses its recent contacts, so every kind of mark is checked.
     if not any("contact" in kinds for _c, kinds, _a in truth.values()):
-        case = (Case.objects.filter(status=CaseStatus.OPEN, opened_on__lt=LATER - timedelta(days=90))
-                .exclude(reference__in=truth).order_by("pk").first())
-        case.contacts.filter(contact_on__gt=LATER - timedelta(days=(case.contact_cadence_days or 14) + 1)).delete()
+        case = (
+            Case.objects.filter(status=CaseStatus.OPEN, opened_on__lt=LATER - timedelta(days=90))
+            .exclude(reference__in=truth)
+            .order_by("pk")
+            .first()
+        )
+        case.contacts.filter(
+            contact_on__gt=LATER - timedelta(days=(case.contact_cadence_days or 14) + 1)
+        ).delete()
         truth = _truth(LATER)
     assert {k for _c, kinds, _a in truth.values() for k in kinds} == {"review", "action", "contact"}
     assert len(truth) < Case.objects.filter(status=CaseStatus.OPEN).count()

@@ -16,14 +16,54 @@ from doorbraak.audit import services as audit
 from doorbraak.web.context import NAV
 from tests.conftest import login
 
-LOCALE = Path(__file__).resolve().parent.parent / "src" / "doorbraak" / "locale" / "en" / "LC_MESSAGES"
+LOCALE = (
+    Path(__file__).resolve().parent.parent / "src" / "doorbraak" / "locale" / "en" / "LC_MESSAGES"
+)
 
 # Internal ids (snake_case) and English words that have no place in the Dutch interface.
 INTERNAL_ID = re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b")
-ENGLISH = {"the", "and", "with", "equal", "similar", "different", "missing", "initial", "surname", "swapped",
-           "identity", "justice", "premises", "transactions", "education", "finance", "health", "page", "reason",
-           "denied", "read", "deny", "reveal", "pseudonymised", "organisation", "purpose", "role", "case", "person",
-           "roughly", "typo", "typos", "number", "street", "birth", "other", "comparisons", "yes", "no", "none"}
+ENGLISH = {
+    "the",
+    "and",
+    "with",
+    "equal",
+    "similar",
+    "different",
+    "missing",
+    "initial",
+    "surname",
+    "swapped",
+    "identity",
+    "justice",
+    "premises",
+    "transactions",
+    "education",
+    "finance",
+    "health",
+    "page",
+    "reason",
+    "denied",
+    "read",
+    "deny",
+    "reveal",
+    "pseudonymised",
+    "organisation",
+    "purpose",
+    "role",
+    "case",
+    "person",
+    "roughly",
+    "typo",
+    "typos",
+    "number",
+    "street",
+    "birth",
+    "other",
+    "comparisons",
+    "yes",
+    "no",
+    "none",
+}
 
 
 class _Visible(HTMLParser):
@@ -61,7 +101,9 @@ def _visible(html: str) -> str:
 
 def _offences(text: str) -> list[str]:
     found = set(INTERNAL_ID.findall(text))
-    found |= {w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH and w not in {"API"}}
+    found |= {
+        w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH and w not in {"API"}
+    }
     return sorted(found)
 
 
@@ -73,25 +115,65 @@ def busy_world(world):
     from doorbraak.privacy.models import RetentionRun
 
     now = timezone.now()
-    run = LinkageRun.objects.create(entity_type="person", started_at=now, finished_at=now, started_by="test",
-                                    record_count=2, entity_count=1, review_count=1)
+    run = LinkageRun.objects.create(
+        entity_type="person",
+        started_at=now,
+        finished_at=now,
+        started_by="test",
+        record_count=2,
+        entity_count=1,
+        review_count=1,
+    )
     a, b = world.persons["subject_a"], world.persons["officer"]
-    ReviewPair.objects.create(run=run, left_record=f"person-{a.pk}", right_record=f"person-{b.pk}",
-                              match_probability=0.7, explanation={
-                                  "prior_match_weight": -10.0, "match_weight": 1.2, "comparisons": [
-                                      {"comparison": "given_name", "level": "first initial equal", "match_weight": 1.0},
-                                      {"comparison": "surname", "level": "surname similar (jw >= 0.92)",
-                                       "match_weight": 3.7},
-                                      {"comparison": "birth", "level": "All other comparisons", "match_weight": -4.0},
-                                      {"comparison": "address", "level": "missing", "match_weight": 0.0}]})
-    audit.record("deny", user=world.users["school"], object_type="case", object_id=world.cases["b"].pk,
-                 purpose="casusaanpak", detail={"reason": "organisation does not take part in case"})
-    audit.record("deny", user=world.users["analyst"], object_type="page", object_id="case_list",
-                 detail={"reason": "missing capability cases.view"})
-    audit.record("reveal", user=world.users["analyst"], object_type="person", object_id=b.pk, purpose="risicoanalyse",
-                 categories=["identity"], detail={"reason": "Controle stroman bij garage"})
-    RetentionRun.objects.create(as_of=timezone.localdate(), run_by="systeem",
-                                summary={"counts": {"case": 1, "person": 2}, "total": 3})
+    ReviewPair.objects.create(
+        run=run,
+        left_record=f"person-{a.pk}",
+        right_record=f"person-{b.pk}",
+        match_probability=0.7,
+        explanation={
+            "prior_match_weight": -10.0,
+            "match_weight": 1.2,
+            "comparisons": [
+                {"comparison": "given_name", "level": "first initial equal", "match_weight": 1.0},
+                {
+                    "comparison": "surname",
+                    "level": "surname similar (jw >= 0.92)",
+                    "match_weight": 3.7,
+                },
+                {"comparison": "birth", "level": "All other comparisons", "match_weight": -4.0},
+                {"comparison": "address", "level": "missing", "match_weight": 0.0},
+            ],
+        },
+    )
+    audit.record(
+        "deny",
+        user=world.users["school"],
+        object_type="case",
+        object_id=world.cases["b"].pk,
+        purpose="casusaanpak",
+        detail={"reason": "organisation does not take part in case"},
+    )
+    audit.record(
+        "deny",
+        user=world.users["analyst"],
+        object_type="page",
+        object_id="case_list",
+        detail={"reason": "missing capability cases.view"},
+    )
+    audit.record(
+        "reveal",
+        user=world.users["analyst"],
+        object_type="person",
+        object_id=b.pk,
+        purpose="risicoanalyse",
+        categories=["identity"],
+        detail={"reason": "Controle stroman bij garage"},
+    )
+    RetentionRun.objects.create(
+        as_of=timezone.localdate(),
+        run_by="systeem",
+        summary={"counts": {"case": 1, "person": 2}, "total": 3},
+    )
     return world
 
 
@@ -122,8 +204,16 @@ def _pages(world, role):
             continue
 
 
-ROLES = ["case_director", "partner_professional", "analyst", "enforcement_officer", "lawyer", "policy_staff",
-         "privacy_officer", "administrator"]
+ROLES = [
+    "case_director",
+    "partner_professional",
+    "analyst",
+    "enforcement_officer",
+    "lawyer",
+    "policy_staff",
+    "privacy_officer",
+    "administrator",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -145,8 +235,18 @@ def test_main_pages_show_no_english_or_internal_ids(client, busy_world, role):
 
 def test_the_scan_catches_what_it_is_for():
     assert _offences(_visible("<td>given_name</td><td>first initial equal</td>")) == [
-        "equal", "given_name", "initial"]
-    assert _offences(_visible("<p>Voornaam: eerste voorletter gelijk <code>doorbraak link_registers</code></p>")) == []
+        "equal",
+        "given_name",
+        "initial",
+    ]
+    assert (
+        _offences(
+            _visible(
+                "<p>Voornaam: eerste voorletter gelijk <code>doorbraak link_registers</code></p>"
+            )
+        )
+        == []
+    )
 
 
 def _po_entries():
@@ -154,8 +254,12 @@ def _po_entries():
     for block in text.split("\n\n"):
         if "msgid " not in block:
             continue
-        msgid = "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', block.split("msgid ", 1)[1].split("msgstr", 1)[0]
-                                    .split("msgid_plural", 1)[0]))
+        msgid = "".join(
+            re.findall(
+                r'"((?:[^"\\]|\\.)*)"',
+                block.split("msgid ", 1)[1].split("msgstr", 1)[0].split("msgid_plural", 1)[0],
+            )
+        )
         if not msgid:
             continue
         strs = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block + "\n", re.M)
@@ -184,11 +288,35 @@ def test_every_comparison_and_level_of_the_linkage_model_has_a_dutch_label():
     from doorbraak.entities.labels import COMPARISONS, LEVELS
     from doorbraak_analysis.linkage import model
 
-    person = {"initials", "given_names", "surname_core", "surname_alt", "first_name", "birth_year", "birth_date",
-              "bsn", "postcode", "house_number", "street", "city"}
-    company = {"name_core", "name_trade", "kvk_number", "legal_form", "postcode", "house_number", "street", "city"}
-    comparisons = (model._person_comparisons(person) + model._person_comparisons(person - {"given_names"})
-                   + model._company_comparisons(company))
+    person = {
+        "initials",
+        "given_names",
+        "surname_core",
+        "surname_alt",
+        "first_name",
+        "birth_year",
+        "birth_date",
+        "bsn",
+        "postcode",
+        "house_number",
+        "street",
+        "city",
+    }
+    company = {
+        "name_core",
+        "name_trade",
+        "kvk_number",
+        "legal_form",
+        "postcode",
+        "house_number",
+        "street",
+        "city",
+    }
+    comparisons = (
+        model._person_comparisons(person)
+        + model._person_comparisons(person - {"given_names"})
+        + model._company_comparisons(company)
+    )
     assert {name for name, _null, _levels in comparisons} - set(COMPARISONS) == set()
     assert {lv[0] for _n, _null, levels in comparisons for lv in levels} - set(LEVELS) == set()
     assert {"missing", "All other comparisons"} <= set(LEVELS)
@@ -206,4 +334,7 @@ def test_review_queue_explains_in_dutch_and_in_english(client, busy_world):
 def test_monitoring_tables_follow_the_language(client, world):
     login(client, world.users["policy_staff"])
     assert "Casussen naar status" in client.get(reverse("monitoring")).content.decode()
-    assert "Cases by status" in client.get(reverse("monitoring"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "Cases by status"
+        in client.get(reverse("monitoring"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )

@@ -18,7 +18,10 @@ def _code(device: TOTPDevice) -> str:
 def test_password_and_code_reach_the_home_page(client, world):
     user = world.users["analyst"]
     device = user.totpdevice_set.get()
-    response = client.post(reverse("login"), {"username": "analist", "password": f.PASSWORD, "otp_token": _code(device)})
+    response = client.post(
+        reverse("login"),
+        {"username": "analist", "password": f.PASSWORD, "otp_token": _code(device)},
+    )
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
     assert AuditEntry.objects.filter(action="login", username="analist").exists()
@@ -29,7 +32,9 @@ def test_password_without_code_is_refused_for_roles_with_personal_data(client, w
     assert response.status_code == 401
     assert "Verificatiecode" in response.content.decode()
     assert client.get(reverse("home")).status_code == 302
-    response = client.post(reverse("login"), {"username": "analist", "password": f.PASSWORD, "otp_token": "000000"})
+    response = client.post(
+        reverse("login"), {"username": "analist", "password": f.PASSWORD, "otp_token": "000000"}
+    )
     assert response.status_code == 401
 
 
@@ -60,7 +65,10 @@ def test_wrong_password_five_times_locks_the_account(client, world):
     for _ in range(5):
         client.post(reverse("login"), {"username": "regisseur", "password": "fout-wachtwoord"})
     device = world.users["case_director"].totpdevice_set.get()
-    response = client.post(reverse("login"), {"username": "regisseur", "password": f.PASSWORD, "otp_token": _code(device)})
+    response = client.post(
+        reverse("login"),
+        {"username": "regisseur", "password": f.PASSWORD, "otp_token": _code(device)},
+    )
     assert response.status_code == 429
     assert "geblokkeerd" in response.content.decode()
     assert AuditEntry.objects.filter(action="login_failed", username="regisseur").count() >= 5

@@ -23,7 +23,11 @@ def _rows(html: str, heading_id: str) -> int:
 
 
 def _nav(html: str, label: str) -> str:
-    match = re.search(rf'<nav class="utrecht-pagination[^"]*"[^>]*aria-label="Paginering: {label}">(.*?)</nav>', html, re.S)
+    match = re.search(
+        rf'<nav class="utrecht-pagination[^"]*"[^>]*aria-label="Paginering: {label}">(.*?)</nav>',
+        html,
+        re.S,
+    )
     assert match, f"no pagination for {label}"
     return match.group(1)
 
@@ -31,12 +35,27 @@ def _nav(html: str, label: str) -> str:
 def test_a_case_with_many_contacts_shows_them_a_page_at_a_time(client, world):
     case = world.cases["a"]
     start = date(2026, 1, 1)
-    Contact.objects.bulk_create(Contact(case=case, person=case.subject, organisation=world.orgs["oov"],
-                                        contact_on=start + timedelta(days=i), kind=ContactKind.FACE,
-                                        note=f"contact {i:02d}") for i in range(80))
-    CaseRecord.objects.bulk_create(CaseRecord(case=case, category="justice", organisation=world.orgs["politie"],
-                                              occurred_on=start + timedelta(days=i), title=f"melding {i:02d}")
-                                   for i in range(30))
+    Contact.objects.bulk_create(
+        Contact(
+            case=case,
+            person=case.subject,
+            organisation=world.orgs["oov"],
+            contact_on=start + timedelta(days=i),
+            kind=ContactKind.FACE,
+            note=f"contact {i:02d}",
+        )
+        for i in range(80)
+    )
+    CaseRecord.objects.bulk_create(
+        CaseRecord(
+            case=case,
+            category="justice",
+            organisation=world.orgs["politie"],
+            occurred_on=start + timedelta(days=i),
+            title=f"melding {i:02d}",
+        )
+        for i in range(30)
+    )
     login(client, world.users["case_director"])
     url = reverse("case_detail", args=[case.pk])
     html = client.get(url).content.decode()
@@ -52,7 +71,9 @@ def test_a_case_with_many_contacts_shows_them_a_page_at_a_time(client, world):
     nav = _nav(html, "Contacten")
     assert 'rel="prev"' in nav and 'rel="next"' not in nav
     assert re.search(r'aria-current="page" href="\?contacten=4&amp;tijdlijn=2#contacten"', nav)
-    assert _rows(html, "tijdlijn") == 12  # 32 records: the world's 2 plus 30, the second page has 12
+    assert (
+        _rows(html, "tijdlijn") == 12
+    )  # 32 records: the world's 2 plus 30, the second page has 12
     # nonsense page numbers give a page, not an error
     assert client.get(url, {"contacten": "x", "tijdlijn": 999}).status_code == 200
 

@@ -27,9 +27,25 @@ from doorbraak.registers.models import RegisterEntry
 from tests import factories as f
 from tests.conftest import login
 
-ROLES = ["case_director", "partner_professional", "school", "analyst", "enforcement_officer", "lawyer",
-         "policy_staff", "privacy_officer", "administrator"]
-KINDS = ["case_subject", "family_member", "officer_in_area", "officer_elsewhere", "resident", "police_signal"]
+ROLES = [
+    "case_director",
+    "partner_professional",
+    "school",
+    "analyst",
+    "enforcement_officer",
+    "lawyer",
+    "policy_staff",
+    "privacy_officer",
+    "administrator",
+]
+KINDS = [
+    "case_subject",
+    "family_member",
+    "officer_in_area",
+    "officer_elsewhere",
+    "resident",
+    "police_signal",
+]
 
 # surface            kind               cd pp sc an en la po pr ad
 TABLE = """
@@ -120,17 +136,30 @@ def test_the_table_covers_every_role_kind_and_surface():
 def people(world):
     """The six kinds of person, each with a unique name, a date of birth and a home of their own."""
     today = timezone.localdate()
-    homes = {k: f.PremisesFactory(street=f"Woonstraat{i}", postcode=f"35{i}1XY", wijk="zuid", area="", use="woonfunctie")
-             for i, k in enumerate(KINDS, start=1)}
-    homes["resident"].area, homes["resident"].street = "amsterdamsestraatweg", "Amsterdamsestraatweg"
+    homes = {
+        k: f.PremisesFactory(
+            street=f"Woonstraat{i}", postcode=f"35{i}1XY", wijk="zuid", area="", use="woonfunctie"
+        )
+        for i, k in enumerate(KINDS, start=1)
+    }
+    homes["resident"].area, homes["resident"].street = (
+        "amsterdamsestraatweg",
+        "Amsterdamsestraatweg",
+    )
     homes["resident"].save()
     p = {
         "case_subject": world.persons["subject_a"],  # subject of case A, turned 18 today
-        "family_member": f.PersonFactory(given_names="Lina", surname_prefix="", surname="Gezinslidtest"),
+        "family_member": f.PersonFactory(
+            given_names="Lina", surname_prefix="", surname="Gezinslidtest"
+        ),
         "officer_in_area": world.persons["officer"],  # officer of the garage in Nieuw Overvecht
-        "officer_elsewhere": f.PersonFactory(given_names="Otto", surname_prefix="", surname="Elderstest"),
+        "officer_elsewhere": f.PersonFactory(
+            given_names="Otto", surname_prefix="", surname="Elderstest"
+        ),
         "resident": f.PersonFactory(given_names="Ria", surname_prefix="", surname="Bewonertest"),
-        "police_signal": f.PersonFactory(given_names="Sven", surname_prefix="", surname="Signaaltest"),
+        "police_signal": f.PersonFactory(
+            given_names="Sven", surname_prefix="", surname="Signaaltest"
+        ),
     }
     p["officer_in_area"].given_names, p["officer_in_area"].surname_prefix = "Olaf", ""
     p["officer_in_area"].surname = "Gebiedtest"
@@ -138,37 +167,82 @@ def people(world):
     for i, (kind, person) in enumerate(p.items()):
         person.residence = homes[kind]
         person.save()
-    elsewhere = f.CompanyFactory(name="Garage Elders B.V.", establishment=f.PremisesFactory(
-        street="Verrestraat", wijk="zuid", area="", postcode="3523AA"))
+    elsewhere = f.CompanyFactory(
+        name="Garage Elders B.V.",
+        establishment=f.PremisesFactory(
+            street="Verrestraat", wijk="zuid", area="", postcode="3523AA"
+        ),
+    )
     f.OfficerFactory(company=elsewhere, person=p["officer_elsewhere"])
     companies = {"officer_in_area": world.companies["garage"], "officer_elsewhere": elsewhere}
-    RegisterEntry.objects.create(source=homes["resident"].source, received_on=today, kind="police_signal",
-                                 key="PS-1", occurred_on=today, description="Melding overlast",
-                                 premises=homes["resident"], data={"pseudonym": p["police_signal"].pseudonym})
+    RegisterEntry.objects.create(
+        source=homes["resident"].source,
+        received_on=today,
+        kind="police_signal",
+        key="PS-1",
+        occurred_on=today,
+        description="Melding overlast",
+        premises=homes["resident"],
+        data={"pseudonym": p["police_signal"].pseudonym},
+    )
     # case A: the subject and a sibling, each through a decision of the case conference
     case = world.cases["a"]
     for kind, role in (("case_subject", "subject"), ("family_member", "sibling")):
-        concern = Concern.objects.create(person=p[kind], organisation=world.orgs["politie"], received_on=date(2026, 1, 5),
-                                         description="Signalen van ronselen.", status="decided")
-        decision = CaseDecision.objects.create(concern=concern, person=p[kind], decided_on=date(2026, 1, 10),
-                                               outcome="individual", case=case, reasons="Besloten.", legal_basis="AVG")
-        CaseMember.objects.create(case=case, person=p[kind], role=role, decision=decision, since=date(2026, 1, 10))
+        concern = Concern.objects.create(
+            person=p[kind],
+            organisation=world.orgs["politie"],
+            received_on=date(2026, 1, 5),
+            description="Signalen van ronselen.",
+            status="decided",
+        )
+        decision = CaseDecision.objects.create(
+            concern=concern,
+            person=p[kind],
+            decided_on=date(2026, 1, 10),
+            outcome="individual",
+            case=case,
+            reasons="Besloten.",
+            legal_basis="AVG",
+        )
+        CaseMember.objects.create(
+            case=case, person=p[kind], role=role, decision=decision, since=date(2026, 1, 10)
+        )
     # a linkage run: each person its own entity and in one pair of the review queue with a namesake
     now = timezone.now()
-    run = LinkageRun.objects.create(entity_type="person", started_at=now, finished_at=now, started_by="test")
-    crun = LinkageRun.objects.create(entity_type="company", started_at=now, finished_at=now, started_by="test")
+    run = LinkageRun.objects.create(
+        entity_type="person", started_at=now, finished_at=now, started_by="test"
+    )
+    crun = LinkageRun.objects.create(
+        entity_type="company", started_at=now, finished_at=now, started_by="test"
+    )
     entities = {}
     for i, (kind, person) in enumerate(p.items(), start=1):
         entities[kind] = f"per-k{i}"
-        EntityAssignment.objects.create(run=run, record_type="person", record_id=person.pk, entity_id=f"per-k{i}")
-        twin = f.PersonFactory(given_names="Tweeling", surname_prefix="", surname=f"Dubbel{i}", birth_date=None)
-        ReviewPair.objects.create(run=run, left_record=f"person-{person.pk}", right_record=f"person-{twin.pk}",
-                                  match_probability=0.7, explanation={"comparisons": []})
+        EntityAssignment.objects.create(
+            run=run, record_type="person", record_id=person.pk, entity_id=f"per-k{i}"
+        )
+        twin = f.PersonFactory(
+            given_names="Tweeling", surname_prefix="", surname=f"Dubbel{i}", birth_date=None
+        )
+        ReviewPair.objects.create(
+            run=run,
+            left_record=f"person-{person.pk}",
+            right_record=f"person-{twin.pk}",
+            match_probability=0.7,
+            explanation={"comparisons": []},
+        )
     company_entities = {}
     for i, company in enumerate((world.companies["garage"], elsewhere), start=1):
-        EntityAssignment.objects.create(run=crun, record_type="company", record_id=company.pk, entity_id=f"org-k{i}")
+        EntityAssignment.objects.create(
+            run=crun, record_type="company", record_id=company.pk, entity_id=f"org-k{i}"
+        )
         company_entities[company.pk] = f"org-k{i}"
-    return {"persons": p, "entities": entities, "companies": companies, "company_entities": company_entities}
+    return {
+        "persons": p,
+        "entities": entities,
+        "companies": companies,
+        "company_entities": company_entities,
+    }
 
 
 def _request(client, world, people, surface, kind):
@@ -189,7 +263,9 @@ def _request(client, world, people, surface, kind):
     if surface == "company_page":
         return client.get(reverse("company_detail", kwargs={"pk": company.pk}))
     if surface == "company_entity":
-        return client.get(reverse("entity_detail", kwargs={"entity_id": people["company_entities"][company.pk]}))
+        return client.get(
+            reverse("entity_detail", kwargs={"entity_id": people["company_entities"][company.pk]})
+        )
     if surface == "case_page":
         return client.get(reverse("case_detail", kwargs={"pk": world.cases["a"].pk}))
     if surface == "case_api":
@@ -204,7 +280,10 @@ def _shown(text: str, person) -> dict:
         birth_forms = {birth.isoformat(), birth.strftime("%d-%m-%Y")}
         for lang in ("nl", "en"):
             with translation.override(lang):
-                birth_forms |= {formats.date_format(birth), formats.date_format(birth, "SHORT_DATE_FORMAT")}
+                birth_forms |= {
+                    formats.date_format(birth),
+                    formats.date_format(birth, "SHORT_DATE_FORMAT"),
+                }
     return {
         "name": person.full_name in text,
         "birth_date": any(b in text for b in birth_forms),
@@ -236,7 +315,9 @@ def test_who_sees_which_person_where(client, world, people, surface, role):
             problems.append(f"{where}: expected {expected}, got HTTP {response.status_code}")
             continue
         text = response.content.decode()
-        if surface.startswith("search_"):  # the query itself is echoed in the search box: look at the results
+        if surface.startswith(
+            "search_"
+        ):  # the query itself is echoed in the search box: look at the results
             text = text.split('id="resultaten"', 1)[1] if 'id="resultaten"' in text else ""
         shown = _shown(text, person)
         want = {"N": {"name"}, "P": {"pseudonym"}, "-": set()}[expected]
@@ -255,16 +336,22 @@ def test_who_sees_which_person_where(client, world, people, surface, role):
         if surface not in CASE_SURFACES:
             identity_logged = any("identity" in (e.data_categories or "") for e in reads)
             if identity_logged != (expected == "N"):
-                problems.append(f"{where}: identity category logged={identity_logged} for {expected}")
+                problems.append(
+                    f"{where}: identity category logged={identity_logged} for {expected}"
+                )
     assert problems == []
 
 
-def test_an_enforcement_officer_sees_an_officer_only_as_a_fact_about_the_company(client, world, people):
+def test_an_enforcement_officer_sees_an_officer_only_as_a_fact_about_the_company(
+    client, world, people
+):
     """The named officer of a company in the area: name and function on the company page, and no
     link to a page about the person, no residence and no other companies in the network."""
     login(client, world.users["enforcement_officer"])
     officer = people["persons"]["officer_in_area"]
-    page = client.get(reverse("company_detail", kwargs={"pk": world.companies["garage"].pk})).content.decode()
+    page = client.get(
+        reverse("company_detail", kwargs={"pk": world.companies["garage"].pk})
+    ).content.decode()
     assert officer.full_name in page and "bestuurder" in page
     assert reverse("person_detail", kwargs={"pk": officer.pk}) not in page
     network = client.get(reverse("entity_detail", kwargs={"entity_id": "org-k1"})).content.decode()
@@ -273,11 +360,15 @@ def test_an_enforcement_officer_sees_an_officer_only_as_a_fact_about_the_company
     assert "per-k3" not in network  # the officer's person entity is not linked
 
 
-def test_without_the_covenant_grant_the_enforcement_officer_sees_no_officer_names(client, world, people):
+def test_without_the_covenant_grant_the_enforcement_officer_sees_no_officer_names(
+    client, world, people
+):
     from doorbraak.partners.models import CovenantGrant
 
     CovenantGrant.objects.filter(organisation=world.orgs["vth"], data_category="identity").delete()
     login(client, world.users["enforcement_officer"])
-    page = client.get(reverse("company_detail", kwargs={"pk": world.companies["garage"].pk})).content.decode()
+    page = client.get(
+        reverse("company_detail", kwargs={"pk": world.companies["garage"].pk})
+    ).content.decode()
     officer = people["persons"]["officer_in_area"]
     assert officer.full_name not in page and officer.pseudonym in page

@@ -31,7 +31,12 @@ def test_closed_case_is_anonymised_after_its_retention_period_and_not_before(wor
     assert not CaseRecord.objects.filter(case=case).exists()
     subject = world.persons["subject_b"]
     subject.refresh_from_db()
-    assert subject.anonymised and subject.given_names == "" and subject.bsn == "" and subject.birth_date is None
+    assert (
+        subject.anonymised
+        and subject.given_names == ""
+        and subject.bsn == ""
+        and subject.birth_date is None
+    )
     assert result["counts"] == {"case:anonymise": 1}
     entry = AuditEntry.objects.get(action="anonymise", object_type="case")
     assert entry.object_id == str(case.pk) and entry.username == "systeem:bewaartermijn"
@@ -57,7 +62,9 @@ def test_register_persons_are_deleted_after_source_retention_unless_case_subject
     assert Person.objects.filter(pk=recent.pk).exists()
     # Case subjects come from the same source but are kept under the case type's retention.
     assert Person.objects.filter(pk=world.persons["subject_a"].pk).exists()
-    deleted = AuditEntry.objects.filter(action="delete", object_type="person").values_list("object_id", flat=True)
+    deleted = AuditEntry.objects.filter(action="delete", object_type="person").values_list(
+        "object_id", flat=True
+    )
     assert str(loose.pk) in deleted
 
 

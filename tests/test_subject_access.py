@@ -27,8 +27,13 @@ def test_export_holds_everything_on_the_person_with_sources_and_legal_bases(clie
     # The export is a background job (run at once here); its page offers the archive.
     started = client.post(reverse("subject_access_export", kwargs={"pk": person.pk}))
     job = Job.objects.get(kind="subject_access_export")
-    assert started["Location"] == reverse("job_detail", kwargs={"pk": job.pk}) and job.status == "done"
-    assert reverse("job_result", kwargs={"pk": job.pk}) in client.get(started["Location"]).content.decode()
+    assert (
+        started["Location"] == reverse("job_detail", kwargs={"pk": job.pk}) and job.status == "done"
+    )
+    assert (
+        reverse("job_result", kwargs={"pk": job.pk})
+        in client.get(started["Location"]).content.decode()
+    )
     response = client.get(reverse("job_result", kwargs={"pk": job.pk}))
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
@@ -39,8 +44,13 @@ def test_export_holds_everything_on_the_person_with_sources_and_legal_bases(clie
     [case] = data["casussen"]
     assert case["zaaknummer"] == "DB-A"
     assert case["verwerking"]["grondslag"].startswith("AVG")
-    assert {g["onderwerp"] for g in case["gegevens"]} == {"Aanhouding winkeldiefstal", "Verzuim gemeld bij leerplicht"}
-    assert any(a["organisatie"] == "Politie Midden-Nederland" for a in data["inzage_door"])  # the name, not the code
+    assert {g["onderwerp"] for g in case["gegevens"]} == {
+        "Aanhouding winkeldiefstal",
+        "Verzuim gemeld bij leerplicht",
+    }
+    assert any(
+        a["organisatie"] == "Politie Midden-Nederland" for a in data["inzage_door"]
+    )  # the name, not the code
     assert archive.read("inzage.pdf").startswith(b"%PDF")
     export = AuditEntry.objects.get(action="export", object_type="person")
     assert export.object_id == str(person.pk) and export.purpose == "inzageverzoek"
@@ -55,7 +65,9 @@ def test_export_holds_everything_on_the_person_with_sources_and_legal_bases(clie
 def test_other_roles_cannot_export(client, world):
     for role in ("case_director", "analyst", "administrator"):
         login(client, world.users[role])
-        response = client.post(reverse("subject_access_export", kwargs={"pk": world.persons["subject_a"].pk}))
+        response = client.post(
+            reverse("subject_access_export", kwargs={"pk": world.persons["subject_a"].pk})
+        )
         assert response.status_code == 403
         client.logout()
     assert not AuditEntry.objects.filter(action="export").exists() and not Job.objects.exists()

@@ -38,5 +38,7 @@ def birth_date_error(value: date | None) -> str:
     if value > today:
         return _("Een geboortedatum kan niet in de toekomst liggen.")
     if value.year < today.year - OLDEST_AGE:
-        return _("Deze geboortedatum is niet aannemelijk (meer dan %(n)s jaar geleden).") % {"n": OLDEST_AGE}
+        return _("Deze geboortedatum is niet aannemelijk (meer dan %(n)s jaar geleden).") % {
+            "n": OLDEST_AGE
+        }
     return ""

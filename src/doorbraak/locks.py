@@ -28,7 +28,9 @@ class LockTimeout(Exception):
 
 
 def _key(name: str) -> int:
-    return int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(name.encode(), digest_size=8).digest(), "big", signed=True
+    )
 
 
 def _lock_file(name: str, settings_dict: dict) -> Path:

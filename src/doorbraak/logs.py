@@ -20,10 +20,16 @@ class JsonFormatter(logging.Formatter):
         if record.name == "gunicorn.access" and isinstance(record.args, dict):
             # gunicorn hands the request's atoms as the record's arguments: log them as fields.
             atoms = record.args
-            entry.update(message="request", method=atoms.get("m"), path=atoms.get("U"),
-                         status=_int(atoms.get("s")), bytes=_int(atoms.get("B")),
-                         duration_ms=round(_int(atoms.get("M")) or 0), remote=atoms.get("h"),
-                         request_id=atoms.get("{x-request-id}o") or None)
+            entry.update(
+                message="request",
+                method=atoms.get("m"),
+                path=atoms.get("U"),
+                status=_int(atoms.get("s")),
+                bytes=_int(atoms.get("B")),
+                duration_ms=round(_int(atoms.get("M")) or 0),
+                remote=atoms.get("h"),
+                request_id=atoms.get("{x-request-id}o") or None,
+            )
         else:
             entry["message"] = record.getMessage()
         for key, value in vars(record).items():

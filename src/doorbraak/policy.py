@@ -40,24 +40,45 @@ class Capability:
     PRIVACY_MANAGE = "privacy.manage"
     PARTNERS_MANAGE = "partners.manage"
     CONCERNS_REPORT = "concerns.report"  # register a concern (aanmelding) about a person
-    PROGRAMMES_MANAGE = "programmes.manage"  # intervention catalogue, programmes, coaches, VOG guidance
+    PROGRAMMES_MANAGE = (
+        "programmes.manage"  # intervention catalogue, programmes, coaches, VOG guidance
+    )
 
 
 # Which role may use which part of the application. Object-level and data-category checks
 # come on top of this (covenant, case participation).
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    R.CASE_DIRECTOR: frozenset({Capability.CASES_VIEW, Capability.CASES_MANAGE, Capability.MONITORING_VIEW,
-                                Capability.CONCERNS_REPORT, Capability.PROGRAMMES_MANAGE}),
+    R.CASE_DIRECTOR: frozenset(
+        {
+            Capability.CASES_VIEW,
+            Capability.CASES_MANAGE,
+            Capability.MONITORING_VIEW,
+            Capability.CONCERNS_REPORT,
+            Capability.PROGRAMMES_MANAGE,
+        }
+    ),
     R.PARTNER_PROFESSIONAL: frozenset({Capability.CASES_VIEW, Capability.CONCERNS_REPORT}),
-    R.ANALYST: frozenset({Capability.REGISTERS_VIEW, Capability.REGISTERS_IMPORT, Capability.REGISTER_PERSONS,
-                          Capability.PERSONS_REVEAL, Capability.MONITORING_VIEW, Capability.MONEYFLOWS_VIEW}),
+    R.ANALYST: frozenset(
+        {
+            Capability.REGISTERS_VIEW,
+            Capability.REGISTERS_IMPORT,
+            Capability.REGISTER_PERSONS,
+            Capability.PERSONS_REVEAL,
+            Capability.MONITORING_VIEW,
+            Capability.MONEYFLOWS_VIEW,
+        }
+    ),
     # Enforcement works on premises and companies; of persons it sees only who runs a company in
     # its areas, as a fact about that company (see shows_officer_identity), never a person as such.
     R.ENFORCEMENT_OFFICER: frozenset({Capability.REGISTERS_VIEW, Capability.ENFORCEMENT_VIEW}),
     R.LAWYER: frozenset({Capability.LEGAL_VIEW, Capability.ENFORCEMENT_VIEW}),
     R.POLICY_STAFF: frozenset({Capability.MONITORING_VIEW}),
-    R.PRIVACY_OFFICER: frozenset({Capability.AUDIT_VIEW, Capability.PRIVACY_MANAGE, Capability.LEGAL_VIEW}),
-    R.ADMINISTRATOR: frozenset({Capability.PARTNERS_MANAGE, Capability.LEGAL_VIEW, Capability.REGISTERS_IMPORT}),
+    R.PRIVACY_OFFICER: frozenset(
+        {Capability.AUDIT_VIEW, Capability.PRIVACY_MANAGE, Capability.LEGAL_VIEW}
+    ),
+    R.ADMINISTRATOR: frozenset(
+        {Capability.PARTNERS_MANAGE, Capability.LEGAL_VIEW, Capability.REGISTERS_IMPORT}
+    ),
 }
 
 # Roles that work with personal data must log in with a second factor (TOTP).
@@ -108,7 +129,15 @@ def has(user, capability: str) -> bool:
     return is_verified(user) and capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
-def deny(user, reason: str, *, object_type: str = "", object_id: object = "", purpose: str = "", detail=None):
+def deny(
+    user,
+    reason: str,
+    *,
+    object_type: str = "",
+    object_id: object = "",
+    purpose: str = "",
+    detail=None,
+):
     audit.record(
         AuditAction.DENY,
         user=user,
@@ -157,7 +186,9 @@ def visible_cases(user) -> QuerySet:
         return Case.objects.none()
     # A subquery, not a join with DISTINCT: no duplicate rows to remove, so lists, counts and
     # pages stay fast with tens of thousands of cases.
-    taking_part = CaseParticipant.objects.filter(organisation_id=user.organisation_id).values("case_id")
+    taking_part = CaseParticipant.objects.filter(organisation_id=user.organisation_id).values(
+        "case_id"
+    )
     return Case.objects.filter(Q(director=user) | Q(pk__in=taking_part))
 
 
@@ -173,15 +204,32 @@ def get_case_for_user(user, pk) -> tuple[object, frozenset[str]]:
     from doorbraak.careers.models import Case
 
     if not has(user, Capability.CASES_VIEW):
-        deny(user, "role may not view cases", object_type="case", object_id=pk, purpose=PURPOSE_CASE_WORK)
+        deny(
+            user,
+            "role may not view cases",
+            object_type="case",
+            object_id=pk,
+            purpose=PURPOSE_CASE_WORK,
+        )
     case = Case.objects.filter(pk=pk).select_related("subject", "director", "case_type").first()
     if case is None:
         raise Http404
     if not visible_cases(user).filter(pk=case.pk).exists():
-        deny(user, "organisation does not take part in case", object_type="case", object_id=pk, purpose=PURPOSE_CASE_WORK)
+        deny(
+            user,
+            "organisation does not take part in case",
+            object_type="case",
+            object_id=pk,
+            purpose=PURPOSE_CASE_WORK,
+        )
     categories = case_categories(user, case)
     audit.record(
-        AuditAction.READ, user=user, purpose=PURPOSE_CASE_WORK, object_type="case", object_id=case.pk, categories=categories
+        AuditAction.READ,
+        user=user,
+        purpose=PURPOSE_CASE_WORK,
+        object_type="case",
+        object_id=case.pk,
+        categories=categories,
     )
     return case, categories
 
@@ -204,13 +252,18 @@ def case_work_organisations() -> QuerySet:
     """Organisations that may take part in case work: active, with a covenant grant for the
     purpose case work in force today. Only these can be partners of a case conference decision."""
     today = timezone.localdate()
-    grants = CovenantGrant.objects.filter(purpose__code=PURPOSE_CASE_WORK, covenant__valid_from__lte=today).filter(
-        Q(covenant__valid_until__isnull=True) | Q(covenant__valid_until__gte=today))
-    return Organisation.objects.filter(active=True, pk__in=grants.values("organisation_id")).order_by("name")
+    grants = CovenantGrant.objects.filter(
+        purpose__code=PURPOSE_CASE_WORK, covenant__valid_from__lte=today
+    ).filter(Q(covenant__valid_until__isnull=True) | Q(covenant__valid_until__gte=today))
+    return Organisation.objects.filter(
+        active=True, pk__in=grants.values("organisation_id")
+    ).order_by("name")
 
 
 # Roles that work on cases and can therefore be a case's lead professional (regiehouder).
-CASE_WORK_ROLES = frozenset(role for role, caps in ROLE_CAPABILITIES.items() if Capability.CASES_VIEW in caps)
+CASE_WORK_ROLES = frozenset(
+    role for role, caps in ROLE_CAPABILITIES.items() if Capability.CASES_VIEW in caps
+)
 
 
 def possible_leads(case) -> QuerySet:
@@ -218,9 +271,15 @@ def possible_leads(case) -> QuerySet:
     organisation that takes part in the case (never policy staff, analysts or administrators)."""
     from doorbraak.partners.models import User
 
-    return (User.objects.filter(is_active=True, role__in=CASE_WORK_ROLES,
-                                organisation__in=case.participants.values("organisation"))
-            .select_related("organisation").order_by("organisation__name", "username"))
+    return (
+        User.objects.filter(
+            is_active=True,
+            role__in=CASE_WORK_ROLES,
+            organisation__in=case.participants.values("organisation"),
+        )
+        .select_related("organisation")
+        .order_by("organisation__name", "username")
+    )
 
 
 def is_case_manager(user, case) -> bool:
@@ -230,8 +289,13 @@ def is_case_manager(user, case) -> bool:
 
 def require_case_manager(user, case) -> None:
     if not is_case_manager(user, case):
-        deny(user, "only the case director of this case", object_type="case", object_id=case.pk,
-             purpose=PURPOSE_CASE_WORK)
+        deny(
+            user,
+            "only the case director of this case",
+            object_type="case",
+            object_id=case.pk,
+            purpose=PURPOSE_CASE_WORK,
+        )
 
 
 # What can be done on a case (the links on its page and the forms behind them), and the data
@@ -259,25 +323,42 @@ def case_actions(user, case, categories: frozenset[str]) -> frozenset[str]:
         allowed |= CASE_MANAGER_WRITES
     # an action goes under a goal the user may see; the case director plans the goals (and sees all)
     own_part = case.participants.filter(organisation_id=user.organisation_id).exists()
-    if manager or (own_part and any(domain_category(d) in categories
-                                    for d in case.goals.values_list("domain", flat=True))):
+    if manager or (
+        own_part
+        and any(
+            domain_category(d) in categories for d in case.goals.values_list("domain", flat=True)
+        )
+    ):
         allowed.add("action")
     return frozenset(allowed)
 
 
 def require_case_action(user, case, categories: frozenset[str], name: str) -> None:
     if name not in case_actions(user, case, categories):
-        deny(user, f"may not {name} on this case", object_type="case", object_id=case.pk, purpose=PURPOSE_CASE_WORK)
+        deny(
+            user,
+            f"may not {name} on this case",
+            object_type="case",
+            object_id=case.pk,
+            purpose=PURPOSE_CASE_WORK,
+        )
 
 
 def require_category(user, case, categories: frozenset[str], category: str) -> None:
     """A write in a data category the user's organisation may not see is refused and audited."""
     if category not in categories:
-        deny(user, f"covenant does not allow category {category}", object_type="case", object_id=case.pk,
-             purpose=PURPOSE_CASE_WORK)
+        deny(
+            user,
+            f"covenant does not allow category {category}",
+            object_type="case",
+            object_id=case.pk,
+            purpose=PURPOSE_CASE_WORK,
+        )
 
 
-def audit_list_read(user, object_type: str, ids: Iterable[object], purpose: str, categories: Iterable[str]) -> None:
+def audit_list_read(
+    user, object_type: str, ids: Iterable[object], purpose: str, categories: Iterable[str]
+) -> None:
     """A list page shows personal data of many objects: one entry naming them all."""
     ids = [str(i) for i in ids]
     if ids:
@@ -298,18 +379,28 @@ REVEAL_SESSION_KEY = "doorbraak_revealed"
 
 
 def can_reveal(user) -> bool:
-    return has(user, Capability.PERSONS_REVEAL) and may_see_category(user, DataCategory.IDENTITY, PURPOSE_RISK_ANALYSIS)
+    return has(user, Capability.PERSONS_REVEAL) and may_see_category(
+        user, DataCategory.IDENTITY, PURPOSE_RISK_ANALYSIS
+    )
 
 
 def reveal_person(user, person, reason: str, session) -> None:
     """Show a person's identity to an analyst for the rest of the session, with a recorded purpose."""
     if not can_reveal(user):
-        deny(user, "may not reveal identities", object_type="person", object_id=person.pk, purpose=PURPOSE_RISK_ANALYSIS)
+        deny(
+            user,
+            "may not reveal identities",
+            object_type="person",
+            object_id=person.pk,
+            purpose=PURPOSE_RISK_ANALYSIS,
+        )
     reason = (reason or "").strip()
     if len(reason) < 10:
         raise ValueError(str(_("Geef een doel van ten minste 10 tekens op.")))
     if len(reason) > REASON_MAX:
-        raise ValueError(str(_("Geef een doel van ten hoogste %(n)s tekens op.")) % {"n": REASON_MAX})
+        raise ValueError(
+            str(_("Geef een doel van ten hoogste %(n)s tekens op.")) % {"n": REASON_MAX}
+        )
     audit.record(
         AuditAction.REVEAL,
         user=user,
@@ -353,5 +444,8 @@ def shows_officer_identity(user, officer) -> bool:
     enforcement."""
     if officer is None or officer.person.anonymised or user.role != R.ENFORCEMENT_OFFICER:
         return False
-    return (has(user, Capability.ENFORCEMENT_VIEW) and officer.company.establishment.area in enforcement_areas()
-            and may_see_category(user, DataCategory.IDENTITY, PURPOSE_ENFORCEMENT))
+    return (
+        has(user, Capability.ENFORCEMENT_VIEW)
+        and officer.company.establishment.area in enforcement_areas()
+        and may_see_category(user, DataCategory.IDENTITY, PURPOSE_ENFORCEMENT)
+    )

@@ -103,8 +103,12 @@ if not SECRET_KEY and (DEMO_MODE or DEBUG):
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("Set DOORBRAAK_SECRET_KEY (see docs/deploy.md); there is no default secret key.")
-ALLOWED_HOSTS = env_list("DOORBRAAK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "127.0.0.1,localhost")
+    raise ImproperlyConfigured(
+        "Set DOORBRAAK_SECRET_KEY (see docs/deploy.md); there is no default secret key."
+    )
+ALLOWED_HOSTS = env_list(
+    "DOORBRAAK_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "127.0.0.1,localhost"
+)
 CSRF_TRUSTED_ORIGINS = env_list("DOORBRAAK_CSRF_TRUSTED_ORIGINS")
 
 # HTTPS: on in production. The demo and development serve plain http on the loopback interface.
@@ -128,7 +132,9 @@ CSRF_COOKIE_HTTPONLY = False  # the API's session clients read it to send X-CSRF
 
 # `doorbraak serve` (gunicorn).
 SERVE_BIND = os.environ.get("DOORBRAAK_BIND", "0.0.0.0:8000")
-SERVE_WORKERS = int(os.environ.get("DOORBRAAK_WORKERS", "0")) or min(2 * (os.cpu_count() or 1) + 1, 9)
+SERVE_WORKERS = int(os.environ.get("DOORBRAAK_WORKERS", "0")) or min(
+    2 * (os.cpu_count() or 1) + 1, 9
+)
 SERVE_THREADS = int(os.environ.get("DOORBRAAK_THREADS", "4"))
 SERVE_TIMEOUT = int(os.environ.get("DOORBRAAK_TIMEOUT", "120"))
 
@@ -225,7 +231,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASK_BACKEND = os.environ.get("DOORBRAAK_TASK_BACKEND", "database")
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend" if TASK_BACKEND == "immediate"
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASK_BACKEND == "immediate"
         else "django_tasks_db.DatabaseBackend",
         "QUEUES": ["default"],
     }
@@ -242,7 +249,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
@@ -283,8 +293,11 @@ STATICFILES_FINDERS = [
 # serves them with far-future cache headers.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
-                    else "doorbraak.web.staticfiles.StaticStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "doorbraak.web.staticfiles.StaticStorage"
+    },
 }
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -296,7 +309,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "doorbraak.api.problems.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -3,7 +3,9 @@
 import os
 
 os.environ.setdefault("DOORBRAAK_DEBUG", "1")
-os.environ.setdefault("DOORBRAAK_SECRET_KEY", "test-settings-only-" + "x" * 40)  # tests only, never served
+os.environ.setdefault(
+    "DOORBRAAK_SECRET_KEY", "test-settings-only-" + "x" * 40
+)  # tests only, never served
 # Jobs run at once, in the test's own process; the worker tests switch to the database backend.
 os.environ.setdefault("DOORBRAAK_TASK_BACKEND", "immediate")
 
@@ -18,4 +20,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # a worker process started by a test (tests/jobs) opens the same file.
     import tempfile
 
-    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"doorbraak-test-{os.getpid()}.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"doorbraak-test-{os.getpid()}.sqlite3")
+    }  # noqa: F405

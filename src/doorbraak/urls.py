@@ -37,7 +37,9 @@ urlpatterns = [
     path("audit/controle/", views.audit_verify, name="audit_verify"),
     path("privacy/bewaartermijnen/", views.retention_view, name="retention"),
     path("privacy/inzage/", views.subject_access_search, name="subject_access"),
-    path("privacy/inzage/<int:pk>/export/", views.subject_access_export, name="subject_access_export"),
+    path(
+        "privacy/inzage/<int:pk>/export/", views.subject_access_export, name="subject_access_export"
+    ),
     path("", include("doorbraak.partners.urls")),
     path("django-admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

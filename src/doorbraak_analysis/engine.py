@@ -15,8 +15,14 @@ import pyarrow as pa
 class DuckDBEngine:
     name = "duckdb"
 
-    def __init__(self, con=None, *, threads: int | None = None, memory_limit: str | None = None,
-                 temp_directory: str | None = None):
+    def __init__(
+        self,
+        con=None,
+        *,
+        threads: int | None = None,
+        memory_limit: str | None = None,
+        temp_directory: str | None = None,
+    ):
         import duckdb
 
         self.con = con or duckdb.connect()
@@ -78,13 +84,18 @@ def local_spark(app: str = "doorbraak-analysis", cores: int = 2):
     try:  # the session is shared by every analysis in a process: linkage needs Splink's UDF jar
         from splink.backends.spark import similarity_jar_location
 
-        builder = builder.config("spark.jars", similarity_jar_location()).config("spark.sql.ansi.enabled", "false")
+        builder = builder.config("spark.jars", similarity_jar_location()).config(
+            "spark.sql.ansi.enabled", "false"
+        )
     except ImportError:
         pass
-    return (builder.master(f"local[{cores}]").appName(app)
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", str(cores))
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.memory", "2g")
-            .config("spark.sql.adaptive.enabled", "false")
-            .getOrCreate())
+    return (
+        builder.master(f"local[{cores}]")
+        .appName(app)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", str(cores))
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.memory", "2g")
+        .config("spark.sql.adaptive.enabled", "false")
+        .getOrCreate()
+    )

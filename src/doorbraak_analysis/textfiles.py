@@ -38,7 +38,9 @@ SAMPLE = 1 << 16
 _BINARY = re.compile(rb"[\x00-\x08\x0e-\x19\x1b]")
 _TEXT_BYTES = bytes(b for b in range(256) if not _BINARY.match(bytes([b])))  # deleted by translate
 # a well-formed UTF-8 sequence of two or more bytes
-_UTF8_SEQ = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_UTF8_SEQ = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 # bytes undefined in Windows-1252 (control codes in Latin-1, which no text holds)
 _UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _DEFINED_BYTES = bytes(b for b in range(256) if not _UNDEFINED.match(bytes([b])))
@@ -59,8 +61,9 @@ class TextFileError(ValueError):
 
 def _binary_error(path, line: int, byte: int) -> TextFileError:
     what = "NUL byte" if byte == 0 else f"control byte 0x{byte:02X}"
-    return TextFileError(path, line, "binary", byte,
-                         f"{what}: binary content, not a text file (CSV) - refused")
+    return TextFileError(
+        path, line, "binary", byte, f"{what}: binary content, not a text file (CSV) - refused"
+    )
 
 
 def _encoding_error(path, line: int, byte: int, why: str) -> TextFileError:
@@ -90,7 +93,12 @@ def detect_encoding(path: str | Path) -> str:
                     data = pending + chunk
                     line = lines + data.count(b"\n", 0, exc.start) + 1
                     failure = (offset - len(pending) + exc.start, line, data[exc.start])
-            if failure is not None and not utf8_seq and not chunk.isascii() and _UTF8_SEQ.search(chunk):
+            if (
+                failure is not None
+                and not utf8_seq
+                and not chunk.isascii()
+                and _UTF8_SEQ.search(chunk)
+            ):
                 utf8_seq = True
             lines += chunk.count(b"\n")
             offset += len(chunk)
@@ -103,9 +111,13 @@ def detect_encoding(path: str | Path) -> str:
             return "utf-8-sig"
     at, line, byte = failure
     if utf8_seq:
-        raise _encoding_error(path, line, byte,
-                              "is not UTF-8, while the rest of the file is: mixed encodings - "
-                              "save the file in one encoding (UTF-8)")
+        raise _encoding_error(
+            path,
+            line,
+            byte,
+            "is not UTF-8, while the rest of the file is: mixed encodings - "
+            "save the file in one encoding (UTF-8)",
+        )
     # Not UTF-8: a byte undefined in Windows-1252 (a control code in Latin-1) is no character in
     # any candidate; name the line of the first one.
     lines = 0
@@ -114,8 +126,9 @@ def detect_encoding(path: str | Path) -> str:
             if chunk.translate(None, _DEFINED_BYTES):
                 hit = _UNDEFINED.search(chunk)
                 line = lines + chunk.count(b"\n", 0, hit.start()) + 1
-                raise _encoding_error(path, line, chunk[hit.start()],
-                                      "is not a character in Windows-1252 or Latin-1")
+                raise _encoding_error(
+                    path, line, chunk[hit.start()], "is not a character in Windows-1252 or Latin-1"
+                )
             lines += chunk.count(b"\n")
     with open(path, "rb") as fh:
         sample = fh.read(SAMPLE)
@@ -124,6 +137,5 @@ def detect_encoding(path: str | Path) -> str:
             sample += b"\n" + fh.read(SAMPLE)
     best = charset_normalizer.from_bytes(sample, cp_isolation=CANDIDATES).best()
     if best is None or best.encoding == "utf_8":
-        raise _encoding_error(path, line, byte,
-                              "is not text in UTF-8, Windows-1252 or Latin-1")
+        raise _encoding_error(path, line, byte, "is not text in UTF-8, Windows-1252 or Latin-1")
     return "cp1252"

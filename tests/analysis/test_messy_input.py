@@ -15,7 +15,12 @@ from pathlib import Path
 import pytest
 
 from doorbraak_analysis.linkage import cli as link_cli
-from doorbraak_analysis.linkage.normalise import ascii_fold, clean_text, parse_full_name, surname_core
+from doorbraak_analysis.linkage.normalise import (
+    ascii_fold,
+    clean_text,
+    parse_full_name,
+    surname_core,
+)
 from doorbraak_analysis.moneyflows import cli as flows_cli
 from doorbraak_analysis.moneyflows.io import read_accounts, read_transactions
 from doorbraak_analysis.moneyflows.synth import generate
@@ -23,8 +28,10 @@ from doorbraak_analysis.risk import cli as risk_cli
 from doorbraak_analysis.textfiles import TextFileError, detect_encoding
 
 FIXTURES = Path(__file__).parent / "linkage_fixtures"
-AML = ("Timestamp,From Bank,Account,To Bank,Account,Amount Received,Receiving Currency,Amount Paid,"
-       "Payment Currency,Payment Format,Is Laundering")
+AML = (
+    "Timestamp,From Bank,Account,To Bank,Account,Amount Received,Receiving Currency,Amount Paid,"
+    "Payment Currency,Payment Format,Is Laundering"
+)
 
 
 def _rows(path):
@@ -39,13 +46,16 @@ def _no_traceback(err: str) -> None:
 # ------------------------------------------------------------------ the shared helper
 
 
-@pytest.mark.parametrize("data, expected", [
-    ("naam;plaats\nJosé Müller;Zoë €\n".encode("utf-8"), "utf-8-sig"),
-    (b"\xef\xbb\xbfnaam\nJos\xc3\xa9\n", "utf-8-sig"),
-    ("naam;plaats\nJosé Müller;’s-Hertogenbosch €\n".encode("cp1252"), "cp1252"),
-    ("naam\nFrançois Ñúñez\n".encode("latin-1"), "cp1252"),
-    (b"a,b\n", "utf-8-sig"),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ("naam;plaats\nJosé Müller;Zoë €\n".encode("utf-8"), "utf-8-sig"),
+        (b"\xef\xbb\xbfnaam\nJos\xc3\xa9\n", "utf-8-sig"),
+        ("naam;plaats\nJosé Müller;’s-Hertogenbosch €\n".encode("cp1252"), "cp1252"),
+        ("naam\nFrançois Ñúñez\n".encode("latin-1"), "cp1252"),
+        (b"a,b\n", "utf-8-sig"),
+    ],
+)
 def test_encodings_are_detected(tmp_path, data, expected):
     path = tmp_path / "f.csv"
     path.write_bytes(data)
@@ -53,12 +63,15 @@ def test_encodings_are_detected(tmp_path, data, expected):
     assert data.decode(expected) == data.decode(expected)  # and it decodes
 
 
-@pytest.mark.parametrize("data, kind, line", [
-    (b"naam\nab\ncd\x81ef\n", "encoding", 3),
-    ("naam\nJosé\n".encode() + b"M\xfcller\n", "encoding", 3),  # UTF-8 with one Latin-1 line
-    (b"naam\nab\x00cd\n", "binary", 2),
-    (b"PK\x03\x04\x14\x00\x06\x00", "binary", 1),  # an .xlsx renamed to .csv
-])
+@pytest.mark.parametrize(
+    "data, kind, line",
+    [
+        (b"naam\nab\ncd\x81ef\n", "encoding", 3),
+        ("naam\nJosé\n".encode() + b"M\xfcller\n", "encoding", 3),  # UTF-8 with one Latin-1 line
+        (b"naam\nab\x00cd\n", "binary", 2),
+        (b"PK\x03\x04\x14\x00\x06\x00", "binary", 1),  # an .xlsx renamed to .csv
+    ],
+)
 def test_unexplained_bytes_and_binary_are_refused_with_the_line(tmp_path, data, kind, line):
     path = tmp_path / "f.csv"
     path.write_bytes(data)
@@ -73,7 +86,17 @@ def test_unexplained_bytes_and_binary_are_refused_with_the_line(tmp_path, data, 
 
 def _link(tmp_path, left, right=None, mapping=FIXTURES / "mapping_personen.yaml"):
     out = tmp_path / "out.csv"
-    argv = ["--left", str(left), "--mapping", str(mapping), "--entity", "person", "--out", str(out), "--quiet"]
+    argv = [
+        "--left",
+        str(left),
+        "--mapping",
+        str(mapping),
+        "--entity",
+        "person",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     if right:
         argv[2:2] = ["--right", str(right)]
     return link_cli.main(argv), out
@@ -109,17 +132,22 @@ def test_link_header_without_rows_is_an_empty_result(tmp_path):
     rc, out = _link(tmp_path, FIXTURES / "brp_personen.csv", tmp_path / "empty.csv")
     assert rc == 0 and _rows(out) == [["left_id", "right_id", "match_probability", "decision"]]
     mapping = tmp_path / "m.yaml"
-    mapping.write_text("left:\n  id: nr\n  full_name: naam\n  birth_date: geb_datum\n  address: adres\n")
+    mapping.write_text(
+        "left:\n  id: nr\n  full_name: naam\n  birth_date: geb_datum\n  address: adres\n"
+    )
     rc, out = _link(tmp_path, tmp_path / "empty.csv", mapping=mapping)
     assert rc == 0 and _rows(out) == [["record_id", "entity_id"]]
 
 
-@pytest.mark.parametrize("plain, foreign", [
-    ("Lukasz Oster", "Łukasz Øster"),
-    ("Yildiz", "Yıldız"),
-    ("Strasse", "Straße"),
-    ("Aerobics Paedagogiek", "Æróbics Pædagogiek"),
-])
+@pytest.mark.parametrize(
+    "plain, foreign",
+    [
+        ("Lukasz Oster", "Łukasz Øster"),
+        ("Yildiz", "Yıldız"),
+        ("Strasse", "Straße"),
+        ("Aerobics Paedagogiek", "Æróbics Pædagogiek"),
+    ],
+)
 def test_letters_decomposition_does_not_fold_match_plain_spellings(plain, foreign):
     assert ascii_fold(foreign).lower() == plain.lower()
     assert clean_text(foreign) == clean_text(plain)
@@ -138,8 +166,20 @@ def test_polish_and_turkish_names_parse_alike():
 def flows_data(tmp_path_factory):
     d = tmp_path_factory.mktemp("flows_messy")
     paths = generate(4000, seed=3, out_dir=d, laundering_rate=0.03)
-    assert flows_cli.main(["train", "--input", str(paths["transactions"]), "--model", str(d / "model"),
-                           "--max-rounds", "20"]) == 0
+    assert (
+        flows_cli.main(
+            [
+                "train",
+                "--input",
+                str(paths["transactions"]),
+                "--model",
+                str(d / "model"),
+                "--max-rounds",
+                "20",
+            ]
+        )
+        == 0
+    )
     return d, paths
 
 
@@ -151,11 +191,20 @@ ROW = "2023/01/29 15:36,012,8000019F9,070,8000023C2,3312.82,Euro,3312.82,Euro,{f
 
 
 def test_flows_reads_windows_1252_transactions_and_accounts(tmp_path):
-    (tmp_path / "tx.csv").write_bytes(_aml([ROW.format(fmt="Chèque"), ROW.format(fmt="ACH")]).encode("cp1252"))
+    (tmp_path / "tx.csv").write_bytes(
+        _aml([ROW.format(fmt="Chèque"), ROW.format(fmt="ACH")]).encode("cp1252")
+    )
     assert read_transactions(tmp_path / "tx.csv")["fmt"].to_pylist() == ["Chèque", "ACH"]
-    (tmp_path / "acc.csv").write_bytes("account,sbi,area\n012:8000019F9,5630,Oudwijk-Château\n".encode("latin-1"))
+    (tmp_path / "acc.csv").write_bytes(
+        "account,sbi,area\n012:8000019F9,5630,Oudwijk-Château\n".encode("latin-1")
+    )
     assert read_accounts(tmp_path / "acc.csv")["area"].to_pylist() == ["Oudwijk-Château"]
-    assert flows_cli.main(["detect", "--input", str(tmp_path / "tx.csv"), "--out", str(tmp_path / "p.csv")]) == 0
+    assert (
+        flows_cli.main(
+            ["detect", "--input", str(tmp_path / "tx.csv"), "--out", str(tmp_path / "p.csv")]
+        )
+        == 0
+    )
 
 
 @pytest.mark.parametrize("bad, words", [(b"\x81", "is not a character"), (b"\x00", "binary")])
@@ -173,13 +222,42 @@ def test_flows_header_without_rows_is_an_empty_result(tmp_path, flows_data):
     d, _paths = flows_data
     (tmp_path / "tx.csv").write_text(AML + "\n")
     (tmp_path / "acc.csv").write_text("account,sbi,area\n")
-    assert flows_cli.main(["detect", "--input", str(tmp_path / "tx.csv"), "--out", str(tmp_path / "p.csv")]) == 0
+    assert (
+        flows_cli.main(
+            ["detect", "--input", str(tmp_path / "tx.csv"), "--out", str(tmp_path / "p.csv")]
+        )
+        == 0
+    )
     assert _rows(tmp_path / "p.csv")[1:] == []
-    assert flows_cli.main(["score", "--input", str(tmp_path / "tx.csv"), "--model", str(d / "model"),
-                           "--out", str(tmp_path / "s.csv")]) == 0
+    assert (
+        flows_cli.main(
+            [
+                "score",
+                "--input",
+                str(tmp_path / "tx.csv"),
+                "--model",
+                str(d / "model"),
+                "--out",
+                str(tmp_path / "s.csv"),
+            ]
+        )
+        == 0
+    )
     assert _rows(tmp_path / "s.csv") == [["row", "score", "flagged"]]
-    assert flows_cli.main(["sectors", "--input", str(tmp_path / "tx.csv"), "--accounts", str(tmp_path / "acc.csv"),
-                           "--out", str(tmp_path / "v.csv")]) == 0
+    assert (
+        flows_cli.main(
+            [
+                "sectors",
+                "--input",
+                str(tmp_path / "tx.csv"),
+                "--accounts",
+                str(tmp_path / "acc.csv"),
+                "--out",
+                str(tmp_path / "v.csv"),
+            ]
+        )
+        == 0
+    )
     assert _rows(tmp_path / "v.csv")[1:] == []
 
 
@@ -187,7 +265,12 @@ def test_flows_header_without_rows_is_an_empty_result(tmp_path, flows_data):
 def test_train_refuses_data_with_one_label_only(tmp_path, capsys, label, has):
     rows = [ROW.format(fmt="ACH")[:-1] + label] * 50
     (tmp_path / "tx.csv").write_text(_aml(rows))
-    assert flows_cli.main(["train", "--input", str(tmp_path / "tx.csv"), "--model", str(tmp_path / "m")]) == 2
+    assert (
+        flows_cli.main(
+            ["train", "--input", str(tmp_path / "tx.csv"), "--model", str(tmp_path / "m")]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "training needs rows labelled 1 (laundering) and rows labelled 0" in err and has in err
     assert not (tmp_path / "m").exists()
@@ -196,10 +279,24 @@ def test_train_refuses_data_with_one_label_only(tmp_path, capsys, label, has):
 
 def test_score_refuses_a_currency_it_cannot_convert_and_names_it(tmp_path, capsys, flows_data):
     d, _paths = flows_data
-    (tmp_path / "tx.csv").write_text(_aml([ROW.format(fmt="ACH"), ROW.format(fmt="ACH").replace("Euro,ACH", "Dogecoin,ACH")]))
+    (tmp_path / "tx.csv").write_text(
+        _aml([ROW.format(fmt="ACH"), ROW.format(fmt="ACH").replace("Euro,ACH", "Dogecoin,ACH")])
+    )
     out = tmp_path / "s.csv"
-    assert flows_cli.main(["score", "--input", str(tmp_path / "tx.csv"), "--model", str(d / "model"),
-                           "--out", str(out)]) == 2
+    assert (
+        flows_cli.main(
+            [
+                "score",
+                "--input",
+                str(tmp_path / "tx.csv"),
+                "--model",
+                str(d / "model"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err
     assert "'Dogecoin' cannot be converted" in err and "line 3" in err and not out.exists()
 
@@ -209,8 +306,20 @@ def test_score_names_a_missing_or_corrupt_model(tmp_path, capsys, flows_data):
     (tmp_path / "tx.csv").write_text(_aml([ROW.format(fmt="ACH")]))
 
     def score(model) -> str:
-        assert flows_cli.main(["score", "--input", str(tmp_path / "tx.csv"), "--model", str(model),
-                               "--out", str(tmp_path / "s.csv")]) == 2
+        assert (
+            flows_cli.main(
+                [
+                    "score",
+                    "--input",
+                    str(tmp_path / "tx.csv"),
+                    "--model",
+                    str(model),
+                    "--out",
+                    str(tmp_path / "s.csv"),
+                ]
+            )
+            == 2
+        )
         err = capsys.readouterr().err
         _no_traceback(err)
         assert not (tmp_path / "s.csv").exists()
@@ -241,14 +350,26 @@ def _risk(tmp_path, data: bytes):
     d.mkdir(exist_ok=True)
     (d / "kvk_companies.csv").write_bytes(data)
     out = tmp_path / "o.csv"
-    return risk_cli.main(["evaluate", "--extracts", str(d), "--out", str(out), "--as-of", "2026-12-01"]), out
+    return risk_cli.main(
+        ["evaluate", "--extracts", str(d), "--out", str(out), "--as-of", "2026-12-01"]
+    ), out
 
 
-@pytest.mark.parametrize("bad, words", [(b"\x81", "geen tekst in UTF-8, Windows-1252 of Latin-1"),
-                                        (b"\x00", "binaire inhoud")])
+@pytest.mark.parametrize(
+    "bad, words",
+    [(b"\x81", "geen tekst in UTF-8, Windows-1252 of Latin-1"), (b"\x00", "binaire inhoud")],
+)
 def test_risk_refuses_bad_bytes_in_an_extract_naming_file_and_line(tmp_path, capsys, bad, words):
-    text = "\n".join([KVK_HEADER, KVK_ROW.format(kvk="10000001", name="Café"),
-                      KVK_ROW.format(kvk="10000002", name="Bak@ker")]) + "\n"
+    text = (
+        "\n".join(
+            [
+                KVK_HEADER,
+                KVK_ROW.format(kvk="10000001", name="Café"),
+                KVK_ROW.format(kvk="10000002", name="Bak@ker"),
+            ]
+        )
+        + "\n"
+    )
     rc, out = _risk(tmp_path, text.encode("cp1252").replace(b"@", bad))
     err = capsys.readouterr().err
     assert rc == 2 and not out.exists()
@@ -292,8 +413,14 @@ def test_noise_that_is_no_language_in_any_candidate_is_refused(tmp_path):
     import random
 
     rnd = random.Random(1)
-    pool = [b for b in [*range(0x21, 0x7F), *range(0x80, 0xC2)] if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)]
+    pool = [
+        b
+        for b in [*range(0x21, 0x7F), *range(0x80, 0xC2)]
+        if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    ]
     path = tmp_path / "noise.csv"
     path.write_bytes(b"naam\n" + bytes(rnd.choice(pool) for _ in range(400)) + b"\n")
-    with pytest.raises(TextFileError, match="line 2: byte 0x.. is not text in UTF-8, Windows-1252 or Latin-1"):
+    with pytest.raises(
+        TextFileError, match="line 2: byte 0x.. is not text in UTF-8, Windows-1252 or Latin-1"
+    ):
         detect_encoding(path)

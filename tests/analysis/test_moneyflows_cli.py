@@ -31,7 +31,20 @@ def data(tmp_path_factory):
     (d / "test.csv").write_text("\n".join([header, *body[cut:]]) + "\n")
     unlabelled = [header.rsplit(",", 1)[0]] + [b.rsplit(",", 1)[0] for b in body[cut:]]
     (d / "test_unlabelled.csv").write_text("\n".join(unlabelled) + "\n")
-    assert main(["train", "--input", str(d / "train.csv"), "--model", str(d / "model"), "--max-rounds", "150"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--input",
+                str(d / "train.csv"),
+                "--model",
+                str(d / "model"),
+                "--max-rounds",
+                "150",
+            ]
+        )
+        == 0
+    )
     return d, paths
 
 
@@ -52,8 +65,22 @@ def test_train_stores_model_and_threshold(data):
 def test_score_round_trip(data):
     d, _ = data
     out = d / "scores.csv"
-    assert main(["score", "--input", str(d / "test.csv"), "--history", str(d / "train.csv"),
-                 "--model", str(d / "model"), "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "score",
+                "--input",
+                str(d / "test.csv"),
+                "--history",
+                str(d / "train.csv"),
+                "--model",
+                str(d / "model"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     header, rows = read_scores(out)
     n_test = len((d / "test.csv").read_text().splitlines()) - 1
     assert header == "row,score,flagged"
@@ -69,10 +96,28 @@ def test_score_round_trip(data):
 def test_score_unlabelled_input_and_explanations(data):
     d, _ = data
     out, why = d / "scores_u.csv", d / "why.csv"
-    assert main(["score", "--input", str(d / "test_unlabelled.csv"), "--history", str(d / "train.csv"),
-                 "--model", str(d / "model"), "--out", str(out), "--explain", str(why)]) == 0
+    assert (
+        main(
+            [
+                "score",
+                "--input",
+                str(d / "test_unlabelled.csv"),
+                "--history",
+                str(d / "train.csv"),
+                "--model",
+                str(d / "model"),
+                "--out",
+                str(out),
+                "--explain",
+                str(why),
+            ]
+        )
+        == 0
+    )
     _, rows = read_scores(out)
-    _, labelled_rows = read_scores(d / "scores.csv") if (d / "scores.csv").exists() else (None, rows)
+    _, labelled_rows = (
+        read_scores(d / "scores.csv") if (d / "scores.csv").exists() else (None, rows)
+    )
     assert len(rows) == len(labelled_rows)
     flagged = {int(r[0]) for r in rows if r[2] == "1"}
     with open(why) as fh:
@@ -104,8 +149,20 @@ def test_history_is_context_not_scored(data):
 def test_detect_cli_lists_patterns_with_rows(data, tmp_path):
     _, paths = data
     out = tmp_path / "patterns.csv"
-    assert main(["detect", "--input", str(paths["transactions"]), "--out", str(out),
-                 "--fan-min-counterparties", "6"]) == 0
+    assert (
+        main(
+            [
+                "detect",
+                "--input",
+                str(paths["transactions"]),
+                "--out",
+                str(out),
+                "--fan-min-counterparties",
+                "6",
+            ]
+        )
+        == 0
+    )
     with open(out) as fh:
         patterns = list(csv.DictReader(fh))
     n = len(paths["transactions"].read_text().splitlines()) - 1
@@ -120,8 +177,22 @@ def test_detect_cli_lists_patterns_with_rows(data, tmp_path):
 def test_sectors_cli_suppresses_small_counts(data, tmp_path):
     _, paths = data
     out = tmp_path / "sectors.csv"
-    assert main(["sectors", "--input", str(paths["transactions"]), "--accounts", str(paths["accounts"]),
-                 "--out", str(out), "--period", "quarter"]) == 0
+    assert (
+        main(
+            [
+                "sectors",
+                "--input",
+                str(paths["transactions"]),
+                "--accounts",
+                str(paths["accounts"]),
+                "--out",
+                str(out),
+                "--period",
+                "quarter",
+            ]
+        )
+        == 0
+    )
     with open(out) as fh:
         lines = list(csv.DictReader(fh))
     assert lines and {r["data_date"] for r in lines} == {"2023-12-31"}
@@ -131,17 +202,33 @@ def test_sectors_cli_suppresses_small_counts(data, tmp_path):
         if r["suppressed"] == "1":
             assert r["account_share"] == r["amount_in_patterns_eur"] == r["rank"] == ""
         else:
-            assert float(r["account_share_low"]) <= float(r["account_share"]) <= float(r["account_share_high"])
+            assert (
+                float(r["account_share_low"])
+                <= float(r["account_share"])
+                <= float(r["account_share_high"])
+            )
     assert any(r["accounts_in_patterns"] == "<5" for r in lines)
     assert {r["period"] for r in lines} == {"2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4"}
     assert any(r["change_pp"] for r in lines)
 
 
 def test_sector_small_group_suppressed():
-    tx = pa.table({"rid": [0, 1, 2], "t": [1_672_531_200] * 3, "src": ["a", "b", "c"], "dst": ["d", "d", "d"],
-                   "amount": [100.0, 200.0, 300.0]})
-    accounts = pa.table({"account": ["a", "b", "c", "d"], "sbi": ["5610", "5610", "5610", "4511"],
-                         "area": ["Zuid", "Zuid", "Zuid", "Oost"]})
+    tx = pa.table(
+        {
+            "rid": [0, 1, 2],
+            "t": [1_672_531_200] * 3,
+            "src": ["a", "b", "c"],
+            "dst": ["d", "d", "d"],
+            "amount": [100.0, 200.0, 300.0],
+        }
+    )
+    accounts = pa.table(
+        {
+            "account": ["a", "b", "c", "d"],
+            "sbi": ["5610", "5610", "5610", "4511"],
+            "area": ["Zuid", "Zuid", "Zuid", "Oost"],
+        }
+    )
     table = sector_vulnerability(tx, accounts, pa.table({"rid": pa.array([0, 1], pa.int64())}))
     for r in table.to_pylist():
         assert r["accounts"] == "<5" and r["suppressed"] == "1" and r["account_share"] == ""
@@ -167,9 +254,36 @@ def test_generator_is_deterministic(tmp_path):
 
 def test_raw_only_baseline_model(data, tmp_path):
     d, _ = data
-    assert main(["train", "--input", str(d / "train.csv"), "--model", str(tmp_path / "m"), "--raw-only", "--max-rounds", "100"]) == 0
+    assert (
+        main(
+            [
+                "train",
+                "--input",
+                str(d / "train.csv"),
+                "--model",
+                str(tmp_path / "m"),
+                "--raw-only",
+                "--max-rounds",
+                "100",
+            ]
+        )
+        == 0
+    )
     out = tmp_path / "s.csv"
-    assert main(["score", "--input", str(d / "test.csv"), "--model", str(tmp_path / "m"), "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "score",
+                "--input",
+                str(d / "test.csv"),
+                "--model",
+                str(tmp_path / "m"),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert read_scores(out)[0] == "row,score,flagged"
 
 
@@ -177,13 +291,27 @@ def test_bad_setting_is_refused(data, tmp_path):
     _, paths = data
     cfg = tmp_path / "rules.yaml"
     cfg.write_text("fan_window_hours: 48\nno_such_rule: 3\n")
-    assert main(["detect", "--input", str(paths["transactions"]), "--out", str(tmp_path / "p.csv"),
-                 "--config", str(cfg)]) == 2
+    assert (
+        main(
+            [
+                "detect",
+                "--input",
+                str(paths["transactions"]),
+                "--out",
+                str(tmp_path / "p.csv"),
+                "--config",
+                str(cfg),
+            ]
+        )
+        == 2
+    )
 
 
 def test_analysis_package_never_imports_django():
-    code = ("import sys; import doorbraak_analysis.moneyflows.cli, doorbraak_analysis.moneyflows.model, "
-            "doorbraak_analysis.moneyflows.sectors, doorbraak_analysis.moneyflows.synth, "
-            "doorbraak_analysis.moneyflows.features; assert 'django' not in sys.modules")
+    code = (
+        "import sys; import doorbraak_analysis.moneyflows.cli, doorbraak_analysis.moneyflows.model, "
+        "doorbraak_analysis.moneyflows.sectors, doorbraak_analysis.moneyflows.synth, "
+        "doorbraak_analysis.moneyflows.features; assert 'django' not in sys.modules"
+    )
     src = str(Path(__file__).resolve().parents[2] / "src")
     subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONPATH": src}, cwd=src)

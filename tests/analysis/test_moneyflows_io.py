@@ -7,8 +7,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from doorbraak_analysis.moneyflows.cli import main
-from doorbraak_analysis.moneyflows.io import (AMLWORLD_HEADER, NATIVE_COLUMNS, InputError, read_accounts,
-                                              read_transactions)
+from doorbraak_analysis.moneyflows.io import (
+    AMLWORLD_HEADER,
+    NATIVE_COLUMNS,
+    InputError,
+    read_accounts,
+    read_transactions,
+)
 
 HEADER = ",".join(AMLWORLD_HEADER)
 GOOD = [
@@ -27,7 +32,10 @@ def test_amlworld_file_read_as_published(tmp_path):
     tx = read_transactions(write(tmp_path / "tx.csv", [HEADER, *GOOD]))
     assert tx.num_rows == 3
     assert tx["rid"].to_pylist() == [0, 1, 2]
-    assert tx["src"].to_pylist()[1] == "03208:8000F4580" and tx["dst"].to_pylist()[1] == "001:8000F5340"
+    assert (
+        tx["src"].to_pylist()[1] == "03208:8000F4580"
+        and tx["dst"].to_pylist()[1] == "001:8000F5340"
+    )
     assert tx["label"].to_pylist() == [0, 0, 1]
     assert tx["t"].to_pylist()[0] - tx["t"].to_pylist()[2] == 20 * 60
     assert tx["amount"].to_pylist()[2] == pytest.approx(14675.57)  # euro stays euro
@@ -45,10 +53,10 @@ def test_amlworld_without_label_column(tmp_path):
 def test_bad_rows_each_reported_and_nothing_loaded(tmp_path):
     bad = [
         GOOD[0],
-        "2022/13/45 00:20,010,8000EBD30,010,8000EBD31,10.00,Euro,10.00,Euro,ACH,0",   # row 1: date
-        "2022/09/01 00:20,010,8000EBD30,010,8000EBD31,-5,Euro,abc,Euro,ACH,0",        # row 2: amounts
-        "2022/09/01 00:20,010,8000EBD30,010,8000EBD31,5,Euro,5,Euro,ACH",             # row 3: short
-        "2022/09/01 00:20,010,,010,8000EBD31,5,Euro,5,Euro,ACH,2",                    # row 4: account, label
+        "2022/13/45 00:20,010,8000EBD30,010,8000EBD31,10.00,Euro,10.00,Euro,ACH,0",  # row 1: date
+        "2022/09/01 00:20,010,8000EBD30,010,8000EBD31,-5,Euro,abc,Euro,ACH,0",  # row 2: amounts
+        "2022/09/01 00:20,010,8000EBD30,010,8000EBD31,5,Euro,5,Euro,ACH",  # row 3: short
+        "2022/09/01 00:20,010,,010,8000EBD31,5,Euro,5,Euro,ACH,2",  # row 4: account, label
         GOOD[1],
     ]
     with pytest.raises(InputError) as err:
@@ -82,12 +90,17 @@ def test_unknown_header_rejected(tmp_path):
 def test_native_csv_and_parquet_match_amlworld(tmp_path):
     aml = read_transactions(write(tmp_path / "tx.csv", [HEADER, *GOOD]))
     native_lines = [",".join(NATIVE_COLUMNS)] + [
-        g.replace("2022/09/01", "2022-09-01") for g in GOOD]
+        g.replace("2022/09/01", "2022-09-01") for g in GOOD
+    ]
     native = read_transactions(write(tmp_path / "native.csv", native_lines))
     assert native.equals(aml)
     cols = [c.split(",") for c in GOOD]
     table = pa.table({name: [c[i] for c in cols] for i, name in enumerate(NATIVE_COLUMNS)})
-    table = table.set_column(0, "timestamp", pa.array([c[0].replace("/", "-") + ":00" for c in cols]).cast(pa.timestamp("s")))
+    table = table.set_column(
+        0,
+        "timestamp",
+        pa.array([c[0].replace("/", "-") + ":00" for c in cols]).cast(pa.timestamp("s")),
+    )
     table = table.set_column(5, "amount_received", table["amount_received"].cast(pa.float64()))
     table = table.set_column(7, "amount_paid", table["amount_paid"].cast(pa.float64()))
     table = table.set_column(10, "is_laundering", table["is_laundering"].cast(pa.int8()))
@@ -96,12 +109,18 @@ def test_native_csv_and_parquet_match_amlworld(tmp_path):
 
 
 def test_accounts_file_good_and_bad(tmp_path):
-    good = write(tmp_path / "acc.csv", ["account,sbi,area", "010:8000EBD30,56.10,Overvecht", "001:8000F5340,,Zuid"])
+    good = write(
+        tmp_path / "acc.csv",
+        ["account,sbi,area", "010:8000EBD30,56.10,Overvecht", "001:8000F5340,,Zuid"],
+    )
     acc = read_accounts(good)
     assert acc.to_pylist()[0] == {"account": "010:8000EBD30", "sbi": "5610", "area": "Overvecht"}
     split = write(tmp_path / "acc2.csv", ["bank,account,sbi,area", "010,8000EBD30,5610,Overvecht"])
     assert read_accounts(split)["account"].to_pylist() == ["010:8000EBD30"]
-    bad = write(tmp_path / "bad.csv", ["account,sbi,area", "010:1,5610,West", "010:1,5610,West", ",abc,Oost"])
+    bad = write(
+        tmp_path / "bad.csv",
+        ["account,sbi,area", "010:1,5610,West", "010:1,5610,West", ",abc,Oost"],
+    )
     with pytest.raises(InputError) as err:
         read_accounts(bad)
     reasons = {(p.row, p.column) for p in err.value.problems}

@@ -17,8 +17,12 @@ from doorbraak_analysis.moneyflows.synth import generate
 
 pytestmark = [
     pytest.mark.spark,
-    pytest.mark.skipif(importlib.util.find_spec("pyspark") is None, reason="pyspark is not installed"),
-    pytest.mark.skipif(shutil.which("java") is None, reason="Java is not installed (needed by PySpark)"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("pyspark") is None, reason="pyspark is not installed"
+    ),
+    pytest.mark.skipif(
+        shutil.which("java") is None, reason="Java is not installed (needed by PySpark)"
+    ),
 ]
 
 
@@ -44,5 +48,7 @@ def test_features_equal_on_spark_and_duckdb(spark, tmp_path):
         b = on_spark[name].to_numpy(zero_copy_only=False).astype(float)
         assert np.allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True), name
     # the comparison is not vacuous: patterns were found and feed the features
-    active = [c for c in on_duck.column_names if c.startswith("in_") and on_duck[c].to_numpy().sum() > 0]
+    active = [
+        c for c in on_duck.column_names if c.startswith("in_") and on_duck[c].to_numpy().sum() > 0
+    ]
     assert len(active) >= 5, active

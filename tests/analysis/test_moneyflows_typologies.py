@@ -16,14 +16,24 @@ T0 = 1_672_531_200  # 2023-01-01
 def tx_table(edges) -> pa.Table:
     """edges: (src, dst, hour, amount) in euro; row = position in the list."""
     n = len(edges)
-    return pa.table({
-        "rid": list(range(n)), "t": [T0 + int(h * 3600) for _, _, h, _ in edges],
-        "src": [e[0] for e in edges], "dst": [e[1] for e in edges],
-        "src_bank": ["1"] * n, "dst_bank": ["1"] * n, "amount_paid": [float(e[3]) for e in edges],
-        "pay_cur": ["Euro"] * n, "amount_received": [float(e[3]) for e in edges],
-        "recv_cur": ["Euro"] * n, "fmt": ["ACH"] * n, "amount": [float(e[3]) for e in edges],
-        "label": pa.nulls(n, pa.int32()),
-    }, schema=CANONICAL_SCHEMA)
+    return pa.table(
+        {
+            "rid": list(range(n)),
+            "t": [T0 + int(h * 3600) for _, _, h, _ in edges],
+            "src": [e[0] for e in edges],
+            "dst": [e[1] for e in edges],
+            "src_bank": ["1"] * n,
+            "dst_bank": ["1"] * n,
+            "amount_paid": [float(e[3]) for e in edges],
+            "pay_cur": ["Euro"] * n,
+            "amount_received": [float(e[3]) for e in edges],
+            "recv_cur": ["Euro"] * n,
+            "fmt": ["ACH"] * n,
+            "amount": [float(e[3]) for e in edges],
+            "label": pa.nulls(n, pa.int32()),
+        },
+        schema=CANONICAL_SCHEMA,
+    )
 
 
 def _run(edges, settings) -> dict[str, list[tuple[frozenset, dict]]]:
@@ -31,8 +41,12 @@ def _run(edges, settings) -> dict[str, list[tuple[frozenset, dict]]]:
     engine.register("tx", tx_table(edges))
     run_detection(engine, FlowConfig(**dict(settings)))
     found: dict = {}
-    rows = engine.con.sql("SELECT typology, pid, list(rid ORDER BY rid) FROM pattern_tx GROUP BY 1, 2").fetchall()
-    roles = engine.con.sql("SELECT pid, account, min(role) FROM pattern_acc GROUP BY 1, 2").fetchall()
+    rows = engine.con.sql(
+        "SELECT typology, pid, list(rid ORDER BY rid) FROM pattern_tx GROUP BY 1, 2"
+    ).fetchall()
+    roles = engine.con.sql(
+        "SELECT pid, account, min(role) FROM pattern_acc GROUP BY 1, 2"
+    ).fetchall()
     by_pid: dict = {}
     for pid, acc, role in roles:
         by_pid.setdefault(pid, {})[acc] = role
@@ -68,9 +82,12 @@ def detect(edges, **settings) -> dict[str, list[tuple[frozenset, dict]]]:
     for typ, patterns in found_all.items():
         for rows, roles in patterns:
             if min(rows) >= lo and max(rows) < hi:
-                found.setdefault(typ, []).append((
-                    frozenset(r - lo for r in rows),
-                    {a[len(prefix):]: r for a, r in roles.items()}))
+                found.setdefault(typ, []).append(
+                    (
+                        frozenset(r - lo for r in rows),
+                        {a[len(prefix) :]: r for a, r in roles.items()},
+                    )
+                )
     return found
 
 
@@ -85,8 +102,11 @@ def test_fan_out_found_with_roles():
     assert roles["A"] == "source" and roles["B3"] == "recipient"
 
 
-@pytest.mark.parametrize("edges", [fan_out(4), fan_out(5, spacing_h=120)],
-                         ids=["four-recipients", "spread-over-three-weeks"])
+@pytest.mark.parametrize(
+    "edges",
+    [fan_out(4), fan_out(5, spacing_h=120)],
+    ids=["four-recipients", "spread-over-three-weeks"],
+)
 def test_fan_out_near_miss(edges):
     assert "fan-out" not in detect(edges)
 
@@ -134,18 +154,27 @@ def scatter_gather(n_mid=3, second_leg_h=10):
 def test_scatter_gather_found():
     [(rows, roles)] = detect(scatter_gather())["scatter-gather"]
     assert rows == frozenset(range(6))
-    assert roles == {"A": "origin", "M0": "intermediary", "M1": "intermediary", "M2": "intermediary", "B": "destination"}
+    assert roles == {
+        "A": "origin",
+        "M0": "intermediary",
+        "M1": "intermediary",
+        "M2": "intermediary",
+        "B": "destination",
+    }
 
 
-@pytest.mark.parametrize("edges", [scatter_gather(n_mid=2), scatter_gather(second_leg_h=-20)],
-                         ids=["two-intermediaries", "gather-before-scatter"])
+@pytest.mark.parametrize(
+    "edges",
+    [scatter_gather(n_mid=2), scatter_gather(second_leg_h=-20)],
+    ids=["two-intermediaries", "gather-before-scatter"],
+)
 def test_scatter_gather_near_miss(edges):
     assert "scatter-gather" not in detect(edges)
 
 
 def cycle(n, spacing_h=5.0, decay=0.95):
     nodes = [f"C{i}" for i in range(n)]
-    return [(nodes[i], nodes[(i + 1) % n], 1 + i * spacing_h, 1000 * decay ** i) for i in range(n)]
+    return [(nodes[i], nodes[(i + 1) % n], 1 + i * spacing_h, 1000 * decay**i) for i in range(n)]
 
 
 @pytest.mark.parametrize("n", [2, 3, 4, 5, 6])
@@ -160,10 +189,17 @@ def _shuffled_times(edges):
     return rest + [(a, b, h + 100, x)]
 
 
-@pytest.mark.parametrize("edges", [
-    cycle(7), cycle(4, spacing_h=100), cycle(3, decay=3.0), _shuffled_times(cycle(3)),
-    [("C0", "C1", 1, 1000), ("C1", "C2", 2, 990), ("C2", "C3", 3, 980)],
-], ids=["length-7", "beyond-window", "amount-grows", "out-of-time-order", "open-chain"])
+@pytest.mark.parametrize(
+    "edges",
+    [
+        cycle(7),
+        cycle(4, spacing_h=100),
+        cycle(3, decay=3.0),
+        _shuffled_times(cycle(3)),
+        [("C0", "C1", 1, 1000), ("C1", "C2", 2, 990), ("C2", "C3", 3, 980)],
+    ],
+    ids=["length-7", "beyond-window", "amount-grows", "out-of-time-order", "open-chain"],
+)
 def test_cycle_near_miss(edges):
     assert "cycle" not in detect(edges)
 
@@ -175,15 +211,25 @@ def test_cycle_length_configurable():
 
 
 def bipartite(drop_one=False):
-    edges = [(s, d, 1 + i, 2000) for i, (s, d) in enumerate(
-        [("S1", "D1"), ("S1", "D2"), ("S2", "D1"), ("S2", "D2"), ("S3", "D1"), ("S3", "D2")])]
+    edges = [
+        (s, d, 1 + i, 2000)
+        for i, (s, d) in enumerate(
+            [("S1", "D1"), ("S1", "D2"), ("S2", "D1"), ("S2", "D2"), ("S3", "D1"), ("S3", "D2")]
+        )
+    ]
     return edges[:3] + edges[5:] if drop_one else edges
 
 
 def test_bipartite_found():
     [(rows, roles)] = detect(bipartite())["bipartite"]
     assert rows == frozenset(range(6))
-    assert roles == {"S1": "sender", "S2": "sender", "S3": "sender", "D1": "receiver", "D2": "receiver"}
+    assert roles == {
+        "S1": "sender",
+        "S2": "sender",
+        "S3": "sender",
+        "D1": "receiver",
+        "D2": "receiver",
+    }
 
 
 def test_bipartite_near_miss_missing_links():
@@ -192,8 +238,14 @@ def test_bipartite_near_miss_missing_links():
 
 
 def stacked(reverse=False):
-    first = [(s, m, 1 + i, 3000) for i, (s, m) in enumerate([("S1", "M1"), ("S1", "M2"), ("S2", "M1"), ("S2", "M2")])]
-    second = [(m, d, 30 + i, 2800) for i, (m, d) in enumerate([("M1", "D1"), ("M1", "D2"), ("M2", "D1"), ("M2", "D2")])]
+    first = [
+        (s, m, 1 + i, 3000)
+        for i, (s, m) in enumerate([("S1", "M1"), ("S1", "M2"), ("S2", "M1"), ("S2", "M2")])
+    ]
+    second = [
+        (m, d, 30 + i, 2800)
+        for i, (m, d) in enumerate([("M1", "D1"), ("M1", "D2"), ("M2", "D1"), ("M2", "D2")])
+    ]
     if reverse:
         first = [(a, b, h + 60, x) for a, b, h, x in first]
     return first + second
@@ -218,12 +270,16 @@ def test_structuring_found():
     assert rows == frozenset(range(3)) and roles["A"] == "structurer"
 
 
-@pytest.mark.parametrize("edges", [
-    [("A", "B", 1, 9500), ("A", "C", 20, 9400)],
-    [("A", "B", 1, 10500), ("A", "C", 20, 10400), ("A", "B", 50, 10800)],
-    [("A", "B", 1, 5500), ("A", "C", 20, 5400), ("A", "B", 50, 5800)],
-    [("A", "B", 1, 9500), ("A", "C", 300, 9400), ("A", "B", 600, 9800)],
-], ids=["only-two", "above-threshold", "far-below", "spread-out"])
+@pytest.mark.parametrize(
+    "edges",
+    [
+        [("A", "B", 1, 9500), ("A", "C", 20, 9400)],
+        [("A", "B", 1, 10500), ("A", "C", 20, 10400), ("A", "B", 50, 10800)],
+        [("A", "B", 1, 5500), ("A", "C", 20, 5400), ("A", "B", 50, 5800)],
+        [("A", "B", 1, 9500), ("A", "C", 300, 9400), ("A", "B", 600, 9800)],
+    ],
+    ids=["only-two", "above-threshold", "far-below", "spread-out"],
+)
 def test_structuring_near_miss(edges):
     assert "structuring" not in detect(edges)
 
@@ -240,12 +296,16 @@ def test_pass_through_found():
     assert roles == {"A": "sender", "M": "pass-through", "C": "recipient"}
 
 
-@pytest.mark.parametrize("edges", [
-    [("A", "M", 1, 5000), ("M", "C", 40, 4800)],
-    [("A", "M", 1, 5000), ("M", "C", 5, 2000)],
-    [("A", "M", 1, 500), ("M", "C", 5, 480)],
-    [("M", "C", 1, 4800), ("A", "M", 5, 5000)],
-], ids=["too-slow", "most-money-stays", "small-amount", "out-before-in"])
+@pytest.mark.parametrize(
+    "edges",
+    [
+        [("A", "M", 1, 5000), ("M", "C", 40, 4800)],
+        [("A", "M", 1, 5000), ("M", "C", 5, 2000)],
+        [("A", "M", 1, 500), ("M", "C", 5, 480)],
+        [("M", "C", 1, 4800), ("A", "M", 5, 5000)],
+    ],
+    ids=["too-slow", "most-money-stays", "small-amount", "out-before-in"],
+)
 def test_pass_through_near_miss(edges):
     assert "pass-through" not in detect(edges)
 
@@ -261,13 +321,31 @@ def test_everyday_payments_make_no_layering_patterns():
     edges += [("EMPLOYER", f"P{i}", 200, 2500) for i in range(8)]
     found = detect(edges)
     assert "fan-in" in found and "fan-out" in found
-    assert not set(found) & {"cycle", "scatter-gather", "bipartite", "stacked-bipartite", "structuring"}
+    assert not set(found) & {
+        "cycle",
+        "scatter-gather",
+        "bipartite",
+        "stacked-bipartite",
+        "structuring",
+    }
 
 
-ALL_SCENARIOS = [fan_out(5), fan_out(4), fan_out(5, spacing_h=120), gather_then_scatter(),
-                 gather_then_scatter(False), scatter_gather(), scatter_gather(2), scatter_gather(second_leg_h=-20),
-                 *[cycle(n) for n in range(2, 8)], cycle(4, spacing_h=100), cycle(3, decay=3.0),
-                 bipartite(), stacked(), stacked(reverse=True)]
+ALL_SCENARIOS = [
+    fan_out(5),
+    fan_out(4),
+    fan_out(5, spacing_h=120),
+    gather_then_scatter(),
+    gather_then_scatter(False),
+    scatter_gather(),
+    scatter_gather(2),
+    scatter_gather(second_leg_h=-20),
+    *[cycle(n) for n in range(2, 8)],
+    cycle(4, spacing_h=100),
+    cycle(3, decay=3.0),
+    bipartite(),
+    stacked(),
+    stacked(reverse=True),
+]
 
 
 @pytest.fixture(autouse=True, scope="module")

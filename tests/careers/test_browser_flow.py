@@ -24,19 +24,31 @@ from playwright.sync_api import expect
 
 from tests import factories as f
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+os.environ.setdefault(
+    "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+)  # Playwright's sync API runs an event loop
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"
+    ),
 ]
 
 CADENCE = 10  # days between contacts, set in the plan
 CRITERIA = [
-    ("doorgroeier", "Jongere (tot 27 jaar) met signalen van doorgroei naar (drugs)criminaliteit", 10),
+    (
+        "doorgroeier",
+        "Jongere (tot 27 jaar) met signalen van doorgroei naar (drugs)criminaliteit",
+        10,
+    ),
     ("ronselen", "Signalen van ronselen, geldezel- of koeriersactiviteiten", 30),
-    ("meerdere-domeinen", "Problemen op meerdere leefgebieden waarvoor samenwerking van partners nodig is", 60),
+    (
+        "meerdere-domeinen",
+        "Problemen op meerdere leefgebieden waarvoor samenwerking van partners nodig is",
+        60,
+    ),
 ]
 
 
@@ -55,13 +67,19 @@ class Session:
         self.outside: list[str] = []
         self.errors: list[str] = []
         self.context.on("request", self._request)
-        self.context.on("response", lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 500 else None)
+        self.context.on(
+            "response",
+            lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 500 else None,
+        )
         self.page = self.context.new_page()
         self._login(user)
 
     def _request(self, request):
         url = request.url
-        if not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in {"localhost", "127.0.0.1"}:
+        if not url.startswith(("data:", "blob:")) and urlparse(url).hostname not in {
+            "localhost",
+            "127.0.0.1",
+        }:
             self.outside.append(url)
 
     def _login(self, user):
@@ -118,11 +136,20 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
     politie, school = world.orgs["politie"], world.orgs["school"]
     # The checklist a migration seeds (a flush by an earlier transactional test removes it).
     for code, label, order in CRITERIA:
-        InclusionCriterion.objects.get_or_create(code=code, defaults={"label": label, "order": order})
-    intervention = Intervention.objects.create(name="Stage met status", provider="ROC (test)", recognition="nieuw",
-                                               type="internship")
-    Programme.objects.create(name="Stage met baangarantie", intervention=intervention, capacity=2, owner=director,
-                             has_job_guarantee=True, no_reoffending_months=6)
+        InclusionCriterion.objects.get_or_create(
+            code=code, defaults={"label": label, "order": order}
+        )
+    intervention = Intervention.objects.create(
+        name="Stage met status", provider="ROC (test)", recognition="nieuw", type="internship"
+    )
+    Programme.objects.create(
+        name="Stage met baangarantie",
+        intervention=intervention,
+        capacity=2,
+        owner=director,
+        has_job_guarantee=True,
+        no_reoffending_months=6,
+    )
 
     sessions = []
     try:
@@ -131,18 +158,28 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         sessions.append(partner)
         page = partner.page
         partner.expect_h1("Casussen van uw organisatie")
-        page.get_by_role("link", name="Zorg over een persoon aanmelden bij het casusoverleg").click()
+        page.get_by_role(
+            "link", name="Zorg over een persoon aanmelden bij het casusoverleg"
+        ).click()
         partner.expect_h1("Aanmelding (zorg over een persoon)")
-        assert page.get_by_label("Datum aanmelding").input_value() == today.isoformat()  # prefilled, ISO for the browser
+        assert (
+            page.get_by_label("Datum aanmelding").input_value() == today.isoformat()
+        )  # prefilled, ISO for the browser
         page.get_by_label("Voornamen").fill("Noor")
         page.get_by_label("Achternaam").fill("Testgezin")
         page.get_by_label("Geboortedatum").fill("2009-03-14")
-        page.get_by_label("Zorg en aanleiding").fill("Gezien bij een dealpand; signalen van ronselen op school.")
+        page.get_by_label("Zorg en aanleiding").fill(
+            "Gezien bij een dealpand; signalen van ronselen op school."
+        )
         partner.save()
         partner.expect_h1("Mijn aanmeldingen")  # the partner follows what becomes of the concern
         partner.expect_status("Aanmelding geregistreerd")
-        expect(page.get_by_role("row").filter(has_text="Noor Testgezin")).to_contain_text("wacht op het casusoverleg")
-        assert not Case.objects.filter(subject__given_names="Noor").exists()  # a concern is not an inclusion
+        expect(page.get_by_role("row").filter(has_text="Noor Testgezin")).to_contain_text(
+            "wacht op het casusoverleg"
+        )
+        assert not Case.objects.filter(
+            subject__given_names="Noor"
+        ).exists()  # a concern is not an inclusion
 
         # 2. The case director holds the case conference and decides to include.
         regie = Session(browser, live_server, director)
@@ -160,8 +197,12 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         page.get_by_label("Opnemen als individuele casus").check()
         page.get_by_label(CRITERIA[0][1]).check()
         page.get_by_label(CRITERIA[1][1]).check()
-        page.get_by_label("Criteria (toelichting)").fill("Politie en school zien dezelfde signalen.")
-        page.get_by_label("Motivering").fill("Zorgen op meerdere leefgebieden; vroeg ingrijpen biedt perspectief.")
+        page.get_by_label("Criteria (toelichting)").fill(
+            "Politie en school zien dezelfde signalen."
+        )
+        page.get_by_label("Motivering").fill(
+            "Zorgen op meerdere leefgebieden; vroeg ingrijpen biedt perspectief."
+        )
         assert page.get_by_label("Grondslag").input_value().startswith("AVG art. 6")
         assert page.get_by_label(politie.name).is_checked()  # the reporting partner took part
         page.get_by_label(school.name).check()
@@ -176,7 +217,9 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         assert {c.code for c in decision.criteria.all()} == {"doorgroeier", "ronselen"}
         assert {p.code for p in decision.partners.all()} == {"politie", "school"}
         regie.expect_h1(f"Casus {case.reference}")
-        expect(page.get_by_role("definition").filter(has_text="Noor Testgezin").first).to_be_visible()
+        expect(
+            page.get_by_role("definition").filter(has_text="Noor Testgezin").first
+        ).to_be_visible()
         expect(page.get_by_text("Zorgen op meerdere leefgebieden")).to_be_visible()
         expect(page.get_by_text("Opnemen als individuele casus")).to_be_visible()
 
@@ -196,10 +239,14 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         page.get_by_label("Doel").fill("Noor haalt een startkwalificatie")
         regie.save()
         regie.expect_status("Doel toegevoegd")
-        expect(page.get_by_role("heading", name="Werk & opleiding: Noor haalt een startkwalificatie")).to_be_visible()
+        expect(
+            page.get_by_role("heading", name="Werk & opleiding: Noor haalt een startkwalificatie")
+        ).to_be_visible()
 
         page.get_by_role("link", name="Actie toevoegen").click()
-        page.get_by_label("Doel").select_option(label="Werk & opleiding: Noor haalt een startkwalificatie")
+        page.get_by_label("Doel").select_option(
+            label="Werk & opleiding: Noor haalt een startkwalificatie"
+        )
         page.get_by_label("Actie").fill("Gesprek met mentor en leerplicht")
         page.get_by_label("Organisatie (eigenaar)").select_option(label=politie.name)
         page.get_by_label("Uitvoerder").fill("Wijkagent Centrum")
@@ -207,11 +254,16 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         regie.save()
         regie.expect_status("Actie toegevoegd")
         action_row = page.get_by_role("row").filter(has_text="Gesprek met mentor en leerplicht")
-        assert "Wijkagent Centrum" in action_row.inner_text() and politie.name in action_row.inner_text()
+        assert (
+            "Wijkagent Centrum" in action_row.inner_text()
+            and politie.name in action_row.inner_text()
+        )
 
         # 4. Enrolment in a programme with places.
         page.get_by_role("link", name="Aanmelden voor programma").click()
-        page.get_by_label("Programma").select_option(label="Stage met baangarantie (0/2 bezet, 0 wachtend)")
+        page.get_by_label("Programma").select_option(
+            label="Stage met baangarantie (0/2 bezet, 0 wachtend)"
+        )
         page.get_by_label("Persoon").select_option(label="Noor Testgezin")
         assert page.get_by_label("Aangemeld op").input_value() == today.isoformat()
         regie.save()
@@ -223,7 +275,9 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         # 5. The lead professional (police) sees the case and its action, and logs a contact.
         page = partner.page
         page.goto(f"{partner.base}/")
-        expect(page.get_by_role("row").filter(has_text="Gesprek met mentor en leerplicht")).to_be_visible()
+        expect(
+            page.get_by_role("row").filter(has_text="Gesprek met mentor en leerplicht")
+        ).to_be_visible()
         page.get_by_role("link", name=case.reference).first.click()
         partner.expect_h1(f"Casus {case.reference}")
         page.get_by_role("link", name="Contact vastleggen").click()
@@ -234,23 +288,31 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         partner.save()
         partner.expect_status("Contact vastgelegd")
         contact_row = page.get_by_role("row").filter(has_text="Gesprek op het bureau")
-        assert "Face-to-face" in contact_row.inner_text() and politie.name in contact_row.inner_text()
+        assert (
+            "Face-to-face" in contact_row.inner_text() and politie.name in contact_row.inner_text()
+        )
         assert Contact.objects.get(case=case).organisation == politie
 
         # 6. The daily job on a simulated clock: on the cadence day nothing, one day later an alert.
         call_command("careers_daily", "--today", str(today + timedelta(days=CADENCE)))
         assert not Alert.objects.filter(case=case).exists()
         call_command("careers_daily", "--today", str(today + timedelta(days=CADENCE + 1)))
-        assert list(Alert.objects.filter(case=case).values_list("kind", flat=True)) == ["contact_missed"]
+        assert list(Alert.objects.filter(case=case).values_list("kind", flat=True)) == [
+            "contact_missed"
+        ]
         page = regie.page
         page.goto(f"{regie.base}/")
         regie.expect_h1("Procesregie")
         alert_rows = page.get_by_role("row").filter(has_text="Niet gezien binnen contactfrequentie")
-        home_alert = alert_rows.filter(has=page.get_by_role("link", name=case.reference, exact=True))
+        home_alert = alert_rows.filter(
+            has=page.get_by_role("link", name=case.reference, exact=True)
+        )
         assert f"niet gezien sinds {today:%d-%m-%Y} ({CADENCE + 1} dagen" in home_alert.inner_text()
         home_alert.get_by_role("link", name=case.reference).click()
         regie.expect_h1(f"Casus {case.reference}")
-        case_alerts = page.get_by_role("status").filter(has=page.get_by_role("heading", name="Meldingen"))
+        case_alerts = page.get_by_role("status").filter(
+            has=page.get_by_role("heading", name="Meldingen")
+        )
         assert "Niet gezien binnen contactfrequentie" in case_alerts.inner_text()
         assert f"afgesproken elke {CADENCE} dagen" in case_alerts.inner_text()
 
@@ -261,35 +323,55 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
         expect(page.get_by_role("alert").filter(has_text="Er is niets opgeslagen")).to_be_visible()
         assert not Review.objects.filter(case=case).exists()
         page.get_by_label("Geschikt").fill("De aanpak heeft Noor weer naar school gebracht.")
-        page.get_by_label("Noodzakelijk").fill("Zonder de partners samen lukt het niet; lichtere middelen zijn geprobeerd.")
-        page.get_by_label("Evenwichtig").fill("Het doel is bereikt; verder vasthouden staat niet meer in verhouding.")
+        page.get_by_label("Noodzakelijk").fill(
+            "Zonder de partners samen lukt het niet; lichtere middelen zijn geprobeerd."
+        )
+        page.get_by_label("Evenwichtig").fill(
+            "Het doel is bereikt; verder vasthouden staat niet meer in verhouding."
+        )
         page.get_by_label("Uitstromen (casus sluiten)").check()
         # exit asks what becomes of the open enrolment and action (issue 10)
         page.get_by_label("Bij uitstromen — Stage met baangarantie (Deelnemer)").select_option(
-            label="Overdragen aan reguliere zorg")
-        page.get_by_label("Bij uitstromen — actie: Gesprek met mentor en leerplicht").select_option(label="Beëindigen")
+            label="Overdragen aan reguliere zorg"
+        )
+        page.get_by_label("Bij uitstromen — actie: Gesprek met mentor en leerplicht").select_option(
+            label="Beëindigen"
+        )
         regie.save()
         regie.expect_status("Toets vastgelegd")
         expect(page.get_by_role("row").filter(has_text="Stage met baangarantie")).to_contain_text(
-            "Overgedragen aan reguliere zorg")
-        expect(page.get_by_role("row").filter(has_text="Gesprek met mentor en leerplicht")).to_contain_text("Vervallen")
+            "Overgedragen aan reguliere zorg"
+        )
+        expect(
+            page.get_by_role("row").filter(has_text="Gesprek met mentor en leerplicht")
+        ).to_contain_text("Vervallen")
 
         # 8. The case is closed; its retention period starts on the closing date.
         closed = page.get_by_role("definition").filter(has_text="Afgesloten")
         assert f"afgesloten op {_nl(today)}" in closed.inner_text()
         review_row = page.get_by_role("row").filter(has_text="Uitstromen (casus sluiten)")
         assert "Zonder de partners samen lukt het niet" in review_row.inner_text()
-        expect(page.get_by_role("link", name="Contact vastleggen")).to_have_count(0)  # nothing can be added any more
-        expect(page.get_by_role("heading", name="Meldingen")).to_have_count(0)  # the alert was resolved
+        expect(page.get_by_role("link", name="Contact vastleggen")).to_have_count(
+            0
+        )  # nothing can be added any more
+        expect(page.get_by_role("heading", name="Meldingen")).to_have_count(
+            0
+        )  # the alert was resolved
         page.goto(f"{regie.base}/")
         regie.expect_h1("Procesregie")
-        expect(alert_rows.filter(has_text=case.reference)).to_have_count(0)  # the world's other cases keep theirs
+        expect(alert_rows.filter(has_text=case.reference)).to_have_count(
+            0
+        )  # the world's other cases keep theirs
         case.refresh_from_db()
         assert case.status == CaseStatus.CLOSED and case.closed_on == today
         assert not Alert.objects.filter(case=case, resolved_on__isnull=True).exists()
         keep = timedelta(days=case.case_type.retention_days)
-        assert "case" not in {r["object_type"] for r in retention.preview(today + keep - timedelta(days=1))}
-        assert "case" in {r["object_type"] for r in retention.preview(today + keep + timedelta(days=1))}
+        assert "case" not in {
+            r["object_type"] for r in retention.preview(today + keep - timedelta(days=1))
+        }
+        assert "case" in {
+            r["object_type"] for r in retention.preview(today + keep + timedelta(days=1))
+        }
 
         # Nothing left the application, and no page failed.
         for s in sessions:
@@ -301,10 +383,27 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
 
     # Every read of personal data was audited, per user.
     reads = AuditEntry.objects.filter(action="read")
-    assert reads.filter(object_type="concern", username=director.username).exists()  # list and decision page
-    assert reads.filter(object_type="case", object_id=str(case.pk), username=director.username).count() >= 5
-    assert reads.filter(object_type="case", object_id=str(case.pk), username=agent.username).count() >= 2
+    assert reads.filter(
+        object_type="concern", username=director.username
+    ).exists()  # list and decision page
+    assert (
+        reads.filter(object_type="case", object_id=str(case.pk), username=director.username).count()
+        >= 5
+    )
+    assert (
+        reads.filter(object_type="case", object_id=str(case.pk), username=agent.username).count()
+        >= 2
+    )
     writes = set(AuditEntry.objects.exclude(action="read").values_list("object_type", flat=True))
-    assert {"concern", "case_decision", "case", "plan_goal", "plan_action", "enrolment", "case_contact",
-            "case_review", "careers_daily"} <= writes
+    assert {
+        "concern",
+        "case_decision",
+        "case",
+        "plan_goal",
+        "plan_action",
+        "enrolment",
+        "case_contact",
+        "case_review",
+        "careers_daily",
+    } <= writes
     assert re.fullmatch(r"DBR-\d{4}-\d{4}", case.reference)

@@ -23,15 +23,29 @@ def _verified(world):
 
 
 def _report(user, given):
-    return a.do_report_concern(user, given_names=given, surname="Testgezin", received_on=TODAY - timedelta(days=3),
-                               description="Signalen van ronselen op school.")
+    return a.do_report_concern(
+        user,
+        given_names=given,
+        surname="Testgezin",
+        received_on=TODAY - timedelta(days=3),
+        description="Signalen van ronselen op school.",
+    )
 
 
 def _decide(world, concern, outcome="individual", partners=("politie", "school")):
-    return a.do_decide(world.users["case_director"], concern.pk, decided_on=TODAY, outcome=outcome, reasons=REASONS,
-                       legal_basis="AVG art. 6 lid 1 sub e", partner_ids=[world.orgs[p].pk for p in partners],
-                       criteria_text="Doorgroeier", review_due=TODAY + timedelta(days=90),
-                       inclusion_end=TODAY + timedelta(days=365), contact_cadence_days=7)
+    return a.do_decide(
+        world.users["case_director"],
+        concern.pk,
+        decided_on=TODAY,
+        outcome=outcome,
+        reasons=REASONS,
+        legal_basis="AVG art. 6 lid 1 sub e",
+        partner_ids=[world.orgs[p].pk for p in partners],
+        criteria_text="Doorgroeier",
+        review_due=TODAY + timedelta(days=90),
+        inclusion_end=TODAY + timedelta(days=365),
+        contact_cadence_days=7,
+    )
 
 
 def _rows(client):
@@ -54,7 +68,9 @@ def test_pending_included_and_not_included_are_shown(client, world):
     assert reverse("case_detail", kwargs={"pk": decision.case_id}) in page  # politie takes part
     assert REASONS not in page and "ronselen" not in page
     assert pending.status == "open"
-    entry = AuditEntry.objects.filter(object_type="concern", action="read", username=agent.username).last()
+    entry = AuditEntry.objects.filter(
+        object_type="concern", action="read", username=agent.username
+    ).last()
     assert entry.object_id == "3 objecten" and entry.data_categories == "identity"
 
 
@@ -75,8 +91,17 @@ def test_only_the_reporter_sees_their_concerns(client, world):
     assert "Eli Testgezin" not in page and "U heeft nog geen zorgen aangemeld." in page
 
 
-@pytest.mark.parametrize("role", ["analyst", "enforcement_officer", "lawyer", "policy_staff", "privacy_officer",
-                                  "administrator"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "analyst",
+        "enforcement_officer",
+        "lawyer",
+        "policy_staff",
+        "privacy_officer",
+        "administrator",
+    ],
+)
 def test_roles_that_do_not_report_concerns_are_refused(client, world, role):
     login(client, world.users[role])
     assert client.get(reverse("my_concerns")).status_code == 403
@@ -84,9 +109,15 @@ def test_roles_that_do_not_report_concerns_are_refused(client, world, role):
 
 def test_partner_lands_on_the_status_page_after_reporting(client, world):
     login(client, world.users["school"])
-    response = client.post(reverse("concern_create"), {
-        "given_names": "Fem", "surname": "Testgezin", "received_on": TODAY.isoformat(),
-        "description": "Verzuim en nieuwe dure spullen."})
+    response = client.post(
+        reverse("concern_create"),
+        {
+            "given_names": "Fem",
+            "surname": "Testgezin",
+            "received_on": TODAY.isoformat(),
+            "description": "Verzuim en nieuwe dure spullen.",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == reverse("my_concerns")
     assert "Fem Testgezin" in _rows(client)
     assert reverse("my_concerns") in client.get(reverse("home")).content.decode()

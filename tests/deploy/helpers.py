@@ -17,8 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(var_dir: Path, **extra: str) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DOORBRAAK_", "DJANGO_", "PYTEST")) and k != "DATABASE_URL"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DOORBRAAK_", "DJANGO_", "PYTEST")) and k != "DATABASE_URL"
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="doorbraak.settings",
         DOORBRAAK_VAR_DIR=str(var_dir),
@@ -32,8 +35,14 @@ def production_env(var_dir: Path, **extra: str) -> dict:
 
 
 def doorbraak(env: dict, *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "doorbraak.cli", *args], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "doorbraak.cli", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def free_port(first: int = 8110, last: int = 8119) -> int:
@@ -71,7 +80,9 @@ def get(url: str, headers: dict | None = None):
         return error.code, error.headers, error.read()
 
 
-def wait_for(url: str, process: subprocess.Popen, headers: dict | None = None, seconds: float = 120) -> None:
+def wait_for(
+    url: str, process: subprocess.Popen, headers: dict | None = None, seconds: float = 120
+) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -16,7 +16,9 @@ DOCKERFILE = (ROOT / "Dockerfile").read_text()
 
 
 def _read_vars() -> set[str]:
-    return set(re.findall(r'(?:env_flag|env_list|environ\.get)\(\s*"([A-Z_]+)"', SETTINGS)) | {"DATABASE_URL"}
+    return set(re.findall(r'(?:env_flag|env_list|environ\.get)\(\s*"([A-Z_]+)"', SETTINGS)) | {
+        "DATABASE_URL"
+    }
 
 
 def test_every_environment_setting_is_documented():
@@ -26,15 +28,20 @@ def test_every_environment_setting_is_documented():
     for name in sorted(read):
         assert name in header, f"{name} is read by settings.py but not described at its top"
         stem = re.sub(r"_(BURST|PROBE|LOOKBACK)_[A-Z_]+$", "_", name)
-        assert name in DEPLOY or stem in DEPLOY or name in ("DOORBRAAK_DEBUG", "DOORBRAAK_DEMO_MODE"), \
-            f"{name} is not in docs/deploy.md"
+        assert (
+            name in DEPLOY or stem in DEPLOY or name in ("DOORBRAAK_DEBUG", "DOORBRAAK_DEMO_MODE")
+        ), f"{name} is not in docs/deploy.md"
 
 
 def test_env_example_names_only_real_settings():
     example = (ROOT / "deploy" / "doorbraak.env.example").read_text()
     named = set(re.findall(r"^#?\s*(DOORBRAAK_[A-Z_]+)=", example, re.M))
     assert named and named <= _read_vars()
-    assert {"DOORBRAAK_SECRET_KEY", "DOORBRAAK_ALLOWED_HOSTS", "DOORBRAAK_CSRF_TRUSTED_ORIGINS"} <= named
+    assert {
+        "DOORBRAAK_SECRET_KEY",
+        "DOORBRAAK_ALLOWED_HOSTS",
+        "DOORBRAAK_CSRF_TRUSTED_ORIGINS",
+    } <= named
     assert re.search(r"^DOORBRAAK_SECRET_KEY=$", example, re.M)  # no key handed out
 
 
@@ -47,7 +54,9 @@ def test_compose_runs_postgres_web_and_worker():
     assert services["migrate"]["command"][:2] == ["doorbraak", "migrate"]
     # The database and the worker have no way out; only the web port is published, on the loopback.
     assert compose["networks"]["backend"]["internal"] is True
-    assert services["db"]["networks"] == ["backend"] and services["worker"]["networks"] == ["backend"]
+    assert services["db"]["networks"] == ["backend"] and services["worker"]["networks"] == [
+        "backend"
+    ]
     assert all(p.startswith("127.0.0.1:") for p in services["web"]["ports"])
 
 

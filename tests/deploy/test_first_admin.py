@@ -12,8 +12,16 @@ from doorbraak.policy import requires_second_factor
 
 pytestmark = pytest.mark.django_db
 
-ARGS = ["--username", "i.beheer", "--organisation-code", "gemeente-ict", "--organisation-name",
-        "Gemeente Utrecht — ICT", "--password-from-env", "FIRST_ADMIN_PASSWORD"]
+ARGS = [
+    "--username",
+    "i.beheer",
+    "--organisation-code",
+    "gemeente-ict",
+    "--organisation-name",
+    "Gemeente Utrecht — ICT",
+    "--password-from-env",
+    "FIRST_ADMIN_PASSWORD",
+]
 
 
 def test_create_admin_makes_the_first_administrator(monkeypatch):
@@ -23,12 +31,22 @@ def test_create_admin_makes_the_first_administrator(monkeypatch):
     assert user.role == Role.ADMINISTRATOR and user.is_staff and not user.is_superuser
     assert user.organisation == Organisation.objects.get(code="gemeente-ict")
     assert user.check_password("een-lang-beheerwachtwoord-2026")
-    assert requires_second_factor(user) and not user.totpdevice_set.exists()  # set up at first login
-    assert AuditEntry.objects.filter(object_type="user", object_id=str(user.pk), action="create").exists()
+    assert (
+        requires_second_factor(user) and not user.totpdevice_set.exists()
+    )  # set up at first login
+    assert AuditEntry.objects.filter(
+        object_type="user", object_id=str(user.pk), action="create"
+    ).exists()
     # Only the first: after that, administrators make accounts on the user pages.
     with pytest.raises(CommandError, match="al een beheerder"):
-        call_command("create_admin", *ARGS[:2], "--organisation-code", "gemeente-ict",
-                     "--password-from-env", "FIRST_ADMIN_PASSWORD")
+        call_command(
+            "create_admin",
+            *ARGS[:2],
+            "--organisation-code",
+            "gemeente-ict",
+            "--password-from-env",
+            "FIRST_ADMIN_PASSWORD",
+        )
     assert User.objects.count() == 1
 
 

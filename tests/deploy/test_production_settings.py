@@ -18,8 +18,13 @@ SETTING = "from django.conf import settings; print(settings.SECRET_KEY)"
 
 
 def _secret_key(env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", f"import django; django.setup(); {SETTING}"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {SETTING}"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_no_fallback_secret_key_in_production(tmp_path):
@@ -54,7 +59,13 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
 
 def test_check_deploy_warns_on_plain_http(tmp_path):
     """The check above can fail: with HTTPS switched off it reports the insecure cookies."""
-    result = doorbraak(production_env(tmp_path, DOORBRAAK_HTTPS="0"), "check", "--deploy", "--fail-level", "WARNING")
+    result = doorbraak(
+        production_env(tmp_path, DOORBRAAK_HTTPS="0"),
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
     assert result.returncode != 0
     assert "security.W012" in result.stderr + result.stdout
 
@@ -66,9 +77,24 @@ def test_serve_starts_with_production_settings_and_answers(tmp_path):
     migrated = doorbraak(env, "migrate", "--no-input", "-v", "0")
     assert migrated.returncode == 0, migrated.stderr
     log = open(tmp_path / "serve.log", "w+")  # noqa: SIM115
-    server = subprocess.Popen([sys.executable, "-m", "doorbraak.cli", "serve", f"127.0.0.1:{port}",
-                               "--workers", "1", "--threads", "2"],
-                              env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "doorbraak.cli",
+            "serve",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     https = {"Host": HOST, "X-Forwarded-Proto": "https"}
     try:
@@ -78,7 +104,9 @@ def test_serve_starts_with_production_settings_and_answers(tmp_path):
         assert "max-age=31536000" in headers["Strict-Transport-Security"]
         cookies = headers.get_all("Set-Cookie") or []
         assert cookies and all("Secure" in c for c in cookies)
-        assert b"Synthetische gegevens" not in body and b"Doorbraak-demo" not in body  # no demo help
+        assert (
+            b"Synthetische gegevens" not in body and b"Doorbraak-demo" not in body
+        )  # no demo help
         # Static files: hashed names from the manifest, gzip copies, cached for ever.
         css = re.search(rb'href="(/static/doorbraak/app\.[0-9a-f]{12}\.css)"', body)
         assert css, "stylesheet not served under a hashed name"
@@ -88,7 +116,10 @@ def test_serve_starts_with_production_settings_and_answers(tmp_path):
         # Plain http is sent to https; an unknown host is refused; DEBUG is off (no debug page).
         status, headers, _ = get(f"{base}/inloggen/", {"Host": HOST})
         assert status == 301 and headers["Location"] == f"https://{HOST}/inloggen/"
-        assert get(f"{base}/inloggen/", {"Host": "elders.example", "X-Forwarded-Proto": "https"})[0] == 400
+        assert (
+            get(f"{base}/inloggen/", {"Host": "elders.example", "X-Forwarded-Proto": "https"})[0]
+            == 400
+        )
         status, _, body = get(f"{base}/bestaat-niet/", https)
         assert status == 404 and b"URLconf" not in body
     finally:

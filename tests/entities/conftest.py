@@ -59,28 +59,90 @@ def register(world):
     huur = f.ActivityFactory(code="huurders", name="Huurdersbestand corporatie")
     kvk = f.ActivityFactory(code="kvk", name="KvK")
     for key, (street, number, letter, addition, postcode) in ADDRESSES.items():
-        r.premises[key] = f.PremisesFactory(street=street, house_number=number, house_letter=letter,
-                                            house_number_addition=addition, postcode=postcode)
+        r.premises[key] = f.PremisesFactory(
+            street=street,
+            house_number=number,
+            house_letter=letter,
+            house_number_addition=addition,
+            postcode=postcode,
+        )
     for i, (key, given, prefix, surname, born, address) in enumerate(PERSONS):
         r.persons[key] = f.PersonFactory(
-            source=brp if i % 2 == 0 else huur, source_file="brp.csv" if i % 2 == 0 else "huurders.csv",
-            source_row=i + 1, given_names=given, surname_prefix=prefix, surname=surname, birth_date=born,
+            source=brp if i % 2 == 0 else huur,
+            source_file="brp.csv" if i % 2 == 0 else "huurders.csv",
+            source_row=i + 1,
+            given_names=given,
+            surname_prefix=prefix,
+            surname=surname,
+            birth_date=born,
             residence=r.premises[address],
         )
-    r.companies["garage"] = f.CompanyFactory(source=kvk, name="Autobedrijf Zeeweg B.V.", kvk_number="12345678",
-                                             establishment=r.premises["bedr1"], source_file="kvk.csv", source_row=1)
-    r.companies["garage2"] = f.CompanyFactory(source=kvk, name="Autobedrijf Zeeweg BV", kvk_number="12345679",
-                                              establishment=r.premises["bedr1"], source_file="kvk.csv", source_row=2)
-    r.companies["shisha"] = f.CompanyFactory(source=kvk, name="Shisha Lounge Noord V.O.F.", kvk_number="23456789",
-                                             establishment=r.premises["amst100"], source_file="kvk.csv", source_row=3)
-    r.companies["kapper"] = f.CompanyFactory(source=kvk, name="Kapsalon Noord", kvk_number="34567890",
-                                             establishment=r.premises["amst100"], source_file="kvk.csv", source_row=4)
-    r.officers.append(f.OfficerFactory(source=kvk, company=r.companies["garage"], person=r.persons["jan2"],
-                                       role="bestuurder", since=date(2019, 4, 1)))
-    r.officers.append(f.OfficerFactory(source=kvk, company=r.companies["shisha"], person=r.persons["jan1"],
-                                       role="vennoot", since=date(2022, 7, 1)))
-    r.officers.append(f.OfficerFactory(source=kvk, company=r.companies["shisha"], person=r.persons["kees"],
-                                       role="vennoot", since=date(2022, 7, 1)))
-    r.officers.append(f.OfficerFactory(source=kvk, company=r.companies["kapper"], person=r.persons["anna"],
-                                       role="eigenaar", since=date(2015, 1, 1)))
+    r.companies["garage"] = f.CompanyFactory(
+        source=kvk,
+        name="Autobedrijf Zeeweg B.V.",
+        kvk_number="12345678",
+        establishment=r.premises["bedr1"],
+        source_file="kvk.csv",
+        source_row=1,
+    )
+    r.companies["garage2"] = f.CompanyFactory(
+        source=kvk,
+        name="Autobedrijf Zeeweg BV",
+        kvk_number="12345679",
+        establishment=r.premises["bedr1"],
+        source_file="kvk.csv",
+        source_row=2,
+    )
+    r.companies["shisha"] = f.CompanyFactory(
+        source=kvk,
+        name="Shisha Lounge Noord V.O.F.",
+        kvk_number="23456789",
+        establishment=r.premises["amst100"],
+        source_file="kvk.csv",
+        source_row=3,
+    )
+    r.companies["kapper"] = f.CompanyFactory(
+        source=kvk,
+        name="Kapsalon Noord",
+        kvk_number="34567890",
+        establishment=r.premises["amst100"],
+        source_file="kvk.csv",
+        source_row=4,
+    )
+    r.officers.append(
+        f.OfficerFactory(
+            source=kvk,
+            company=r.companies["garage"],
+            person=r.persons["jan2"],
+            role="bestuurder",
+            since=date(2019, 4, 1),
+        )
+    )
+    r.officers.append(
+        f.OfficerFactory(
+            source=kvk,
+            company=r.companies["shisha"],
+            person=r.persons["jan1"],
+            role="vennoot",
+            since=date(2022, 7, 1),
+        )
+    )
+    r.officers.append(
+        f.OfficerFactory(
+            source=kvk,
+            company=r.companies["shisha"],
+            person=r.persons["kees"],
+            role="vennoot",
+            since=date(2022, 7, 1),
+        )
+    )
+    r.officers.append(
+        f.OfficerFactory(
+            source=kvk,
+            company=r.companies["kapper"],
+            person=r.persons["anna"],
+            role="eigenaar",
+            since=date(2015, 1, 1),
+        )
+    )
     return r

@@ -33,7 +33,9 @@ def _rows(path):
     with open(path, encoding="utf-8", newline="") as fh:
         sample = fh.readline()
         fh.seek(0)
-        return list(csv.DictReader(fh, delimiter=";" if sample.count(";") > sample.count(",") else ","))
+        return list(
+            csv.DictReader(fh, delimiter=";" if sample.count(";") > sample.count(",") else ",")
+        )
 
 
 def test_extracts_carry_every_kind_of_noise_and_agree_with_the_truth(city, tmp_path):
@@ -42,8 +44,18 @@ def test_extracts_carry_every_kind_of_noise_and_agree_with_the_truth(city, tmp_p
     assert len(truth) == sum(summary.files.values()) > 150
     kinds = Counter(k for t in truth for k in t["ruis"].split("+") if k)
     assert kinds == summary.noise
-    for kind in ("typo", "prefix_variant", "prefix_glued", "initials", "partner_name", "date_format",
-                 "postcode_variant", "house_variant", "mover", "namesake"):
+    for kind in (
+        "typo",
+        "prefix_variant",
+        "prefix_glued",
+        "initials",
+        "partner_name",
+        "date_format",
+        "postcode_variant",
+        "house_variant",
+        "mover",
+        "namesake",
+    ):
         assert kinds[kind] >= 3, kind
     files = {name: _rows(tmp_path / name) for name, *_ in dr.EXTRACTS}
     for t in truth:
@@ -55,7 +67,11 @@ def test_extracts_carry_every_kind_of_noise_and_agree_with_the_truth(city, tmp_p
         if "namesake" in noise:  # somebody else: same names and birth year, another day
             assert not t["persoon_pk"]
             other = city[int(t["naamgenoot_van_pk"])]
-            assert (row["voornamen"], prefix, surname) == (other.given_names, other.prefix, other.surname)
+            assert (row["voornamen"], prefix, surname) == (
+                other.given_names,
+                other.prefix,
+                other.surname,
+            )
             assert born.year == other.birth_date.year and born != other.birth_date
             continue
         person = city[int(t["persoon_pk"])]
@@ -63,7 +79,7 @@ def test_extracts_carry_every_kind_of_noise_and_agree_with_the_truth(city, tmp_p
         if "date_error" not in noise and born is not None:
             assert born == person.birth_date
         if "prefix_glued" in noise:
-            assert not prefix and " " not in surname[:len(person.prefix)] and person.prefix
+            assert not prefix and " " not in surname[: len(person.prefix)] and person.prefix
         elif "prefix_variant" in noise:
             assert (prefix, surname) != (person.prefix, person.surname) and person.prefix
         if "initials" in noise:
@@ -74,9 +90,14 @@ def test_extracts_carry_every_kind_of_noise_and_agree_with_the_truth(city, tmp_p
             assert (prefix, surname) == (person.prefix, person.surname)
         if "postcode" in row:
             place = (v.parse_postcode(row["postcode"]), v.parse_house_number(row["huisnummer"]))
-            home = (person.residence.postcode, v.HouseNumber(person.residence.house_number,
-                                                              person.residence.house_letter,
-                                                              person.residence.house_number_addition))
+            home = (
+                person.residence.postcode,
+                v.HouseNumber(
+                    person.residence.house_number,
+                    person.residence.house_letter,
+                    person.residence.house_number_addition,
+                ),
+            )
             if t["bestand"] == dr.BRP_UPDATE_FILE and "mover" in noise:
                 assert place != home  # moved: the newer BRP has the new home
             elif "undeclared_address" not in noise:
@@ -89,24 +110,37 @@ def test_import_goes_through_the_importers_and_linkage_finds_the_persons(city, t
     summary = dr.write_extracts(tmp_path)
     results = dr.import_extracts(tmp_path)
     assert [r.batch.status for r in results] == [BatchStatus.ACCEPTED] * 3
-    assert set(ImportBatch.objects.values_list("file_name", flat=True)) == {name for name, *_ in dr.EXTRACTS}
+    assert set(ImportBatch.objects.values_list("file_name", flat=True)) == {
+        name for name, *_ in dr.EXTRACTS
+    }
     # every record an extract created or changed knows its source, file and row
     truth = {(t["bestand"], int(t["rij"])): t for t in dr.read_truth(tmp_path)}
     imported = Person.objects.filter(source_file__in=[name for name, *_ in dr.EXTRACTS])
-    assert imported.count() >= len(truth) - 40  # confirmed rows move provenance only, a few coincide
+    assert (
+        imported.count() >= len(truth) - 40
+    )  # confirmed rows move provenance only, a few coincide
     for p in imported.select_related("source"):
         t = truth[(p.source_file, p.source_row)]
         code = {name: code for name, code, *_ in dr.EXTRACTS}[p.source_file]
         assert p.source.code == code
         if t["persoon_pk"] and p.source.code == ref.SOURCE_BRP:
             assert p.pk == int(t["persoon_pk"])  # the BRP's own record moved with the person
-    assert Person.objects.filter(source__code=ref.SOURCE_TENANTS).count() == summary.files[dr.TENANTS_FILE]
-    assert Officer.objects.filter(source_file=dr.KVK_OFFICERS_UPDATE_FILE).count() >= summary.files[
-        dr.KVK_OFFICERS_UPDATE_FILE] - 40
+    assert (
+        Person.objects.filter(source__code=ref.SOURCE_TENANTS).count()
+        == summary.files[dr.TENANTS_FILE]
+    )
+    assert (
+        Officer.objects.filter(source_file=dr.KVK_OFFICERS_UPDATE_FILE).count()
+        >= summary.files[dr.KVK_OFFICERS_UPDATE_FILE] - 40
+    )
     # movers: the old home is kept in the record history
-    movers = [t for t in truth.values() if t["bestand"] == dr.BRP_UPDATE_FILE and "mover" in t["ruis"]]
+    movers = [
+        t for t in truth.values() if t["bestand"] == dr.BRP_UPDATE_FILE and "mover" in t["ruis"]
+    ]
     for t in movers:
-        first = RecordVersion.objects.filter(model="person", object_id=int(t["persoon_pk"]), batch__isnull=True).get()
+        first = RecordVersion.objects.filter(
+            model="person", object_id=int(t["persoon_pk"]), batch__isnull=True
+        ).get()
         assert first.values["residence_id"] == city[int(t["persoon_pk"])].residence.pk
         assert Person.objects.get(pk=t["persoon_pk"]).residence_id != first.values["residence_id"]
 
@@ -123,16 +157,24 @@ def test_import_goes_through_the_importers_and_linkage_finds_the_persons(city, t
 def test_same_seed_same_files_also_after_the_import(city, tmp_path):
     dr.write_extracts(tmp_path / "a")
     dr.write_extracts(tmp_path / "b")
-    names = [name for name, *_ in dr.EXTRACTS] + [dr.TRUTH_FILE, dr.REGISTER_FILE, dr.COMBINED_FILE,
-                                                   dr.MAPPING_FILE]
+    names = [name for name, *_ in dr.EXTRACTS] + [
+        dr.TRUTH_FILE,
+        dr.REGISTER_FILE,
+        dr.COMBINED_FILE,
+        dr.MAPPING_FILE,
+    ]
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
     dr.import_extracts(tmp_path / "a")
-    dr.write_extracts(tmp_path / "c")  # reads the city as first delivered, not as the extracts changed it
+    dr.write_extracts(
+        tmp_path / "c"
+    )  # reads the city as first delivered, not as the extracts changed it
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "c" / name).read_bytes(), name
     dr.write_extracts(tmp_path / "d", seed=7)
-    assert (tmp_path / "a" / dr.TRUTH_FILE).read_bytes() != (tmp_path / "d" / dr.TRUTH_FILE).read_bytes()
+    assert (tmp_path / "a" / dr.TRUTH_FILE).read_bytes() != (
+        tmp_path / "d" / dr.TRUTH_FILE
+    ).read_bytes()
 
 
 def test_demo_city_command_imports_and_links(settings, tmp_path, capsys):
@@ -144,4 +186,6 @@ def test_demo_city_command_imports_and_links(settings, tmp_path, capsys):
     assert set(LinkageRun.objects.values_list("entity_type", flat=True)) == {"person", "company"}
     assert (tmp_path / "demo-extracts" / dr.TRUTH_FILE).exists()
     call_command("demo_extracts", out=str(tmp_path / "again"))
-    assert (tmp_path / "again" / dr.TRUTH_FILE).read_bytes() == (tmp_path / "demo-extracts" / dr.TRUTH_FILE).read_bytes()
+    assert (tmp_path / "again" / dr.TRUTH_FILE).read_bytes() == (
+        tmp_path / "demo-extracts" / dr.TRUTH_FILE
+    ).read_bytes()

@@ -66,8 +66,14 @@ def test_judgements_from_the_review_queue_override_the_model(client, world, regi
     assert pair.state == PairState.DECIDED and pair.judgement.verdict == "same"
     assert AuditEntry.objects.filter(action="create", object_type="linkage_judgement").count() == 1
     # 'not_same' on two records the model linked splits them
-    response = client.post(reverse("entity_judge"), {
-        "left": key(register.persons["jan1"]), "right": key(register.persons["jan3"]), "verdict": "not_same"})
+    response = client.post(
+        reverse("entity_judge"),
+        {
+            "left": key(register.persons["jan1"]),
+            "right": key(register.persons["jan3"]),
+            "verdict": "not_same",
+        },
+    )
     assert response.status_code == 302
     after = entity_of(register, services.run_register_linkage("person"))
     assert after["piet"] == after["piet_moved"]
@@ -76,9 +82,12 @@ def test_judgements_from_the_review_queue_override_the_model(client, world, regi
     assert after["fat1"] == before["fat1"]
     # judged pairs do not come back to the queue
     latest = services.latest_run("person")
-    assert not [p for p in latest.review_pairs.all()
-                if {p.left_record, p.right_record} == {key(register.persons["piet"]),
-                                                       key(register.persons["piet_moved"])}]
+    assert not [
+        p
+        for p in latest.review_pairs.all()
+        if {p.left_record, p.right_record}
+        == {key(register.persons["piet"]), key(register.persons["piet_moved"])}
+    ]
     # withdrawing the 'not_same' (soft delete) lets the model link them again
     services.withdraw_judgement(Judgement.objects.get(verdict="not_same"), analyst)
     assert Judgement.objects.filter(verdict="not_same").count() == 1
@@ -98,7 +107,9 @@ def test_review_page_shows_pseudonyms_unless_revealed(client, world, register):
     read = AuditEntry.objects.filter(action="read", object_type="person").last()
     assert str(piet.pk) in read.detail["ids"] and read.data_categories == ""
     # reveal one through the existing flow, with a purpose
-    client.post(reverse("person_reveal", kwargs={"pk": piet.pk}), {"reason": "Onderzoek pand Kanaalweg 7"})
+    client.post(
+        reverse("person_reveal", kwargs={"pk": piet.pk}), {"reason": "Onderzoek pand Kanaalweg 7"}
+    )
     page = client.get(reverse("entity_review")).content.decode()
     assert "Piet Bakker" in page and "Kanaalweg 7" in page
     assert moved.pseudonym in page  # the other one stays pseudonymised
@@ -126,22 +137,45 @@ def test_entity_page_records_network_and_timeline(client, world, register):
     assert "Zeeweg 1" in page
     # timeline: officer since dates and received dates
     assert "2019-04-01" in page and "2022-07-01" in page
-    assert AuditEntry.objects.filter(action="read", object_type="entity", object_id=e["jan1"]).exists()
+    assert AuditEntry.objects.filter(
+        action="read", object_type="entity", object_id=e["jan1"]
+    ).exists()
     # a company entity
-    org = services.assignments_of(services.latest_run("company"))[f"company-{register.companies['shisha'].pk}"]
+    org = services.assignments_of(services.latest_run("company"))[
+        f"company-{register.companies['shisha'].pk}"
+    ]
     page = client.get(reverse("entity_detail", kwargs={"entity_id": org})).content.decode()
     assert "Kapsalon Noord" in page and "ingeschreven" in page
-    assert client.get(reverse("entity_detail", kwargs={"entity_id": "per-onbekend"})).status_code == 404
+    assert (
+        client.get(reverse("entity_detail", kwargs={"entity_id": "per-onbekend"})).status_code
+        == 404
+    )
 
 
-@pytest.mark.parametrize("role", ["case_director", "partner_professional", "lawyer", "policy_staff",
-                                  "privacy_officer", "administrator", "enforcement_officer"])
+@pytest.mark.parametrize(
+    "role",
+    [
+        "case_director",
+        "partner_professional",
+        "lawyer",
+        "policy_staff",
+        "privacy_officer",
+        "administrator",
+        "enforcement_officer",
+    ],
+)
 def test_roles_without_the_capability_cannot_judge_or_export(client, world, register, role):
     run = services.run_register_linkage("person")
     pair = run.review_pairs.first()
     login(client, world.users[role])
-    assert client.post(reverse("entity_judge"), {"pair": pair.pk, "verdict": "same"}).status_code == 403
-    assert client.post(reverse("entity_export"), {"reason": "Doel van de export hier"}).status_code == 403
+    assert (
+        client.post(reverse("entity_judge"), {"pair": pair.pk, "verdict": "same"}).status_code
+        == 403
+    )
+    assert (
+        client.post(reverse("entity_export"), {"reason": "Doel van de export hier"}).status_code
+        == 403
+    )
     assert not Judgement.objects.exists()
     assert not AuditEntry.objects.filter(action="export").exists()
 
@@ -152,9 +186,13 @@ def test_ftm_export_validates_and_is_audited(client, world, register):
     services.run_register_linkage("person")
     services.run_register_linkage("company")
     login(client, world.users["analyst"])
-    assert client.post(reverse("entity_export"), {"reason": "kort"}).status_code == 400  # purpose too short
+    assert (
+        client.post(reverse("entity_export"), {"reason": "kort"}).status_code == 400
+    )  # purpose too short
     assert not AuditEntry.objects.filter(action="export").exists()
-    response = client.post(reverse("entity_export"), {"reason": "Analyse netwerk Amsterdamsestraatweg"})
+    response = client.post(
+        reverse("entity_export"), {"reason": "Analyse netwerk Amsterdamsestraatweg"}
+    )
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     lines = [json.loads(x) for x in response.content.decode().splitlines()]
     proxies = [model.get_proxy(x) for x in lines]
@@ -173,7 +211,10 @@ def test_ftm_export_validates_and_is_audited(client, world, register):
     assert any(director == e["jan2"] for director, _ in directors)
     assert "999990019" not in response.content.decode()  # no BSN
     entry = AuditEntry.objects.get(action="export", object_type="ftm_export")
-    assert entry.detail["reason"] == "Analyse netwerk Amsterdamsestraatweg" and entry.username == "analist"
+    assert (
+        entry.detail["reason"] == "Analyse netwerk Amsterdamsestraatweg"
+        and entry.username == "analist"
+    )
 
 
 def test_ftm_export_without_followthemoney_says_so(client, world, monkeypatch):
@@ -181,7 +222,9 @@ def test_ftm_export_without_followthemoney_says_so(client, world, monkeypatch):
     login(client, world.users["analyst"])
     page = client.get(reverse("entity_export")).content.decode()
     assert "followthemoney" in page and "niet beschikbaar" in page
-    response = client.post(reverse("entity_export"), {"reason": "Analyse netwerk Amsterdamsestraatweg"})
+    response = client.post(
+        reverse("entity_export"), {"reason": "Analyse netwerk Amsterdamsestraatweg"}
+    )
     assert response.status_code == 503 and not AuditEntry.objects.filter(action="export").exists()
 
 

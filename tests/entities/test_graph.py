@@ -22,15 +22,19 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def jan_entity(register):
     services.run_register_linkage("person")
     services.run_register_linkage("company")
-    return services.assignments_of(services.latest_run("person"))[f"person-{register.persons['jan1'].pk}"]
+    return services.assignments_of(services.latest_run("person"))[
+        f"person-{register.persons['jan1'].pk}"
+    ]
 
 
 def test_network_svg_links_and_text_alternative(client, world, register):
     eid = jan_entity(register)
     login(client, world.users["analyst"])
     page = client.get(reverse("entity_detail", kwargs={"entity_id": eid})).content.decode()
-    svg = page[page.index("<svg"):page.index("</svg>")]
-    nodes = re.findall(r'<a href="([^"]+)" class="db-graph__node[^"]*" data-node="(\d+)" aria-label="([^"]+)"', svg)
+    svg = page[page.index("<svg") : page.index("</svg>")]
+    nodes = re.findall(
+        r'<a href="([^"]+)" class="db-graph__node[^"]*" data-node="(\d+)" aria-label="([^"]+)"', svg
+    )
     assert len(nodes) >= 6 and all(href.startswith("/") for href, _, _ in nodes)
     lines = re.findall(r'data-a="(\d+)" data-b="(\d+)"', svg)
     ids = {i for _, i, _ in nodes}
@@ -42,7 +46,7 @@ def test_network_svg_links_and_text_alternative(client, world, register):
     assert "Berg" not in page and "Vanderberg" not in page
     assert 'role="group"' in svg and "<title" in svg and "<desc" in svg
     # the text alternative lists every node and every edge
-    lists = page[page.index('id="netwerk-knooppunten"'):page.index("Tijdlijn")]
+    lists = page[page.index('id="netwerk-knooppunten"') : page.index("Tijdlijn")]
     assert lists.count("<li>") == len(nodes) + len(lines)
     # own script and style, nothing from elsewhere
     assert 'src="/static/entities/graph.js"' in page and 'href="/static/entities/graph.css"' in page
@@ -62,13 +66,26 @@ def test_graph_is_interactive_in_a_browser(live_server, world, register, tmp_pat
     eid = jan_entity(register)
     user = world.users["analyst"]
     device = user.totpdevice_set.get()
-    code = f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    code = (
+        f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 1000}).new_page()
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_context(
+            locale="nl-NL", viewport={"width": 1280, "height": 1000}
+        ).new_page()
         outside, errors = [], []
-        page.on("request", lambda r: outside.append(r.url) if urlparse(r.url).hostname not in {
-            "localhost", "127.0.0.1"} and not r.url.startswith("data:") else None)
+        page.on(
+            "request",
+            lambda r: (
+                outside.append(r.url)
+                if urlparse(r.url).hostname not in {"localhost", "127.0.0.1"}
+                and not r.url.startswith("data:")
+                else None
+            ),
+        )
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(f"{live_server.url}/")
         page.get_by_label("Gebruikersnaam").fill(user.username)
@@ -96,8 +113,9 @@ def test_graph_is_interactive_in_a_browser(live_server, world, register, tmp_pat
         page.mouse.down()
         page.mouse.move(box["x"] + 60, box["y"] + box["height"] - 40, steps=5)
         page.mouse.up()
-        assert viewport.get_attribute("transform").startswith("translate(") and "translate(0,0)" not in \
-            viewport.get_attribute("transform")
+        assert viewport.get_attribute("transform").startswith(
+            "translate("
+        ) and "translate(0,0)" not in viewport.get_attribute("transform")
         page.get_by_role("button", name="Beginweergave").click()
         # drag a node: it moves, its lines follow, and the drag does not open its page
         node = page.locator('[data-node="1"]')
@@ -125,8 +143,12 @@ def test_graph_is_interactive_in_a_browser(live_server, world, register, tmp_pat
         page.keyboard.press("0")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.getAttribute('data-node')") == "0"
-        assert page.evaluate("getComputedStyle(document.activeElement.querySelector('.db-graph__ring')).visibility") \
+        assert (
+            page.evaluate(
+                "getComputedStyle(document.activeElement.querySelector('.db-graph__ring')).visibility"
+            )
             == "visible"
+        )
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.getAttribute('data-node')") == "1"
         shots = os.environ.get("DOORBRAAK_SCREENSHOTS", "")  # a directory, to look at the screens
@@ -137,7 +159,9 @@ def test_graph_is_interactive_in_a_browser(live_server, world, register, tmp_pat
         page.wait_for_url(f"{live_server.url}{target}")
         # the search page, reached from the navigation
         page.get_by_role("link", name="Entiteit zoeken").first.click()
-        page.get_by_label("Naam, KvK-nummer, postcode en huisnummer of pseudoniem").fill("3513AG 100")
+        page.get_by_label("Naam, KvK-nummer, postcode en huisnummer of pseudoniem").fill(
+            "3513AG 100"
+        )
         page.get_by_role("button", name="Zoeken").click()
         page.wait_for_load_state()
         assert page.get_by_role("link", name="Shisha Lounge Noord V.O.F.").count() == 1

@@ -24,9 +24,16 @@ def key(person):
 
 
 def add_person(register, name, given, prefix, surname, born, address, source_row=100):
-    person = f.PersonFactory(source=register.persons["jan1"].source, source_file="brp-nov.csv", source_row=source_row,
-                             given_names=given, surname_prefix=prefix, surname=surname, birth_date=born,
-                             residence=register.premises[address])
+    person = f.PersonFactory(
+        source=register.persons["jan1"].source,
+        source_file="brp-nov.csv",
+        source_row=source_row,
+        given_names=given,
+        surname_prefix=prefix,
+        surname=surname,
+        birth_date=born,
+        residence=register.premises[address],
+    )
     register.persons[name] = person
     return person
 
@@ -35,7 +42,9 @@ def test_new_records_join_existing_entities_and_old_ids_stay(register):
     full = services.run_register_linkage("person")
     before = services.assignments_of(full)
     jan4 = add_person(register, "jan4", "Jan Pieter", "van der", "Berg", date(1980, 3, 5), "nijv12")
-    mila = add_person(register, "mila", "Mila", "", "Hendriks", date(1999, 7, 7), "kan9", source_row=101)
+    mila = add_person(
+        register, "mila", "Mila", "", "Hendriks", date(1999, 7, 7), "kan9", source_row=101
+    )
     run = services.run_incremental_linkage("person")
     assert run is not None and run.incremental and run.base_run == full
     assert run.model_json == full.model_json and run.new_record_count == 2
@@ -66,7 +75,9 @@ def test_incremental_on_top_of_incremental_uses_the_base_model(register):
     full = services.run_register_linkage("person")
     add_person(register, "jan4", "Jan Pieter", "van der", "Berg", date(1980, 3, 5), "nijv12")
     first = services.run_incremental_linkage("person")
-    fat3 = add_person(register, "fat3", "Fatima", "el", "Amrani", date(1992, 11, 23), "kan5", source_row=102)
+    fat3 = add_person(
+        register, "fat3", "Fatima", "el", "Amrani", date(1992, 11, 23), "kan5", source_row=102
+    )
     second = services.run_incremental_linkage("person")
     assert second.base_run == full and second.new_record_count == 1
     ids = services.assignments_of(second)
@@ -83,15 +94,29 @@ def test_no_run_yet_means_nothing_happens(register):
 def test_judgements_still_override_the_model(client, world, register):
     services.run_register_linkage("person")
     before = services.assignments_of(services.latest_run("person"))
-    fat3 = add_person(register, "fat3", "Fatima", "el", "Amrani", date(1992, 11, 23), "kan5", source_row=102)
-    odd = add_person(register, "odd", "Ko", "", "Onbekend", date(1950, 1, 1), "amst102", source_row=103)
+    fat3 = add_person(
+        register, "fat3", "Fatima", "el", "Amrani", date(1992, 11, 23), "kan5", source_row=102
+    )
+    odd = add_person(
+        register, "odd", "Ko", "", "Onbekend", date(1950, 1, 1), "amst102", source_row=103
+    )
     login(client, world.users["analyst"])
     # 'not the same' keeps an otherwise certain match out of the entity
-    assert client.post(reverse("entity_judge"), {
-        "left": key(register.persons["fat1"]), "right": key(fat3), "verdict": "not_same"}).status_code == 302
+    assert (
+        client.post(
+            reverse("entity_judge"),
+            {"left": key(register.persons["fat1"]), "right": key(fat3), "verdict": "not_same"},
+        ).status_code
+        == 302
+    )
     # 'the same' links a record the model would never link
-    assert client.post(reverse("entity_judge"), {
-        "left": key(register.persons["kees"]), "right": key(odd), "verdict": "same"}).status_code == 302
+    assert (
+        client.post(
+            reverse("entity_judge"),
+            {"left": key(register.persons["kees"]), "right": key(odd), "verdict": "same"},
+        ).status_code
+        == 302
+    )
     assert Judgement.objects.count() == 2
     run = services.run_incremental_linkage("person", world.users["analyst"])
     after = services.assignments_of(run)
@@ -133,31 +158,54 @@ def brp_source(register):
 
     owner = f.OrganisationFactory(code="gemeente-oov", name="Gemeente Utrecht OOV")
     purpose = f.PurposeFactory(code="risicoanalyse")
-    return f.ActivityFactory(code="bron-brp-bewoning", name="BRP-bewoning", kind=ActivityKind.SOURCE,
-                             controller=owner, purpose=purpose, data_categories=["identity", "premises"],
-                             retention_days=730, refreshed_on=None)
+    return f.ActivityFactory(
+        code="bron-brp-bewoning",
+        name="BRP-bewoning",
+        kind=ActivityKind.SOURCE,
+        controller=owner,
+        purpose=purpose,
+        data_categories=["identity", "premises"],
+        retention_days=730,
+        refreshed_on=None,
+    )
 
 
 def brp_file(tmp_path, register, rows):
     header = "burgerservicenummer,voornamen,voorvoegsel,geslachtsnaam,geboortedatum,adresseerbaar_object_identificatie\n"
     path = tmp_path / "brp_nov.csv"
-    path.write_text(header + "".join(f"{bsn},{given},{prefix},{surname},{born},{register.premises[address].bag_id}\n"
-                                     for bsn, given, prefix, surname, born, address in rows), encoding="utf-8")
+    path.write_text(
+        header
+        + "".join(
+            f"{bsn},{given},{prefix},{surname},{born},{register.premises[address].bag_id}\n"
+            for bsn, given, prefix, surname, born, address in rows
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
-ROWS = [("999990007", "Jan Pieter", "van der", "Berg", "1980-03-05", "nijv12"),
-        ("999990019", "Mila", "", "Hendriks", "1999-07-07", "kan9")]
+ROWS = [
+    ("999990007", "Jan Pieter", "van der", "Berg", "1980-03-05", "nijv12"),
+    ("999990019", "Mila", "", "Hendriks", "1999-07-07", "kan9"),
+]
 
 
 def do_import(source, path, **kwargs):
     from doorbraak.registers.importers import import_file
 
-    return import_file(source, path, source_type="brp_occupancy", received_on=date(2026, 11, 1),
-                       username="test:import", **kwargs)
+    return import_file(
+        source,
+        path,
+        source_type="brp_occupancy",
+        received_on=date(2026, 11, 1),
+        username="test:import",
+        **kwargs,
+    )
 
 
-def test_import_links_new_persons_after_commit(register, brp_source, tmp_path, django_capture_on_commit_callbacks):
+def test_import_links_new_persons_after_commit(
+    register, brp_source, tmp_path, django_capture_on_commit_callbacks
+):
     full = services.run_register_linkage("person")
     before = services.assignments_of(full)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -165,11 +213,15 @@ def test_import_links_new_persons_after_commit(register, brp_source, tmp_path, d
     assert result.ok, result.report()
     from doorbraak.audit.services import _chain_after_commit
 
-    assert len([c for c in callbacks if c is not _chain_after_commit]) == 1  # linking (besides audit chaining)
+    assert (
+        len([c for c in callbacks if c is not _chain_after_commit]) == 1
+    )  # linking (besides audit chaining)
     run = services.latest_run("person")
     assert run != full and run.incremental and run.new_record_count == 2
     after = services.assignments_of(run)
-    jan, mila = (Person.objects.get(source=brp_source, bsn=bsn) for bsn in ("999990007", "999990019"))
+    jan, mila = (
+        Person.objects.get(source=brp_source, bsn=bsn) for bsn in ("999990007", "999990019")
+    )
     assert after[key(jan)] == before[key(register.persons["jan1"])]
     assert after[key(mila)] not in set(before.values())
     assert {k: after[k] for k in before} == before
@@ -187,16 +239,18 @@ def test_import_links_new_persons_after_commit(register, brp_source, tmp_path, d
     assert services.assignments_of(later)[key(mila)] == after[key(mila)]
 
 
-def test_import_without_a_linkage_run_links_nothing(register, brp_source, tmp_path,
-                                                     django_capture_on_commit_callbacks):
+def test_import_without_a_linkage_run_links_nothing(
+    register, brp_source, tmp_path, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         result = do_import(brp_source, brp_file(tmp_path, register, ROWS))
     assert result.ok and Person.objects.filter(source=brp_source).count() == 2
     assert not LinkageRun.objects.exists()
 
 
-def test_failing_linkage_never_breaks_the_import(register, brp_source, tmp_path, monkeypatch, caplog,
-                                                 django_capture_on_commit_callbacks):
+def test_failing_linkage_never_breaks_the_import(
+    register, brp_source, tmp_path, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     services.run_register_linkage("person")
 
     def broken(*args, **kwargs):
@@ -211,7 +265,9 @@ def test_failing_linkage_never_breaks_the_import(register, brp_source, tmp_path,
     assert LinkageRun.objects.filter(incremental=True).count() == 0
 
 
-def test_dry_run_and_opt_out_register_no_callback(register, brp_source, tmp_path, django_capture_on_commit_callbacks):
+def test_dry_run_and_opt_out_register_no_callback(
+    register, brp_source, tmp_path, django_capture_on_commit_callbacks
+):
     services.run_register_linkage("person")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         do_import(brp_source, brp_file(tmp_path, register, ROWS), dry_run=True)

@@ -37,14 +37,33 @@ class Worker:
 
     def __init__(self, var_dir, *extra: str, env: dict | None = None):
         environment = {
-            **os.environ, "DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "doorbraak.settings",
-            "DOORBRAAK_DEBUG": "1", "DOORBRAAK_TASK_BACKEND": "database", "DOORBRAAK_VAR_DIR": str(var_dir),
-            "DOORBRAAK_WORKER_HEARTBEAT_SECONDS": "0.5", "DOORBRAAK_DAILY_AT": "off", "PYTHONUNBUFFERED": "1",
+            **os.environ,
+            "DATABASE_URL": database_url(),
+            "DJANGO_SETTINGS_MODULE": "doorbraak.settings",
+            "DOORBRAAK_DEBUG": "1",
+            "DOORBRAAK_TASK_BACKEND": "database",
+            "DOORBRAAK_VAR_DIR": str(var_dir),
+            "DOORBRAAK_WORKER_HEARTBEAT_SECONDS": "0.5",
+            "DOORBRAAK_DAILY_AT": "off",
+            "PYTHONUNBUFFERED": "1",
             **(env or {}),
         }
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "doorbraak.cli", "worker", "--no-startup-delay", "--interval", "0.2", *extra],
-            env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1,
+            [
+                sys.executable,
+                "-m",
+                "doorbraak.cli",
+                "worker",
+                "--no-startup-delay",
+                "--interval",
+                "0.2",
+                *extra,
+            ],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
         )
         self.lines: list[str] = []
         self._queue: queue.Queue = queue.Queue()
@@ -71,7 +90,9 @@ class Worker:
             self.lines.append(line)
             if text in line:
                 return line
-        raise AssertionError(f"no {text!r} from the worker within {timeout}s:\n" + "".join(self.lines))
+        raise AssertionError(
+            f"no {text!r} from the worker within {timeout}s:\n" + "".join(self.lines)
+        )
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)

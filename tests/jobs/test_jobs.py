@@ -23,9 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _import(user, source, name="bag_v1.csv") -> Job:
-    return actions.start_job("register_import", user=user, purpose=source.purpose.code,
-                             categories=source.data_categories,
-                             params={"source": source.code, "path": str(FIXTURES / name), "delete_file": False})
+    return actions.start_job(
+        "register_import",
+        user=user,
+        purpose=source.purpose.code,
+        categories=source.data_categories,
+        params={"source": source.code, "path": str(FIXTURES / name), "delete_file": False},
+    )
 
 
 # --- life cycle in the immediate backend --------------------------------------------------------
@@ -67,25 +71,35 @@ def test_queueing_is_atomic_job_and_task_or_neither(world, db_tasks, monkeypatch
 
     monkeypatch.setattr(actions, "_enqueue", enqueue_then_crash)
     with pytest.raises(RuntimeError):
-        actions.start_job("register_import", user=world.users["analyst"], params={"source": "x", "path": "/nope"})
+        actions.start_job(
+            "register_import", user=world.users["analyst"], params={"source": "x", "path": "/nope"}
+        )
     assert not Job.objects.exists() and not DBTaskResult.objects.exists()
 
 
 # --- recovery of a job whose worker died ------------------------------------------------------
 
 
-def _dead_worker_claims(job: Job, *, same_machine=True, age=timedelta(seconds=5)) -> WorkerHeartbeat:
+def _dead_worker_claims(
+    job: Job, *, same_machine=True, age=timedelta(seconds=5)
+) -> WorkerHeartbeat:
     """Pretend a worker process claimed the job's task and then died (SIGKILL leaves exactly this)."""
     from django_tasks_db.models import DBTaskResult
 
     task = DBTaskResult.objects.get(pk=job.task_id)
     task.claim("dead-worker")
-    Job.objects.filter(pk=job.pk).update(status="running", attempts=1, started_at=timezone.now(),
-                                         worker_id="dead-worker")
+    Job.objects.filter(pk=job.pk).update(
+        status="running", attempts=1, started_at=timezone.now(), worker_id="dead-worker"
+    )
     # A pid that is not running: the highest pid plus some, on this machine.
     return WorkerHeartbeat.objects.create(
-        worker_id="dead-worker", hostname=socket.gethostname() if same_machine else "elders", boot_id=_boot_id(),
-        pid=4_000_000, pid_started=1, last_seen=timezone.now() - age)
+        worker_id="dead-worker",
+        hostname=socket.gethostname() if same_machine else "elders",
+        boot_id=_boot_id(),
+        pid=4_000_000,
+        pid_started=1,
+        last_seen=timezone.now() - age,
+    )
 
 
 def test_a_job_of_a_dead_worker_is_queued_again_when_it_may_be_repeated(world, sources, db_tasks):  # noqa: F811
@@ -95,7 +109,11 @@ def test_a_job_of_a_dead_worker_is_queued_again_when_it_may_be_repeated(world, s
     old_task = job.task_id
     [recovered] = actions.recover_orphans()
     recovered.refresh_from_db()
-    assert recovered.status == "queued" and recovered.task_id != old_task and "opnieuw" in recovered.progress_note
+    assert (
+        recovered.status == "queued"
+        and recovered.task_id != old_task
+        and "opnieuw" in recovered.progress_note
+    )
     assert actions.recover_orphans() == []  # idempotent
 
 
@@ -107,19 +125,26 @@ def test_a_job_of_a_dead_worker_is_marked_failed_when_out_of_attempts(world, sou
     assert recovered.status == "failed" and "worker stopte" in recovered.error
 
 
-def test_a_live_worker_on_this_machine_keeps_its_job_even_with_a_late_heartbeat(world, sources, db_tasks):  # noqa: F811
+def test_a_live_worker_on_this_machine_keeps_its_job_even_with_a_late_heartbeat(
+    world, sources, db_tasks
+):  # noqa: F811
     job = _import(world.users["analyst"], sources["bag"])
     hb = _dead_worker_claims(job, age=timedelta(hours=1))
-    WorkerHeartbeat.objects.filter(pk=hb.pk).update(pid=os.getpid(), pid_started=process_start_ticks(os.getpid()))
+    WorkerHeartbeat.objects.filter(pk=hb.pk).update(
+        pid=os.getpid(), pid_started=process_start_ticks(os.getpid())
+    )
     assert actions.recover_orphans() == []
 
 
-def test_a_worker_elsewhere_counts_as_gone_only_when_its_heartbeat_is_stale(world, sources, db_tasks, settings):  # noqa: F811
+def test_a_worker_elsewhere_counts_as_gone_only_when_its_heartbeat_is_stale(
+    world, sources, db_tasks, settings
+):  # noqa: F811
     job = _import(world.users["analyst"], sources["bag"])
     hb = _dead_worker_claims(job, same_machine=False, age=timedelta(seconds=10))
     assert actions.recover_orphans() == []
-    WorkerHeartbeat.objects.filter(pk=hb.pk).update(last_seen=timezone.now() - timedelta(
-        seconds=settings.JOBS_WORKER_STALE_SECONDS + 1))
+    WorkerHeartbeat.objects.filter(pk=hb.pk).update(
+        last_seen=timezone.now() - timedelta(seconds=settings.JOBS_WORKER_STALE_SECONDS + 1)
+    )
     assert [j.pk for j in actions.recover_orphans()] == [job.pk]
 
 
@@ -153,18 +178,27 @@ def test_old_uploads_and_result_files_are_removed(world, settings, tmp_path):
 
     settings.JOBS_FILES_DIR = tmp_path
     (tmp_path / "uploads").mkdir()
-    stale, fresh, needed = (tmp_path / "uploads" / n for n in ("stale.csv", "fresh.csv", "needed.csv"))
+    stale, fresh, needed = (
+        tmp_path / "uploads" / n for n in ("stale.csv", "fresh.csv", "needed.csv")
+    )
     for p in (stale, fresh, needed):
         p.write_text("x")
     day_ago = time.time() - 2 * 24 * 3600
     for p in (stale, needed):
         os.utime(p, (day_ago, day_ago))
-    Job.objects.create(kind="register_import", requested_by="t", status="queued", params={"path": str(needed)})
+    Job.objects.create(
+        kind="register_import", requested_by="t", status="queued", params={"path": str(needed)}
+    )
     export = tmp_path / "exports" / "9" / "inzage.zip"
     export.parent.mkdir(parents=True)
     export.write_bytes(b"PK")
-    old = Job.objects.create(kind="subject_access_export", requested_by="t", status="done", result_file=str(export),
-                             finished_at=timezone.now() - timedelta(days=settings.JOBS_RESULT_DAYS + 1))
+    old = Job.objects.create(
+        kind="subject_access_export",
+        requested_by="t",
+        status="done",
+        result_file=str(export),
+        finished_at=timezone.now() - timedelta(days=settings.JOBS_RESULT_DAYS + 1),
+    )
     assert actions.sweep_files() == 2
     assert not stale.exists() and fresh.exists() and needed.exists() and not export.exists()
     old.refresh_from_db()
@@ -184,7 +218,11 @@ def test_owner_sees_the_job_and_the_read_of_personal_data_is_audited(client, wor
     listing = client.get(reverse("job_list")).content.decode()
     assert reverse("job_detail", kwargs={"pk": job.pk}) in listing
     api = client.get(reverse("api_job", kwargs={"pk": job.pk})).json()
-    assert api["status"] == "done" and api["status_label"] == "Klaar" and api["result_url"] == job.result_url
+    assert (
+        api["status"] == "done"
+        and api["status_label"] == "Klaar"
+        and api["result_url"] == job.result_url
+    )
     assert [j["id"] for j in client.get(reverse("api_jobs")).json()["results"]] == [job.pk]
 
 
@@ -204,10 +242,19 @@ def test_others_do_not_see_a_job_and_the_attempt_is_audited(client, world, sourc
     login(client, world.users["case_director"])
     assert client.get(reverse("job_detail", kwargs={"pk": job.pk})).status_code == 403
     assert client.get(reverse("api_job", kwargs={"pk": job.pk})).status_code == 403
-    assert AuditEntry.objects.filter(action="deny", object_type="job", object_id=str(job.pk)).count() == 2
+    assert (
+        AuditEntry.objects.filter(action="deny", object_type="job", object_id=str(job.pk)).count()
+        == 2
+    )
     assert client.get(reverse("api_jobs")).json()["results"] == []
-    assert reverse("job_detail", kwargs={"pk": job.pk}) not in client.get(reverse("job_list")).content.decode()
-    assert reverse("job_detail", kwargs={"pk": job.pk}) not in client.get(reverse("job_list") + "?alle=1").content.decode()
+    assert (
+        reverse("job_detail", kwargs={"pk": job.pk})
+        not in client.get(reverse("job_list")).content.decode()
+    )
+    assert (
+        reverse("job_detail", kwargs={"pk": job.pk})
+        not in client.get(reverse("job_list") + "?alle=1").content.decode()
+    )
 
 
 def test_privacy_officer_supervises_all_jobs_but_not_their_result_data(client, world, sources):  # noqa: F811
@@ -231,7 +278,9 @@ def test_job_pages_need_a_login(client, world, sources):  # noqa: F811
 def test_job_pages_in_english(client, world, sources):  # noqa: F811
     job = _import(world.users["analyst"], sources["bag"])
     login(client, world.users["analyst"])
-    page = client.get(reverse("job_detail", kwargs={"pk": job.pk}), headers={"accept-language": "en"}).content.decode()
+    page = client.get(
+        reverse("job_detail", kwargs={"pk": job.pk}), headers={"accept-language": "en"}
+    ).content.decode()
     assert "Register import" in page and "Finished" in page and "My jobs" in page
 
 
@@ -259,8 +308,12 @@ def test_health_with_a_live_worker_is_ok(client, db):
 
 
 def test_health_reports_a_stale_heartbeat_as_degraded(client, db, settings):
-    WorkerHeartbeat.objects.create(worker_id="w-far", hostname="elders", pid=1,
-                                   last_seen=timezone.now() - timedelta(seconds=settings.JOBS_WORKER_STALE_SECONDS + 5))
+    WorkerHeartbeat.objects.create(
+        worker_id="w-far",
+        hostname="elders",
+        pid=1,
+        last_seen=timezone.now() - timedelta(seconds=settings.JOBS_WORKER_STALE_SECONDS + 5),
+    )
     status, body = _health(client)
     assert status == 200 and body["status"] == "degraded" and body["worker"]["stale"] == 1
     assert body["worker"]["age_seconds"] > settings.JOBS_WORKER_STALE_SECONDS
@@ -289,7 +342,9 @@ def test_analyst_starts_a_linkage_run_and_lands_on_its_status(client, world):
     response = client.post(reverse("entity_link"), {"soort": "person"})
     job = Job.objects.get(kind="linkage_run")
     assert response["Location"] == reverse("job_detail", kwargs={"pk": job.pk})
-    assert job.status == "done" and job.params == {"entity": "person", "incremental": False}, job.error
+    assert job.status == "done" and job.params == {"entity": "person", "incremental": False}, (
+        job.error
+    )
     assert job.result["run"] and job.result_url.startswith(reverse("entity_review"))
 
 

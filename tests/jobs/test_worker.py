@@ -14,8 +14,10 @@ from tests.registers.conftest import FIXTURES, sources  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BAG_HEADER = ("verblijfsobject_id;openbare_ruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;wijk;"
-              "gebruiksdoel;oppervlakte;lat;lon\n")
+BAG_HEADER = (
+    "verblijfsobject_id;openbare_ruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;wijk;"
+    "gebruiksdoel;oppervlakte;lat;lon\n"
+)
 
 
 def bag_file(tmp_path, n: int):
@@ -24,15 +26,28 @@ def bag_file(tmp_path, n: int):
     with open(path, "w") as fh:
         fh.write(BAG_HEADER)
         for i in range(n):
-            fh.write(f"03449900{i:08d};Nijverheidsweg;{i % 300 + 1};;;3534AM;Utrecht;Overvecht;bedrijfsfunctie;"
-                     f"{40 + i % 500};52.11;5.11\n")
+            fh.write(
+                f"03449900{i:08d};Nijverheidsweg;{i % 300 + 1};;;3534AM;Utrecht;Overvecht;bedrijfsfunctie;"
+                f"{40 + i % 500};52.11;5.11\n"
+            )
     return path
 
 
 def queue_import(user, source, path, batch_size=None, **kwargs) -> Job:
-    return start_job("register_import", user=user, purpose=source.purpose.code, categories=source.data_categories,
-                     params={"source": source.code, "path": str(path), "received_on": "2026-10-01",
-                             "delete_file": False, "batch_size": batch_size}, **kwargs)
+    return start_job(
+        "register_import",
+        user=user,
+        purpose=source.purpose.code,
+        categories=source.data_categories,
+        params={
+            "source": source.code,
+            "path": str(path),
+            "received_on": "2026-10-01",
+            "delete_file": False,
+            "batch_size": batch_size,
+        },
+        **kwargs,
+    )
 
 
 def test_life_cycle_queued_running_done(world, sources, db_tasks, worker, tmp_path):  # noqa: F811
@@ -42,7 +57,10 @@ def test_life_cycle_queued_running_done(world, sources, db_tasks, worker, tmp_pa
     w.wait_for(f"taak {job.pk} (register_import) gestart")
     done = wait_until(lambda: Job.objects.filter(pk=job.pk, status="done").first())
     assert done.attempts == 1 and done.started_at and done.finished_at and done.worker_id
-    assert done.result_url == f"/bronnen/importen/{ImportBatch.objects.get().pk}/" and "rijen" in done.summary
+    assert (
+        done.result_url == f"/bronnen/importen/{ImportBatch.objects.get().pk}/"
+        and "rijen" in done.summary
+    )
     assert Premises.objects.filter(bag_id__startswith="03440100001").count() == 4
     hb = WorkerHeartbeat.objects.get(pk=done.worker_id)
     assert hb.stopped_at is None and hb.is_alive()
@@ -64,12 +82,20 @@ def test_life_cycle_queued_running_failed_with_the_reason(world, sources, db_tas
 
 
 @pytest.mark.parametrize("attempts", [2, 1], ids=["retried", "marked-failed"])
-def test_worker_killed_mid_import_leaves_nothing_half_imported(world, sources, db_tasks, worker, tmp_path,  # noqa: F811
-                                                               attempts):
+def test_worker_killed_mid_import_leaves_nothing_half_imported(
+    world,
+    sources,
+    db_tasks,
+    worker,
+    tmp_path,  # noqa: F811
+    attempts,
+):
     n = 6000
     path = bag_file(tmp_path, n)
     before = Premises.objects.count()
-    job = queue_import(world.users["analyst"], sources["bag"], path, batch_size=500, max_attempts=attempts)
+    job = queue_import(
+        world.users["analyst"], sources["bag"], path, batch_size=500, max_attempts=attempts
+    )
     first = worker()
     # The importer reports each batch it has written, inside its one transaction: kill it there,
     # after the first of twelve.
@@ -78,7 +104,9 @@ def test_worker_killed_mid_import_leaves_nothing_half_imported(world, sources, d
     assert "inlezen: 500 rijen" in line
     job.refresh_from_db()
     assert job.status == "running" and job.attempts == 1
-    assert ImportBatch.objects.count() == 0 and Premises.objects.count() == before, "nothing half-imported"
+    assert ImportBatch.objects.count() == 0 and Premises.objects.count() == before, (
+        "nothing half-imported"
+    )
 
     second = worker()
     if attempts == 2:
@@ -87,7 +115,9 @@ def test_worker_killed_mid_import_leaves_nothing_half_imported(world, sources, d
         batch = ImportBatch.objects.get()
         assert batch.status == "accepted" and Premises.objects.count() == before + n
     else:
-        failed = wait_until(lambda: Job.objects.filter(pk=job.pk, status="failed").first(), timeout=60)
+        failed = wait_until(
+            lambda: Job.objects.filter(pk=job.pk, status="failed").first(), timeout=60
+        )
         assert "worker stopte" in failed.error and failed.attempts == 1
         assert ImportBatch.objects.count() == 0 and Premises.objects.count() == before
     from django_tasks_db.models import DBTaskResult
@@ -103,7 +133,9 @@ def test_the_worker_schedules_and_runs_the_daily_jobs_once_per_day(world, db_tas
     assert first.proc.wait(timeout=180) == 0
     daily = Job.objects.filter(scheduled_for__isnull=False)
     assert {(j.kind, j.status, j.requested_by) for j in daily} == {
-        ("retention", "done", "systeem:planner"), ("careers_daily", "done", "systeem:planner")}
+        ("retention", "done", "systeem:planner"),
+        ("careers_daily", "done", "systeem:planner"),
+    }
     second = worker("--batch", env={"DOORBRAAK_DAILY_AT": "00:00"})
     assert second.proc.wait(timeout=180) == 0
     assert Job.objects.filter(scheduled_for__isnull=False).count() == 2, "idempotent: once per day"

@@ -25,15 +25,22 @@ OFFICES = {"6201", "7022", "6920"}  # software, consultancy, administration
 @pytest.fixture(scope="module")
 def demo_bank(tmp_path_factory):
     """The demo's own bank data, at the size the demo builds (about a minute)."""
-    bank = build_demo_bank(tmp_path_factory.mktemp("bank"), transactions=DEMO_TRANSACTIONS, seed=DEMO_BANK_SEED,
-                           today=TODAY)
+    bank = build_demo_bank(
+        tmp_path_factory.mktemp("bank"),
+        transactions=DEMO_TRANSACTIONS,
+        seed=DEMO_BANK_SEED,
+        today=TODAY,
+    )
     with open(bank.sectors, encoding="utf-8") as fh:
         return bank, list(csv.DictReader(fh))
 
 
 def _ranked(rows, area, period):
-    return sorted((r for r in rows if r["area"] == area and r["period"] == period and r["rank"]),
-                  key=lambda r: float(r["account_share_low"]), reverse=True)
+    return sorted(
+        (r for r in rows if r["area"] == area and r["period"] == period and r["rank"]),
+        key=lambda r: float(r["account_share_low"]),
+        reverse=True,
+    )
 
 
 def test_a_year_up_to_the_current_quarter(demo_bank):
@@ -52,7 +59,9 @@ def test_vulnerable_sectors_on_top_with_a_few_percent(demo_bank):
         assert len(city) >= 5, period
         assert {r["sbi"] for r in city[:5]} <= VULNERABLE, [r["sbi"] for r in city[:5]]
         assert 0.01 < float(city[0]["account_share"]) < 0.10
-        assert not {r["sbi"] for r in city} & OFFICES  # offices: too few in patterns, suppressed or absent
+        assert (
+            not {r["sbi"] for r in city} & OFFICES
+        )  # offices: too few in patterns, suppressed or absent
         assert all(r["sector_name"] for r in city)
 
 
@@ -79,12 +88,16 @@ def test_the_analyst_can_choose_each_focus_area(client, world, demo_bank):
         assert f'<option value="{area}"' in page
         period = next(p for p in ("2026-Q3", "2026-Q2", "2026-Q1") if _ranked(rows, area, p))
         top = _ranked(rows, area, period)[0]
-        shown = client.get(reverse("sector_view"), {"area": area, "period": period}).content.decode()
+        shown = client.get(
+            reverse("sector_view"), {"area": area, "period": period}
+        ).content.decode()
         assert top["sector_name"] in shown and "<td>1</td>" in shown
 
 
 def test_the_dates_follow_the_build_day(tmp_path):
-    bank = build_demo_bank(tmp_path, transactions=60_000, seed=DEMO_BANK_SEED, today=date(2027, 5, 10))
+    bank = build_demo_bank(
+        tmp_path, transactions=60_000, seed=DEMO_BANK_SEED, today=date(2027, 5, 10)
+    )
     with open(bank.sectors, encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert max(r["period"] for r in rows) == "2027-Q2"

@@ -27,29 +27,55 @@ def sectors_csv(tmp_path_factory):
 
     paths = generate(40_000, seed=3, out_dir=out, name="tx")
     sectors = out / "sectors.csv"
-    assert flows(["sectors", "--input", str(paths["transactions"]), "--accounts", str(paths["accounts"]),
-                  "--out", str(sectors)]) == 0
+    assert (
+        flows(
+            [
+                "sectors",
+                "--input",
+                str(paths["transactions"]),
+                "--accounts",
+                str(paths["accounts"]),
+                "--out",
+                str(sectors),
+            ]
+        )
+        == 0
+    )
     return sectors
 
 
 @pytest.fixture
 def bank_source(world):
-    return f.ActivityFactory(code="bron-bank-sectorinzichten", name="Sectorinzichten bankpilot",
-                             data_categories=["transactions"], controller=world.orgs["riec"])
+    return f.ActivityFactory(
+        code="bron-bank-sectorinzichten",
+        name="Sectorinzichten bankpilot",
+        data_categories=["transactions"],
+        controller=world.orgs["riec"],
+    )
 
 
 def test_load_is_whole_idempotent_and_audited(world, bank_source, sectors_csv):
     lines = sum(1 for _ in open(sectors_csv)) - 1
-    figure_set, created = load_sector_figures(sectors_csv, source_code=bank_source.code, loaded_by="test")
+    figure_set, created = load_sector_figures(
+        sectors_csv, source_code=bank_source.code, loaded_by="test"
+    )
     assert created and figure_set.figures.count() == lines
-    again, created = load_sector_figures(sectors_csv, source_code=bank_source.code, loaded_by="test")
+    again, created = load_sector_figures(
+        sectors_csv, source_code=bank_source.code, loaded_by="test"
+    )
     assert not created and again.pk == figure_set.pk and SectorFigure.objects.count() == lines
     assert AuditEntry.objects.filter(object_type="sector_figure_set", action="create").count() == 1
     # Small counts never arrive unsuppressed.
-    assert not SectorFigure.objects.exclude(accounts="<5").filter(accounts__in=[str(i) for i in range(5)]).exists()
+    assert (
+        not SectorFigure.objects.exclude(accounts="<5")
+        .filter(accounts__in=[str(i) for i in range(5)])
+        .exists()
+    )
 
 
-def test_a_file_with_an_unsuppressed_small_count_is_rejected_whole(world, bank_source, sectors_csv, tmp_path):
+def test_a_file_with_an_unsuppressed_small_count_is_rejected_whole(
+    world, bank_source, sectors_csv, tmp_path
+):
     rows = list(csv.DictReader(open(sectors_csv)))
     rows[1]["accounts_in_patterns"] = "3"
     rows[2]["account_share"] = "veel"
@@ -85,13 +111,17 @@ def test_analyst_sees_the_ranked_sector_view(client, world, bank_source, sectors
         assert client.get(reverse("sector_view")).status_code == 403
 
 
-def test_demo_bank_command_builds_analyses_and_loads(world, bank_source, demo_mode, settings, tmp_path):
+def test_demo_bank_command_builds_analyses_and_loads(
+    world, bank_source, demo_mode, settings, tmp_path
+):
     from doorbraak.demo.models import DemoDatabase
 
     DemoDatabase.objects.create(seed=0)  # the demo bank data go only into a demo database
     settings.VAR_DIR = tmp_path
     call_command("demo_bank", "--transactions", "20000", "--seed", "5")
     header = (tmp_path / "demo-bank" / "transacties.csv").open().readline().strip()
-    assert header == ("Timestamp,From Bank,Account,To Bank,Account,Amount Received,Receiving Currency,"
-                      "Amount Paid,Payment Currency,Payment Format,Is Laundering")
+    assert header == (
+        "Timestamp,From Bank,Account,To Bank,Account,Amount Received,Receiving Currency,"
+        "Amount Paid,Payment Currency,Payment Format,Is Laundering"
+    )
     assert SectorFigureSet.objects.count() == 1 and SectorFigure.objects.exists()

@@ -18,8 +18,16 @@ def sources(db):
     purpose = f.PurposeFactory(code="risicoanalyse")
 
     def source(code, name, categories):
-        return f.ActivityFactory(code=code, name=name, kind=ActivityKind.SOURCE, controller=owner, purpose=purpose,
-                                 data_categories=categories, retention_days=730, refreshed_on=None)
+        return f.ActivityFactory(
+            code=code,
+            name=name,
+            kind=ActivityKind.SOURCE,
+            controller=owner,
+            purpose=purpose,
+            data_categories=categories,
+            retention_days=730,
+            refreshed_on=None,
+        )
 
     return {
         "bag": source("bron-bag", "BAG", ["premises"]),
@@ -36,6 +44,8 @@ def run(sources):
 
     def _run(source: str, name: str | Path, received_on=date(2026, 10, 1), **kwargs):
         path = name if isinstance(name, Path) else FIXTURES / name
-        return import_file(sources[source], path, received_on=received_on, username="test:import", **kwargs)
+        return import_file(
+            sources[source], path, received_on=received_on, username="test:import", **kwargs
+        )
 
     return _run

@@ -44,9 +44,19 @@ def test_bag_premises_are_imported_with_provenance_and_normalised(run, sources):
     assert result.ok, result.report()
     assert Premises.objects.count() == 4
     p = Premises.objects.get(bag_id="0344010000100003")
-    assert (p.postcode, p.house_number, p.house_letter, p.house_number_addition) == ("3551AB", 101, "", "BIS")
+    assert (p.postcode, p.house_number, p.house_letter, p.house_number_addition) == (
+        "3551AB",
+        101,
+        "",
+        "BIS",
+    )
     assert p.wijk == "noordwest" and p.floor_area == 64 and p.use == "woonfunctie"
-    assert (p.source, p.source_file, p.source_row, p.received_on) == (sources["bag"], "bag_v1.csv", 3, V1)
+    assert (p.source, p.source_file, p.source_row, p.received_on) == (
+        sources["bag"],
+        "bag_v1.csv",
+        3,
+        V1,
+    )
     four = Premises.objects.get(bag_id="0344010000100004")
     assert (four.house_number, four.house_number_addition) == (101, "1")
     assert Premises.objects.get(bag_id="0344010000100002").house_letter == "A"
@@ -61,7 +71,9 @@ def test_bag_premises_are_imported_with_provenance_and_normalised(run, sources):
 def test_bad_bag_file_is_rejected_whole_with_a_reason_per_row(run):
     result = run("bag", "bag_bad.csv")
     assert not result.ok
-    assert Premises.objects.count() == 0 and RecordVersion.objects.count() == 0  # row 1 was fine, still nothing
+    assert (
+        Premises.objects.count() == 0 and RecordVersion.objects.count() == 0
+    )  # row 1 was fine, still nothing
     batch = ImportBatch.objects.get()
     assert batch.status == "rejected" and batch.row_count == 5
     assert problems_by_row(batch) == {
@@ -113,7 +125,9 @@ def test_same_content_in_another_file_is_compared_per_record(run, tmp_path):
     run("bag", "bag_v1.csv")
     before = list(Premises.objects.order_by("pk").values())
     copy = tmp_path / "bag_kopie.csv"
-    copy.write_bytes((FIXTURES / "bag_v1.csv").read_bytes().replace(b"\n", b"\r\n"))  # other bytes, same rows
+    copy.write_bytes(
+        (FIXTURES / "bag_v1.csv").read_bytes().replace(b"\n", b"\r\n")
+    )  # other bytes, same rows
     result = run("bag", copy)  # same delivery date
     assert result.batch.status == "accepted"
     assert result.batch.counts == {"premises": {"unchanged": 4}}
@@ -128,7 +142,9 @@ def test_newer_extract_updates_what_changed_and_keeps_history(run):
     changed = Premises.objects.get(bag_id="0344010000100002")
     assert changed.use == "bijeenkomstfunctie"
     assert (changed.source_file, changed.received_on) == ("bag_v2.csv", V2)
-    history = list(RecordVersion.objects.filter(model="premises", object_id=changed.pk).order_by("valid_from"))
+    history = list(
+        RecordVersion.objects.filter(model="premises", object_id=changed.pk).order_by("valid_from")
+    )
     assert [(h.values["use"], h.valid_from, h.valid_to, h.batch_id) for h in history] == [
         ("winkelfunctie", V1, V2, first.pk),
         ("bijeenkomstfunctie", V2, None, second.pk),
@@ -144,7 +160,9 @@ def test_newer_extract_updates_what_changed_and_keeps_history(run):
 def test_older_extract_with_other_values_is_ignored(run, tmp_path):
     run("bag", "bag_v2.csv", received_on=V2)
     older = tmp_path / "bag_oud.csv"
-    older.write_text((FIXTURES / "bag_v1.csv").read_text().replace("winkelfunctie", "kantoorfunctie"))
+    older.write_text(
+        (FIXTURES / "bag_v1.csv").read_text().replace("winkelfunctie", "kantoorfunctie")
+    )
     result = run("bag", older, received_on=V1)
     assert result.batch.counts["premises"]["older_ignored"] == 1
     assert Premises.objects.get(bag_id="0344010000100002").use == "bijeenkomstfunctie"
@@ -153,13 +171,25 @@ def test_older_extract_with_other_values_is_ignored(run, tmp_path):
 def test_records_from_before_the_first_import_keep_their_old_state(run, sources):
     from tests import factories as f
 
-    old = f.PremisesFactory(source=sources["bag"], bag_id="0344010000100002", street="Nijverheidsweg", house_number=12,
-                            house_letter="A", postcode="3534AM", use="kantoorfunctie", received_on=date(2025, 1, 1),
-                            source_file="bag-2025.csv", source_row=9)
+    old = f.PremisesFactory(
+        source=sources["bag"],
+        bag_id="0344010000100002",
+        street="Nijverheidsweg",
+        house_number=12,
+        house_letter="A",
+        postcode="3534AM",
+        use="kantoorfunctie",
+        received_on=date(2025, 1, 1),
+        source_file="bag-2025.csv",
+        source_row=9,
+    )
     run("bag", "bag_v1.csv")
-    history = list(RecordVersion.objects.filter(model="premises", object_id=old.pk).order_by("valid_from"))
-    assert [(h.values["use"], h.batch_id is None, h.source_file, h.source_row) for h in history] == [
-        ("kantoorfunctie", True, "bag-2025.csv", 9), ("winkelfunctie", False, "bag_v1.csv", 2)]
+    history = list(
+        RecordVersion.objects.filter(model="premises", object_id=old.pk).order_by("valid_from")
+    )
+    assert [
+        (h.values["use"], h.batch_id is None, h.source_file, h.source_row) for h in history
+    ] == [("kantoorfunctie", True, "bag-2025.csv", 9), ("winkelfunctie", False, "bag_v1.csv", 2)]
 
 
 def test_parquet_path(run, tmp_path):
@@ -172,7 +202,12 @@ def test_parquet_path(run, tmp_path):
     assert result.ok, result.report()
     assert result.batch.file_format == "parquet"
     p = Premises.objects.get(bag_id="0344010000100003")
-    assert (p.postcode, p.house_number_addition, p.source_file, p.source_row) == ("3551AB", "BIS", "bag.parquet", 3)
+    assert (p.postcode, p.house_number_addition, p.source_file, p.source_row) == (
+        "3551AB",
+        "BIS",
+        "bag.parquet",
+        3,
+    )
     # the same data as CSV is recognised record by record
     assert run("bag", "bag_v1.csv").batch.counts == {"premises": {"unchanged": 4}}
 
@@ -192,22 +227,37 @@ def test_kvk_companies_with_establishments_by_bag_id_or_address(run, sources):
     result = run("kvk", "kvk_companies.csv")
     assert result.ok, result.report()
     garage = Company.objects.get(kvk_number="12345678")
-    assert garage.establishment.bag_id == "0344010000100001" and garage.registered_on == date(2021, 3, 1)
+    assert garage.establishment.bag_id == "0344010000100001" and garage.registered_on == date(
+        2021, 3, 1
+    )
     phone = Company.objects.get(kvk_number="23456789")
     assert phone.establishment.bag_id == "0344010000100003"  # '3551 ab' + '101-bis'
     assert phone.registered_on == date(2019, 3, 5) and phone.trade_name == ""
     lounge = Company.objects.get(kvk_number="34567890")
     assert lounge.establishment.bag_id == "0344010000100002"  # '3534am' + '12 a'
-    assert (lounge.source, lounge.source_file, lounge.source_row) == (sources["kvk"], "kvk_companies.csv", 3)
+    assert (lounge.source, lounge.source_file, lounge.source_row) == (
+        sources["kvk"],
+        "kvk_companies.csv",
+        3,
+    )
 
 
 def test_bad_kvk_companies_file_is_rejected_whole(run):
     run("bag", "bag_v1.csv")
     result = run("kvk", "kvk_companies_bad.csv")
     assert not result.ok and Company.objects.count() == 0
-    assert problems_by_row(result.batch) == {2: {"kvk_number"}, 3: {"registered_on"}, 4: {"adres"}, 5: {"sleutel"}}
+    assert problems_by_row(result.batch) == {
+        2: {"kvk_number"},
+        3: {"registered_on"},
+        4: {"adres"},
+        5: {"sleutel"},
+    }
     reasons = {r.row: r.reason for r in result.batch.rejections.all()}
-    assert "8 cijfers" in reasons[2] and "bestaat niet" in reasons[3] and "niet gevonden in de BAG" in reasons[4]
+    assert (
+        "8 cijfers" in reasons[2]
+        and "bestaat niet" in reasons[3]
+        and "niet gevonden in de BAG" in reasons[4]
+    )
 
 
 def test_kvk_officers_create_persons_and_functions(run, sources):
@@ -219,9 +269,15 @@ def test_kvk_officers_create_persons_and_functions(run, sources):
     assert result.ok, result.report()
     assert result.batch.counts == {"person": {"created": 2}, "officer": {"created": 3}}
     jan = Person.objects.get(given_names="Jan Pieter")
-    assert jan.surname_prefix == "van der" and jan.birth_date == date(1980, 5, 17) and jan.source == sources["kvk"]
+    assert (
+        jan.surname_prefix == "van der"
+        and jan.birth_date == date(1980, 5, 17)
+        and jan.source == sources["kvk"]
+    )
     assert sorted(jan.functions.values_list("company__kvk_number", "role")) == [
-        ("12345678", "bestuurder"), ("23456789", "vennoot")]
+        ("12345678", "bestuurder"),
+        ("23456789", "vennoot"),
+    ]
     assert Officer.objects.get(person=jan, role="vennoot").since == date(2019, 3, 5)
     again = run("kvk", FIXTURES / "kvk_officers.csv", source_type="kvk_officers", received_on=V2)
     assert again.batch.status == "unchanged"
@@ -263,14 +319,26 @@ def test_brp_mover_gets_a_new_residence_with_history(run, tmp_path):
     run("bag", "bag_v1.csv")
     run("brp", "brp_occupancy.csv")
     moved = tmp_path / "brp_nov.csv"
-    moved.write_text((FIXTURES / "brp_occupancy.csv").read_text().replace(
-        "999990007,Anna,de,Vries,1990-04-12,0344010000100003", "999990007,Anna,de,Vries,1990-04-12,0344010000100001"))
+    moved.write_text(
+        (FIXTURES / "brp_occupancy.csv")
+        .read_text()
+        .replace(
+            "999990007,Anna,de,Vries,1990-04-12,0344010000100003",
+            "999990007,Anna,de,Vries,1990-04-12,0344010000100001",
+        )
+    )
     result = run("brp", moved, received_on=V2)
     assert result.batch.counts == {"person": {"updated": 1, "confirmed": 2}}
     anna = Person.objects.get(bsn="999990007")
     assert anna.residence.bag_id == "0344010000100001"
-    old, new = RecordVersion.objects.filter(model="person", object_id=anna.pk).order_by("valid_from")
-    assert old.valid_to == V2 and new.valid_to is None and old.values["residence_id"] != new.values["residence_id"]
+    old, new = RecordVersion.objects.filter(model="person", object_id=anna.pk).order_by(
+        "valid_from"
+    )
+    assert (
+        old.valid_to == V2
+        and new.valid_to is None
+        and old.values["residence_id"] != new.values["residence_id"]
+    )
 
 
 def test_bad_brp_file_is_rejected_whole(run):
@@ -294,7 +362,11 @@ def test_closures_share_the_generic_mapping(run, sources):
     assert first.company.kvk_number == "34567890" and first.occurred_on == date(2023, 2, 1)
     assert first.data == {"duration_months": 3, "object_type": "lokaal"}
     second = RegisterEntry.objects.get(key="Z-2024-0002")
-    assert second.company is None and second.premises.bag_id == "0344010000100004" and second.ends_on is None
+    assert (
+        second.company is None
+        and second.premises.bag_id == "0344010000100004"
+        and second.ends_on is None
+    )
 
 
 # --- audit, dry run, unknown input ------------------------------------------------------------
@@ -306,8 +378,13 @@ def test_one_audit_entry_per_batch_naming_counts(run):
     bad = run("brp", "brp_occupancy_bad.csv").batch
     entries = list(AuditEntry.objects.order_by("id")[before:])
     assert [(e.action, e.object_type, e.object_id) for e in entries] == [
-        ("create", "import_batch", str(good.pk)), ("create", "import_batch", str(bad.pk))]
-    assert entries[0].detail["counts"] == {"premises": {"created": 4}} and entries[0].username == "test:import"
+        ("create", "import_batch", str(good.pk)),
+        ("create", "import_batch", str(bad.pk)),
+    ]
+    assert (
+        entries[0].detail["counts"] == {"premises": {"created": 4}}
+        and entries[0].username == "test:import"
+    )
     assert entries[0].data_categories == "premises"
     assert entries[1].detail["status"] == "rejected" and entries[1].detail["problems"] == 3
     assert verify_chain().ok
@@ -317,7 +394,11 @@ def test_dry_run_stores_nothing(run):
     before = AuditEntry.objects.count()
     result = run("bag", "bag_v1.csv", dry_run=True)
     assert result.ok and result.batch.pk is None
-    assert Premises.objects.count() == 0 and ImportBatch.objects.count() == 0 and AuditEntry.objects.count() == before
+    assert (
+        Premises.objects.count() == 0
+        and ImportBatch.objects.count() == 0
+        and AuditEntry.objects.count() == before
+    )
 
 
 def test_source_without_importer_and_non_sources_are_refused(sources, db):

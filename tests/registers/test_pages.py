@@ -16,8 +16,13 @@ from tests.registers.conftest import FIXTURES
 
 
 def _upload(client, name, source="bron-bag", **extra):
-    data = {"source": source, "received_on": "2026-10-01", "source_type": "",
-            "file": SimpleUploadedFile(name, (FIXTURES / name).read_bytes(), content_type="text/csv"), **extra}
+    data = {
+        "source": source,
+        "received_on": "2026-10-01",
+        "source_type": "",
+        "file": SimpleUploadedFile(name, (FIXTURES / name).read_bytes(), content_type="text/csv"),
+        **extra,
+    }
     return client.post(reverse("import_list"), data)
 
 
@@ -27,10 +32,20 @@ def test_analyst_uploads_a_good_file(client, world, sources):
     response = _upload(client, "bag_v1.csv")
     batch = ImportBatch.objects.get()
     job = Job.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("job_detail", kwargs={"pk": job.pk})
-    assert job.kind == "register_import" and job.user == world.users["analyst"] and job.status == "done"
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "job_detail", kwargs={"pk": job.pk}
+    )
+    assert (
+        job.kind == "register_import"
+        and job.user == world.users["analyst"]
+        and job.status == "done"
+    )
     assert job.result_url == reverse("import_detail", kwargs={"pk": batch.pk})
-    assert batch.status == "accepted" and batch.imported_by == "analist" and batch.file_name == "bag_v1.csv"
+    assert (
+        batch.status == "accepted"
+        and batch.imported_by == "analist"
+        and batch.file_name == "bag_v1.csv"
+    )
     assert Premises.objects.count() == before + 4
     entry = AuditEntry.objects.filter(object_type="import_batch").get()
     assert entry.username == "analist" and entry.organisation == "riec"
@@ -38,7 +53,9 @@ def test_analyst_uploads_a_good_file(client, world, sources):
     assert "Klaar" in status_page and job.result_url in status_page
     page = client.get(job.result_url).content.decode()
     assert "premises" in page and "created: 4" in page
-    assert not list((settings.JOBS_FILES_DIR / "uploads").glob("*")), "the stored upload is removed after the import"
+    assert not list((settings.JOBS_FILES_DIR / "uploads").glob("*")), (
+        "the stored upload is removed after the import"
+    )
 
 
 def test_bad_upload_is_rejected_and_the_report_shown_and_audited(client, world, sources):
@@ -62,7 +79,9 @@ def test_dry_run_upload_stores_nothing(client, world, sources):
     before = Premises.objects.count()
     response = _upload(client, "bag_v1.csv", dry_run="on")
     job = Job.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("job_detail", kwargs={"pk": job.pk})
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "job_detail", kwargs={"pk": job.pk}
+    )
     assert ImportBatch.objects.count() == 0 and Premises.objects.count() == before
     page = client.get(response["Location"]).content.decode()
     assert "Controle geslaagd" in page

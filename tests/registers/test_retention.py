@@ -18,7 +18,10 @@ def test_history_entries_and_rejection_reports_expire_with_the_source(run, sourc
     received = date(2026, 10, 1)
     last_day = received + timedelta(days=730)
     run_retention(last_day)
-    assert RecordVersion.objects.filter(model="person").count() == 3 and RegisterEntry.objects.count() == 2
+    assert (
+        RecordVersion.objects.filter(model="person").count() == 3
+        and RegisterEntry.objects.count() == 2
+    )
     result = run_retention(last_day + timedelta(days=1))
     assert not Person.objects.exists()
     assert not RecordVersion.objects.exists()  # BAG, KvK and BRP history all past 730 days

@@ -19,17 +19,29 @@ import pytest
 from django.db import connection
 
 from doorbraak.registers import importers
-from doorbraak.registers.models import Company, ImportBatch, ImportRejection, Officer, Person, Premises, RecordVersion
+from doorbraak.registers.models import (
+    Company,
+    ImportBatch,
+    ImportRejection,
+    Officer,
+    Person,
+    Premises,
+    RecordVersion,
+)
 from tests.registers.conftest import FIXTURES
 
-BAG_HEADER = "verblijfsobject_id;openbare_ruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;" \
-             "wijk;gebruiksdoel;oppervlakte;lat;lon"
+BAG_HEADER = (
+    "verblijfsobject_id;openbare_ruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;"
+    "wijk;gebruiksdoel;oppervlakte;lat;lon"
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def bag_row(i: int, use: str = "woonfunctie", postcode: str | None = None) -> str:
-    return (f"03440100002{i:05d};Teststraat;{i};;;{postcode or '3534AM'};Utrecht;Overvecht;{use};"
-            f"{50 + i % 40};52.1{i % 1000:03d};5.1{i % 1000:03d}")
+    return (
+        f"03440100002{i:05d};Teststraat;{i};;;{postcode or '3534AM'};Utrecht;Overvecht;{use};"
+        f"{50 + i % 40};52.1{i % 1000:03d};5.1{i % 1000:03d}"
+    )
 
 
 def bag_file(tmp_path: Path, n: int, name: str = "bag_groot.csv", extra: list[str] = ()) -> Path:
@@ -55,24 +67,37 @@ def batches(monkeypatch):
 # --- streaming ---------------------------------------------------------------------------
 
 
-def test_a_file_larger_than_the_batch_size_is_imported_batch_by_batch(run, sources, tmp_path, batches):
+def test_a_file_larger_than_the_batch_size_is_imported_batch_by_batch(
+    run, sources, tmp_path, batches
+):
     path = bag_file(tmp_path, 250)
     result = run("bag", path, batch_size=100)
     assert result.ok, result.report()
     assert batches == [100, 100, 50]  # never the whole file at once
     assert result.batch.row_count == 250 and result.batch.counts == {"premises": {"created": 250}}
-    assert Premises.objects.count() == 250 and RecordVersion.objects.filter(batch=result.batch).count() == 250
+    assert (
+        Premises.objects.count() == 250
+        and RecordVersion.objects.filter(batch=result.batch).count() == 250
+    )
     last = Premises.objects.get(bag_id="0344010000200250")
     assert (last.source, last.source_file, last.source_row, last.received_on) == (
-        sources["bag"], "bag_groot.csv", 250, date(2026, 10, 1))
+        sources["bag"],
+        "bag_groot.csv",
+        250,
+        date(2026, 10, 1),
+    )
     # a newer extract, again in batches: changes and history as with one batch
     newer = tmp_path / "bag_nieuw.csv"
     newer.write_text(path.read_text().replace(bag_row(150), bag_row(150, use="winkelfunctie")))
     again = run("bag", newer, received_on=date(2026, 11, 1), batch_size=100)
     assert again.batch.counts == {"premises": {"updated": 1, "confirmed": 249}}
     changed = Premises.objects.get(bag_id="0344010000200150")
-    assert [v.valid_to for v in RecordVersion.objects.filter(model="premises", object_id=changed.pk)
-            .order_by("valid_from")] == [date(2026, 11, 1), None]
+    assert [
+        v.valid_to
+        for v in RecordVersion.objects.filter(model="premises", object_id=changed.pk).order_by(
+            "valid_from"
+        )
+    ] == [date(2026, 11, 1), None]
 
 
 def test_a_bad_row_in_a_later_batch_rejects_the_whole_file(run, tmp_path, batches):
@@ -84,11 +109,14 @@ def test_a_bad_row_in_a_later_batch_rejects_the_whole_file(run, tmp_path, batche
     path.write_text("\n".join(lines) + "\n")
     result = run("bag", path, batch_size=100)
     assert not result.ok and len(batches) == 3
-    assert Premises.objects.count() == 0 and RecordVersion.objects.count() == 0  # earlier batches rolled back
+    assert (
+        Premises.objects.count() == 0 and RecordVersion.objects.count() == 0
+    )  # earlier batches rolled back
     batch = ImportBatch.objects.get()
     assert batch.status == "rejected" and batch.row_count == 300
-    assert [(r.row, r.line, r.field, r.value) for r in ImportRejection.objects.filter(batch=batch)] == [
-        (230, 231, "postcode", "3551 SA"), (260, 261, "wijk", "Atlantis")]
+    assert [
+        (r.row, r.line, r.field, r.value) for r in ImportRejection.objects.filter(batch=batch)
+    ] == [(230, 231, "postcode", "3551 SA"), (260, 261, "wijk", "Atlantis")]
     assert "rij 230 (regel 231): postcode" in result.report()
 
 
@@ -98,15 +126,21 @@ def test_a_key_repeated_in_a_later_batch_is_a_duplicate(run, tmp_path):
     assert not result.ok and Premises.objects.count() == 0
     assert [(r.row, r.field, r.value, r.reason) for r in result.batch.rejections.all()] == [
         (121, "sleutel", "0344010000200007", "dubbel in dit bestand (ook rij 7)"),
-        (122, "sleutel", "0344010000200007", "dubbel in dit bestand (ook rij 7)")]
+        (122, "sleutel", "0344010000200007", "dubbel in dit bestand (ook rij 7)"),
+    ]
 
 
 def test_references_and_persons_are_resolved_per_batch(run, tmp_path):
     run("bag", "bag_v1.csv")
-    result = run("kvk", "kvk_companies.csv", batch_size=1)  # one establishment by BAG-id, two by address
+    result = run(
+        "kvk", "kvk_companies.csv", batch_size=1
+    )  # one establishment by BAG-id, two by address
     assert result.ok, result.report()
     assert dict(Company.objects.values_list("kvk_number", "establishment__bag_id")) == {
-        "12345678": "0344010000100001", "23456789": "0344010000100003", "34567890": "0344010000100002"}
+        "12345678": "0344010000100001",
+        "23456789": "0344010000100003",
+        "34567890": "0344010000100002",
+    }
     # Jan Pieter holds two functions, in two batches: one person, as when read at once
     officers = run("kvk", "kvk_officers.csv", source_type="kvk_officers", batch_size=1)
     assert officers.ok, officers.report()
@@ -116,12 +150,21 @@ def test_references_and_persons_are_resolved_per_batch(run, tmp_path):
 
 def test_parquet_is_read_in_batches(run, tmp_path, batches):
     n = 230
-    table = pa.table({
-        "verblijfsobject_id": [3440100002_00000 + i for i in range(1, n + 1)],  # typed, leading zero lost
-        "openbare_ruimte": ["Teststraat"] * n, "huisnummer": list(range(1, n + 1)),
-        "postcode": ["3534 am"] * n, "wijk": ["Overvecht"] * n, "gebruiksdoel": ["woonfunctie"] * n,
-        "oppervlakte": [60] * n, "lat": [52.1] * n, "lon": [5.1] * n,
-    })
+    table = pa.table(
+        {
+            "verblijfsobject_id": [
+                3440100002_00000 + i for i in range(1, n + 1)
+            ],  # typed, leading zero lost
+            "openbare_ruimte": ["Teststraat"] * n,
+            "huisnummer": list(range(1, n + 1)),
+            "postcode": ["3534 am"] * n,
+            "wijk": ["Overvecht"] * n,
+            "gebruiksdoel": ["woonfunctie"] * n,
+            "oppervlakte": [60] * n,
+            "lat": [52.1] * n,
+            "lon": [5.1] * n,
+        }
+    )
     path = tmp_path / "bag.parquet"
     pq.write_table(table, path, row_group_size=64)
     result = run("bag", path, batch_size=100)
@@ -132,12 +175,19 @@ def test_parquet_is_read_in_batches(run, tmp_path, batches):
 
 def test_progress_is_reported_per_batch(run, tmp_path):
     calls = []
-    run("bag", bag_file(tmp_path, 250), batch_size=100, on_progress=lambda rows, fraction: calls.append((rows, fraction)))
+    run(
+        "bag",
+        bag_file(tmp_path, 250),
+        batch_size=100,
+        on_progress=lambda rows, fraction: calls.append((rows, fraction)),
+    )
     assert [rows for rows, _ in calls] == [100, 200, 250]
     assert calls[-1][1] == 1.0 and all(0 < f <= 1 for _, f in calls)
 
 
-def test_a_large_rejection_report_keeps_the_first_problems_and_counts_all(run, tmp_path, monkeypatch):
+def test_a_large_rejection_report_keeps_the_first_problems_and_counts_all(
+    run, tmp_path, monkeypatch
+):
     monkeypatch.setattr(importers, "MAX_PROBLEMS", 5)
     lines = [BAG_HEADER, *(bag_row(i, postcode="0000XX") for i in range(1, 41))]
     path = tmp_path / "bag_slecht.csv"
@@ -185,8 +235,12 @@ def test_two_imports_of_one_source_are_serialised(sources, tmp_path, monkeypatch
 
     monkeypatch.setattr(importers, "file_hash", hash_then_wait)
     source = sources["bag"]
-    results = _in_threads(2, lambda i: importers.import_file(
-        source, path, received_on=date(2026, 10, 1), username=f"test:{i}", batch_size=50))
+    results = _in_threads(
+        2,
+        lambda i: importers.import_file(
+            source, path, received_on=date(2026, 10, 1), username=f"test:{i}", batch_size=50
+        ),
+    )
     assert sorted(r.batch.status for r in results) == ["accepted", "unchanged"]
     assert Premises.objects.count() == 120 and RecordVersion.objects.count() == 120
     first = next(r.batch for r in results if r.batch.status == "accepted")
@@ -214,8 +268,14 @@ def test_two_linkage_runs_cannot_overlap(world, monkeypatch):
 
     monkeypatch.setattr(services, "register_table", slow_table)
     services.run_register_linkage("company")
-    runs = _in_threads(2, lambda i: services.run_incremental_linkage("company", changed=["company-1"])
-                       if i else services.run_register_linkage("company"))
+    runs = _in_threads(
+        2,
+        lambda i: (
+            services.run_incremental_linkage("company", changed=["company-1"])
+            if i
+            else services.run_register_linkage("company")
+        ),
+    )
     assert not overlap[0]
     stored = list(LinkageRun.objects.filter(entity_type="company").order_by("started_at"))
     assert len(stored) == 1 + sum(r is not None for r in runs)
@@ -245,11 +305,17 @@ KILL_SCRIPT = textwrap.dedent("""
 @pytest.mark.django_db(transaction=True)
 def test_a_process_killed_mid_import_leaves_nothing_half_imported(sources, tmp_path):
     path = bag_file(tmp_path, 200)
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "doorbraak.settings_test", "DOORBRAAK_DEBUG": "1"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "doorbraak.settings_test",
+        "DOORBRAAK_DEBUG": "1",
+    }
     settings = connection.settings_dict
     if connection.vendor == "postgresql":
-        env["DATABASE_URL"] = (f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/"
-                               f"{settings['NAME']}")
+        env["DATABASE_URL"] = (
+            f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT'] or 5432}/"
+            f"{settings['NAME']}"
+        )
         count = lambda sql: _count(sql)  # noqa: E731
     else:  # the in-memory test database, copied to a file the other process can open
         import sqlite3
@@ -265,8 +331,14 @@ def test_a_process_killed_mid_import_leaves_nothing_half_imported(sources, tmp_p
             with sqlite3.connect(db_file) as db:
                 return db.execute(sql).fetchone()[0]
 
-    proc = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(path)], env=env, cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", KILL_SCRIPT, str(path)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == -9, proc.stderr[-2000:]
     assert proc.stdout.strip() == "written 50"  # the first batch was written when the process died
     assert count("SELECT COUNT(*) FROM registers_premises") == 0
@@ -288,11 +360,21 @@ def _count(sql: str) -> int:
 
 def test_read_table_still_reads_a_whole_small_file():
     table = importers.read_table(FIXTURES / "bag_v1.csv", "csv")
-    assert len(table.rows) == 4 and table.lines == [2, 3, 4, 5] and table.columns[0] == "verblijfsobject_id"
+    assert (
+        len(table.rows) == 4
+        and table.lines == [2, 3, 4, 5]
+        and table.columns[0] == "verblijfsobject_id"
+    )
 
 
 def test_a_file_in_no_known_encoding_is_rejected_with_a_reason(run, tmp_path):
     path = tmp_path / "kapot.csv"
-    path.write_bytes((BAG_HEADER + "\n" + bag_row(1) + "\n").encode() + b"\x81\x8d\n")  # not UTF-8, not cp1252
+    path.write_bytes(
+        (BAG_HEADER + "\n" + bag_row(1) + "\n").encode() + b"\x81\x8d\n"
+    )  # not UTF-8, not cp1252
     result = run("bag", path)
-    assert not result.ok and "Windows-1252" in result.problems[0].reason and Premises.objects.count() == 0
+    assert (
+        not result.ok
+        and "Windows-1252" in result.problems[0].reason
+        and Premises.objects.count() == 0
+    )

@@ -18,23 +18,26 @@ from doorbraak.registers.validation import (
 )
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("12", (12, "", "")),
-    ("12a", (12, "A", "")),
-    ("12 B", (12, "B", "")),
-    ("12-A", (12, "A", "")),
-    ("12-bis", (12, "", "BIS")),
-    ("12bis", (12, "", "BIS")),
-    ("12 bis", (12, "", "BIS")),
-    ("12-1", (12, "", "1")),
-    ("12 1", (12, "", "1")),
-    ("12A-2", (12, "A", "2")),
-    ("12 a 2", (12, "A", "2")),
-    ("12 hs", (12, "", "HS")),
-    ("  7  ", (7, "", "")),
-    (12, (12, "", "")),
-    (12.0, (12, "", "")),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("12", (12, "", "")),
+        ("12a", (12, "A", "")),
+        ("12 B", (12, "B", "")),
+        ("12-A", (12, "A", "")),
+        ("12-bis", (12, "", "BIS")),
+        ("12bis", (12, "", "BIS")),
+        ("12 bis", (12, "", "BIS")),
+        ("12-1", (12, "", "1")),
+        ("12 1", (12, "", "1")),
+        ("12A-2", (12, "A", "2")),
+        ("12 a 2", (12, "A", "2")),
+        ("12 hs", (12, "", "HS")),
+        ("  7  ", (7, "", "")),
+        (12, (12, "", "")),
+        (12.0, (12, "", "")),
+    ],
+)
 def test_house_number_letters_and_additions(raw, expected):
     assert parse_house_number(raw).key() == expected
 
@@ -50,9 +53,15 @@ def test_bad_house_numbers(raw):
         parse_house_number(raw)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("3511 AB", "3511AB"), ("3511ab", "3511AB"), (" 3511 ab ", "3511AB"), ("3511-AB", "3511AB"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("3511 AB", "3511AB"),
+        ("3511ab", "3511AB"),
+        (" 3511 ab ", "3511AB"),
+        ("3511-AB", "3511AB"),
+    ],
+)
 def test_postcode_spacing_and_case(raw, expected):
     assert parse_postcode(raw) == expected
 
@@ -63,16 +72,19 @@ def test_bad_postcodes(raw):
         parse_postcode(raw)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("2001-05-17", date(2001, 5, 17)),
-    ("17-05-2001", date(2001, 5, 17)),
-    ("7-5-2001", date(2001, 5, 7)),
-    ("17/05/2001", date(2001, 5, 17)),
-    ("05/06/2001", date(2001, 6, 5)),  # day first, never month first
-    ("20010517", date(2001, 5, 17)),
-    ("2001-05-17T00:00:00", date(2001, 5, 17)),
-    (date(2001, 5, 17), date(2001, 5, 17)),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2001-05-17", date(2001, 5, 17)),
+        ("17-05-2001", date(2001, 5, 17)),
+        ("7-5-2001", date(2001, 5, 7)),
+        ("17/05/2001", date(2001, 5, 17)),
+        ("05/06/2001", date(2001, 6, 5)),  # day first, never month first
+        ("20010517", date(2001, 5, 17)),
+        ("2001-05-17T00:00:00", date(2001, 5, 17)),
+        (date(2001, 5, 17), date(2001, 5, 17)),
+    ],
+)
 def test_dates(raw, expected):
     assert parse_date(raw) == expected
 

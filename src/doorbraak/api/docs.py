@@ -12,16 +12,18 @@ from __future__ import annotations
 from drf_spectacular.views import SpectacularRedocView
 
 # Redoc runs inline styles, an inline init script and a web worker from a blob: URL.
-DOCS_CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "worker-src 'self' blob:",
-    "connect-src 'self'",
-    "frame-ancestors 'none'",
-])
+DOCS_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "worker-src 'self' blob:",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 class ApiDocsView(SpectacularRedocView):

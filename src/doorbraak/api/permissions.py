@@ -21,5 +21,7 @@ class HasCapability(BasePermission):
             return False
         capability = getattr(view, "capability", None)
         if capability is not None:
-            policy.require(request.user, capability, object_type="api", object_id=view.__class__.__name__)
+            policy.require(
+                request.user, capability, object_type="api", object_id=view.__class__.__name__
+            )
         return True

@@ -27,7 +27,9 @@ TITLES = {
 }
 
 
-def problem_response(status_code: int, title: str, detail: str, request=None, invalid_params=None) -> JsonResponse:
+def problem_response(
+    status_code: int, title: str, detail: str, request=None, invalid_params=None
+) -> JsonResponse:
     body = {
         "type": f"https://doorbraak.nl/problemen/{status_code}",
         "title": str(title),
@@ -55,32 +57,55 @@ def _flatten(detail, prefix="") -> list[dict]:
             else:
                 out.extend(_flatten(value, prefix))
     else:
-        out.append({"name": prefix or "nonFieldErrors", "code": getattr(detail, "code", "invalid"), "reason": str(detail)})
+        out.append(
+            {
+                "name": prefix or "nonFieldErrors",
+                "code": getattr(detail, "code", "invalid"),
+                "reason": str(detail),
+            }
+        )
     return out
 
 
 def problem_exception_handler(exc, context):
     request = context.get("request")
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-    if isinstance(exc, OverflowError):  # a number too large for the database: bad input, never a 500
-        return problem_response(400, _(TITLES[400]), _("Een getal in het verzoek is te groot."), request)
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        )
+    if isinstance(
+        exc, OverflowError
+    ):  # a number too large for the database: bad input, never a 500
+        return problem_response(
+            400, _(TITLES[400]), _("Een getal in het verzoek is te groot."), request
+        )
     if isinstance(exc, Http404):
         return problem_response(404, _(TITLES[404]), _("Dit object bestaat niet."), request)
     if isinstance(exc, PermissionDenied) and not isinstance(exc, exceptions.APIException):
-        return problem_response(403, _(TITLES[403]), str(getattr(exc, "message", "") or exc) or _("U heeft geen toegang."), request)
+        return problem_response(
+            403,
+            _(TITLES[403]),
+            str(getattr(exc, "message", "") or exc) or _("U heeft geen toegang."),
+            request,
+        )
     response = exception_handler(exc, context)
     if response is None:
         log.exception("Unhandled API error", exc_info=exc)
-        return problem_response(500, _(TITLES[500]), _("Er ging iets mis; de fout is gelogd."), request)
+        return problem_response(
+            500, _(TITLES[500]), _("Er ging iets mis; de fout is gelogd."), request
+        )
     code = response.status_code
     invalid = None
     if isinstance(exc, exceptions.ValidationError):
         invalid = _flatten(exc.detail)
-        detail = _("De invoer is ongeldig: %(fields)s.") % {"fields": ", ".join(sorted({p["name"] for p in invalid}))}
+        detail = _("De invoer is ongeldig: %(fields)s.") % {
+            "fields": ", ".join(sorted({p["name"] for p in invalid}))
+        }
     else:
         detail = str(getattr(exc, "detail", "")) or _(TITLES.get(code, gettext_noop("Fout")))
-    problem = problem_response(code, _(TITLES.get(code, gettext_noop("Fout"))), detail, request, invalid)
+    problem = problem_response(
+        code, _(TITLES.get(code, gettext_noop("Fout"))), detail, request, invalid
+    )
     for header in ("WWW-Authenticate", "Retry-After", "Allow"):
         if header in response:
             problem[header] = response[header]

@@ -55,7 +55,9 @@ class CaseDetailSerializer(serializers.Serializer):
     status = serializers.CharField()
     opened_on = serializers.DateField()
     closed_on = serializers.DateField(allow_null=True)
-    subject = serializers.CharField(help_text="Name where the identity category is allowed, else the pseudonym.")
+    subject = serializers.CharField(
+        help_text="Name where the identity category is allowed, else the pseudonym."
+    )
     visible_categories = serializers.ListField(child=serializers.CharField())
     records = CaseRecordSerializer(many=True)
 
@@ -65,14 +67,34 @@ class PremisesSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Premises
-        fields = ["id", "bag_id", "address", "postcode", "wijk", "area", "use", "floor_area", "lat", "lon"]
+        fields = [
+            "id",
+            "bag_id",
+            "address",
+            "postcode",
+            "wijk",
+            "area",
+            "use",
+            "floor_area",
+            "lat",
+            "lon",
+        ]
 
 
 class CompanySerializer(serializers.ModelSerializer):
     class Meta:
         model = Company
-        fields = ["id", "kvk_number", "name", "trade_name", "legal_form", "sbi_code", "sbi_description",
-                  "registered_on", "establishment"]
+        fields = [
+            "id",
+            "kvk_number",
+            "name",
+            "trade_name",
+            "legal_form",
+            "sbi_code",
+            "sbi_description",
+            "registered_on",
+            "establishment",
+        ]
 
 
 class PersonPseudonymSerializer(serializers.Serializer):
@@ -83,24 +105,60 @@ class PersonPseudonymSerializer(serializers.Serializer):
 
 
 class ProcessingActivitySerializer(serializers.ModelSerializer):
-    data_categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices), allow_empty=False)
-    controller = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all())
+    data_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices), allow_empty=False
+    )
+    controller = serializers.SlugRelatedField(
+        slug_field="code", queryset=Organisation.objects.all()
+    )
     purpose = serializers.SlugRelatedField(slug_field="code", queryset=Purpose.objects.all())
     retention_days = serializers.IntegerField(min_value=1, max_value=36500)
 
     class Meta:
         model = ProcessingActivity
-        fields = ["id", "code", "name", "kind", "controller", "purpose", "legal_basis", "data_categories",
-                  "retention_days", "retention_action", "retention_trigger", "recipients", "refreshed_on"]
-        extra_kwargs = {"legal_basis": {"max_length": TEXT_MAX}, "recipients": {"max_length": TEXT_MAX}}
+        fields = [
+            "id",
+            "code",
+            "name",
+            "kind",
+            "controller",
+            "purpose",
+            "legal_basis",
+            "data_categories",
+            "retention_days",
+            "retention_action",
+            "retention_trigger",
+            "recipients",
+            "refreshed_on",
+        ]
+        extra_kwargs = {
+            "legal_basis": {"max_length": TEXT_MAX},
+            "recipients": {"max_length": TEXT_MAX},
+        }
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEntry
-        fields = ["id", "occurred_at", "username", "organisation", "role", "purpose", "action", "object_type",
-                  "object_id", "data_categories", "request_id", "ip_address", "method", "path", "detail",
-                  "prev_hash", "entry_hash"]
+        fields = [
+            "id",
+            "occurred_at",
+            "username",
+            "organisation",
+            "role",
+            "purpose",
+            "action",
+            "object_type",
+            "object_id",
+            "data_categories",
+            "request_id",
+            "ip_address",
+            "method",
+            "path",
+            "detail",
+            "prev_hash",
+            "entry_hash",
+        ]
 
 
 class ChainReportSerializer(serializers.Serializer):

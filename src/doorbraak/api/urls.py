@@ -13,7 +13,11 @@ urlpatterns = [
     path("companies/", views.CompanyList.as_view(), name="api_companies"),
     path("companies/<int:pk>/", views.CompanyDetail.as_view(), name="api_company"),
     path("persons/<int:pk>/", views.PersonDetail.as_view(), name="api_person"),
-    path("processing-activities/", views.ProcessingActivityList.as_view(), name="api_processing_activities"),
+    path(
+        "processing-activities/",
+        views.ProcessingActivityList.as_view(),
+        name="api_processing_activities",
+    ),
     path("audit-entries/", views.AuditEntryList.as_view(), name="api_audit_entries"),
     path("audit-entries/verify/", views.AuditChainVerify.as_view(), name="api_audit_verify"),
     path("monitoring/", views.MonitoringView.as_view(), name="api_monitoring"),

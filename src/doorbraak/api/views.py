@@ -36,8 +36,16 @@ class MeView(PolicyView, APIView):
     def get(self, request):
         u = request.user
         caps = sorted(policy.ROLE_CAPABILITIES.get(u.role, frozenset()))
-        return Response(s.MeSerializer({"username": u.username, "organisation": u.organisation.code if u.organisation else None,
-                                        "role": u.role, "capabilities": caps}).data)
+        return Response(
+            s.MeSerializer(
+                {
+                    "username": u.username,
+                    "organisation": u.organisation.code if u.organisation else None,
+                    "role": u.role,
+                    "capabilities": caps,
+                }
+            ).data
+        )
 
 
 class OrganisationList(PolicyView, generics.ListCreateAPIView):
@@ -48,8 +56,13 @@ class OrganisationList(PolicyView, generics.ListCreateAPIView):
     def perform_create(self, serializer):
         with transaction.atomic():
             org = serializer.save()
-            audit.record(AuditAction.CREATE, user=self.request.user, purpose=policy.PURPOSE_MANAGEMENT,
-                         object_type="organisation", object_id=org.pk)
+            audit.record(
+                AuditAction.CREATE,
+                user=self.request.user,
+                purpose=policy.PURPOSE_MANAGEMENT,
+                object_type="organisation",
+                object_id=org.pk,
+            )
 
 
 class CaseList(PolicyView, generics.ListAPIView):
@@ -74,10 +87,17 @@ class CaseDetail(PolicyView, APIView):
         else:
             label = subject.pseudonym
         data = {
-            "id": case.pk, "reference": case.reference, "kind": case.kind, "status": case.status,
-            "opened_on": case.opened_on, "closed_on": case.closed_on, "subject": label,
+            "id": case.pk,
+            "reference": case.reference,
+            "kind": case.kind,
+            "status": case.status,
+            "opened_on": case.opened_on,
+            "closed_on": case.closed_on,
+            "subject": label,
             "visible_categories": sorted(categories),
-            "records": [r for r in case.records.select_related("organisation") if r.category in categories],
+            "records": [
+                r for r in case.records.select_related("organisation") if r.category in categories
+            ],
         }
         return Response(s.CaseDetailSerializer(data).data)
 
@@ -99,7 +119,9 @@ class PremisesList(PolicyView, generics.ListAPIView):
 
     def get_queryset(self):
         p = self.request.query_params
-        return registers.premises_search(p.get("wijk", ""), p.get("area", ""), p.get("use", ""), p.get("q", ""))
+        return registers.premises_search(
+            p.get("wijk", ""), p.get("area", ""), p.get("use", ""), p.get("q", "")
+        )
 
 
 class PremisesDetail(PolicyView, generics.RetrieveAPIView):
@@ -114,7 +136,9 @@ class CompanyList(PolicyView, generics.ListAPIView):
 
     def get_queryset(self):
         p = self.request.query_params
-        return registers.company_search(p.get("wijk", ""), p.get("area", ""), p.get("sbi", ""), p.get("q", ""))
+        return registers.company_search(
+            p.get("wijk", ""), p.get("area", ""), p.get("sbi", ""), p.get("q", "")
+        )
 
 
 class CompanyDetail(PolicyView, generics.RetrieveAPIView):
@@ -131,13 +155,29 @@ class PersonDetail(PolicyView, APIView):
         person = get_object_or_404(Person, pk=pk)
         label = person_label(request.user, person, request.session)
         revealed = policy.shows_identity(request.user, person, request.session)
-        audit.record(AuditAction.READ, user=request.user, purpose=policy.register_purpose(request.user), object_type="person",
-                     object_id=person.pk, categories=[DataCategory.IDENTITY] if revealed else [],
-                     detail={"pseudonymised": not revealed, "via": "api"})
-        functions = [{"company": f.company.kvk_number, "role": f.role, "since": f.since.isoformat()}
-                     for f in person.functions.select_related("company")]
-        return Response(s.PersonPseudonymSerializer(
-            {"id": person.pk, "pseudonym": person.pseudonym, "name": label if revealed else None, "functions": functions}).data)
+        audit.record(
+            AuditAction.READ,
+            user=request.user,
+            purpose=policy.register_purpose(request.user),
+            object_type="person",
+            object_id=person.pk,
+            categories=[DataCategory.IDENTITY] if revealed else [],
+            detail={"pseudonymised": not revealed, "via": "api"},
+        )
+        functions = [
+            {"company": f.company.kvk_number, "role": f.role, "since": f.since.isoformat()}
+            for f in person.functions.select_related("company")
+        ]
+        return Response(
+            s.PersonPseudonymSerializer(
+                {
+                    "id": person.pk,
+                    "pseudonym": person.pseudonym,
+                    "name": label if revealed else None,
+                    "functions": functions,
+                }
+            ).data
+        )
 
 
 class ProcessingActivityList(PolicyView, generics.ListCreateAPIView):
@@ -151,8 +191,13 @@ class ProcessingActivityList(PolicyView, generics.ListCreateAPIView):
     def perform_create(self, serializer):
         with transaction.atomic():
             activity = serializer.save()
-            audit.record(AuditAction.CREATE, user=self.request.user, purpose=policy.PURPOSE_PRIVACY,
-                         object_type="processing_activity", object_id=activity.pk)
+            audit.record(
+                AuditAction.CREATE,
+                user=self.request.user,
+                purpose=policy.PURPOSE_PRIVACY,
+                object_type="processing_activity",
+                object_id=activity.pk,
+            )
 
 
 class AuditEntryList(PolicyView, generics.ListAPIView):

@@ -99,15 +99,24 @@ CAPABILITIES = {
 
 # Why the chain check failed (audit.services.verify_chain).
 CHAIN_REASONS = {
-    "link to previous entry broken (entry removed or inserted)": _("koppeling met de vorige regel verbroken (regel verwijderd of ingevoegd)"),
-    "place in the chain out of order (entry removed or inserted)": _("plaats in de keten klopt niet (regel verwijderd of ingevoegd)"),
-    "content does not match its hash (entry altered)": _("inhoud past niet bij de hash (regel gewijzigd)"),
+    "link to previous entry broken (entry removed or inserted)": _(
+        "koppeling met de vorige regel verbroken (regel verwijderd of ingevoegd)"
+    ),
+    "place in the chain out of order (entry removed or inserted)": _(
+        "plaats in de keten klopt niet (regel verwijderd of ingevoegd)"
+    ),
+    "content does not match its hash (entry altered)": _(
+        "inhoud past niet bij de hash (regel gewijzigd)"
+    ),
     "latest entries missing (log truncated)": _("laatste regels ontbreken (log ingekort)"),
 }
 
 REASON_PATTERNS = [
     (re.compile(r"^missing capability (?P<x>\S+)$"), _("rol heeft bevoegdheid %(x)s niet")),
-    (re.compile(r"^covenant does not allow category (?P<x>\S+)$"), _("convenant staat categorie %(x)s niet toe")),
+    (
+        re.compile(r"^covenant does not allow category (?P<x>\S+)$"),
+        _("convenant staat categorie %(x)s niet toe"),
+    ),
 ]
 
 
@@ -154,13 +163,18 @@ def explanation(entry) -> str:
         reason = detail["reason"]
         parts.append(reason if entry.action == "reveal" else reason_label(reason))
     if "pseudonymised" in detail:
-        parts.append(gettext("gepseudonimiseerd") if detail["pseudonymised"] else gettext("met identiteit"))
+        parts.append(
+            gettext("gepseudonimiseerd") if detail["pseudonymised"] else gettext("met identiteit")
+        )
     if detail.get("ids"):
         parts.append(gettext("%(n)s objecten") % {"n": len(detail["ids"])})
     if detail.get("changed"):
         parts.append(gettext("gewijzigd: %(f)s") % {"f": ", ".join(map(str, detail["changed"]))})
     if detail.get("filter"):
-        parts.append(gettext("filter: %(f)s") % {"f": ", ".join(f"{k}={v}" for k, v in detail["filter"].items())})
+        parts.append(
+            gettext("filter: %(f)s")
+            % {"f": ", ".join(f"{k}={v}" for k, v in detail["filter"].items())}
+        )
     return "; ".join(parts)
 
 
@@ -168,18 +182,32 @@ def labelled(entries) -> list:
     """The entries with display attributes, organisation names fetched in one query."""
     entries = list(entries)
     codes = {e.organisation for e in entries if e.organisation}
-    names = dict(Organisation.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
+    names = (
+        dict(Organisation.objects.filter(code__in=codes).values_list("code", "name"))
+        if codes
+        else {}
+    )
     purpose_codes = {e.purpose for e in entries if e.purpose and e.purpose not in PURPOSES}
-    purposes = dict(Purpose.objects.filter(code__in=purpose_codes).values_list("code", "name")) if purpose_codes else {}
+    purposes = (
+        dict(Purpose.objects.filter(code__in=purpose_codes).values_list("code", "name"))
+        if purpose_codes
+        else {}
+    )
     for e in entries:
         e.organisation_name = names.get(e.organisation, e.organisation)
         e.role_label = str(Role(e.role).label) if e.role in Role.values else e.role
-        e.purpose_label = str(PURPOSES[e.purpose]) if e.purpose in PURPOSES else purposes.get(e.purpose, e.purpose)
+        e.purpose_label = (
+            str(PURPOSES[e.purpose])
+            if e.purpose in PURPOSES
+            else purposes.get(e.purpose, e.purpose)
+        )
         e.object_label = object_type_label(e.object_type)
         m = re.match(r"^(\d+) objecten$", e.object_id or "")
         e.object_id_label = gettext("%(n)s objecten") % {"n": m.group(1)} if m else e.object_id
         if e.object_type in {"page", "api"}:
-            e.object_id_label = e.path or _page_path(e.object_id)  # the address, not the view's internal name
+            e.object_id_label = e.path or _page_path(
+                e.object_id
+            )  # the address, not the view's internal name
         e.categories_label = category_labels(e.data_categories)
         e.explanation = explanation(e)
     return entries

@@ -48,7 +48,9 @@ class AuditEntry(models.Model):
     organisation = models.CharField(_("organisatie"), max_length=40, blank=True)
     role = models.CharField(_("rol"), max_length=30, blank=True)
     purpose = models.CharField(_("doel"), max_length=40, blank=True, db_index=True)
-    action = models.CharField(_("handeling"), max_length=20, choices=AuditAction.choices, db_index=True)
+    action = models.CharField(
+        _("handeling"), max_length=20, choices=AuditAction.choices, db_index=True
+    )
     object_type = models.CharField(_("objecttype"), max_length=60, blank=True, db_index=True)
     object_id = models.CharField(_("object-id"), max_length=64, blank=True, db_index=True)
     data_categories = models.CharField(_("gegevenscategorieën"), max_length=200, blank=True)
@@ -67,7 +69,11 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["id"]
         indexes = [
-            models.Index(fields=["id"], condition=models.Q(entry_hash__isnull=True), name="audit_entry_unchained"),
+            models.Index(
+                fields=["id"],
+                condition=models.Q(entry_hash__isnull=True),
+                name="audit_entry_unchained",
+            ),
         ]
         verbose_name = _("auditregel")
         verbose_name_plural = _("auditlog")
@@ -98,7 +104,9 @@ class AuditEntry(models.Model):
             "detail": self.detail,
             "prev_hash": self.prev_hash,
         }
-        return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+        return json.dumps(
+            payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode()
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical()).hexdigest()

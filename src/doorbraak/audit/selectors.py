@@ -22,12 +22,20 @@ from .models import AuditAction, AuditEntry
 class AuditSearchForm(forms.Form):
     username = forms.CharField(label=_("Gebruiker"), required=False, max_length=150)
     organisation = forms.CharField(label=_("Organisatie (code)"), required=False, max_length=40)
-    action = forms.ChoiceField(label=_("Handeling"), required=False, choices=[("", _("alle"))] + AuditAction.choices)
+    action = forms.ChoiceField(
+        label=_("Handeling"), required=False, choices=[("", _("alle"))] + AuditAction.choices
+    )
     purpose = forms.CharField(label=_("Doel"), required=False, max_length=40)
     object_type = forms.CharField(label=_("Objecttype"), required=False, max_length=60)
     object_id = forms.CharField(label=_("Object-id"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("Vanaf (datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("Tot en met (datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("Vanaf (datum)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Tot en met (datum)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 def search(params) -> tuple[AuditSearchForm, object]:
@@ -48,8 +56,23 @@ def search(params) -> tuple[AuditSearchForm, object]:
 
 
 EXPORT_FIELDS = [
-    "id", "occurred_at", "username", "organisation", "role", "purpose", "action", "object_type",
-    "object_id", "data_categories", "request_id", "ip_address", "method", "path", "detail", "prev_hash", "entry_hash",
+    "id",
+    "occurred_at",
+    "username",
+    "organisation",
+    "role",
+    "purpose",
+    "action",
+    "object_type",
+    "object_id",
+    "data_categories",
+    "request_id",
+    "ip_address",
+    "method",
+    "path",
+    "detail",
+    "prev_hash",
+    "entry_hash",
 ]
 
 
@@ -101,9 +124,13 @@ class DenialRules:
 
     @classmethod
     def from_settings(cls) -> DenialRules:
-        return cls(settings.AUDIT_DENIAL_BURST_COUNT, settings.AUDIT_DENIAL_BURST_MINUTES,
-                   settings.AUDIT_DENIAL_PROBE_OBJECTS, settings.AUDIT_DENIAL_PROBE_HOURS,
-                   settings.AUDIT_DENIAL_LOOKBACK_DAYS)
+        return cls(
+            settings.AUDIT_DENIAL_BURST_COUNT,
+            settings.AUDIT_DENIAL_BURST_MINUTES,
+            settings.AUDIT_DENIAL_PROBE_OBJECTS,
+            settings.AUDIT_DENIAL_PROBE_HOURS,
+            settings.AUDIT_DENIAL_LOOKBACK_DAYS,
+        )
 
 
 def _windows(rows, span: timedelta, key, threshold: int):
@@ -130,23 +157,34 @@ def _windows(rows, span: timedelta, key, threshold: int):
                 current = [left, right]
     if current is not None:
         runs.append(current)
-    return [rows[a:b + 1] for a, b in runs]
+    return [rows[a : b + 1] for a, b in runs]
 
 
-def denial_patterns(now: datetime | None = None, rules: DenialRules | None = None) -> list[DenialPattern]:
+def denial_patterns(
+    now: datetime | None = None, rules: DenialRules | None = None
+) -> list[DenialPattern]:
     """Users refused unusually often: a burst (``burst_count`` denials within ``burst_minutes``)
     or a probe (``probe_objects`` different objects refused within ``probe_hours``), in the
     last ``lookback_days``. Most recent first."""
     rules = rules or DenialRules.from_settings()
     now = now or timezone.now()
-    denials = AuditEntry.objects.filter(action=AuditAction.DENY,
-                                        occurred_at__gte=now - timedelta(days=rules.lookback_days), occurred_at__lte=now)
+    denials = AuditEntry.objects.filter(
+        action=AuditAction.DENY,
+        occurred_at__gte=now - timedelta(days=rules.lookback_days),
+        occurred_at__lte=now,
+    )
     # Only users with enough denials in the whole period can fit a rule: the database counts first.
-    enough = (denials.values("username").annotate(n=Count("id"))
-              .filter(n__gte=min(rules.burst_count, rules.probe_objects)).values("username"))
-    qs = (denials.filter(username__in=enough)
-          .order_by("username", "occurred_at", "id")
-          .values("username", "organisation", "role", "occurred_at", "object_type", "object_id"))
+    enough = (
+        denials.values("username")
+        .annotate(n=Count("id"))
+        .filter(n__gte=min(rules.burst_count, rules.probe_objects))
+        .values("username")
+    )
+    qs = (
+        denials.filter(username__in=enough)
+        .order_by("username", "occurred_at", "id")
+        .values("username", "organisation", "role", "occurred_at", "object_type", "object_id")
+    )
     by_user: dict[str, list[dict]] = {}
     for row in qs.iterator(chunk_size=5000):
         by_user.setdefault(row["username"], []).append(row)
@@ -162,15 +200,31 @@ def denial_patterns(now: datetime | None = None, rules: DenialRules | None = Non
 
     found = []
     for username, rows in by_user.items():
-        checks = [("burst", timedelta(minutes=rules.burst_minutes), each, rules.burst_count),
-                  ("probe", timedelta(hours=rules.probe_hours), target, rules.probe_objects)]
+        checks = [
+            ("burst", timedelta(minutes=rules.burst_minutes), each, rules.burst_count),
+            ("probe", timedelta(hours=rules.probe_hours), target, rules.probe_objects),
+        ]
         for rule, span, key, threshold in checks:
             for run in _windows(rows, span, key, threshold):
-                found.append(DenialPattern(rule, username, run[-1]["organisation"], run[-1]["role"],
-                                           run[0]["occurred_at"], run[-1]["occurred_at"], len(run), objects(run)))
+                found.append(
+                    DenialPattern(
+                        rule,
+                        username,
+                        run[-1]["organisation"],
+                        run[-1]["role"],
+                        run[0]["occurred_at"],
+                        run[-1]["occurred_at"],
+                        len(run),
+                        objects(run),
+                    )
+                )
     from doorbraak.partners.models import Organisation
 
-    names = dict(Organisation.objects.filter(code__in={p.organisation for p in found}).values_list("code", "name"))
+    names = dict(
+        Organisation.objects.filter(code__in={p.organisation for p in found}).values_list(
+            "code", "name"
+        )
+    )
     for p in found:
         p.organisation_name = names.get(p.organisation, p.organisation)
     return sorted(found, key=lambda p: p.last, reverse=True)

@@ -28,7 +28,9 @@ from .models import GENESIS_HASH, AuditEntry, ChainHead
 logger = logging.getLogger(__name__)
 
 # PostgreSQL advisory-lock key of the sequencer (a fixed 64-bit number derived from a name).
-SEQUENCER_LOCK_KEY = int.from_bytes(hashlib.sha256(b"doorbraak.audit.sequencer").digest()[:8], "big", signed=True)
+SEQUENCER_LOCK_KEY = int.from_bytes(
+    hashlib.sha256(b"doorbraak.audit.sequencer").digest()[:8], "big", signed=True
+)
 # How much one pass chains, and how many passes a request's after-commit hook may do before it
 # leaves the rest to the next one (bounds the extra time one response can take).
 BATCH_SIZE = 1000
@@ -39,9 +41,17 @@ _process_lock = threading.Lock()
 
 def _actor_fields(user) -> dict:
     if user is None or not getattr(user, "is_authenticated", False):
-        return {"username": getattr(user, "username", "") or "anoniem", "organisation": "", "role": ""}
+        return {
+            "username": getattr(user, "username", "") or "anoniem",
+            "organisation": "",
+            "role": "",
+        }
     org = getattr(user, "organisation", None)
-    return {"username": user.get_username(), "organisation": org.code if org else "", "role": user.role}
+    return {
+        "username": user.get_username(),
+        "organisation": org.code if org else "",
+        "role": user.role,
+    }
 
 
 def record(
@@ -83,7 +93,9 @@ def record(
 def _chain_after_this_transaction() -> None:
     """One sequencer call per transaction, however many entries it writes."""
     conn = transaction.get_connection()
-    if conn.in_atomic_block and any(func is _chain_after_commit for _sids, func, _robust in conn.run_on_commit):
+    if conn.in_atomic_block and any(
+        func is _chain_after_commit for _sids, func, _robust in conn.run_on_commit
+    ):
         return
     transaction.on_commit(_chain_after_commit)
 
@@ -104,7 +116,9 @@ def chain_now() -> None:
     try:
         chain_pending(max_batches=INLINE_MAX_BATCHES)
     except DatabaseError:
-        logger.warning("audit chaining deferred (entries are stored and chained later)", exc_info=True)
+        logger.warning(
+            "audit chaining deferred (entries are stored and chained later)", exc_info=True
+        )
 
 
 @contextmanager
@@ -170,8 +184,13 @@ def _chain_batch(batch_size: int, wait: bool, up_to_id: int | None) -> int | Non
             return len(pending)
 
 
-def chain_pending(*, batch_size: int = BATCH_SIZE, max_batches: int | None = None, wait: bool = False,
-                  up_to_id: int | None = None) -> int:
+def chain_pending(
+    *,
+    batch_size: int = BATCH_SIZE,
+    max_batches: int | None = None,
+    wait: bool = False,
+    up_to_id: int | None = None,
+) -> int:
     """Chain every committed, not yet chained entry (up to `up_to_id`), in id order.
 
     With wait=False (after a write) it gives way at once, without a query, to a sequencer that is
@@ -232,19 +251,35 @@ def _verify(batch_size: int) -> ChainReport:
     prev = GENESIS_HASH
     checked = 0
     while True:
-        batch = list(AuditEntry.objects.filter(chain_seq__gt=checked).order_by("chain_seq")[:batch_size])
+        batch = list(
+            AuditEntry.objects.filter(chain_seq__gt=checked).order_by("chain_seq")[:batch_size]
+        )
         if not batch:
             break
         for entry in batch:
             if entry.prev_hash != prev:
-                return ChainReport(False, checked, entry.id, "link to previous entry broken (entry removed or inserted)")
+                return ChainReport(
+                    False,
+                    checked,
+                    entry.id,
+                    "link to previous entry broken (entry removed or inserted)",
+                )
             if entry.chain_seq != checked + 1:
-                return ChainReport(False, checked, entry.id, "place in the chain out of order (entry removed or inserted)")
+                return ChainReport(
+                    False,
+                    checked,
+                    entry.id,
+                    "place in the chain out of order (entry removed or inserted)",
+                )
             if entry.compute_hash() != entry.entry_hash:
-                return ChainReport(False, checked, entry.id, "content does not match its hash (entry altered)")
+                return ChainReport(
+                    False, checked, entry.id, "content does not match its hash (entry altered)"
+                )
             prev = entry.entry_hash
             checked += 1
     head = ChainHead.objects.filter(pk=1).first()
     if head and (head.last_hash != prev or head.last_seq != checked):
-        return ChainReport(False, checked, head.last_entry_id, "latest entries missing (log truncated)")
+        return ChainReport(
+            False, checked, head.last_entry_id, "latest entries missing (log truncated)"
+        )
     return ChainReport(True, checked)

@@ -39,12 +39,22 @@ class RecordKind(models.TextChoices):
 
 class Case(models.Model):
     reference = models.CharField(_("zaaknummer"), max_length=20, unique=True)
-    kind = models.CharField(_("soort"), max_length=20, choices=CaseKind.choices, default=CaseKind.INDIVIDUAL)
+    kind = models.CharField(
+        _("soort"), max_length=20, choices=CaseKind.choices, default=CaseKind.INDIVIDUAL
+    )
     case_type = models.ForeignKey(
-        ProcessingActivity, verbose_name=_("zaaktype"), on_delete=models.PROTECT, related_name="cases"
+        ProcessingActivity,
+        verbose_name=_("zaaktype"),
+        on_delete=models.PROTECT,
+        related_name="cases",
     )
     subject = models.ForeignKey(
-        Person, verbose_name=_("betrokkene"), null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
+        Person,
+        verbose_name=_("betrokkene"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
     )
     director = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -56,15 +66,24 @@ class Case(models.Model):
     organisations = models.ManyToManyField(
         Organisation, through="CaseParticipant", verbose_name=_("partners"), related_name="cases"
     )
-    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
     opened_on = models.DateField(_("gestart op"))
     closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
     summary = models.TextField(_("samenvatting"), blank=True)
     anonymised = models.BooleanField(default=False)
     lead_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("regiehouder (lead professional)"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="lead_cases")
-    contact_cadence_days = models.PositiveSmallIntegerField(_("contactfrequentie (dagen)"), default=14)
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("regiehouder (lead professional)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lead_cases",
+    )
+    contact_cadence_days = models.PositiveSmallIntegerField(
+        _("contactfrequentie (dagen)"), default=14
+    )
     inclusion_end = models.DateField(_("einddatum opname"), null=True, blank=True)
     next_review_due = models.DateField(_("volgende toets uiterlijk"), null=True, blank=True)
 
@@ -79,11 +98,15 @@ class Case(models.Model):
 
 class CaseParticipant(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="participations"
+    )
     since = models.DateField(_("sinds"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["case", "organisation"], name="unique_case_participant")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "organisation"], name="unique_case_participant")
+        ]
 
 
 class CaseRecord(models.Model):
@@ -91,13 +114,23 @@ class CaseRecord(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="records")
     category = models.CharField(_("categorie"), max_length=20, choices=DataCategory.choices)
-    organisation = models.ForeignKey(Organisation, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+"
+    )
     occurred_on = models.DateField(_("datum"))
     title = models.CharField(_("onderwerp"), max_length=200)
     text = models.TextField(_("toelichting"), blank=True)
-    kind = models.CharField(_("soort"), max_length=20, choices=RecordKind.choices, default=RecordKind.OTHER)
-    person = models.ForeignKey(Person, verbose_name=_("persoon"), null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="+")
+    kind = models.CharField(
+        _("soort"), max_length=20, choices=RecordKind.choices, default=RecordKind.OTHER
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("persoon"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
@@ -130,8 +163,11 @@ class ZrmDomain(models.TextChoices):
 
 
 ZRM_SCALE = {
-    1: _("Acute problematiek"), 2: _("Niet zelfredzaam"), 3: _("Beperkt zelfredzaam"),
-    4: _("Voldoende zelfredzaam"), 5: _("Volledig zelfredzaam"),
+    1: _("Acute problematiek"),
+    2: _("Niet zelfredzaam"),
+    3: _("Beperkt zelfredzaam"),
+    4: _("Voldoende zelfredzaam"),
+    5: _("Volledig zelfredzaam"),
 }
 
 # Which data category a life domain belongs to (need-to-know for goals and actions).
@@ -175,15 +211,28 @@ class ConcernStatus(models.TextChoices):
 class Concern(models.Model):
     """A partner's concern about a person (aanmelding); only a case conference decides on it."""
 
-    person = models.ForeignKey(Person, verbose_name=_("persoon"), on_delete=models.CASCADE, related_name="concerns")
-    organisation = models.ForeignKey(Organisation, verbose_name=_("aangemeld door"), on_delete=models.PROTECT,
-                                     related_name="+")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        Person, verbose_name=_("persoon"), on_delete=models.CASCADE, related_name="concerns"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("aangemeld door"), on_delete=models.PROTECT, related_name="+"
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     received_on = models.DateField(_("datum aanmelding"))
     description = models.TextField(_("zorg en aanleiding"))
-    family_case = models.ForeignKey(Case, verbose_name=_("voor gezinscasus"), null=True, blank=True,
-                                    on_delete=models.CASCADE, related_name="member_concerns")
-    status = models.CharField(_("status"), max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.OPEN)
+    family_case = models.ForeignKey(
+        Case,
+        verbose_name=_("voor gezinscasus"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="member_concerns",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ConcernStatus.choices, default=ConcernStatus.OPEN
+    )
 
     class Meta:
         ordering = ["-received_on", "-id"]
@@ -205,15 +254,23 @@ class CaseDecision(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     decided_on = models.DateField(_("datum casusoverleg"))
     outcome = models.CharField(_("besluit"), max_length=20, choices=DecisionOutcome.choices)
-    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions")
-    criteria = models.ManyToManyField(InclusionCriterion, verbose_name=_("criteria"), blank=True, related_name="+")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="decisions"
+    )
+    criteria = models.ManyToManyField(
+        InclusionCriterion, verbose_name=_("criteria"), blank=True, related_name="+"
+    )
     criteria_text = models.TextField(_("criteria (toelichting)"), blank=True)
     reasons = models.TextField(_("motivering"))
     legal_basis = models.TextField(_("grondslag"))
-    partners = models.ManyToManyField(Organisation, verbose_name=_("deelnemende partners"), related_name="+")
+    partners = models.ManyToManyField(
+        Organisation, verbose_name=_("deelnemende partners"), related_name="+"
+    )
     review_due = models.DateField(_("toetsdatum"), null=True, blank=True)
     inclusion_end = models.DateField(_("einddatum opname"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-decided_on", "-id"]
@@ -235,14 +292,17 @@ class CaseMember(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_memberships")
-    role = models.CharField(_("rol in het gezin"), max_length=20, choices=MemberRole.choices,
-                            default=MemberRole.SUBJECT)
+    role = models.CharField(
+        _("rol in het gezin"), max_length=20, choices=MemberRole.choices, default=MemberRole.SUBJECT
+    )
     decision = models.OneToOneField(CaseDecision, on_delete=models.PROTECT, related_name="member")
     since = models.DateField(_("sinds"))
 
     class Meta:
         ordering = ["since", "id"]
-        constraints = [models.UniqueConstraint(fields=["case", "person"], name="unique_case_member")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person"], name="unique_case_member")
+        ]
 
 
 class RelationKind(models.TextChoices):
@@ -262,7 +322,9 @@ class Relation(models.Model):
     from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("relatie"), max_length=20, choices=RelationKind.choices)
-    source = models.ForeignKey(Organisation, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        Organisation, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+"
+    )
     recorded_on = models.DateField(_("datum"))
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
@@ -274,7 +336,9 @@ class ZrmAssessment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="zrm_assessments")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     assessed_on = models.DateField(_("datum"))
-    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     assessor_name = models.CharField(_("afgenomen door"), max_length=200)
     version = models.CharField(_("ZRM-versie"), max_length=20, default="ZRM 2017")
     scores = models.JSONField(_("scores per domein"), default=dict)
@@ -297,7 +361,9 @@ class Review(models.Model):
     balanced = models.TextField(_("evenwichtig"))
     outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices)
     next_review_due = models.DateField(_("volgende toets"), null=True, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -311,10 +377,14 @@ class Goal(models.Model):
         HANDED_OVER = "handed_over", _("Overgedragen aan reguliere zorg")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="goals")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     domain = models.CharField(_("leefgebied"), max_length=40, choices=ZrmDomain.choices)
     description = models.CharField(_("doel"), max_length=300)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
 
     class Meta:
         ordering = ["domain", "id"]
@@ -333,13 +403,21 @@ class PlanAction(models.Model):
         HANDED_OVER = "handed_over", _("Overgedragen aan reguliere zorg")
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     description = models.CharField(_("actie"), max_length=300)
-    organisation = models.ForeignKey(Organisation, verbose_name=_("eigenaar (organisatie)"), on_delete=models.PROTECT,
-                                     related_name="+")
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("eigenaar (organisatie)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     owner_name = models.CharField(_("uitvoerder"), max_length=200)
     due_on = models.DateField(_("uiterlijk"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -360,7 +438,9 @@ class Contact(models.Model):
     contact_on = models.DateField(_("datum"))
     kind = models.CharField(_("soort contact"), max_length=20, choices=ContactKind.choices)
     note = models.TextField(_("verslag"), blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-contact_on", "-id"]
@@ -433,15 +513,26 @@ class Intervention(models.Model):
 
 
 class Programme(models.Model):
-    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="programmes")
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.PROTECT, related_name="programmes"
+    )
     name = models.CharField(_("naam"), max_length=200, unique=True)
     capacity = models.PositiveSmallIntegerField(_("plaatsen"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("programma-eigenaar"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="owned_programmes")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("programma-eigenaar"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_programmes",
+    )
     has_job_guarantee = models.BooleanField(_("met baangarantie"), default=False)
-    no_reoffending_months = models.PositiveSmallIntegerField(_("periode zonder recidive (maanden)"), default=6)
-    comparison_cases = models.ManyToManyField(Case, verbose_name=_("vergelijkingsgroep"), blank=True,
-                                              related_name="+")
+    no_reoffending_months = models.PositiveSmallIntegerField(
+        _("periode zonder recidive (maanden)"), default=6
+    )
+    comparison_cases = models.ManyToManyField(
+        Case, verbose_name=_("vergelijkingsgroep"), blank=True, related_name="+"
+    )
     comparison_note = models.TextField(_("toelichting vergelijkingsgroep"), blank=True)
 
     class Meta:
@@ -484,9 +575,17 @@ class Enrolment(models.Model):
     positive = models.BooleanField(_("positief afgerond"), null=True, blank=True)
     dropout_reason = models.CharField(_("reden uitval"), max_length=300, blank=True)
     # job guarantee (internships "with status")
-    job_status = models.CharField(_("baangarantie"), max_length=20, blank=True, choices=[
-        ("pending", _("Loopt (periode zonder recidive)")), ("due", _("Baan moet worden aangeboden")),
-        ("offered", _("Baan aangeboden")), ("lapsed", _("Vervallen"))])
+    job_status = models.CharField(
+        _("baangarantie"),
+        max_length=20,
+        blank=True,
+        choices=[
+            ("pending", _("Loopt (periode zonder recidive)")),
+            ("due", _("Baan moet worden aangeboden")),
+            ("offered", _("Baan aangeboden")),
+            ("lapsed", _("Vervallen")),
+        ],
+    )
     job_placed_on = models.DateField(_("baan gestart op"), null=True, blank=True)
 
     class Meta:
@@ -518,7 +617,9 @@ class CoachMatch(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="coach_matches")
     since = models.DateField(_("sinds"))
     until = models.DateField(_("tot"), null=True, blank=True)
-    matched_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
 
 class VogGuidance(models.Model):

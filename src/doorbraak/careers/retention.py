@@ -17,7 +17,16 @@ def _leftovers(today: date):
     from django.db.models import Q
 
     left = Q()
-    for rel in ("members", "contacts", "zrm_assessments", "relations", "goals", "reviews", "decisions", "alerts"):
+    for rel in (
+        "members",
+        "contacts",
+        "zrm_assessments",
+        "relations",
+        "goals",
+        "reviews",
+        "decisions",
+        "alerts",
+    ):
         left |= Q(**{f"{rel}__isnull": False})
     cases = Case.objects.filter(anonymised=True).filter(left).distinct().select_related("case_type")
     for case in cases:
@@ -27,8 +36,15 @@ def _leftovers(today: date):
 def _scrub(case) -> None:
     persons = set(case.members.values_list("person_id", flat=True))
     persons |= set(case.relations.values_list("to_person_id", flat=True))
-    for related in (case.contacts, case.zrm_assessments, case.relations, case.goals, case.reviews, case.alerts,
-                    case.coach_matches):
+    for related in (
+        case.contacts,
+        case.zrm_assessments,
+        case.relations,
+        case.goals,
+        case.reviews,
+        case.alerts,
+        case.coach_matches,
+    ):
         related.all().delete()
     case.enrolments.update(dropout_reason="")
     case.members.all().delete()
@@ -47,9 +63,12 @@ def _scrub(case) -> None:
 def _expired_concerns(today: date):
     from .models import CaseDecision, DecisionOutcome
 
-    for activity in ProcessingActivity.objects.filter(kind=ActivityKind.CASE_TYPE, code="casus-doorgroeier"):
-        qs = CaseDecision.objects.filter(outcome=DecisionOutcome.NOT_INCLUDED,
-                                         decided_on__lt=activity.expires_before(today)).select_related("concern")
+    for activity in ProcessingActivity.objects.filter(
+        kind=ActivityKind.CASE_TYPE, code="casus-doorgroeier"
+    ):
+        qs = CaseDecision.objects.filter(
+            outcome=DecisionOutcome.NOT_INCLUDED, decided_on__lt=activity.expires_before(today)
+        ).select_related("concern")
         for decision in qs:
             yield decision.concern, activity
 
@@ -57,8 +76,12 @@ def _expired_concerns(today: date):
 def _delete_concern(concern) -> None:
     person = concern.person
     concern.delete()
-    if (not person.cases.exists() and not person.case_memberships.exists() and not person.concerns.exists()
-            and person.source.kind == ActivityKind.CASE_TYPE):
+    if (
+        not person.cases.exists()
+        and not person.case_memberships.exists()
+        and not person.concerns.exists()
+        and person.source.kind == ActivityKind.CASE_TYPE
+    ):
         person.delete()
 
 
@@ -66,5 +89,9 @@ def _anonymise_concern(concern) -> None:
     _delete_concern(concern)
 
 
-retention.register(retention.RetentionHandler("case_careers", _leftovers, lambda case: _scrub(case), _scrub))
-retention.register(retention.RetentionHandler("concern", _expired_concerns, _delete_concern, _anonymise_concern))
+retention.register(
+    retention.RetentionHandler("case_careers", _leftovers, lambda case: _scrub(case), _scrub)
+)
+retention.register(
+    retention.RetentionHandler("concern", _expired_concerns, _delete_concern, _anonymise_concern)
+)

@@ -44,11 +44,25 @@ def person_label(person, categories) -> str:
 def members(case, categories) -> list[dict]:
     rows = []
     for m in case.members.select_related("person", "decision"):
-        rows.append({"person": m.person, "label": person_label(m.person, categories), "role": m.get_role_display(),
-                     "since": m.since, "decision": m.decision})
+        rows.append(
+            {
+                "person": m.person,
+                "label": person_label(m.person, categories),
+                "role": m.get_role_display(),
+                "since": m.since,
+                "decision": m.decision,
+            }
+        )
     if not rows and case.subject:  # cases from before case management: the subject is the member
-        rows.append({"person": case.subject, "label": person_label(case.subject, categories),
-                     "role": "Hoofdpersoon", "since": case.opened_on, "decision": None})
+        rows.append(
+            {
+                "person": case.subject,
+                "label": person_label(case.subject, categories),
+                "role": "Hoofdpersoon",
+                "since": case.opened_on,
+                "decision": None,
+            }
+        )
     return rows
 
 
@@ -67,7 +81,9 @@ def zrm_table(case, categories) -> list[dict]:
             known = [s for s in scores if s is not None]
             change = known[-1] - known[0] if len(known) >= 2 else None
             rows.append({"domain": label, "scores": scores, "change": change})
-        out.append({"label": person_label(person, categories), "assessments": assessments, "rows": rows})
+        out.append(
+            {"label": person_label(person, categories), "assessments": assessments, "rows": rows}
+        )
     return out
 
 
@@ -75,12 +91,26 @@ def dossier(user, case, categories) -> dict:
     """Everything of the case this user may see; hidden parts are named, not shown."""
     manager = policy.is_case_manager(user, case)
     see = lambda part: PART[part] in categories  # noqa: E731
-    records = [r for r in case.records.select_related("organisation", "person") if r.category in categories]
-    hidden = sorted({str(DataCategory(r.category).label) for r in case.records.all() if r.category not in categories})
+    records = [
+        r for r in case.records.select_related("organisation", "person") if r.category in categories
+    ]
+    hidden = sorted(
+        {
+            str(DataCategory(r.category).label)
+            for r in case.records.all()
+            if r.category not in categories
+        }
+    )
     goals = []
     for g in case.goals.prefetch_related("actions__organisation").select_related("person"):
         if g.category in categories:
-            goals.append({"goal": g, "person": person_label(g.person, categories), "actions": list(g.actions.all())})
+            goals.append(
+                {
+                    "goal": g,
+                    "person": person_label(g.person, categories),
+                    "actions": list(g.actions.all()),
+                }
+            )
     return {
         "case": case,
         "manager": manager,
@@ -89,19 +119,27 @@ def dossier(user, case, categories) -> dict:
         "members": members(case, categories),
         "subject_label": person_label(case.subject, categories),
         "participants": case.participants.select_related("organisation"),
-        "decisions": list(case.decisions.select_related("person").prefetch_related("criteria", "partners"))
-        if see("decisions") else None,
+        "decisions": list(
+            case.decisions.select_related("person").prefetch_related("criteria", "partners")
+        )
+        if see("decisions")
+        else None,
         "reviews": list(case.reviews.all()) if see("reviews") else None,
         "records": sorted(records, key=lambda r: (r.occurred_on, r.pk), reverse=True),
         "hidden_categories": hidden,
         "zrm": zrm_table(case, categories),
         "zrm_visible": see("zrm"),
         "goals": goals,
-        "contacts": case.contacts.select_related("person", "organisation") if see("contacts") else None,
-        "enrolments": list(case.enrolments.select_related("programme", "person")) if see("enrolments") else None,
+        "contacts": case.contacts.select_related("person", "organisation")
+        if see("contacts")
+        else None,
+        "enrolments": list(case.enrolments.select_related("programme", "person"))
+        if see("enrolments")
+        else None,
         "coaches": list(case.coach_matches.select_related("coach")) if see("coaches") else None,
         "relations": list(case.relations.select_related("from_person", "to_person", "source"))
-        if see("relations") else None,
+        if see("relations")
+        else None,
         "alerts": list(case.alerts.filter(resolved_on__isnull=True)) if manager else [],
     }
 
@@ -127,25 +165,37 @@ def network_svg(case, categories, size: int = 420) -> str:
         angle = 2 * math.pi * i / len(people) - math.pi / 2
         pos[p.pk] = (c + radius * math.cos(angle), c + radius * math.sin(angle))
     member_ids = set(case.members.values_list("person_id", flat=True))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
-             f'role="img" aria-labelledby="netwerk-titel"><title id="netwerk-titel">Netwerk van casus '
-             f'{escape(case.reference)}</title>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" '
+        f'role="img" aria-labelledby="netwerk-titel"><title id="netwerk-titel">Netwerk van casus '
+        f"{escape(case.reference)}</title>"
+    ]
     for r in relations:
         (x1, y1), (x2, y2) = pos[r.from_person_id], pos[r.to_person_id]
         dash = ' stroke-dasharray="6 4"' if r.kind in ("co_suspect",) else ""
-        parts.append(f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="#555" stroke-width="2"{dash}/>')
-        parts.append(f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 4:.0f}" font-size="11" text-anchor="middle" '
-                     f'fill="#333">{escape(r.get_kind_display())}</text>')
+        parts.append(
+            f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="#555" stroke-width="2"{dash}/>'
+        )
+        parts.append(
+            f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 4:.0f}" font-size="11" text-anchor="middle" '
+            f'fill="#333">{escape(r.get_kind_display())}</text>'
+        )
     for p in people:
         x, y = pos[p.pk]
         fill = "#cc0000" if p.pk in member_ids else "#ffffff"
         text = "#ffffff" if p.pk in member_ids else "#1a1a1a"
-        parts.append(f'<circle cx="{x:.0f}" cy="{y:.0f}" r="26" fill="{fill}" stroke="#1a1a1a" stroke-width="2"/>')
+        parts.append(
+            f'<circle cx="{x:.0f}" cy="{y:.0f}" r="26" fill="{fill}" stroke="#1a1a1a" stroke-width="2"/>'
+        )
         initials = "".join(w[0] for w in person_label(p, categories).split()[:2] if w)[:3]
-        parts.append(f'<text x="{x:.0f}" y="{y + 5:.0f}" font-size="13" text-anchor="middle" fill="{text}">'
-                     f'{escape(initials)}</text>')
-        parts.append(f'<text x="{x:.0f}" y="{y + 44:.0f}" font-size="11" text-anchor="middle" fill="#1a1a1a">'
-                     f'{escape(person_label(p, categories))}</text>')
+        parts.append(
+            f'<text x="{x:.0f}" y="{y + 5:.0f}" font-size="13" text-anchor="middle" fill="{text}">'
+            f"{escape(initials)}</text>"
+        )
+        parts.append(
+            f'<text x="{x:.0f}" y="{y + 44:.0f}" font-size="11" text-anchor="middle" fill="#1a1a1a">'
+            f"{escape(person_label(p, categories))}</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -155,15 +205,24 @@ def family_board(case, categories) -> dict:
     people = [m for m in members(case, categories)]
     orgs = list(case.participants.select_related("organisation").order_by("organisation__name"))
     grid = defaultdict(list)
-    for a in PlanAction.objects.filter(goal__case=case).select_related("goal", "organisation", "person"):
+    for a in PlanAction.objects.filter(goal__case=case).select_related(
+        "goal", "organisation", "person"
+    ):
         if a.goal.category not in categories:
             continue
-        person_id = a.person_id or a.goal.person_id or (case.subject_id if case.subject_id else None)
+        person_id = (
+            a.person_id or a.goal.person_id or (case.subject_id if case.subject_id else None)
+        )
         grid[(person_id, a.organisation_id)].append(a)
     rows = []
     for m in people:
-        rows.append({"label": m["label"], "role": m["role"],
-                     "cells": [grid.get((m["person"].pk, o.organisation_id), []) for o in orgs]})
+        rows.append(
+            {
+                "label": m["label"],
+                "role": m["role"],
+                "cells": [grid.get((m["person"].pk, o.organisation_id), []) for o in orgs],
+            }
+        )
     return {"orgs": [o.organisation for o in orgs], "rows": rows}
 
 
@@ -171,12 +230,19 @@ def family_board(case, categories) -> dict:
 
 
 def director_alerts(user):
-    return (Alert.objects.filter(case__director=user, resolved_on__isnull=True, case__status=CaseStatus.OPEN)
-            .select_related("case").order_by("-created_on", "-id"))
+    return (
+        Alert.objects.filter(
+            case__director=user, resolved_on__isnull=True, case__status=CaseStatus.OPEN
+        )
+        .select_related("case")
+        .order_by("-created_on", "-id")
+    )
 
 
 def open_concerns():
-    return Concern.objects.filter(status=ConcernStatus.OPEN).select_related("organisation", "family_case")
+    return Concern.objects.filter(status=ConcernStatus.OPEN).select_related(
+        "organisation", "family_case"
+    )
 
 
 OPEN_ACTION = (PlanAction.Status.PLANNED, PlanAction.Status.BUSY)
@@ -189,13 +255,18 @@ def overdue(case, today: date) -> dict:
     compares dates the people involved set, like the daily job; it never scores anyone."""
     if case.status != CaseStatus.OPEN:
         return {"review": False, "actions": set(), "contact_days": None, "last_seen": None}
-    last = (case.contacts.exclude(kind=ContactKind.ATTEMPT).aggregate(last=Max("contact_on"))["last"]
-            or case.opened_on)
+    last = (
+        case.contacts.exclude(kind=ContactKind.ATTEMPT).aggregate(last=Max("contact_on"))["last"]
+        or case.opened_on
+    )
     gap = (today - last).days
     return {
         "review": bool(case.next_review_due and case.next_review_due < today),
-        "actions": set(PlanAction.objects.filter(goal__case=case, status__in=OPEN_ACTION, due_on__lt=today)
-                       .values_list("pk", flat=True)),
+        "actions": set(
+            PlanAction.objects.filter(
+                goal__case=case, status__in=OPEN_ACTION, due_on__lt=today
+            ).values_list("pk", flat=True)
+        ),
         "contact_days": gap if gap > (case.contact_cadence_days or DEFAULT_CADENCE_DAYS) else None,
         "last_seen": last,
     }
@@ -203,38 +274,58 @@ def overdue(case, today: date) -> dict:
 
 def overdue_cases(user, today: date) -> list:
     """The director's open cases with something overdue: review, actions, contact."""
-    cases = (policy.visible_cases(user).filter(director=user, status=CaseStatus.OPEN)
-             .annotate(last_seen=Max("contacts__contact_on", filter=~Q(contacts__kind=ContactKind.ATTEMPT)),
-                       late_actions=Count("goals__actions", distinct=True,
-                                          filter=Q(goals__actions__status__in=OPEN_ACTION,
-                                                   goals__actions__due_on__lt=today)))
-             .order_by("next_review_due", "reference"))
+    cases = (
+        policy.visible_cases(user)
+        .filter(director=user, status=CaseStatus.OPEN)
+        .annotate(
+            last_seen=Max("contacts__contact_on", filter=~Q(contacts__kind=ContactKind.ATTEMPT)),
+            late_actions=Count(
+                "goals__actions",
+                distinct=True,
+                filter=Q(goals__actions__status__in=OPEN_ACTION, goals__actions__due_on__lt=today),
+            ),
+        )
+        .order_by("next_review_due", "reference")
+    )
     rows = []
     for case in cases:
         last = case.last_seen or case.opened_on
         gap = (today - last).days
-        row = {"case": case, "review": bool(case.next_review_due and case.next_review_due < today),
-               "actions": case.late_actions, "last_seen": last,
-               "contact_days": gap if gap > (case.contact_cadence_days or DEFAULT_CADENCE_DAYS) else None}
+        row = {
+            "case": case,
+            "review": bool(case.next_review_due and case.next_review_due < today),
+            "actions": case.late_actions,
+            "last_seen": last,
+            "contact_days": gap
+            if gap > (case.contact_cadence_days or DEFAULT_CADENCE_DAYS)
+            else None,
+        }
         if row["review"] or row["actions"] or row["contact_days"]:
             rows.append(row)
     return rows
 
 
 def reviews_due(user, today: date, days: int = 30):
-    return (policy.visible_cases(user).filter(director=user, status=CaseStatus.OPEN,
-                                              next_review_due__lte=today + timedelta(days=days))
-            .order_by("next_review_due"))
+    return (
+        policy.visible_cases(user)
+        .filter(
+            director=user, status=CaseStatus.OPEN, next_review_due__lte=today + timedelta(days=days)
+        )
+        .order_by("next_review_due")
+    )
 
 
 def programme_rows():
-    return (Programme.objects.select_related("intervention", "owner")
-            .annotate(active=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE)),
-                      waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING))))
+    return Programme.objects.select_related("intervention", "owner").annotate(
+        active=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.ACTIVE)),
+        waiting=Count("enrolments", filter=Q(enrolments__status=EnrolmentStatus.WAITING)),
+    )
 
 
 def waiting_list(programme):
-    return programme.enrolments.filter(status=EnrolmentStatus.WAITING).order_by("requested_on", "id")
+    return programme.enrolments.filter(status=EnrolmentStatus.WAITING).order_by(
+        "requested_on", "id"
+    )
 
 
 # --- outcomes (aggregates only; counts under 5 shown as "<5") ---------------------------------
@@ -248,10 +339,14 @@ def _rate(part: int, whole: int) -> str:
 
 def _group_figures(enrolments: list, cases: list, today: date) -> dict:
     """Figures for a group of persons: enrolments, completion, reoffending within 12 months, jobs."""
-    ended = [e for e in enrolments if e.status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED)]
+    ended = [
+        e for e in enrolments if e.status in (EnrolmentStatus.COMPLETED, EnrolmentStatus.DROPPED)
+    ]
     completed = [e for e in ended if e.status == EnrolmentStatus.COMPLETED and e.positive]
     followed = [e for e in ended if e.ended_on and e.ended_on + timedelta(days=365) <= today]
-    reoff = [e for e in followed if reoffended(e.person_id, e.ended_on, e.ended_on + timedelta(days=365))]
+    reoff = [
+        e for e in followed if reoffended(e.person_id, e.ended_on, e.ended_on + timedelta(days=365))
+    ]
     jobs = [e for e in enrolments if e.job_status == "offered"]
     return {
         "enrolments": suppress(len(enrolments)),
@@ -272,20 +367,34 @@ def comparison_figures(cases, today: date) -> dict:
     followed = [c for c in cases if c.opened_on + timedelta(days=365) <= today]
     reoff = 0
     for c in followed:
-        person_ids = list(c.members.values_list("person_id", flat=True)) or ([c.subject_id] if c.subject_id else [])
-        if any(reoffended(pid, c.opened_on, c.opened_on + timedelta(days=365)) for pid in person_ids):
+        person_ids = list(c.members.values_list("person_id", flat=True)) or (
+            [c.subject_id] if c.subject_id else []
+        )
+        if any(
+            reoffended(pid, c.opened_on, c.opened_on + timedelta(days=365)) for pid in person_ids
+        ):
             reoff += 1
-    return {"cases": suppress(len(cases)), "followed_12m": suppress(len(followed)),
-            "reoffended_12m": suppress(reoff), "reoffending_rate": _rate(reoff, len(followed))}
+    return {
+        "cases": suppress(len(cases)),
+        "followed_12m": suppress(len(followed)),
+        "reoffended_12m": suppress(reoff),
+        "reoffending_rate": _rate(reoff, len(followed)),
+    }
 
 
 def programme_outcomes(today: date) -> list[dict]:
     rows = []
     for p in programme_rows():
         enrolments = list(p.enrolments.all())
-        rows.append({"programme": p, "figures": _group_figures(enrolments, [], today),
-                     "comparison": comparison_figures(p.comparison_cases.all(), today)
-                     if p.comparison_cases.exists() else None})
+        rows.append(
+            {
+                "programme": p,
+                "figures": _group_figures(enrolments, [], today),
+                "comparison": comparison_figures(p.comparison_cases.all(), today)
+                if p.comparison_cases.exists()
+                else None,
+            }
+        )
     return rows
 
 
@@ -304,20 +413,43 @@ def person_outcomes(today: date) -> dict:
             if first is None or last is None:
                 continue
             (improved if last > first else worse if last < first else same)[domain] += 1
-    zrm = [{"label": label, "improved": suppress(improved[d]), "same": suppress(same[d]), "worse": suppress(worse[d])}
-           for d, label in ZrmDomain.choices]
+    zrm = [
+        {
+            "label": label,
+            "improved": suppress(improved[d]),
+            "same": suppress(same[d]),
+            "worse": suppress(worse[d]),
+        }
+        for d, label in ZrmDomain.choices
+    ]
     from .models import Case, CaseRecord
 
     cases = Case.objects.exclude(anonymised=True)
     latest = {}
-    for r in CaseRecord.objects.filter(kind__in=[RecordKind.SCHOOL, RecordKind.WORK, RecordKind.DEBTS]).order_by(
-            "occurred_on", "id").values("case_id", "kind"):
+    for r in (
+        CaseRecord.objects.filter(kind__in=[RecordKind.SCHOOL, RecordKind.WORK, RecordKind.DEBTS])
+        .order_by("occurred_on", "id")
+        .values("case_id", "kind")
+    ):
         latest.setdefault(r["case_id"], set()).add(r["kind"])
-    school_work = sum(1 for kinds in latest.values() if kinds & {RecordKind.SCHOOL, RecordKind.WORK})
+    school_work = sum(
+        1 for kinds in latest.values() if kinds & {RecordKind.SCHOOL, RecordKind.WORK}
+    )
     debts = sum(1 for kinds in latest.values() if RecordKind.DEBTS in kinds)
-    reoff = cases.filter(records__kind=RecordKind.POLICE, records__occurred_on__gt=models_F("opened_on")).distinct().count()
-    return {"zrm": zrm, "cases": suppress(cases.count()), "school_work": suppress(school_work),
-            "debts": suppress(debts), "reoffended": suppress(reoff)}
+    reoff = (
+        cases.filter(
+            records__kind=RecordKind.POLICE, records__occurred_on__gt=models_F("opened_on")
+        )
+        .distinct()
+        .count()
+    )
+    return {
+        "zrm": zrm,
+        "cases": suppress(cases.count()),
+        "school_work": suppress(school_work),
+        "debts": suppress(debts),
+        "reoffended": suppress(reoff),
+    }
 
 
 def models_F(name):
@@ -337,10 +469,19 @@ def concerns_reported_by(user):
     """What became of the concerns this user registered (aanmeldingen): pending, included or not
     included, and the case only where the user's organisation takes part in it. Nothing of the
     case conference's reasons or the case contents: those follow need-to-know on the case page."""
-    concerns = list(Concern.objects.filter(reported_by=user).select_related("person", "decision", "decision__case")
-                    .order_by("-received_on", "-id"))
-    case_ids = {c.decision.case_id for c in concerns if hasattr(c, "decision") and c.decision.case_id}
-    visible = set(policy.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True)) if case_ids else set()
+    concerns = list(
+        Concern.objects.filter(reported_by=user)
+        .select_related("person", "decision", "decision__case")
+        .order_by("-received_on", "-id")
+    )
+    case_ids = {
+        c.decision.case_id for c in concerns if hasattr(c, "decision") and c.decision.case_id
+    }
+    visible = (
+        set(policy.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+        if case_ids
+        else set()
+    )
     rows = []
     for c in concerns:
         decision = getattr(c, "decision", None)
@@ -349,7 +490,14 @@ def concerns_reported_by(user):
         else:
             state = "included" if decision.outcome in INCLUDED_OUTCOMES else "not_included"
         case = decision.case if decision is not None and decision.case_id in visible else None
-        rows.append({"concern": c, "state": state, "decided_on": decision.decided_on if decision else None,
-                     "case": case, "takes_part": case is not None,
-                     "person": "—" if c.person.anonymised else c.person.full_name})
+        rows.append(
+            {
+                "concern": c,
+                "state": state,
+                "decided_on": decision.decided_on if decision else None,
+                "case": case,
+                "takes_part": case is not None,
+                "person": "—" if c.person.anonymised else c.person.full_name,
+            }
+        )
     return rows

@@ -45,7 +45,9 @@ class DemoAccount:
 
 DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("regisseur", Role.CASE_DIRECTOR, ref.ORG_OOV, "Demo", "Procesregisseur"),
-    DemoAccount("professional", Role.PARTNER_PROFESSIONAL, ref.ORG_BUURTTEAMS, "Demo", "Buurtteammedewerker"),
+    DemoAccount(
+        "professional", Role.PARTNER_PROFESSIONAL, ref.ORG_BUURTTEAMS, "Demo", "Buurtteammedewerker"
+    ),
     DemoAccount("analist", Role.ANALYST, ref.ORG_RIEC, "Demo", "Analist"),
     DemoAccount("handhaver", Role.ENFORCEMENT_OFFICER, ref.ORG_VTH, "Demo", "Handhaver"),
     DemoAccount("jurist", Role.LAWYER, ref.ORG_JZ, "Demo", "Jurist"),
@@ -56,7 +58,9 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("politie", Role.PARTNER_PROFESSIONAL, ref.ORG_POLITIE, "Demo", "Wijkagent"),
     DemoAccount("school", Role.PARTNER_PROFESSIONAL, ref.ORG_ROC, "Demo", "Schoolmentor"),
     DemoAccount("jongerenwerk", Role.PARTNER_PROFESSIONAL, ref.ORG_JOU, "Demo", "Jongerenwerker"),
-    DemoAccount("reclassering", Role.PARTNER_PROFESSIONAL, ref.ORG_RN, "Demo", "Reclasseringswerker"),
+    DemoAccount(
+        "reclassering", Role.PARTNER_PROFESSIONAL, ref.ORG_RN, "Demo", "Reclasseringswerker"
+    ),
 ]
 DEMO_USERNAMES = [a.username for a in DEMO_ACCOUNTS]
 CASE_DIRECTOR_USERNAME = "regisseur"
@@ -87,10 +91,15 @@ def current_code(username: str, now: float | None = None) -> str:
 def create_demo_accounts() -> list[User]:
     """Create or update the demo accounts and their TOTP devices (idempotent). Demo databases only."""
     require_demo_database("Demo-accounts aanmaken")
-    orgs = {o.code: o for o in Organisation.objects.filter(code__in={a.organisation for a in DEMO_ACCOUNTS})}
+    orgs = {
+        o.code: o
+        for o in Organisation.objects.filter(code__in={a.organisation for a in DEMO_ACCOUNTS})
+    }
     missing = {a.organisation for a in DEMO_ACCOUNTS} - orgs.keys()
     if missing:
-        raise RuntimeError(f"Reference data missing (run seed_reference_data first): {sorted(missing)}")
+        raise RuntimeError(
+            f"Reference data missing (run seed_reference_data first): {sorted(missing)}"
+        )
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: all demo accounts share it
     users = []
     for account in DEMO_ACCOUNTS:
@@ -113,7 +122,11 @@ def create_demo_accounts() -> list[User]:
             TOTPDevice.objects.update_or_create(
                 user=user,
                 name=DEVICE_NAME,
-                defaults={"key": demo_totp_key(account.username), "confirmed": True, "step": TOTP_STEP},
+                defaults={
+                    "key": demo_totp_key(account.username),
+                    "confirmed": True,
+                    "step": TOTP_STEP,
+                },
             )
         else:
             TOTPDevice.objects.filter(user=user, name=DEVICE_NAME).delete()
@@ -129,10 +142,16 @@ def demo_accounts_with_codes(now: float | None = None) -> list[dict]:
     no demo accounts: a real user who happens to be called `analist` is never listed."""
     if not demo_mode():
         return []
-    device_key = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True).order_by("pk").values("key")[:1]
+    device_key = (
+        TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        .order_by("pk")
+        .values("key")[:1]
+    )
     rows = {
         u.username: u
-        for u in User.objects.filter(Exists(DemoDatabase.objects.all()), username__in=DEMO_USERNAMES)
+        for u in User.objects.filter(
+            Exists(DemoDatabase.objects.all()), username__in=DEMO_USERNAMES
+        )
         .select_related("organisation")
         .annotate(device_key=Subquery(device_key))
     }
@@ -175,8 +194,12 @@ def format_demo_accounts(now: float | None = None) -> str:
         lines.append(f"{r['username']:<14} {r['role_label']:<22} {code:<7} {r['organisation']}")
     seconds = next((r["seconds_left"] for r in rows if r["code"]), 0)
     if seconds:
-        lines.append(f"Codes zijn nog {seconds} s geldig; `doorbraak demo_codes` toont nieuwe codes.")
-    lines.append("Authenticator-app: voeg het base32-geheim toe dat `doorbraak demo_codes --secrets` toont.")
+        lines.append(
+            f"Codes zijn nog {seconds} s geldig; `doorbraak demo_codes` toont nieuwe codes."
+        )
+    lines.append(
+        "Authenticator-app: voeg het base32-geheim toe dat `doorbraak demo_codes --secrets` toont."
+    )
     return "\n".join(lines)
 
 

@@ -45,7 +45,12 @@ from pathlib import Path
 
 from doorbraak.registers.models import Wijk
 
-from .generator import COMPANY_WEIGHTS, HOME_WEIGHTS, SHARE_AMSTERDAMSESTRAATWEG, SHARE_NIEUW_OVERVECHT
+from .generator import (
+    COMPANY_WEIGHTS,
+    HOME_WEIGHTS,
+    SHARE_AMSTERDAMSESTRAATWEG,
+    SHARE_NIEUW_OVERVECHT,
+)
 from .sectors import BANK_PREFERENCE, SECTORS, B, S, W
 
 FOCUS_NIEUW_OVERVECHT = "Nieuw Overvecht"
@@ -65,8 +70,11 @@ def _world():
     areas = (*FOCUS_AREAS, *wijken)
     rest = 1 - SHARE_NIEUW_OVERVECHT - SHARE_AMSTERDAMSESTRAATWEG
     total_c, total_h = sum(COMPANY_WEIGHTS.values()), sum(HOME_WEIGHTS.values())
-    business = (SHARE_NIEUW_OVERVECHT, SHARE_AMSTERDAMSESTRAATWEG,
-                *(rest * COMPANY_WEIGHTS[w] / total_c for w in COMPANY_WEIGHTS))
+    business = (
+        SHARE_NIEUW_OVERVECHT,
+        SHARE_AMSTERDAMSESTRAATWEG,
+        *(rest * COMPANY_WEIGHTS[w] / total_c for w in COMPANY_WEIGHTS),
+    )
     # few people live on the business park; flats above the shops on the Amsterdamsestraatweg
     person = (0.005, 0.035, *(0.96 * HOME_WEIGHTS[w] / total_h for w in COMPANY_WEIGHTS))
 
@@ -77,12 +85,22 @@ def _world():
                 out[s.sbi_code] = out.get(s.sbi_code, 0) + s.weights[col]
         return out
 
-    sector_mix = {FOCUS_NIEUW_OVERVECHT: mix(0), FOCUS_AMSTERDAMSESTRAATWEG: mix(1), **{w: mix(2) for w in wijken}}
+    sector_mix = {
+        FOCUS_NIEUW_OVERVECHT: mix(0),
+        FOCUS_AMSTERDAMSESTRAATWEG: mix(1),
+        **{w: mix(2) for w in wijken},
+    }
     return BankWorld(
-        areas=areas, person_weights=person, business_weights=business, sector_mix=sector_mix,
+        areas=areas,
+        person_weights=person,
+        business_weights=business,
+        sector_mix=sector_mix,
         retail=frozenset(s.sbi_code for s in SECTORS if s.use in (W, B, S)),
-        preference=dict(BANK_PREFERENCE), focus=frozenset(FOCUS_AREAS), focus_tilt=2.5,
-        front_share=0.04, mule_share=0.008,
+        preference=dict(BANK_PREFERENCE),
+        focus=frozenset(FOCUS_AREAS),
+        focus_tilt=2.5,
+        front_share=0.04,
+        mule_share=0.008,
     )
 
 
@@ -102,13 +120,32 @@ def build_demo_bank(out_dir: str | Path, *, transactions: int, seed: int, today:
 
     out = Path(out_dir)
     start = today - timedelta(days=DAYS - 1)
-    paths = generate(transactions, seed=seed, out_dir=out, name="transacties", start=start.isoformat(), days=DAYS,
-                     laundering_rate=LAUNDERING_RATE,
-                     world=_world())
+    paths = generate(
+        transactions,
+        seed=seed,
+        out_dir=out,
+        name="transacties",
+        start=start.isoformat(),
+        days=DAYS,
+        laundering_rate=LAUNDERING_RATE,
+        world=_world(),
+    )
     sectors = out / "sectoren.csv"
     rules = [arg for k, v in SECTOR_RULES.items() for arg in ("--" + k.replace("_", "-"), str(v))]
-    code = flows(["sectors", "--input", str(paths["transactions"]), "--accounts", str(paths["accounts"]),
-                  "--typologies", ",".join(SECTOR_TYPOLOGIES), *rules, "--out", str(sectors)])
+    code = flows(
+        [
+            "sectors",
+            "--input",
+            str(paths["transactions"]),
+            "--accounts",
+            str(paths["accounts"]),
+            "--typologies",
+            ",".join(SECTOR_TYPOLOGIES),
+            *rules,
+            "--out",
+            str(sectors),
+        ]
+    )
     if code != 0:
         raise RuntimeError(f"doorbraak flows sectors gaf code {code}")
     return DemoBank(paths["transactions"], paths["accounts"], sectors, start, today)

@@ -32,7 +32,12 @@ def built_on() -> date:
     """The day the demo city in the database was built for (today if there is none)."""
     from doorbraak.audit.models import AuditEntry
 
-    entry = AuditEntry.objects.filter(object_type="demostad").order_by("-pk").values_list("detail", flat=True).first()
+    entry = (
+        AuditEntry.objects.filter(object_type="demostad")
+        .order_by("-pk")
+        .values_list("detail", flat=True)
+        .first()
+    )
     if entry and entry.get("vandaag"):
         return date.fromisoformat(entry["vandaag"])
     return demo_today()

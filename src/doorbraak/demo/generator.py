@@ -61,7 +61,18 @@ from .geography import (
     asw_position,
     asw_postcode_district,
 )
-from .sectors import BV, CV, EENMANSZAAK, LEGAL_SUFFIX, NAME_WORDS, SECTORS, STICHTING, VOF, WOON, Sector
+from .sectors import (
+    BV,
+    CV,
+    EENMANSZAAK,
+    LEGAL_SUFFIX,
+    NAME_WORDS,
+    SECTORS,
+    STICHTING,
+    VOF,
+    WOON,
+    Sector,
+)
 
 DEMO_SEED = 20261128
 DEMO_BUSINESSES = 2000
@@ -84,12 +95,28 @@ SHARE_AMSTERDAMSESTRAATWEG = 0.16
 DENSITY = {AREA_NIEUW_OVERVECHT: 2.0, AREA_AMSTERDAMSESTRAATWEG: 1.5, "": 1.15}
 # Other companies over the wijken (outside the two clusters).
 COMPANY_WEIGHTS = {
-    Wijk.BINNENSTAD: 16, Wijk.WEST: 12, Wijk.NOORDWEST: 8, Wijk.OVERVECHT: 8, Wijk.NOORDOOST: 7, Wijk.OOST: 9,
-    Wijk.ZUID: 9, Wijk.ZUIDWEST: 12, Wijk.LEIDSCHE_RIJN: 11, Wijk.VLEUTEN_DE_MEERN: 8,
+    Wijk.BINNENSTAD: 16,
+    Wijk.WEST: 12,
+    Wijk.NOORDWEST: 8,
+    Wijk.OVERVECHT: 8,
+    Wijk.NOORDOOST: 7,
+    Wijk.OOST: 9,
+    Wijk.ZUID: 9,
+    Wijk.ZUIDWEST: 12,
+    Wijk.LEIDSCHE_RIJN: 11,
+    Wijk.VLEUTEN_DE_MEERN: 8,
 }
 HOME_WEIGHTS = {
-    Wijk.BINNENSTAD: 5, Wijk.WEST: 10, Wijk.NOORDWEST: 10, Wijk.OVERVECHT: 12, Wijk.NOORDOOST: 10, Wijk.OOST: 10,
-    Wijk.ZUID: 9, Wijk.ZUIDWEST: 11, Wijk.LEIDSCHE_RIJN: 14, Wijk.VLEUTEN_DE_MEERN: 8,
+    Wijk.BINNENSTAD: 5,
+    Wijk.WEST: 10,
+    Wijk.NOORDWEST: 10,
+    Wijk.OVERVECHT: 12,
+    Wijk.NOORDOOST: 10,
+    Wijk.OOST: 10,
+    Wijk.ZUID: 9,
+    Wijk.ZUIDWEST: 11,
+    Wijk.LEIDSCHE_RIJN: 14,
+    Wijk.VLEUTEN_DE_MEERN: 8,
 }
 HOMES_PER_BUSINESS = 0.30
 HOMES_ABOVE_SHOPS = 0.12  # share of homes that are flats above shops on the Amsterdamsestraatweg
@@ -98,8 +125,39 @@ OFFICER_REUSE = 0.12  # chance that an officer slot goes to someone already offi
 NETWORK_PERSONS_PER_BUSINESS = 0.02
 
 PREFIXES = {
-    "van", "de", "der", "den", "het", "ter", "ten", "te", "in", "'t", "op", "la", "le", "du", "von", "vd", "die", "uit",
-    "uijt", "aan", "bij", "onder", "over", "voor", "d'", "del", "di", "da", "dos", "des", "ver", "vanden", "vander",
+    "van",
+    "de",
+    "der",
+    "den",
+    "het",
+    "ter",
+    "ten",
+    "te",
+    "in",
+    "'t",
+    "op",
+    "la",
+    "le",
+    "du",
+    "von",
+    "vd",
+    "die",
+    "uit",
+    "uijt",
+    "aan",
+    "bij",
+    "onder",
+    "over",
+    "voor",
+    "d'",
+    "del",
+    "di",
+    "da",
+    "dos",
+    "des",
+    "ver",
+    "vanden",
+    "vander",
 }
 
 # Given names: Faker's nl_NL lists are full of medieval names, so the demo uses its own list of
@@ -107,35 +165,217 @@ PREFIXES = {
 # else, as Utrecht is a diverse city.
 FIRST_NAMES = {
     "m": (
-        "Jan", "Peter", "Mark", "Dennis", "Kevin", "Thomas", "Daan", "Sem", "Lucas", "Milan", "Jesse", "Bram", "Ruben",
-        "Tim", "Niels", "Stefan", "Martijn", "Bas", "Joost", "Rick", "Sander", "Jeroen", "Erik", "Hans", "Kees", "Wim",
-        "Gerrit", "Henk", "Rob", "Marco", "Patrick", "Jasper", "Luuk", "Thijs", "Finn", "Noah", "Levi", "Sven",
-        "Joris", "Koen", "Wouter", "Robin", "Michel", "Frank", "Paul", "Arjen", "Tom", "Jeffrey", "Roy", "Youri",
-        "Johannes", "Cornelis", "Hendrik", "Willem", "Pieter", "Jacobus", "Adrianus", "Gerardus", "Maarten", "Stijn",
+        "Jan",
+        "Peter",
+        "Mark",
+        "Dennis",
+        "Kevin",
+        "Thomas",
+        "Daan",
+        "Sem",
+        "Lucas",
+        "Milan",
+        "Jesse",
+        "Bram",
+        "Ruben",
+        "Tim",
+        "Niels",
+        "Stefan",
+        "Martijn",
+        "Bas",
+        "Joost",
+        "Rick",
+        "Sander",
+        "Jeroen",
+        "Erik",
+        "Hans",
+        "Kees",
+        "Wim",
+        "Gerrit",
+        "Henk",
+        "Rob",
+        "Marco",
+        "Patrick",
+        "Jasper",
+        "Luuk",
+        "Thijs",
+        "Finn",
+        "Noah",
+        "Levi",
+        "Sven",
+        "Joris",
+        "Koen",
+        "Wouter",
+        "Robin",
+        "Michel",
+        "Frank",
+        "Paul",
+        "Arjen",
+        "Tom",
+        "Jeffrey",
+        "Roy",
+        "Youri",
+        "Johannes",
+        "Cornelis",
+        "Hendrik",
+        "Willem",
+        "Pieter",
+        "Jacobus",
+        "Adrianus",
+        "Gerardus",
+        "Maarten",
+        "Stijn",
     ),
     "f": (
-        "Anna", "Emma", "Sophie", "Julia", "Lisa", "Sanne", "Femke", "Eva", "Fleur", "Lotte", "Iris", "Anouk", "Maud",
-        "Noa", "Tess", "Sara", "Laura", "Lieke", "Marloes", "Esther", "Linda", "Marieke", "Ingrid", "Petra", "Monique",
-        "Wilma", "Annemarie", "Karin", "Ellen", "Sandra", "Mirjam", "Nicole", "Kim", "Demi", "Romy", "Isa", "Zoë",
-        "Yara", "Nina", "Jasmijn", "Merel", "Roos", "Hanna", "Ilse", "Bianca", "Chantal", "Danielle", "Manon", "Evi",
-        "Mila", "Johanna", "Maria", "Cornelia", "Wilhelmina", "Elisabeth", "Geertruida", "Hendrika", "Anne", "Floor",
+        "Anna",
+        "Emma",
+        "Sophie",
+        "Julia",
+        "Lisa",
+        "Sanne",
+        "Femke",
+        "Eva",
+        "Fleur",
+        "Lotte",
+        "Iris",
+        "Anouk",
+        "Maud",
+        "Noa",
+        "Tess",
+        "Sara",
+        "Laura",
+        "Lieke",
+        "Marloes",
+        "Esther",
+        "Linda",
+        "Marieke",
+        "Ingrid",
+        "Petra",
+        "Monique",
+        "Wilma",
+        "Annemarie",
+        "Karin",
+        "Ellen",
+        "Sandra",
+        "Mirjam",
+        "Nicole",
+        "Kim",
+        "Demi",
+        "Romy",
+        "Isa",
+        "Zoë",
+        "Yara",
+        "Nina",
+        "Jasmijn",
+        "Merel",
+        "Roos",
+        "Hanna",
+        "Ilse",
+        "Bianca",
+        "Chantal",
+        "Danielle",
+        "Manon",
+        "Evi",
+        "Mila",
+        "Johanna",
+        "Maria",
+        "Cornelia",
+        "Wilhelmina",
+        "Elisabeth",
+        "Geertruida",
+        "Hendrika",
+        "Anne",
+        "Floor",
     ),
 }
 EXTRA_FIRST_NAMES = {
     "m": (
-        "Mohamed", "Yassine", "Ayoub", "Bilal", "Hamza", "Ilias", "Rayan", "Anouar", "Emre", "Burak", "Kerem", "Mert",
-        "Jayden", "Dylan", "Jermaine", "Gianni", "Romano", "Shaquille", "Mateusz", "Piotr", "Minh", "Ravi", "Arjun",
-        "Soufiane", "Mustafa", "Yusuf", "Ibrahim", "Giovanni",
+        "Mohamed",
+        "Yassine",
+        "Ayoub",
+        "Bilal",
+        "Hamza",
+        "Ilias",
+        "Rayan",
+        "Anouar",
+        "Emre",
+        "Burak",
+        "Kerem",
+        "Mert",
+        "Jayden",
+        "Dylan",
+        "Jermaine",
+        "Gianni",
+        "Romano",
+        "Shaquille",
+        "Mateusz",
+        "Piotr",
+        "Minh",
+        "Ravi",
+        "Arjun",
+        "Soufiane",
+        "Mustafa",
+        "Yusuf",
+        "Ibrahim",
+        "Giovanni",
     ),
     "f": (
-        "Fatima", "Salma", "Nour", "Yasmina", "Zeynep", "Elif", "Merve", "Aylin", "Chanel", "Shirley", "Priya",
-        "Anjali", "Samira", "Ikram", "Kimberley", "Naomi", "Agnieszka", "Linh", "Esra", "Khadija", "Sumaya", "Dilara",
+        "Fatima",
+        "Salma",
+        "Nour",
+        "Yasmina",
+        "Zeynep",
+        "Elif",
+        "Merve",
+        "Aylin",
+        "Chanel",
+        "Shirley",
+        "Priya",
+        "Anjali",
+        "Samira",
+        "Ikram",
+        "Kimberley",
+        "Naomi",
+        "Agnieszka",
+        "Linh",
+        "Esra",
+        "Khadija",
+        "Sumaya",
+        "Dilara",
     ),
 }
 EXTRA_SURNAMES = (
-    "El Idrissi", "Bouzid", "Amrani", "Benali", "Azzouz", "Ouali", "Haddou", "Bakkali", "Yilmaz", "Kaya", "Demir",
-    "Çelik", "Öztürk", "Doğan", "Aydın", "Şahin", "Ramdin", "Sewdien", "Jagessar", "Martina", "Francisca",
-    "Nguyen", "Tran", "Kowalski", "Nowak", "Wiśniewski", "Mahabier", "Bijlhout", "Pinas", "Abdi", "Haile",
+    "El Idrissi",
+    "Bouzid",
+    "Amrani",
+    "Benali",
+    "Azzouz",
+    "Ouali",
+    "Haddou",
+    "Bakkali",
+    "Yilmaz",
+    "Kaya",
+    "Demir",
+    "Çelik",
+    "Öztürk",
+    "Doğan",
+    "Aydın",
+    "Şahin",
+    "Ramdin",
+    "Sewdien",
+    "Jagessar",
+    "Martina",
+    "Francisca",
+    "Nguyen",
+    "Tran",
+    "Kowalski",
+    "Nowak",
+    "Wiśniewski",
+    "Mahabier",
+    "Bijlhout",
+    "Pinas",
+    "Abdi",
+    "Haile",
 )
 
 
@@ -209,7 +449,9 @@ class _Names:
         if self.rng.random() < 0.22:
             return "", self.rng.choice(EXTRA_SURNAMES)
         last = self.fake.last_name()
-        while last.endswith(("dr", "dr.", "sz", "sz.", "dochter", "szoon")):  # drop Faker's old patronymics
+        while last.endswith(
+            ("dr", "dr.", "sz", "sz.", "dochter", "szoon")
+        ):  # drop Faker's old patronymics
             last = self.fake.last_name()
         tokens = last.split(" ")
         prefix = []
@@ -280,11 +522,24 @@ class _City:
 
     def _source(self, code: str, file: str, received: date) -> dict:
         self.row[file] += 1
-        return {"source": self.sources[code], "source_file": file, "source_row": self.row[file],
-                "received_on": self.shift(received)}
+        return {
+            "source": self.sources[code],
+            "source_file": file,
+            "source_row": self.row[file],
+            "received_on": self.shift(received),
+        }
 
-    def new_premises(self, district: District, use: str, floor: tuple[int, int], *, street: str | None = None,
-                     number: int | None = None, letter: str = "", addition: str = "") -> Premises:
+    def new_premises(
+        self,
+        district: District,
+        use: str,
+        floor: tuple[int, int],
+        *,
+        street: str | None = None,
+        number: int | None = None,
+        letter: str = "",
+        addition: str = "",
+    ) -> Premises:
         rng = self.rng
         if district.area == AREA_AMSTERDAMSESTRAATWEG:
             street = ASW_STREET
@@ -312,7 +567,10 @@ class _City:
             # Each street sits at its own spot in the district; premises jitter around it.
             s_rng = random.Random(f"{self.seed}:{street}")
             lat = district.lat + s_rng.gauss(0, district.spread) + rng.gauss(0, district.spread / 4)
-            lon = district.lon + (s_rng.gauss(0, district.spread) + rng.gauss(0, district.spread / 4)) * 1.6
+            lon = (
+                district.lon
+                + (s_rng.gauss(0, district.spread) + rng.gauss(0, district.spread / 4)) * 1.6
+            )
             postcode_district = district.postcodes[
                 random.Random(f"{self.seed}:{street}:pc").randrange(len(district.postcodes))
             ]
@@ -346,7 +604,9 @@ class _City:
             _prefix, x = self.names.surname()
         else:
             x = rng.choice(NAME_WORDS)
-        name = pattern.format(x=x, f=self.names.first_name(), i="".join(rng.choice("ABDEHJKMNRSTVWY") for _ in "xy"))
+        name = pattern.format(
+            x=x, f=self.names.first_name(), i="".join(rng.choice("ABDEHJKMNRSTVWY") for _ in "xy")
+        )
         return name + LEGAL_SUFFIX[legal_form]
 
     def build(self) -> DemoCitySummary:
@@ -364,7 +624,14 @@ class _City:
         for w in list(COMPANY_WEIGHTS)[: rest - sum(per_wijk.values())]:
             per_wijk[w] += 1
         asw_district = District(
-            AREA_AMSTERDAMSESTRAATWEG, Wijk.NOORDWEST, AREA_AMSTERDAMSESTRAATWEG, (ASW_STREET,), (3551,), 0, 0, 0
+            AREA_AMSTERDAMSESTRAATWEG,
+            Wijk.NOORDWEST,
+            AREA_AMSTERDAMSESTRAATWEG,
+            (ASW_STREET,),
+            (3551,),
+            0,
+            0,
+            0,
         )
         groups.append((NIEUW_OVERVECHT, n_no))
         groups.append((asw_district, n_asw))
@@ -387,7 +654,9 @@ class _City:
             group_premises: list[Premises] = []
             hubs: list[Premises] = []
             n_hubs = max(1, n_prem // 12)
-            hub_weights = [1 / (i + 1) ** 0.8 for i in range(n_hubs)]  # a few addresses hold many companies
+            hub_weights = [
+                1 / (i + 1) ** 0.8 for i in range(n_hubs)
+            ]  # a few addresses hold many companies
             for i in range(count):
                 if i < n_prem:
                     sector = _weighted(rng, pairs)
@@ -398,7 +667,10 @@ class _City:
                     group_premises.append(p)
                     if is_hub:
                         hubs.append(p)
-                    elif district.area == AREA_AMSTERDAMSESTRAATWEG and use in ("winkelfunctie", "bijeenkomstfunctie"):
+                    elif district.area == AREA_AMSTERDAMSESTRAATWEG and use in (
+                        "winkelfunctie",
+                        "bijeenkomstfunctie",
+                    ):
                         shop_premises_asw.append(p)
                     establishment = p
                 else:
@@ -415,8 +687,16 @@ class _City:
                 while name in used_names:
                     name = self.company_name(sector, legal_form)
                 used_names.add(name)
-                trade_name = name.removesuffix(LEGAL_SUFFIX[legal_form]) if legal_form in (BV, VOF, CV) else ""
-                if district.area == AREA_NIEUW_OVERVECHT or sector.key in ("autoverhuur", "telefoon", "koerier"):
+                trade_name = (
+                    name.removesuffix(LEGAL_SUFFIX[legal_form])
+                    if legal_form in (BV, VOF, CV)
+                    else ""
+                )
+                if district.area == AREA_NIEUW_OVERVECHT or sector.key in (
+                    "autoverhuur",
+                    "telefoon",
+                    "koerier",
+                ):
                     registered = _date_between(rng, self.d(2012, 1, 1), self.d(2026, 9, 30))
                 else:
                     registered = _date_between(rng, self.d(1992, 1, 1), self.d(2026, 9, 30))
@@ -442,8 +722,14 @@ class _City:
         n_above = min(round(n_homes * HOMES_ABOVE_SHOPS), len(shop_premises_asw))
         for shop in rng.sample(shop_premises_asw, n_above):
             homes.append(
-                self.new_premises(asw_district, WOON, (35, 90), number=shop.house_number,
-                                  letter=shop.house_letter, addition=rng.choice(("1", "2", "BS")))
+                self.new_premises(
+                    asw_district,
+                    WOON,
+                    (35, 90),
+                    number=shop.house_number,
+                    letter=shop.house_letter,
+                    addition=rng.choice(("1", "2", "BS")),
+                )
             )
         total_hw = sum(HOME_WEIGHTS.values())
         for w, wt in HOME_WEIGHTS.items():
@@ -464,7 +750,9 @@ class _City:
             if n_cases:
                 from .careers import extend as extend_careers
 
-                extend_careers(self, self.today)  # issue 3: decisions, plans, contacts, interventions
+                extend_careers(
+                    self, self.today
+                )  # issue 3: decisions, plans, contacts, interventions
             per_wijk = Counter(p.wijk for p in premises)
             summary = DemoCitySummary(
                 seed=self.seed,
@@ -484,8 +772,15 @@ class _City:
                 object_type="demostad",
                 object_id=self.seed,
                 categories=[DataCategory.IDENTITY, DataCategory.PREMISES],
-                detail={"synthetisch": True, "vandaag": self.today.isoformat(),
-                        **{k: v for k, v in summary.as_dict().items() if k not in ("per_wijk", "today", "retention")}},
+                detail={
+                    "synthetisch": True,
+                    "vandaag": self.today.isoformat(),
+                    **{
+                        k: v
+                        for k, v in summary.as_dict().items()
+                        if k not in ("per_wijk", "today", "retention")
+                    },
+                },
             )
         # Retention as production runs it every day: long-closed cases are anonymised.
         from doorbraak.privacy.retention import run_retention
@@ -496,8 +791,15 @@ class _City:
 
     # people ---------------------------------------------------------------------------
 
-    def _person(self, *, born_from: date, born_to: date, surname: tuple[str, str] | None = None,
-                residence: Premises | None = None, bsn: bool = True) -> Person:
+    def _person(
+        self,
+        *,
+        born_from: date,
+        born_to: date,
+        surname: tuple[str, str] | None = None,
+        residence: Premises | None = None,
+        bsn: bool = True,
+    ) -> Person:
         rng = self.rng
         prefix, name = surname or self.names.surname()
         return Person(
@@ -509,7 +811,9 @@ class _City:
             birth_date=_date_between(rng, born_from, born_to),
             residence=residence,
             phone=f"06-{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.3 else "",
-            received_on=self.shift(BRP_RECEIVED),  # replaced below by the source that delivered the person
+            received_on=self.shift(
+                BRP_RECEIVED
+            ),  # replaced below by the source that delivered the person
             source=self.sources[ref.SOURCE_BRP],
         )
 
@@ -523,18 +827,42 @@ class _City:
 
         def add_officer(company_index: int, person: Person, role: str):
             company = companies[company_index]
-            since = _date_between(rng, company.registered_on, min(company.registered_on + timedelta(days=900),
-                                                                    self.today - timedelta(days=30)))
-            officers.append(Officer(company=company, person=person, role=role, since=since,
-                                    **self._source(ref.SOURCE_KVK, KVK_OFFICERS_FILE, KVK_RECEIVED)))
+            since = _date_between(
+                rng,
+                company.registered_on,
+                min(company.registered_on + timedelta(days=900), self.today - timedelta(days=30)),
+            )
+            officers.append(
+                Officer(
+                    company=company,
+                    person=person,
+                    role=role,
+                    since=since,
+                    **self._source(ref.SOURCE_KVK, KVK_OFFICERS_FILE, KVK_RECEIVED),
+                )
+            )
             per_company[company_index].append(person)
 
         def role_for(company: Company) -> str:
-            return {EENMANSZAAK: "eigenaar", VOF: "vennoot", CV: "vennoot"}.get(company.legal_form, "bestuurder")
+            return {EENMANSZAAK: "eigenaar", VOF: "vennoot", CV: "vennoot"}.get(
+                company.legal_form, "bestuurder"
+            )
 
         # Networks: a few persons are officer of several companies, mostly in one cluster, often
         # holdings, real estate and the car branch; some of their companies share an address.
-        network_sbi = {"6420", "6810", "6820", "7711", "4511", "6619", "4742", "5630", "5320", "8121", "7820"}
+        network_sbi = {
+            "6420",
+            "6810",
+            "6820",
+            "7711",
+            "4511",
+            "6619",
+            "4742",
+            "5630",
+            "5320",
+            "8121",
+            "7820",
+        }
         n_network = max(2, round(self.n * NETWORK_PERSONS_PER_BUSINESS))
         by_group: dict[str, list[int]] = defaultdict(list)
         for i, g in enumerate(company_group):
@@ -545,8 +873,12 @@ class _City:
             person = self._person(born_from=self.d(1960, 1, 1), born_to=self.d(1998, 12, 31))
             persons.append(person)
             officer_persons.append(person)
-            home_group = rng.choice(cluster_groups) if rng.random() < 0.75 else rng.choice(sorted(by_group))
-            pool = [i for i in by_group[home_group] if companies[i].sbi_code in network_sbi] or by_group[home_group]
+            home_group = (
+                rng.choice(cluster_groups) if rng.random() < 0.75 else rng.choice(sorted(by_group))
+            )
+            pool = [
+                i for i in by_group[home_group] if companies[i].sbi_code in network_sbi
+            ] or by_group[home_group]
             k = min(rng.randint(3, 8), len(pool))
             chosen = rng.sample(pool, k)
             # a couple from elsewhere in the city
@@ -563,11 +895,15 @@ class _City:
                     companies[idx].establishment = shared
                     moved.add(idx)
         # Save the moved establishments (companies were already inserted).
-        Company.objects.bulk_update([companies[i] for i in sorted(moved)], ["establishment"], batch_size=500)
+        Company.objects.bulk_update(
+            [companies[i] for i in sorted(moved)], ["establishment"], batch_size=500
+        )
 
         # Everyone else: the officers each company needs; partners of a VOF often share a surname.
         for idx, company in enumerate(companies):
-            needed = {EENMANSZAAK: 1, VOF: 2, CV: 2, BV: rng.choice((1, 1, 1, 2)), STICHTING: 3}[company.legal_form]
+            needed = {EENMANSZAAK: 1, VOF: 2, CV: 2, BV: rng.choice((1, 1, 1, 2)), STICHTING: 3}[
+                company.legal_form
+            ]
             family = None
             while len(per_company[idx]) < needed:
                 if officer_persons and rng.random() < OFFICER_REUSE:
@@ -576,8 +912,12 @@ class _City:
                         continue
                 else:
                     surname = family if (family and rng.random() < 0.6) else None
-                    person = self._person(born_from=adult[0], born_to=self.d(2004, 12, 31), surname=surname,
-                                          bsn=rng.random() > 0.04)
+                    person = self._person(
+                        born_from=adult[0],
+                        born_to=self.d(2004, 12, 31),
+                        surname=surname,
+                        bsn=rng.random() > 0.04,
+                    )
                     family = (person.surname_prefix, person.surname)
                     persons.append(person)
                     officer_persons.append(person)
@@ -615,12 +955,19 @@ class _City:
                     if len(persons) >= target:
                         break
                     if m < parents:
-                        person = self._person(born_from=self.d(1950, 1, 1), born_to=self.d(2002, 12, 31),
-                                              surname=surname if m == 0 or rng.random() < 0.5 else None,
-                                              residence=home)
+                        person = self._person(
+                            born_from=self.d(1950, 1, 1),
+                            born_to=self.d(2002, 12, 31),
+                            surname=surname if m == 0 or rng.random() < 0.5 else None,
+                            residence=home,
+                        )
                     else:
-                        person = self._person(born_from=self.d(1996, 1, 1), born_to=self.d(2022, 12, 31),
-                                              surname=surname, residence=home)
+                        person = self._person(
+                            born_from=self.d(1996, 1, 1),
+                            born_to=self.d(2022, 12, 31),
+                            surname=surname,
+                            residence=home,
+                        )
                     home_load[home.pk] += 1
                     persons.append(person)
 
@@ -651,7 +998,11 @@ class _City:
 
         def age(p: Person, on: date | None = None) -> int:
             on = on or self.today
-            return on.year - p.birth_date.year - ((on.month, on.day) < (p.birth_date.month, p.birth_date.day))
+            return (
+                on.year
+                - p.birth_date.year
+                - ((on.month, on.day) < (p.birth_date.month, p.birth_date.day))
+            )
 
         residents = [p for p in persons if p.residence is not None and p.residence.use == WOON]
         young = [p for p in residents if 15 <= age(p) <= 23]
@@ -667,9 +1018,17 @@ class _City:
         family_subjects = iter(rng.sample(parents, min(len(parents), n_family)))
         for i in range(self.n_cases):
             if i < n_old_closed:
-                kind, subject, when = CaseKind.INDIVIDUAL, next(old_subjects, None) or next(subjects, None), "old"
+                kind, subject, when = (
+                    CaseKind.INDIVIDUAL,
+                    next(old_subjects, None) or next(subjects, None),
+                    "old",
+                )
             elif i < n_old_closed + n_family:
-                kind, subject, when = CaseKind.FAMILY, next(family_subjects, None) or next(subjects, None), "open"
+                kind, subject, when = (
+                    CaseKind.FAMILY,
+                    next(family_subjects, None) or next(subjects, None),
+                    "open",
+                )
             elif i < n_old_closed + n_family + n_recent_closed:
                 kind, subject, when = CaseKind.INDIVIDUAL, next(subjects, None), "recent"
             else:
@@ -685,7 +1044,9 @@ class _City:
                 closed = _date_between(rng, opened + timedelta(days=300), self.d(2021, 6, 30))
             elif when == "recent":
                 opened = _date_between(rng, self.d(2023, 1, 1), self.d(2025, 3, 31))
-                closed = _date_between(rng, opened + timedelta(days=270), self.today - timedelta(days=20))
+                closed = _date_between(
+                    rng, opened + timedelta(days=270), self.today - timedelta(days=20)
+                )
             else:
                 opened = _date_between(rng, self.d(2024, 1, 15), self.today - timedelta(days=21))
                 closed = None
@@ -707,11 +1068,19 @@ class _City:
             cases.append(case)
             for code in partner_codes:
                 since = _date_between(rng, opened, min(opened + timedelta(days=60), end))
-                participants.append(CaseParticipant(case=case, organisation=orgs[code], since=since))
+                participants.append(
+                    CaseParticipant(case=case, organisation=orgs[code], since=since)
+                )
                 for category, title, text in self._records_for(code, kind):
                     records.append(
-                        CaseRecord(case=case, category=category, organisation=orgs[code],
-                                   occurred_on=_date_between(rng, since, end), title=title, text=text)
+                        CaseRecord(
+                            case=case,
+                            category=category,
+                            organisation=orgs[code],
+                            occurred_on=_date_between(rng, since, end),
+                            title=title,
+                            text=text,
+                        )
                     )
         Case.objects.bulk_create(cases)
         for p in participants:
@@ -734,41 +1103,65 @@ class _City:
         if 16 <= age_at_opening <= 23 and rng.random() < 0.45:
             codes.append(ref.ORG_ROC)
         if rng.random() < 0.4:
-            codes.append(ref.ORG_LJ_R if age_at_opening < 18 else rng.choice((ref.ORG_RN, ref.ORG_RN, ref.ORG_SVG)))
+            codes.append(
+                ref.ORG_LJ_R
+                if age_at_opening < 18
+                else rng.choice((ref.ORG_RN, ref.ORG_RN, ref.ORG_SVG))
+            )
         if rng.random() < 0.3:
             codes.append(ref.ORG_OM)
         if (kind == CaseKind.FAMILY or age_at_opening < 18) and rng.random() < 0.4:
             codes.append(ref.ORG_RVDK)
         while len(codes) < 3:
-            codes.append(rng.choice([c for c in (ref.ORG_POLITIE, ref.ORG_BUURTTEAMS, ref.ORG_JOU) if c not in codes]))
+            codes.append(
+                rng.choice(
+                    [
+                        c
+                        for c in (ref.ORG_POLITIE, ref.ORG_BUURTTEAMS, ref.ORG_JOU)
+                        if c not in codes
+                    ]
+                )
+            )
         return codes
 
-    def _summary(self, kind: str, subject: Person, age_at_opening: int, wijk: str, partner_codes: list[str]) -> str:
+    def _summary(
+        self, kind: str, subject: Person, age_at_opening: int, wijk: str, partner_codes: list[str]
+    ) -> str:
         rng = self.rng
         if kind == CaseKind.FAMILY:
-            reason = rng.choice((
-                "meerdere gezinsleden in beeld bij politie en zorgen over de jongere kinderen",
-                "signalen dat jongere broers en zussen worden betrokken bij drugshandel",
-                "een gezin met schulden, woonoverlast en contacten in het criminele netwerk",
-            ))
-            return (f"Gezinscasus ({wijk}). Aangemeld in het casusoverleg vanwege {reason}. "
-                    "Gezinsgerichte aanpak met buurtteam en partners; afspraken over ondersteuning en grenzen.")
-        reason = rng.choice((
-            "schoolverzuim en signalen van ronselen voor drugshandel",
-            "herhaalde contacten met politie rond drugshandel op straat",
-            "een eerste veroordeling en zorgen over doorgroei naar zwaardere criminaliteit",
-            "signalen van betrokkenheid als geldezel of koerier",
-            "uitval uit opleiding en contacten met oudere criminelen",
-        ))
-        offer = rng.choice((
-            "stage met status en begeleiding door een jobcoach",
-            "een traject met een credible messenger",
-            "een sport- en dagprogramma",
-            "terugkeer naar school met mentorbegeleiding",
-            "schuldhulp en begeleiding naar werk",
-        ))
-        return (f"Jongere ({age_at_opening} jaar bij aanmelding, {wijk}). Aangemeld in het casusoverleg vanwege "
-                f"{reason}. Plan: {offer}; vasthouden en niet loslaten.")
+            reason = rng.choice(
+                (
+                    "meerdere gezinsleden in beeld bij politie en zorgen over de jongere kinderen",
+                    "signalen dat jongere broers en zussen worden betrokken bij drugshandel",
+                    "een gezin met schulden, woonoverlast en contacten in het criminele netwerk",
+                )
+            )
+            return (
+                f"Gezinscasus ({wijk}). Aangemeld in het casusoverleg vanwege {reason}. "
+                "Gezinsgerichte aanpak met buurtteam en partners; afspraken over ondersteuning en grenzen."
+            )
+        reason = rng.choice(
+            (
+                "schoolverzuim en signalen van ronselen voor drugshandel",
+                "herhaalde contacten met politie rond drugshandel op straat",
+                "een eerste veroordeling en zorgen over doorgroei naar zwaardere criminaliteit",
+                "signalen van betrokkenheid als geldezel of koerier",
+                "uitval uit opleiding en contacten met oudere criminelen",
+            )
+        )
+        offer = rng.choice(
+            (
+                "stage met status en begeleiding door een jobcoach",
+                "een traject met een credible messenger",
+                "een sport- en dagprogramma",
+                "terugkeer naar school met mentorbegeleiding",
+                "schuldhulp en begeleiding naar werk",
+            )
+        )
+        return (
+            f"Jongere ({age_at_opening} jaar bij aanmelding, {wijk}). Aangemeld in het casusoverleg vanwege "
+            f"{reason}. Plan: {offer}; vasthouden en niet loslaten."
+        )
 
     def _records_for(self, code: str, kind: str) -> list[tuple[str, str, str]]:
         rng = self.rng
@@ -781,44 +1174,108 @@ class _City:
 C_ = DataCategory
 RECORD_TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
     ref.ORG_OOV: (
-        (C_.IDENTITY, "Aanmelding casusoverleg", "Aangemeld door de procesregisseur; betrokkene en ouders geïnformeerd."),
-        (C_.CONTACT, "Huisbezoek procesregisseur", "Kennismakingsgesprek thuis; afspraken over bereikbaarheid."),
-        (C_.CARE, "Plan van aanpak vastgesteld", "Plan van aanpak besproken en vastgesteld in het casusoverleg."),
-        (C_.FINANCE, "Aanvraag bijzondere bijstand", "Aanvraag ingediend voor kosten van opleiding."),
+        (
+            C_.IDENTITY,
+            "Aanmelding casusoverleg",
+            "Aangemeld door de procesregisseur; betrokkene en ouders geïnformeerd.",
+        ),
+        (
+            C_.CONTACT,
+            "Huisbezoek procesregisseur",
+            "Kennismakingsgesprek thuis; afspraken over bereikbaarheid.",
+        ),
+        (
+            C_.CARE,
+            "Plan van aanpak vastgesteld",
+            "Plan van aanpak besproken en vastgesteld in het casusoverleg.",
+        ),
+        (
+            C_.FINANCE,
+            "Aanvraag bijzondere bijstand",
+            "Aanvraag ingediend voor kosten van opleiding.",
+        ),
     ),
     ref.ORG_POLITIE: (
-        (C_.JUSTICE, "Aanhouding Opiumwet", "Aangehouden bij controle; proces-verbaal opgemaakt (Opiumwet)."),
+        (
+            C_.JUSTICE,
+            "Aanhouding Opiumwet",
+            "Aangehouden bij controle; proces-verbaal opgemaakt (Opiumwet).",
+        ),
         (C_.JUSTICE, "Signaal wijkagent", "Meerdere keren aangetroffen op een bekende dealplek."),
-        (C_.CONTACT, "Gesprek wijkagent", "Normstellend gesprek met jongere en ouder door de wijkagent."),
-        (C_.JUSTICE, "Registratie bedreiging", "Aangifte tegen betrokkene geregistreerd; onderzoek loopt."),
+        (
+            C_.CONTACT,
+            "Gesprek wijkagent",
+            "Normstellend gesprek met jongere en ouder door de wijkagent.",
+        ),
+        (
+            C_.JUSTICE,
+            "Registratie bedreiging",
+            "Aangifte tegen betrokkene geregistreerd; onderzoek loopt.",
+        ),
     ),
     ref.ORG_OM: (
         (C_.JUSTICE, "Dagvaarding", "Dagvaarding uitgebracht; zitting gepland."),
         (C_.JUSTICE, "Taakstraf opgelegd", "Werkstraf opgelegd met bijzondere voorwaarden."),
-        (C_.JUSTICE, "Voorwaardelijk sepot", "Zaak voorwaardelijk geseponeerd; voorwaarde: meewerken aan traject."),
+        (
+            C_.JUSTICE,
+            "Voorwaardelijk sepot",
+            "Zaak voorwaardelijk geseponeerd; voorwaarde: meewerken aan traject.",
+        ),
     ),
     ref.ORG_RN: (
-        (C_.JUSTICE, "Toezicht gestart", "Toezicht op bijzondere voorwaarden gestart; meldplicht wekelijks."),
+        (
+            C_.JUSTICE,
+            "Toezicht gestart",
+            "Toezicht op bijzondere voorwaarden gestart; meldplicht wekelijks.",
+        ),
         (C_.EDUCATION, "Jobcoach gekoppeld", "Jobcoach gekoppeld voor begeleiding naar werk."),
-        (C_.FINANCE, "Schulden geïnventariseerd", "Schulden in kaart gebracht; aanmelding schuldhulp."),
+        (
+            C_.FINANCE,
+            "Schulden geïnventariseerd",
+            "Schulden in kaart gebracht; aanmelding schuldhulp.",
+        ),
     ),
     ref.ORG_LJ_R: (
-        (C_.JUSTICE, "Jeugdreclassering gestart", "Toezicht jeugdreclassering gestart na uitspraak kinderrechter."),
+        (
+            C_.JUSTICE,
+            "Jeugdreclassering gestart",
+            "Toezicht jeugdreclassering gestart na uitspraak kinderrechter.",
+        ),
         (C_.CARE, "Gezinsgesprek", "Gesprek met jongere en ouders over het plan."),
         (C_.EDUCATION, "Dagbesteding", "Jongere neemt deel aan een dagprogramma."),
     ),
     ref.ORG_SVG: (
         (C_.HEALTH, "Intake verslavingszorg", "Intake afgerond; ambulante behandeling gestart."),
-        (C_.JUSTICE, "Toezicht verslavingsreclassering", "Toezicht met voorwaarde behandeling gestart."),
+        (
+            C_.JUSTICE,
+            "Toezicht verslavingsreclassering",
+            "Toezicht met voorwaarde behandeling gestart.",
+        ),
     ),
     ref.ORG_BUURTTEAMS: (
-        (C_.CARE, "Ondersteuning gezin", "Buurtteam ondersteunt ouders bij opvoeding en structuur."),
-        (C_.FINANCE, "Schuldhulpverlening", "Aanmelding schuldhulpverlening; budgetbeheer afgesproken."),
-        (C_.HEALTH, "Verwijzing huisarts", "Na gesprek verwezen naar de huisarts voor verdere hulp."),
+        (
+            C_.CARE,
+            "Ondersteuning gezin",
+            "Buurtteam ondersteunt ouders bij opvoeding en structuur.",
+        ),
+        (
+            C_.FINANCE,
+            "Schuldhulpverlening",
+            "Aanmelding schuldhulpverlening; budgetbeheer afgesproken.",
+        ),
+        (
+            C_.HEALTH,
+            "Verwijzing huisarts",
+            "Na gesprek verwezen naar de huisarts voor verdere hulp.",
+        ),
         (C_.EDUCATION, "Contact met school", "Met toestemming contact gelegd met de mentor."),
     ),
     ref.ORG_JOU: (
-        (C_.CONTACT, "Contact op straat", "Jongerenwerker heeft contact gelegd tijdens ambulant werk."),
+        (
+            C_.CONTACT,
+            "Contact op straat",
+            "Jongerenwerker heeft contact gelegd tijdens ambulant werk.",
+        ),
         (C_.EDUCATION, "Stage met status", "Aangemeld voor een stage met status; intake gepland."),
         (C_.EDUCATION, "Sportprogramma", "Neemt twee keer per week deel aan het sportprogramma."),
     ),
@@ -834,8 +1291,12 @@ RECORD_TEMPLATES: dict[str, tuple[tuple[str, str, str], ...]] = {
 }
 
 
-def build_demo_city(seed: int = DEMO_SEED, businesses: int = DEMO_BUSINESSES, cases: int = DEMO_CASES,
-                    today: date | None = None) -> DemoCitySummary:
+def build_demo_city(
+    seed: int = DEMO_SEED,
+    businesses: int = DEMO_BUSINESSES,
+    cases: int = DEMO_CASES,
+    today: date | None = None,
+) -> DemoCitySummary:
     """Build the demo city (reference data and accounts included) into an empty database, dated
     for `today` (default: the day it is built), then run retention as of that day.
 
@@ -846,7 +1307,9 @@ def build_demo_city(seed: int = DEMO_SEED, businesses: int = DEMO_BUSINESSES, ca
     ref.seed_reference_data(today)
     create_demo_accounts()
     if has_demo_data():
-        raise DemoCityExists("De demostad staat al in de database; gebruik --reset om opnieuw te bouwen.")
+        raise DemoCityExists(
+            "De demostad staat al in de database; gebruik --reset om opnieuw te bouwen."
+        )
     return _City(seed, businesses, cases, today).build()
 
 
@@ -865,9 +1328,16 @@ def reset_demo_data() -> None:
     keep |= {"django_content_type", "auth_permission", "django_migrations"}
     # Reference data seeded by migrations (the default inclusion criteria): a rebuild needs them.
     keep.add(apps.get_model("careers", "InclusionCriterion")._meta.db_table)
-    tables = [t for t in connection.introspection.django_table_names(only_existing=True, include_views=False)
-              if t not in keep]
-    statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True, allow_cascade=False)
+    tables = [
+        t
+        for t in connection.introspection.django_table_names(
+            only_existing=True, include_views=False
+        )
+        if t not in keep
+    ]
+    statements = connection.ops.sql_flush(
+        no_style(), tables, reset_sequences=True, allow_cascade=False
+    )
     with transaction.atomic():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":

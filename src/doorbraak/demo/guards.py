@@ -28,15 +28,19 @@ def is_demo_database() -> bool:
 
 def require_demo_mode(what: str) -> None:
     if not demo_mode():
-        raise NotADemo(f"{what}: alleen in demomodus (DOORBRAAK_DEMO_MODE=1, zoals `make demo` en "
-                       f"`doorbraak demo` die zetten).")
+        raise NotADemo(
+            f"{what}: alleen in demomodus (DOORBRAAK_DEMO_MODE=1, zoals `make demo` en "
+            f"`doorbraak demo` die zetten)."
+        )
 
 
 def require_demo_database(what: str) -> None:
     require_demo_mode(what)
     if not is_demo_database():
-        raise NotADemo(f"{what}: deze database is niet door de demo gemaakt; demo-code raakt een echte "
-                       f"installatie nooit aan. Gebruik een eigen DOORBRAAK_VAR_DIR of database voor de demo.")
+        raise NotADemo(
+            f"{what}: deze database is niet door de demo gemaakt; demo-code raakt een echte "
+            f"installatie nooit aan. Gebruik een eigen DOORBRAAK_VAR_DIR of database voor de demo."
+        )
 
 
 @transaction.atomic
@@ -48,6 +52,8 @@ def claim_for_demo(seed: int) -> None:
     if is_demo_database():
         return
     if User.objects.exists() or Organisation.objects.exists():
-        raise NotADemo("De demostad bouwen: deze database heeft al gebruikers of organisaties en is niet door "
-                       "de demo gemaakt; de demo bouwt alleen in een lege database.")
+        raise NotADemo(
+            "De demostad bouwen: deze database heeft al gebruikers of organisaties en is niet door "
+            "de demo gemaakt; de demo bouwt alleen in een lege database."
+        )
     DemoDatabase.objects.create(seed=seed)

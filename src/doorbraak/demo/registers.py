@@ -43,7 +43,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from doorbraak.registers import validation as v
-from doorbraak.registers.models import Officer, Person, Premises, RecordVersion, SourceFeed, SourceType
+from doorbraak.registers.models import (
+    Officer,
+    Person,
+    Premises,
+    RecordVersion,
+    SourceFeed,
+    SourceType,
+)
 from doorbraak_analysis.linkage import synth
 
 from . import clock
@@ -84,9 +91,23 @@ TENANT_UNDECLARED = 0.04  # of tenants: living at an address where the BRP does 
 TENANT_NAMESAKES = 0.01
 COMMON_SURNAME = 4  # a surname borne by at least this many demo persons counts as common
 
-NOISE_KINDS = ("typo", "prefix_variant", "prefix_glued", "initials", "first_name_only", "partner_name",
-               "upper_case", "date_format", "date_error", "no_birth_date", "house_variant", "postcode_variant",
-               "mover", "undeclared_address", "namesake")
+NOISE_KINDS = (
+    "typo",
+    "prefix_variant",
+    "prefix_glued",
+    "initials",
+    "first_name_only",
+    "partner_name",
+    "upper_case",
+    "date_format",
+    "date_error",
+    "no_birth_date",
+    "house_variant",
+    "postcode_variant",
+    "mover",
+    "undeclared_address",
+    "namesake",
+)
 FEMALE = set(FIRST_NAMES["f"]) | set(EXTRA_FIRST_NAMES["f"])
 
 
@@ -143,14 +164,18 @@ def base_persons() -> list[BasePerson]:
     back from its first version in the record history."""
     ours = {name for name, *_ in EXTRACTS}
     earlier, versioned = {}, set()
-    for object_id, batch_id, values in RecordVersion.objects.filter(model="person").order_by("id").values_list(
-            "object_id", "batch_id", "values"):
+    for object_id, batch_id, values in (
+        RecordVersion.objects.filter(model="person")
+        .order_by("id")
+        .values_list("object_id", "batch_id", "values")
+    ):
         versioned.add(object_id)
         if batch_id is None:
             earlier.setdefault(object_id, values)
     # Persons anonymised by retention are no longer known to the city.
-    persons = (Person.objects.filter(source__code__in=(ref.SOURCE_BRP, ref.SOURCE_KVK), anonymised=False)
-               .order_by("pk"))
+    persons = Person.objects.filter(
+        source__code__in=(ref.SOURCE_BRP, ref.SOURCE_KVK), anonymised=False
+    ).order_by("pk")
     homes = {p.pk: p for p in Premises.objects.all()}
     out: dict[int, BasePerson] = {}
     for p in persons:
@@ -163,11 +188,19 @@ def base_persons() -> list[BasePerson]:
         values = values or {}
         residence_id = values.get("residence_id", p.residence_id)
         birth = values.get("birth_date", p.birth_date)
-        out[p.pk] = BasePerson(p.pk, p.pseudonym, values.get("bsn", p.bsn), values.get("given_names", p.given_names),
-                               values.get("surname_prefix", p.surname_prefix), values.get("surname", p.surname),
-                               date.fromisoformat(birth) if isinstance(birth, str) else birth, homes.get(residence_id))
-    officers = Officer.objects.filter(source__code=ref.SOURCE_KVK,
-                                      source_file__in=(KVK_OFFICERS_FILE, KVK_OFFICERS_UPDATE_FILE))
+        out[p.pk] = BasePerson(
+            p.pk,
+            p.pseudonym,
+            values.get("bsn", p.bsn),
+            values.get("given_names", p.given_names),
+            values.get("surname_prefix", p.surname_prefix),
+            values.get("surname", p.surname),
+            date.fromisoformat(birth) if isinstance(birth, str) else birth,
+            homes.get(residence_id),
+        )
+    officers = Officer.objects.filter(
+        source__code=ref.SOURCE_KVK, source_file__in=(KVK_OFFICERS_FILE, KVK_OFFICERS_UPDATE_FILE)
+    )
     for o in officers.select_related("company").order_by("pk"):
         if o.person_id in out:
             out[o.person_id].functions.append(o)
@@ -177,7 +210,9 @@ def base_persons() -> list[BasePerson]:
 # --- noise -------------------------------------------------------------------------------
 
 
-def _date_text(d: date | None, rng: random.Random, tags: list[str], allow_error: bool = True) -> str:
+def _date_text(
+    d: date | None, rng: random.Random, tags: list[str], allow_error: bool = True
+) -> str:
     """A birth date as a less careful source writes it, always one the importer reads."""
     if d is None:
         return ""
@@ -207,18 +242,24 @@ def _house_text(p: Premises, rng: random.Random, tags: list[str]) -> str:
     if not (p.house_letter or p.house_number_addition):
         return str(p.house_number)
     for _ in range(4):
-        text = synth.house_variant(str(p.house_number), p.house_letter, p.house_number_addition, rng)
+        text = synth.house_variant(
+            str(p.house_number), p.house_letter, p.house_number_addition, rng
+        )
         try:
             hn = v.parse_house_number(text)
         except v.Invalid:
             continue
         if (hn.number, hn.letter, hn.addition) == canonical:
-            if text != f"{p.house_number}{p.house_letter}" + (f"-{p.house_number_addition}"
-                                                               if p.house_number_addition else ""):
+            if text != f"{p.house_number}{p.house_letter}" + (
+                f"-{p.house_number_addition}" if p.house_number_addition else ""
+            ):
                 tags.append("house_variant")
             return text
-    return f"{p.house_number}-{p.house_number_addition}" if p.house_number_addition else (
-        f"{p.house_number}{p.house_letter}")
+    return (
+        f"{p.house_number}-{p.house_number_addition}"
+        if p.house_number_addition
+        else (f"{p.house_number}{p.house_letter}")
+    )
 
 
 def _postcode_text(pc: str, rng: random.Random, tags: list[str]) -> str:
@@ -228,8 +269,13 @@ def _postcode_text(pc: str, rng: random.Random, tags: list[str]) -> str:
     return text
 
 
-def _noisy_name(p: BasePerson, rng: random.Random, partner: BasePerson | None, tags: list[str],
-                given_noise: bool = True) -> tuple[str, str, str]:
+def _noisy_name(
+    p: BasePerson,
+    rng: random.Random,
+    partner: BasePerson | None,
+    tags: list[str],
+    given_noise: bool = True,
+) -> tuple[str, str, str]:
     """(voornamen, voorvoegsel, geslachtsnaam) as a second source writes them."""
     given, prefix, surname = p.given_names, p.prefix, p.surname
     if partner is not None and rng.random() < 0.6:
@@ -246,7 +292,9 @@ def _noisy_name(p: BasePerson, rng: random.Random, partner: BasePerson | None, t
     new_prefix, new_surname = synth.prefix_variant(prefix, surname, rng)
     if (new_prefix, new_surname) != (prefix, surname):
         glued = prefix.replace(" ", "").replace("'", "").lower() + surname.lower()
-        tags.append("prefix_glued" if not new_prefix and new_surname.lower() == glued else "prefix_variant")
+        tags.append(
+            "prefix_glued" if not new_prefix and new_surname.lower() == glued else "prefix_variant"
+        )
     prefix, surname = new_prefix, new_surname
     if given_noise:
         roll = rng.random()
@@ -279,8 +327,12 @@ def _partners(persons: list[BasePerson], today: date) -> dict[int, BasePerson]:
             if not w.female:
                 continue
             for m in adults:
-                if (m is not w and not m.female and m.surname != w.surname and
-                        abs(m.birth_date.year - w.birth_date.year) <= 12):
+                if (
+                    m is not w
+                    and not m.female
+                    and m.surname != w.surname
+                    and abs(m.birth_date.year - w.birth_date.year) <= 12
+                ):
                     out[w.pk] = m
                     break
     return out
@@ -314,10 +366,14 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
     persons = base_persons()
     summary = ExtractSummary(out)
     existing_bsns = {p.bsn for p in persons}
-    new_bsns = (b for b in _bsn_generator(random.Random(seed + SEED_OFFSET + 1)) if b not in existing_bsns)
+    new_bsns = (
+        b for b in _bsn_generator(random.Random(seed + SEED_OFFSET + 1)) if b not in existing_bsns
+    )
     homes = list(Premises.objects.filter(use=WOON).order_by("bag_id"))
     partners = _partners(persons, today)
-    residents = [p for p in persons if p.bsn and p.residence is not None and p.residence.use == WOON]
+    residents = [
+        p for p in persons if p.bsn and p.residence is not None and p.residence.use == WOON
+    ]
     officers = [p for p in persons if p.functions]
     # Namesakes (same names, same birth year) are a matter of common names: their templates are
     # persons whose surname is among the more frequent in the city.
@@ -342,8 +398,16 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
         moved[p.pk] = p.residence
         brp_truth.append((p, other_home(p.residence), ["mover"], None))
     for p in rng.sample(common(residents), min(n_namesakes, len(common(residents)))):
-        twin = BasePerson(0, "", next(new_bsns), p.given_names, p.prefix, p.surname, _namesake_date(p, rng),
-                          other_home(p.residence))
+        twin = BasePerson(
+            0,
+            "",
+            next(new_bsns),
+            p.given_names,
+            p.prefix,
+            p.surname,
+            _namesake_date(p, rng),
+            other_home(p.residence),
+        )
         brp_truth.append((twin, twin.residence, ["namesake"], p))
     brp_truth.sort(key=lambda t: t[0].bsn)  # the BRP delivers in BSN order
     for p, home, tags, namesake_of in brp_truth:
@@ -352,12 +416,39 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
         pc = _postcode_text(home.postcode, rng, tags)
         house = _house_text(home, rng, tags)
         brp_rows.append([p.bsn, p.given_names, p.prefix, p.surname, born, pc, house])
-        summary.truth.append(TruthRow(BRP_UPDATE_FILE, len(brp_rows), p.bsn, None if namesake_of else p, tags,
-                                      namesake_of, home, {"given": p.given_names, "prefix": p.prefix,
-                                                          "surname": p.surname, "born": born, "pc": pc,
-                                                          "house": house}))
-    _write_csv(out / BRP_UPDATE_FILE, ["burgerservicenummer", "voornamen", "voorvoegsel", "geslachtsnaam",
-                                       "geboortedatum", "postcode", "huisnummer"], brp_rows, delimiter=";")
+        summary.truth.append(
+            TruthRow(
+                BRP_UPDATE_FILE,
+                len(brp_rows),
+                p.bsn,
+                None if namesake_of else p,
+                tags,
+                namesake_of,
+                home,
+                {
+                    "given": p.given_names,
+                    "prefix": p.prefix,
+                    "surname": p.surname,
+                    "born": born,
+                    "pc": pc,
+                    "house": house,
+                },
+            )
+        )
+    _write_csv(
+        out / BRP_UPDATE_FILE,
+        [
+            "burgerservicenummer",
+            "voornamen",
+            "voorvoegsel",
+            "geslachtsnaam",
+            "geboortedatum",
+            "postcode",
+            "huisnummer",
+        ],
+        brp_rows,
+        delimiter=";",
+    )
 
     # 2. KvK officers without BSN, names as the Handelsregister holds them ------------------
     kvk_rows = []
@@ -367,9 +458,13 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
         function = rng.choice(p.functions)
         items.append((function.company.kvk_number, p, function.role, function.since, None))
     all_functions = [f for p in officers for f in p.functions]
-    for p in rng.sample(common(officers), min(max(1, round(len(officers) * KVK_NAMESAKES)), len(common(officers)))):
+    for p in rng.sample(
+        common(officers), min(max(1, round(len(officers) * KVK_NAMESAKES)), len(common(officers)))
+    ):
         other = rng.choice([f for f in all_functions if f.person_id != p.pk])
-        twin = BasePerson(0, "", "", p.given_names, p.prefix, p.surname, _namesake_date(p, rng), None)
+        twin = BasePerson(
+            0, "", "", p.given_names, p.prefix, p.surname, _namesake_date(p, rng), None
+        )
         items.append((other.company.kvk_number, twin, other.role, other.since, p))
     items.sort(key=lambda t: (t[0], t[1].surname, t[1].given_names))
     seen_keys = set()
@@ -380,16 +475,45 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
         else:
             given, prefix, surname = _noisy_name(p, rng, partners.get(p.pk), tags)
         born = _date_text(p.birth_date, rng, tags, allow_error=namesake_of is None)
-        key = (kvk, given.lower(), v.parse_prefix(prefix), surname.lower(), v.parse_date(born), role)
+        key = (
+            kvk,
+            given.lower(),
+            v.parse_prefix(prefix),
+            surname.lower(),
+            v.parse_date(born),
+            role,
+        )
         if key in seen_keys:  # the importer would see one function twice
             continue
         seen_keys.add(key)
-        kvk_rows.append([kvk, given, prefix, surname, born, role, _date_text(since, rng, [], allow_error=False)])
-        summary.truth.append(TruthRow(KVK_OFFICERS_UPDATE_FILE, len(kvk_rows), f"{kvk}|{given} {surname}",
-                                      None if namesake_of else p, tags, namesake_of, None,
-                                      {"given": given, "prefix": prefix, "surname": surname, "born": born}))
-    _write_csv(out / KVK_OFFICERS_UPDATE_FILE, ["kvk_nummer", "voornamen", "voorvoegsel", "geslachtsnaam",
-                                                "geboortedatum", "functie", "datum_aanvang"], kvk_rows)
+        kvk_rows.append(
+            [kvk, given, prefix, surname, born, role, _date_text(since, rng, [], allow_error=False)]
+        )
+        summary.truth.append(
+            TruthRow(
+                KVK_OFFICERS_UPDATE_FILE,
+                len(kvk_rows),
+                f"{kvk}|{given} {surname}",
+                None if namesake_of else p,
+                tags,
+                namesake_of,
+                None,
+                {"given": given, "prefix": prefix, "surname": surname, "born": born},
+            )
+        )
+    _write_csv(
+        out / KVK_OFFICERS_UPDATE_FILE,
+        [
+            "kvk_nummer",
+            "voornamen",
+            "voorvoegsel",
+            "geslachtsnaam",
+            "geboortedatum",
+            "functie",
+            "datum_aanvang",
+        ],
+        kvk_rows,
+    )
 
     # 3. Tenants of the housing corporations ------------------------------------------------
     adults = [p for p in residents if p.age(today) >= 18]
@@ -401,13 +525,19 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
         tags = []
         home = p.residence
         if p.pk in moved:
-            tags.append("mover")  # the BRP has them at their new home, the corporation at the old one
+            tags.append(
+                "mover"
+            )  # the BRP has them at their new home, the corporation at the old one
         elif rng.random() < TENANT_UNDECLARED:
             home = other_home(home)
             tags.append("undeclared_address")
         t_items.append((p, home, tags, None))
-    for p in rng.sample(common(adults), min(max(1, round(len(adults) * TENANT_NAMESAKES)), len(common(adults)))):
-        twin = BasePerson(0, "", next(new_bsns), p.given_names, p.prefix, p.surname, _namesake_date(p, rng), None)
+    for p in rng.sample(
+        common(adults), min(max(1, round(len(adults) * TENANT_NAMESAKES)), len(common(adults)))
+    ):
+        twin = BasePerson(
+            0, "", next(new_bsns), p.given_names, p.prefix, p.surname, _namesake_date(p, rng), None
+        )
         t_items.append((twin, other_home(p.residence), ["namesake"], p))
     t_items.sort(key=lambda t: (t[1].postcode, t[1].house_number, t[0].bsn))
     tenant_rows = []
@@ -425,15 +555,44 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
         pc = _postcode_text(home.postcode, rng, tags)
         house = _house_text(home, rng, tags)
         tenant_rows.append([p.bsn, given, prefix, surname, born, pc, house])
-        summary.truth.append(TruthRow(TENANTS_FILE, len(tenant_rows), p.bsn, None if namesake_of else p, tags,
-                                      namesake_of, home,
-                                      {"given": given, "prefix": prefix, "surname": surname, "born": born,
-                                       "pc": pc, "house": house}))
-    _write_csv(out / TENANTS_FILE, ["bsn", "voornamen", "tussenvoegsel", "achternaam", "geboortedatum",
-                                    "postcode", "huisnummer"], tenant_rows)
+        summary.truth.append(
+            TruthRow(
+                TENANTS_FILE,
+                len(tenant_rows),
+                p.bsn,
+                None if namesake_of else p,
+                tags,
+                namesake_of,
+                home,
+                {
+                    "given": given,
+                    "prefix": prefix,
+                    "surname": surname,
+                    "born": born,
+                    "pc": pc,
+                    "house": house,
+                },
+            )
+        )
+    _write_csv(
+        out / TENANTS_FILE,
+        [
+            "bsn",
+            "voornamen",
+            "tussenvoegsel",
+            "achternaam",
+            "geboortedatum",
+            "postcode",
+            "huisnummer",
+        ],
+        tenant_rows,
+    )
 
-    summary.files = {BRP_UPDATE_FILE: len(brp_rows), KVK_OFFICERS_UPDATE_FILE: len(kvk_rows),
-                     TENANTS_FILE: len(tenant_rows)}
+    summary.files = {
+        BRP_UPDATE_FILE: len(brp_rows),
+        KVK_OFFICERS_UPDATE_FILE: len(kvk_rows),
+        TENANTS_FILE: len(tenant_rows),
+    }
     for t in summary.truth:
         summary.noise.update(set(t.noise))
     _write_truth(out, summary.truth)
@@ -443,10 +602,22 @@ def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary
 
 
 def _write_truth(out: Path, truth: list[TruthRow]) -> None:
-    _write_csv(out / TRUTH_FILE, ["bestand", "rij", "sleutel", "persoon_pk", "pseudoniem", "naamgenoot_van_pk",
-                                  "ruis"],
-               [[t.file, t.row, t.key, t.person.pk if t.person else "", t.person.pseudonym if t.person else "",
-                 t.namesake_of.pk if t.namesake_of else "", "+".join(dict.fromkeys(t.noise))] for t in truth])
+    _write_csv(
+        out / TRUTH_FILE,
+        ["bestand", "rij", "sleutel", "persoon_pk", "pseudoniem", "naamgenoot_van_pk", "ruis"],
+        [
+            [
+                t.file,
+                t.row,
+                t.key,
+                t.person.pk if t.person else "",
+                t.person.pseudonym if t.person else "",
+                t.namesake_of.pk if t.namesake_of else "",
+                "+".join(dict.fromkeys(t.noise)),
+            ]
+            for t in truth
+        ],
+    )
 
 
 def _address_cells(p: Premises | None) -> list:
@@ -458,26 +629,76 @@ def _address_cells(p: Premises | None) -> list:
 def _write_link_files(out: Path, persons: list[BasePerson], truth: list[TruthRow]) -> None:
     """The demo register (left) and the three extracts as one table (right), for ``doorbraak
     link`` and the benchmark: ids are pseudonyms (left) and ``file:row`` (right)."""
-    address = ["straat", "huisnummer", "huisletter", "huisnummertoevoeging", "postcode", "woonplaats"]
-    _write_csv(out / REGISTER_FILE, ["persoon_id", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum",
-                                     *address],
-               [[p.pseudonym, p.given_names, p.prefix, p.surname, p.birth_date.isoformat() if p.birth_date else "",
-                 *_address_cells(p.residence)] for p in persons])
+    address = [
+        "straat",
+        "huisnummer",
+        "huisletter",
+        "huisnummertoevoeging",
+        "postcode",
+        "woonplaats",
+    ]
+    _write_csv(
+        out / REGISTER_FILE,
+        ["persoon_id", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum", *address],
+        [
+            [
+                p.pseudonym,
+                p.given_names,
+                p.prefix,
+                p.surname,
+                p.birth_date.isoformat() if p.birth_date else "",
+                *_address_cells(p.residence),
+            ]
+            for p in persons
+        ],
+    )
     rows = []
     for t in truth:
         cells = _address_cells(t.address)
         if t.address is not None:  # as the extract wrote them; street and place as the BAG has them
             cells[1], cells[2], cells[3], cells[4] = t.values["house"], "", "", t.values["pc"]
-        rows.append([f"{t.file.removesuffix('.csv')}:{t.row}", t.values["given"], t.values["prefix"],
-                     t.values["surname"], t.values["born"], *cells, t.person.pseudonym if t.person else ""])
-    _write_csv(out / COMBINED_FILE, ["sleutel", "voornamen", "voorvoegsel", "geslachtsnaam", "geboortedatum",
-                                     *address, "waarheid_persoon_id"], rows)
-    fields = {"given_names": "voornamen", "surname_prefix": "voorvoegsel", "surname": "geslachtsnaam",
-              "birth_date": "geboortedatum", "street": "straat", "house_number": "huisnummer",
-              "house_letter": "huisletter", "house_number_addition": "huisnummertoevoeging",
-              "postcode": "postcode", "city": "woonplaats"}
-    lines = ["# doorbraak link --left register-personen.csv --right bronnen.csv "
-             "--mapping link-mapping.yaml --entity person --out links.csv", "left:", "  id: persoon_id"]
+        rows.append(
+            [
+                f"{t.file.removesuffix('.csv')}:{t.row}",
+                t.values["given"],
+                t.values["prefix"],
+                t.values["surname"],
+                t.values["born"],
+                *cells,
+                t.person.pseudonym if t.person else "",
+            ]
+        )
+    _write_csv(
+        out / COMBINED_FILE,
+        [
+            "sleutel",
+            "voornamen",
+            "voorvoegsel",
+            "geslachtsnaam",
+            "geboortedatum",
+            *address,
+            "waarheid_persoon_id",
+        ],
+        rows,
+    )
+    fields = {
+        "given_names": "voornamen",
+        "surname_prefix": "voorvoegsel",
+        "surname": "geslachtsnaam",
+        "birth_date": "geboortedatum",
+        "street": "straat",
+        "house_number": "huisnummer",
+        "house_letter": "huisletter",
+        "house_number_addition": "huisnummertoevoeging",
+        "postcode": "postcode",
+        "city": "woonplaats",
+    }
+    lines = [
+        "# doorbraak link --left register-personen.csv --right bronnen.csv "
+        "--mapping link-mapping.yaml --entity person --out links.csv",
+        "left:",
+        "  id: persoon_id",
+    ]
     lines += [f"  {k}: {c}" for k, c in fields.items()]
     lines += ["right:", "  id: sleutel"] + [f"  {k}: {c}" for k, c in fields.items()]
     (out / MAPPING_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -502,11 +723,21 @@ def import_extracts(out_dir: str | Path) -> list:
         received = today - timedelta(days=days_before)
         source = ProcessingActivity.objects.get(code=code)
         if code == ref.SOURCE_TENANTS:
-            SourceFeed.objects.get_or_create(activity=source, defaults={
-                "source_type": source_type, "refresh_days": 90,
-                "delivered_by": "woningcorporaties in Utrecht (convenant woonfraude)"})
-        result = import_file(source, Path(out_dir) / name, source_type=source_type, received_on=received,
-                             username=SYSTEM_USER)
+            SourceFeed.objects.get_or_create(
+                activity=source,
+                defaults={
+                    "source_type": source_type,
+                    "refresh_days": 90,
+                    "delivered_by": "woningcorporaties in Utrecht (convenant woonfraude)",
+                },
+            )
+        result = import_file(
+            source,
+            Path(out_dir) / name,
+            source_type=source_type,
+            received_on=received,
+            username=SYSTEM_USER,
+        )
         if not result.ok:
             raise RuntimeError(result.report())
         results.append(result)
@@ -519,7 +750,9 @@ def truth_clusters(out_dir: str | Path) -> dict[int, str]:
     truth = {(t["bestand"], int(t["rij"])): t for t in read_truth(out_dir)}
     out = {bp.pk: f"p{bp.pk}" for bp in base_persons()}
     files = {name for name, *_ in EXTRACTS}
-    for pk, file, row in Person.objects.filter(source_file__in=files).values_list("pk", "source_file", "source_row"):
+    for pk, file, row in Person.objects.filter(source_file__in=files).values_list(
+        "pk", "source_file", "source_row"
+    ):
         t = truth.get((file, row))
         if t is None:
             continue
@@ -540,7 +773,13 @@ def pairwise_scores(predicted: dict, truth: dict) -> dict:
     precision = tp / n_pred if n_pred else 1.0
     recall = tp / n_true if n_true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "true_pairs": n_true, "predicted_pairs": n_pred}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "true_pairs": n_true,
+        "predicted_pairs": n_pred,
+    }
 
 
 def linkage_scores(out_dir: str | Path) -> dict:
@@ -548,7 +787,11 @@ def linkage_scores(out_dir: str | Path) -> dict:
     from doorbraak.entities import services
 
     run = services.latest_run("person")
-    predicted = {a.record_id: a.entity_id for a in run.assignments.filter(record_type="person")} if run else {}
+    predicted = (
+        {a.record_id: a.entity_id for a in run.assignments.filter(record_type="person")}
+        if run
+        else {}
+    )
     return pairwise_scores(predicted, truth_clusters(out_dir))
 
 
@@ -561,7 +804,9 @@ class RegistersSummary:
     seconds: float = 0.0
 
 
-def build_demo_registers(out_dir: str | Path, seed: int = DEMO_SEED, link: bool = True) -> RegistersSummary:
+def build_demo_registers(
+    out_dir: str | Path, seed: int = DEMO_SEED, link: bool = True
+) -> RegistersSummary:
     """Write the noisy extracts, import them, and (``link``) resolve persons and companies."""
     started = time.perf_counter()
     extracts = write_extracts(out_dir, seed)

@@ -25,13 +25,19 @@ LEVELS = {
     "first name equal": _("eerste voornaam gelijk"),
     "first name similar": _("eerste voornaam lijkt erop"),
     "given name and surname swapped": _("voornaam en achternaam verwisseld"),
-    "initials equal, one side initials only": _("voorletters gelijk, aan één kant alleen voorletters"),
-    "first initial equal, one side initials only": _("eerste voorletter gelijk, aan één kant alleen voorletters"),
+    "initials equal, one side initials only": _(
+        "voorletters gelijk, aan één kant alleen voorletters"
+    ),
+    "first initial equal, one side initials only": _(
+        "eerste voorletter gelijk, aan één kant alleen voorletters"
+    ),
     "initials equal": _("voorletters gelijk"),
     "first initial equal": _("eerste voorletter gelijk"),
     # surname
     "surname and prefix equal": _("achternaam en tussenvoegsel gelijk"),
-    "surname equal, prefix differs or missing": _("achternaam gelijk, tussenvoegsel anders of ontbreekt"),
+    "surname equal, prefix differs or missing": _(
+        "achternaam gelijk, tussenvoegsel anders of ontbreekt"
+    ),
     "known by partner's or double name": _("bekend onder naam partner of dubbele naam"),
     "surname similar (jw >= 0.92)": _("achternaam lijkt sterk (Jaro-Winkler ≥ 0,92)"),
     "surname roughly similar (jw >= 0.8)": _("achternaam lijkt enigszins (Jaro-Winkler ≥ 0,8)"),
@@ -50,7 +56,9 @@ LEVELS = {
     "KvK number one typo": _("KvK-nummer één tikfout"),
     # address
     "postcode, number and addition equal": _("postcode, huisnummer en toevoeging gelijk"),
-    "postcode and number equal, addition differs": _("postcode en huisnummer gelijk, toevoeging anders"),
+    "postcode and number equal, addition differs": _(
+        "postcode en huisnummer gelijk, toevoeging anders"
+    ),
     "street and number equal": _("straat en huisnummer gelijk"),
     "postcode one typo, number equal": _("postcode één tikfout, huisnummer gelijk"),
     "street similar, number equal": _("straat lijkt erop, huisnummer gelijk"),
@@ -60,7 +68,9 @@ LEVELS = {
     "city equal": _("woonplaats gelijk"),
     # company
     "name equal": _("naam gelijk"),
-    "trade name matches statutory or trade name": _("handelsnaam komt overeen met statutaire naam of handelsnaam"),
+    "trade name matches statutory or trade name": _(
+        "handelsnaam komt overeen met statutaire naam of handelsnaam"
+    ),
     "same words, other order": _("zelfde woorden, andere volgorde"),
     "name similar (jw >= 0.92)": _("naam lijkt sterk (Jaro-Winkler ≥ 0,92)"),
     "name roughly similar (jw >= 0.8)": _("naam lijkt enigszins (Jaro-Winkler ≥ 0,8)"),
@@ -78,5 +88,11 @@ def level_label(level: str) -> str:
 
 def explained(comparisons: list[dict]) -> list[dict]:
     """The explanation's comparisons with their names and levels in the user's language."""
-    return [{**c, "comparison": comparison_label(c.get("comparison", "")), "level": level_label(c.get("level", ""))}
-            for c in comparisons]
+    return [
+        {
+            **c,
+            "comparison": comparison_label(c.get("comparison", "")),
+            "level": level_label(c.get("level", "")),
+        }
+        for c in comparisons
+    ]

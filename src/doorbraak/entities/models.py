@@ -30,7 +30,9 @@ def parse_record_key(key: str) -> tuple[str, int]:
 
 
 class LinkageRun(models.Model):
-    entity_type = models.CharField(_("soort"), max_length=10, choices=EntityType.choices, db_index=True)
+    entity_type = models.CharField(
+        _("soort"), max_length=10, choices=EntityType.choices, db_index=True
+    )
     link_threshold = models.FloatField(_("drempel koppelen"), default=0.9)
     review_threshold = models.FloatField(_("drempel beoordelen"), default=0.5)
     model_json = models.TextField(_("model (JSON)"), blank=True)
@@ -41,14 +43,28 @@ class LinkageRun(models.Model):
     entity_count = models.PositiveIntegerField(_("entiteiten"), default=0)
     review_count = models.PositiveIntegerField(_("te beoordelen"), default=0)
     judgement_count = models.PositiveIntegerField(_("oordelen gebruikt"), default=0)
-    refused_merges = models.JSONField(_("door oordelen geweigerde koppelingen"), default=list, blank=True)
+    refused_merges = models.JSONField(
+        _("door oordelen geweigerde koppelingen"), default=list, blank=True
+    )
     incremental = models.BooleanField(
-        _("incrementeel"), default=False,
-        help_text=_("Alleen nieuwe en gewijzigde records gekoppeld aan de bestaande entiteiten, met het model van "
-                    "de basisrun."))
+        _("incrementeel"),
+        default=False,
+        help_text=_(
+            "Alleen nieuwe en gewijzigde records gekoppeld aan de bestaande entiteiten, met het model van "
+            "de basisrun."
+        ),
+    )
     base_run = models.ForeignKey(
-        "self", verbose_name=_("basisrun"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text=_("De volledige run waarvan het model is gebruikt (alleen bij incrementele runs)."))
+        "self",
+        verbose_name=_("basisrun"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "De volledige run waarvan het model is gebruikt (alleen bij incrementele runs)."
+        ),
+    )
     new_record_count = models.PositiveIntegerField(_("nieuw of gewijzigd gekoppeld"), default=0)
 
     class Meta:
@@ -70,7 +86,9 @@ class EntityAssignment(models.Model):
     class Meta:
         ordering = ["run", "entity_id", "record_id"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "record_type", "record_id"], name="entityassignment_unique_record")
+            models.UniqueConstraint(
+                fields=["run", "record_type", "record_id"], name="entityassignment_unique_record"
+            )
         ]
         verbose_name = _("toewijzing aan entiteit")
         verbose_name_plural = _("toewijzingen aan entiteiten")
@@ -116,8 +134,12 @@ class ReviewPair(models.Model):
     right_record = models.CharField(_("record rechts"), max_length=40)
     match_probability = models.FloatField(_("kans op dezelfde"))
     explanation = models.JSONField(_("uitleg"), default=dict)
-    state = models.CharField(_("status"), max_length=10, choices=PairState.choices, default=PairState.OPEN, db_index=True)
-    judgement = models.ForeignKey(Judgement, null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs")
+    state = models.CharField(
+        _("status"), max_length=10, choices=PairState.choices, default=PairState.OPEN, db_index=True
+    )
+    judgement = models.ForeignKey(
+        Judgement, null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs"
+    )
 
     class Meta:
         ordering = ["-match_probability", "id"]

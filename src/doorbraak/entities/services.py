@@ -38,11 +38,22 @@ from .models import (
     record_key,
 )
 
-PURPOSE = policy.PURPOSE_RISK_ANALYSIS  # linkage runs, judgements and the FtM export are analysts' work
+PURPOSE = (
+    policy.PURPOSE_RISK_ANALYSIS
+)  # linkage runs, judgements and the FtM export are analysts' work
 logger = logging.getLogger(__name__)
 
-ADDRESS_FIELDS = ("street", "house_number", "house_letter", "house_number_addition", "postcode", "city")
-PERSON_MAPPING = {f: f for f in ("id", "given_names", "surname_prefix", "surname", "birth_date", *ADDRESS_FIELDS)}
+ADDRESS_FIELDS = (
+    "street",
+    "house_number",
+    "house_letter",
+    "house_number_addition",
+    "postcode",
+    "city",
+)
+PERSON_MAPPING = {
+    f: f for f in ("id", "given_names", "surname_prefix", "surname", "birth_date", *ADDRESS_FIELDS)
+}
 COMPANY_MAPPING = {f: f for f in ("id", "name", "kvk_number", "legal_form", *ADDRESS_FIELDS)}
 MAPPINGS = {EntityType.PERSON: PERSON_MAPPING, EntityType.COMPANY: COMPANY_MAPPING}
 
@@ -104,7 +115,11 @@ def register_table(entity: str) -> pd.DataFrame:
 
 
 def latest_run(entity: str) -> LinkageRun | None:
-    return LinkageRun.objects.filter(entity_type=entity, finished_at__isnull=False).order_by("-finished_at", "-id").first()
+    return (
+        LinkageRun.objects.filter(entity_type=entity, finished_at__isnull=False)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
 
 
 def assignments_of(run: LinkageRun | None) -> dict[str, str]:
@@ -117,16 +132,27 @@ def library_judgements(entity: str) -> list:
     from doorbraak_analysis import linkage as lk
 
     return [
-        lk.Judgement(j.left_record, j.right_record, j.verdict, j.user.get_username(), j.created_at,
-                     deleted_at=j.deleted_at, note=j.note)
-        for j in Judgement.objects.filter(entity_type=entity).select_related("user").order_by("created_at", "id")
+        lk.Judgement(
+            j.left_record,
+            j.right_record,
+            j.verdict,
+            j.user.get_username(),
+            j.created_at,
+            deleted_at=j.deleted_at,
+            note=j.note,
+        )
+        for j in Judgement.objects.filter(entity_type=entity)
+        .select_related("user")
+        .order_by("created_at", "id")
     ]
 
 
 def _plain(value):
     """JSON-safe copy (numpy numbers, NaN) of an explanation."""
-    return json.loads(json.dumps(value, default=lambda x: float(x) if hasattr(x, "__float__") else str(x)),
-                      parse_constant=lambda _: None)
+    return json.loads(
+        json.dumps(value, default=lambda x: float(x) if hasattr(x, "__float__") else str(x)),
+        parse_constant=lambda _: None,
+    )
 
 
 def linkage_lock(entity: str):
@@ -161,40 +187,87 @@ def _run_register_linkage(entity: str, user, *, thresholds) -> LinkageRun:
     model_json, queue, refused = "", [], []
     if len(table) >= 2:
         features = lk.prepare_records(table, MAPPINGS[entity], entity, "registers")
-        result = lk.resolve_features(features, entity, judgements=judgements, previous_entities=previous,
-                                     thresholds=thresholds)
+        result = lk.resolve_features(
+            features,
+            entity,
+            judgements=judgements,
+            previous_entities=previous,
+            thresholds=thresholds,
+        )
         entity_of = result.entity_of()
         model_json = result.model.to_json()
         refused = [list(map(str, r)) for r in result.refused_merges]
         for row in result.review_queue().itertuples(index=False):
             left, right = str(row.unique_id_l), str(row.unique_id_r)
-            queue.append(ReviewPair(left_record=left, right_record=right,
-                                    match_probability=float(row.match_probability),
-                                    explanation=_plain(result.explain(left, right))))
+            queue.append(
+                ReviewPair(
+                    left_record=left,
+                    right_record=right,
+                    match_probability=float(row.match_probability),
+                    explanation=_plain(result.explain(left, right)),
+                )
+            )
     else:
         entity_of = lk.assign_entity_ids({r: r for r in table["id"]}, previous, prefix)
     return _store_run(
-        entity, user, entity_of=entity_of, queue=queue, started=started, thresholds=thresholds,
-        model_json=model_json, record_count=len(table), judgement_count=len(judgements), refused=refused,
+        entity,
+        user,
+        entity_of=entity_of,
+        queue=queue,
+        started=started,
+        thresholds=thresholds,
+        model_json=model_json,
+        record_count=len(table),
+        judgement_count=len(judgements),
+        refused=refused,
     )
 
 
-def _store_run(entity: str, user, *, entity_of: dict[str, str], queue: list[ReviewPair], started, thresholds,
-               model_json: str, record_count: int, judgement_count: int, refused: list, base_run=None,
-               new_record_count: int = 0, detail: dict | None = None) -> LinkageRun:
+def _store_run(
+    entity: str,
+    user,
+    *,
+    entity_of: dict[str, str],
+    queue: list[ReviewPair],
+    started,
+    thresholds,
+    model_json: str,
+    record_count: int,
+    judgement_count: int,
+    refused: list,
+    base_run=None,
+    new_record_count: int = 0,
+    detail: dict | None = None,
+) -> LinkageRun:
     """Store one run (assignments, review queue) and its audit entry in one transaction."""
     by = user.get_username() if user is not None and user.is_authenticated else "systeem"
     with transaction.atomic():
         run = LinkageRun.objects.create(
-            entity_type=entity, link_threshold=thresholds.link, review_threshold=thresholds.review,
-            model_json=model_json, started_at=started, started_by=by, record_count=record_count,
-            entity_count=len(set(entity_of.values())), review_count=len(queue),
-            judgement_count=judgement_count, refused_merges=refused,
-            incremental=base_run is not None, base_run=base_run, new_record_count=new_record_count,
+            entity_type=entity,
+            link_threshold=thresholds.link,
+            review_threshold=thresholds.review,
+            model_json=model_json,
+            started_at=started,
+            started_by=by,
+            record_count=record_count,
+            entity_count=len(set(entity_of.values())),
+            review_count=len(queue),
+            judgement_count=judgement_count,
+            refused_merges=refused,
+            incremental=base_run is not None,
+            base_run=base_run,
+            new_record_count=new_record_count,
         )
         EntityAssignment.objects.bulk_create(
-            [EntityAssignment(run=run, record_type=parse_record_key(k)[0], record_id=parse_record_key(k)[1],
-                              entity_id=v) for k, v in sorted(entity_of.items())],
+            [
+                EntityAssignment(
+                    run=run,
+                    record_type=parse_record_key(k)[0],
+                    record_id=parse_record_key(k)[1],
+                    entity_id=v,
+                )
+                for k, v in sorted(entity_of.items())
+            ],
             batch_size=1000,
         )
         for pair in queue:
@@ -204,10 +277,21 @@ def _store_run(entity: str, user, *, entity_of: dict[str, str], queue: list[Revi
         run.finished_at = timezone.now()
         run.save(update_fields=["finished_at"])
         audit.record(
-            AuditAction.CREATE, user=user, username=None if user is not None else "systeem", purpose=PURPOSE,
-            object_type="linkage_run", object_id=run.pk, categories=["identity"] if entity == "person" else [],
-            detail={"entity": entity, "records": run.record_count, "entities": run.entity_count,
-                    "review": run.review_count, "judgements": run.judgement_count, **(detail or {})},
+            AuditAction.CREATE,
+            user=user,
+            username=None if user is not None else "systeem",
+            purpose=PURPOSE,
+            object_type="linkage_run",
+            object_id=run.pk,
+            categories=["identity"] if entity == "person" else [],
+            detail={
+                "entity": entity,
+                "records": run.record_count,
+                "entities": run.entity_count,
+                "review": run.review_count,
+                "judgements": run.judgement_count,
+                **(detail or {}),
+            },
         )
     return run
 
@@ -215,8 +299,13 @@ def _store_run(entity: str, user, *, entity_of: dict[str, str], queue: list[Revi
 # --- incremental linking ------------------------------------------------------------------
 
 
-def _restore_previous_ids(assignments: dict[str, str], kept_ids: set[str], previous: dict[str, str],
-                          relinked: set[str], prefix: str) -> dict[str, str]:
+def _restore_previous_ids(
+    assignments: dict[str, str],
+    kept_ids: set[str],
+    previous: dict[str, str],
+    relinked: set[str],
+    prefix: str,
+) -> dict[str, str]:
     """A re-linked (changed) record that did not join an existing entity keeps the id it had,
     when no remaining record holds that id any more (e.g. it was an entity of its own)."""
     from doorbraak_analysis import linkage as lk
@@ -228,7 +317,9 @@ def _restore_previous_ids(assignments: dict[str, str], kept_ids: set[str], previ
             fresh.setdefault(eid, []).append(record)
     claims = []
     for eid, members in fresh.items():
-        counts = Counter(previous[m] for m in members if m in relinked and previous[m] not in kept_ids)
+        counts = Counter(
+            previous[m] for m in members if m in relinked and previous[m] not in kept_ids
+        )
         claims += [(-n, old, eid) for old, n in counts.items()]
     restored: dict[str, str] = {}
     used = set(kept_ids)
@@ -296,7 +387,9 @@ def _run_incremental_linkage(entity: str, user, *, changed) -> LinkageRun | None
     new = features[features["unique_id"].isin(new_set)].reset_index(drop=True)
     entity_of = {k: previous[k] for k in existing_keys}
     prefix = "per-" if entity == EntityType.PERSON else "org-"
-    result = lk.link_new_records(model, existing, entity_of, new, judgements=judgements, id_prefix=prefix)
+    result = lk.link_new_records(
+        model, existing, entity_of, new, judgements=judgements, id_prefix=prefix
+    )
     kept_ids = set(entity_of.values())
     assignments = _restore_previous_ids(result.assignments, kept_ids, previous, relinked, prefix)
     # the review queue: open pairs of the latest run between unchanged records, then the new pairs
@@ -304,34 +397,68 @@ def _run_incremental_linkage(entity: str, user, *, changed) -> LinkageRun | None
     for pair in base.review_pairs.filter(state=PairState.OPEN).order_by("-match_probability", "id"):
         if pair.left_record in entity_of and pair.right_record in entity_of:
             seen.add(frozenset((pair.left_record, pair.right_record)))
-            queue.append(ReviewPair(left_record=pair.left_record, right_record=pair.right_record,
-                                    match_probability=pair.match_probability, explanation=pair.explanation))
+            queue.append(
+                ReviewPair(
+                    left_record=pair.left_record,
+                    right_record=pair.right_record,
+                    match_probability=pair.match_probability,
+                    explanation=pair.explanation,
+                )
+            )
     pairs = result.pairs
-    bridging = {frozenset((str(a), str(b))) for a, b, why in result.refused_merges if "existing" in why}
+    bridging = {
+        frozenset((str(a), str(b))) for a, b, why in result.refused_merges if "existing" in why
+    }
     if len(pairs):
-        bridges = pd.Series([frozenset((str(a), str(b))) in bridging and not j for a, b, j in
-                             zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["judged"])], index=pairs.index,
-                            dtype=bool)
+        bridges = pd.Series(
+            [
+                frozenset((str(a), str(b))) in bridging and not j
+                for a, b, j in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["judged"])
+            ],
+            index=pairs.index,
+            dtype=bool,
+        )
         wanted = ((pairs["decision"] == "review") & (pairs["judged"] == "")) | bridges
-        for row in pairs[wanted].sort_values("match_probability", ascending=False, kind="stable").itertuples(
-                index=False):
+        for row in (
+            pairs[wanted]
+            .sort_values("match_probability", ascending=False, kind="stable")
+            .itertuples(index=False)
+        ):
             left, right = str(row.unique_id_l), str(row.unique_id_r)
             if frozenset((left, right)) in seen:
                 continue
             seen.add(frozenset((left, right)))
-            queue.append(ReviewPair(left_record=left, right_record=right,
-                                    match_probability=float(row.match_probability),
-                                    explanation=_plain(lk.explain_pair(model, pairs, left, right))))
+            queue.append(
+                ReviewPair(
+                    left_record=left,
+                    right_record=right,
+                    match_probability=float(row.match_probability),
+                    explanation=_plain(lk.explain_pair(model, pairs, left, right)),
+                )
+            )
     all_assignments = {**entity_of, **assignments}
     joined = sum(1 for k in new_keys if assignments[k] in kept_ids)
     return _store_run(
-        entity, user, entity_of=all_assignments, queue=queue, started=started, thresholds=model.thresholds,
-        model_json=base.model_json, record_count=len(all_assignments), judgement_count=len(judgements),
-        refused=[list(map(str, r)) for r in result.refused_merges], base_run=base.base_run or base,
+        entity,
+        user,
+        entity_of=all_assignments,
+        queue=queue,
+        started=started,
+        thresholds=model.thresholds,
+        model_json=base.model_json,
+        record_count=len(all_assignments),
+        judgement_count=len(judgements),
+        refused=[list(map(str, r)) for r in result.refused_merges],
+        base_run=base.base_run or base,
         new_record_count=len(new_keys),
-        detail={"incremental": True, "after_run": base.pk, "new_records": len(new_keys) - len(relinked),
-                "relinked": len(relinked), "joined_existing": joined,
-                "new_entities": len({assignments[k] for k in new_keys} - kept_ids)},
+        detail={
+            "incremental": True,
+            "after_run": base.pk,
+            "new_records": len(new_keys) - len(relinked),
+            "relinked": len(relinked),
+            "joined_existing": joined,
+            "new_entities": len({assignments[k] for k in new_keys} - kept_ids),
+        },
     )
 
 
@@ -346,30 +473,43 @@ def link_after_import(batch, user=None) -> list[LinkageRun]:
     runs = []
     try:
         if all(latest_run(entity) is None for entity in (EntityType.PERSON, EntityType.COMPANY)):
-            return runs  # nothing to link into yet: skip reading what a (possibly huge) import changed
+            return (
+                runs  # nothing to link into yet: skip reading what a (possibly huge) import changed
+            )
         if not isinstance(batch, ImportBatch):
             batch = ImportBatch.objects.get(pk=batch)
         if batch.status != BatchStatus.ACCEPTED:
             return runs
         touched: dict[str, set[int]] = {"person": set(), "company": set(), "premises": set()}
-        for model, object_id in RecordVersion.objects.filter(batch=batch, model__in=list(touched)).values_list(
-                "model", "object_id"):
+        for model, object_id in RecordVersion.objects.filter(
+            batch=batch, model__in=list(touched)
+        ).values_list("model", "object_id"):
             touched[model].add(object_id)
         if touched["premises"]:
             ids = list(touched["premises"])
-            touched["person"] |= set(Person.objects.filter(residence__in=ids).values_list("pk", flat=True))
-            touched["company"] |= set(Company.objects.filter(establishment__in=ids).values_list("pk", flat=True))
+            touched["person"] |= set(
+                Person.objects.filter(residence__in=ids).values_list("pk", flat=True)
+            )
+            touched["company"] |= set(
+                Company.objects.filter(establishment__in=ids).values_list("pk", flat=True)
+            )
     except Exception:
-        logger.exception("entity linking after import %s: could not read what the import changed",
-                         getattr(batch, "pk", batch))
+        logger.exception(
+            "entity linking after import %s: could not read what the import changed",
+            getattr(batch, "pk", batch),
+        )
         return runs
     for entity in (EntityType.PERSON, EntityType.COMPANY):
         if not touched[entity] or latest_run(entity) is None:
             continue
         try:
-            run = run_incremental_linkage(entity, user, changed=[record_key(entity, pk) for pk in touched[entity]])
+            run = run_incremental_linkage(
+                entity, user, changed=[record_key(entity, pk) for pk in touched[entity]]
+            )
         except Exception:
-            logger.exception("incremental %s linking after import %s failed; the import stands", entity, batch.pk)
+            logger.exception(
+                "incremental %s linking after import %s failed; the import stands", entity, batch.pk
+            )
             continue
         if run is not None:
             runs.append(run)
@@ -381,7 +521,11 @@ def link_after_import(batch, user=None) -> list[LinkageRun]:
 
 def open_pairs(entity: str | None = None):
     """Open pairs of the latest run of each entity type."""
-    runs = [r for r in (latest_run(e) for e in ([entity] if entity else EntityType.values)) if r is not None]
+    runs = [
+        r
+        for r in (latest_run(e) for e in ([entity] if entity else EntityType.values))
+        if r is not None
+    ]
     return ReviewPair.objects.filter(run__in=runs, state=PairState.OPEN).select_related("run")
 
 
@@ -391,24 +535,46 @@ def judge_pair(pair: ReviewPair, verdict: str, user, note: str = "") -> Judgemen
         raise ValueError(f"verdict must be one of {', '.join(Verdict.values)}")
     with transaction.atomic():
         judgement = Judgement.objects.create(
-            entity_type=pair.run.entity_type, left_record=pair.left_record, right_record=pair.right_record,
-            verdict=verdict, user=user, created_at=timezone.now(), note=(note or "")[:300],
+            entity_type=pair.run.entity_type,
+            left_record=pair.left_record,
+            right_record=pair.right_record,
+            verdict=verdict,
+            user=user,
+            created_at=timezone.now(),
+            note=(note or "")[:300],
         )
         ReviewPair.objects.filter(
             run=pair.run, left_record=pair.left_record, right_record=pair.right_record
         ).update(state=PairState.DECIDED, judgement=judgement)
         audit.record(
-            AuditAction.CREATE, user=user, purpose=PURPOSE, object_type="linkage_judgement", object_id=judgement.pk,
-            detail={"left": pair.left_record, "right": pair.right_record, "verdict": verdict, "run": pair.run_id},
+            AuditAction.CREATE,
+            user=user,
+            purpose=PURPOSE,
+            object_type="linkage_judgement",
+            object_id=judgement.pk,
+            detail={
+                "left": pair.left_record,
+                "right": pair.right_record,
+                "verdict": verdict,
+                "run": pair.run_id,
+            },
         )
     return judgement
 
 
 def withdraw_judgement(judgement: Judgement, user) -> None:
     with transaction.atomic():
-        Judgement.objects.filter(pk=judgement.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
-        audit.record(AuditAction.DELETE, user=user, purpose=PURPOSE, object_type="linkage_judgement",
-                     object_id=judgement.pk, detail={"soft_delete": True})
+        Judgement.objects.filter(pk=judgement.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now()
+        )
+        audit.record(
+            AuditAction.DELETE,
+            user=user,
+            purpose=PURPOSE,
+            object_type="linkage_judgement",
+            object_id=judgement.pk,
+            detail={"soft_delete": True},
+        )
 
 
 def load_records(keys) -> dict[str, object]:
@@ -418,9 +584,13 @@ def load_records(keys) -> dict[str, object]:
         kind, pk = parse_record_key(key)
         ids.setdefault(kind, []).append(pk)
     out: dict[str, object] = {}
-    for p in Person.objects.filter(pk__in=ids[EntityType.PERSON]).select_related("residence", "source"):
+    for p in Person.objects.filter(pk__in=ids[EntityType.PERSON]).select_related(
+        "residence", "source"
+    ):
         out[record_key(EntityType.PERSON, p.pk)] = p
-    for c in Company.objects.filter(pk__in=ids[EntityType.COMPANY]).select_related("establishment", "source"):
+    for c in Company.objects.filter(pk__in=ids[EntityType.COMPANY]).select_related(
+        "establishment", "source"
+    ):
         out[record_key(EntityType.COMPANY, c.pk)] = c
     return out
 
@@ -447,8 +617,13 @@ def entity_records(entity_id: str) -> list:
         return []
     pks = list(run.assignments.filter(entity_id=entity_id).values_list("record_id", flat=True))
     model = Person if entity == EntityType.PERSON else Company
-    return list(model.objects.filter(pk__in=pks).select_related("source", *(
-        ["residence"] if entity == EntityType.PERSON else ["establishment"])).order_by("pk"))
+    return list(
+        model.objects.filter(pk__in=pks)
+        .select_related(
+            "source", *(["residence"] if entity == EntityType.PERSON else ["establishment"])
+        )
+        .order_by("pk")
+    )
 
 
 @dataclass
@@ -468,8 +643,13 @@ class Network:
             self.edges.append((a, b, label))
 
 
-def entity_network(entity_id: str, records: list, max_nodes: int = 60, person_details: bool = True,
-                   show_residence=lambda person: True) -> Network:
+def entity_network(
+    entity_id: str,
+    records: list,
+    max_nodes: int = 60,
+    person_details: bool = True,
+    show_residence=lambda person: True,
+) -> Network:
     """Companies at the same address, officers of companies, other premises of the same
     officers. Persons and companies are merged by their current entity ids. Without
     ``person_details`` (users who may not look at persons as such) the officers stay facts about
@@ -493,7 +673,11 @@ def entity_network(entity_id: str, records: list, max_nodes: int = 60, person_de
 
     net.add(entity_id, entity_type_of(entity_id), records[0] if records else None, entity_id)
     if entity_type_of(entity_id) == EntityType.PERSON:
-        officers = list(Officer.objects.filter(person__in=records).select_related("company__establishment", "person"))
+        officers = list(
+            Officer.objects.filter(person__in=records).select_related(
+                "company__establishment", "person"
+            )
+        )
         companies = {o.company_id: o.company for o in officers}
         for p in records:
             if p.residence_id and show_residence(p):
@@ -506,22 +690,36 @@ def entity_network(entity_id: str, records: list, max_nodes: int = 60, person_de
     premises = {c.establishment_id: c.establishment for c in companies.values()}
     for c in companies.values():
         net.link(company_node(c), premises_node(c.establishment), gettext_noop("gevestigd op"))
-    for other in Company.objects.filter(establishment__in=premises).exclude(pk__in=companies).select_related(
-            "establishment")[:max_nodes]:
-        net.link(company_node(other), premises_node(other.establishment), gettext_noop("gevestigd op"))
+    for other in (
+        Company.objects.filter(establishment__in=premises)
+        .exclude(pk__in=companies)
+        .select_related("establishment")[:max_nodes]
+    ):
+        net.link(
+            company_node(other), premises_node(other.establishment), gettext_noop("gevestigd op")
+        )
     # officers of the companies and the other premises of those officers
-    officer_rows = list(Officer.objects.filter(company__in=companies).select_related("person__residence", "company"))
+    officer_rows = list(
+        Officer.objects.filter(company__in=companies).select_related("person__residence", "company")
+    )
     officer_persons = {o.person_id: o.person for o in officer_rows}
     for o in officer_rows:
         net.link(person_node(o.person), company_node(o.company), o.role)
     if not person_details:
         return net
-    for o in Officer.objects.filter(person__in=officer_persons).exclude(company__in=companies).select_related(
-            "company__establishment", "person")[:max_nodes]:
+    for o in (
+        Officer.objects.filter(person__in=officer_persons)
+        .exclude(company__in=companies)
+        .select_related("company__establishment", "person")[:max_nodes]
+    ):
         if len(net.nodes) >= max_nodes:
             break
         net.link(person_node(o.person), company_node(o.company), o.role)
-        net.link(company_node(o.company), premises_node(o.company.establishment), gettext_noop("gevestigd op"))
+        net.link(
+            company_node(o.company),
+            premises_node(o.company.establishment),
+            gettext_noop("gevestigd op"),
+        )
     for p in officer_persons.values():
         if p.residence_id and len(net.nodes) < max_nodes and show_residence(p):
             net.link(person_node(p), premises_node(p.residence), gettext_noop("woont op"))
@@ -532,23 +730,49 @@ def entity_timeline(records: list) -> list[dict]:
     """Dated facts of an entity's records, oldest first."""
     events = []
     for r in records:
-        events.append({"date": r.received_on, "what": gettext_noop("ontvangen van bron"), "source": r.source.name,
-                       "record": r})
+        events.append(
+            {
+                "date": r.received_on,
+                "what": gettext_noop("ontvangen van bron"),
+                "source": r.source.name,
+                "record": r,
+            }
+        )
         if isinstance(r, Company):
-            events.append({"date": r.registered_on, "what": gettext_noop("ingeschreven in het Handelsregister"),
-                           "source": r.source.name, "record": r})
-    officers = Officer.objects.filter(**({"person__in": records} if records and isinstance(records[0], Person)
-                                         else {"company__in": records})).select_related("company", "person", "source")
+            events.append(
+                {
+                    "date": r.registered_on,
+                    "what": gettext_noop("ingeschreven in het Handelsregister"),
+                    "source": r.source.name,
+                    "record": r,
+                }
+            )
+    officers = Officer.objects.filter(
+        **(
+            {"person__in": records}
+            if records and isinstance(records[0], Person)
+            else {"company__in": records}
+        )
+    ).select_related("company", "person", "source")
     for o in officers:
-        events.append({"date": o.since, "what": f"{o.role} sinds", "source": o.source.name, "record": o,
-                       "officer": o})
+        events.append(
+            {
+                "date": o.since,
+                "what": f"{o.role} sinds",
+                "source": o.source.name,
+                "record": o,
+                "officer": o,
+            }
+        )
     return sorted((e for e in events if e["date"]), key=lambda e: (e["date"], e["what"]))
 
 
 # --- entity search -----------------------------------------------------------------------------
 
 KVK_RE = re.compile(r"^\d{8}$")
-POSTCODE_RE = re.compile(r"^(\d{4})\s?([A-Za-z]{2})(?:[\s,]+(\d{1,5})\s*-?\s*([A-Za-z])?(?:[\s-]+(\S{1,4}))?)?$")
+POSTCODE_RE = re.compile(
+    r"^(\d{4})\s?([A-Za-z]{2})(?:[\s,]+(\d{1,5})\s*-?\s*([A-Za-z])?(?:[\s-]+(\S{1,4}))?)?$"
+)
 PSEUDONYM_RE = re.compile(r"^[Pp]-[0-9A-Za-z]{4,}$")
 MAX_MATCHES = 500
 
@@ -575,9 +799,14 @@ def parse_query(text: str) -> SearchQuery | None:
         return SearchQuery(text, "kvk", kvk=text)
     m = POSTCODE_RE.match(text)
     if m:
-        return SearchQuery(text, "address", postcode=(m[1] + m[2]).upper(),
-                           house_number=int(m[3]) if m[3] else None, house_letter=(m[4] or "").upper(),
-                           addition=(m[5] or "").upper())
+        return SearchQuery(
+            text,
+            "address",
+            postcode=(m[1] + m[2]).upper(),
+            house_number=int(m[3]) if m[3] else None,
+            house_letter=(m[4] or "").upper(),
+            addition=(m[5] or "").upper(),
+        )
     if PSEUDONYM_RE.match(text):
         return SearchQuery(text, "pseudonym")
     return SearchQuery(text, "name")
@@ -594,7 +823,9 @@ def _premises_of(query: SearchQuery):
     return qs
 
 
-def search_records(query: SearchQuery, *, kind: str = "", name_persons=None, birth_year: int | None = None):
+def search_records(
+    query: SearchQuery, *, kind: str = "", name_persons=None, birth_year: int | None = None
+):
     """Matching Company and Person records, as (record, how it matched) pairs.
 
     Persons are matched on their pseudonym; on name, address and birth year only within
@@ -612,7 +843,12 @@ def search_records(query: SearchQuery, *, kind: str = "", name_persons=None, bir
         elif query.how == "address":
             companies, how = companies.filter(establishment__in=_premises_of(query)), "address"
         elif query.how == "name":
-            companies, how = companies.filter(Q(name__icontains=query.text) | Q(trade_name__icontains=query.text)), "name"
+            companies, how = (
+                companies.filter(
+                    Q(name__icontains=query.text) | Q(trade_name__icontains=query.text)
+                ),
+                "name",
+            )
         else:
             companies, how = companies.none(), ""
         out += [(c, how) for c in companies.order_by("name", "pk")[:MAX_MATCHES]]
@@ -648,7 +884,9 @@ def entities_of_records(records) -> list[dict]:
 
     by_type: dict[str, list[int]] = {}
     for obj, _how in records:
-        by_type.setdefault(EntityType.PERSON if isinstance(obj, Person) else EntityType.COMPANY, []).append(obj.pk)
+        by_type.setdefault(
+            EntityType.PERSON if isinstance(obj, Person) else EntityType.COMPANY, []
+        ).append(obj.pk)
     entity_of: dict[tuple[str, int], str] = {}
     sizes: dict[str, int] = {}
     for entity, pks in by_type.items():
@@ -659,14 +897,22 @@ def entities_of_records(records) -> list[dict]:
         found = {(entity, r.record_id): r.entity_id for r in rows}
         entity_of.update(found)
         ids = set(found.values())
-        sizes.update({row["entity_id"]: row["n"] for row in run.assignments.filter(entity_id__in=ids).values(
-            "entity_id").annotate(n=Count("id"))})
+        sizes.update(
+            {
+                row["entity_id"]: row["n"]
+                for row in run.assignments.filter(entity_id__in=ids)
+                .values("entity_id")
+                .annotate(n=Count("id"))
+            }
+        )
     results: dict[str, dict] = {}
     for obj, how in records:
         kind = EntityType.PERSON if isinstance(obj, Person) else EntityType.COMPANY
         eid = entity_of.get((kind, obj.pk), "")
-        group = results.setdefault(eid or record_key(kind, obj.pk), {
-            "entity_id": eid, "kind": kind, "records": [], "how": [], "size": sizes.get(eid, 1)})
+        group = results.setdefault(
+            eid or record_key(kind, obj.pk),
+            {"entity_id": eid, "kind": kind, "records": [], "how": [], "size": sizes.get(eid, 1)},
+        )
         group["records"].append(obj)
         if how not in group["how"]:
             group["how"].append(how)
@@ -703,23 +949,50 @@ def ftm_export(user, reason: str) -> tuple[str, int]:
     company_of = assignments_of(latest_run(EntityType.COMPANY))
     persons = _with_entity_ids(person_table(), person_of)
     companies = _with_entity_ids(company_table(), company_of)
-    entity_of = {**{k: v for k, v in zip(persons["id"], persons["entity_id"])},
-                 **{k: v for k, v in zip(companies["id"], companies["entity_id"])}}
+    entity_of = {
+        **{k: v for k, v in zip(persons["id"], persons["entity_id"])},
+        **{k: v for k, v in zip(companies["id"], companies["entity_id"])},
+    }
     known = set(entity_of)
     relations = []
     for o in Officer.objects.select_related("source").order_by("pk"):
-        subject, obj = record_key(EntityType.PERSON, o.person_id), record_key(EntityType.COMPANY, o.company_id)
+        subject, obj = (
+            record_key(EntityType.PERSON, o.person_id),
+            record_key(EntityType.COMPANY, o.company_id),
+        )
         if subject in known and obj in known:
-            relations.append(lk.Relation("directorship", subject, obj, role=o.role,
-                                         start_date=o.since.isoformat(), source=o.source.name))
+            relations.append(
+                lk.Relation(
+                    "directorship",
+                    subject,
+                    obj,
+                    role=o.role,
+                    start_date=o.since.isoformat(),
+                    source=o.source.name,
+                )
+            )
     out = io.StringIO()
-    count = lk.export_ftm(out, persons=persons.drop(columns=["id"]), companies=companies.drop(columns=["id"]),
-                          relations=relations, entity_of=entity_of)
+    count = lk.export_ftm(
+        out,
+        persons=persons.drop(columns=["id"]),
+        companies=companies.drop(columns=["id"]),
+        relations=relations,
+        entity_of=entity_of,
+    )
     audit.record(
-        AuditAction.EXPORT, user=user, purpose=PURPOSE, object_type="ftm_export", object_id=f"{count} entiteiten",
+        AuditAction.EXPORT,
+        user=user,
+        purpose=PURPOSE,
+        object_type="ftm_export",
+        object_id=f"{count} entiteiten",
         categories=["identity", "premises"],
-        detail={"reason": reason, "entities": count, "persons": len(persons), "companies": len(companies),
-                "directorships": len(relations)},
+        detail={
+            "reason": reason,
+            "entities": count,
+            "persons": len(persons),
+            "companies": len(companies),
+            "directorships": len(relations),
+        },
     )
     return out.getvalue(), count
 

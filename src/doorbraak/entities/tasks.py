@@ -17,9 +17,16 @@ CATEGORIES = ("identity",)
 
 def _describe(run) -> str:
     kind = _("incrementele run") if run.incremental else _("run")
-    return _("%(kind)s %(pk)s (%(entity)s): %(records)s records, %(entities)s entiteiten, %(pairs)s paren te beoordelen") % {
-        "kind": kind, "pk": run.pk, "entity": run.entity_type, "records": run.record_count,
-        "entities": run.entity_count, "pairs": run.review_count}
+    return _(
+        "%(kind)s %(pk)s (%(entity)s): %(records)s records, %(entities)s entiteiten, %(pairs)s paren te beoordelen"
+    ) % {
+        "kind": kind,
+        "pk": run.pk,
+        "entity": run.entity_type,
+        "records": run.record_count,
+        "entities": run.entity_count,
+        "pairs": run.review_count,
+    }
 
 
 @job_kind("linkage_run", label=gettext_lazy("Koppelrun (entiteiten)"))
@@ -34,12 +41,19 @@ def linkage_run(job, *, entity: str = "person", incremental: bool = False) -> di
     if incremental:
         run = services.run_incremental_linkage(entity, job.user)
         if run is None:
-            return {"summary": _("Niets incrementeel te koppelen (%(entity)s): nog geen run of geen nieuwe records.")
-                    % {"entity": entity}}
+            return {
+                "summary": _(
+                    "Niets incrementeel te koppelen (%(entity)s): nog geen run of geen nieuwe records."
+                )
+                % {"entity": entity}
+            }
     else:
         run = services.run_register_linkage(entity, job.user)
-    return {"summary": _describe(run), "url": reverse("entity_review") + f"?soort={entity}",
-            "data": {"run": run.pk}}
+    return {
+        "summary": _describe(run),
+        "url": reverse("entity_review") + f"?soort={entity}",
+        "data": {"run": run.pk},
+    }
 
 
 @job_kind("link_after_import", label=gettext_lazy("Incrementeel koppelen na import"))
@@ -49,5 +63,8 @@ def link_after_import(job, *, batch: int) -> dict:
     runs = services.link_after_import(batch, job.user)
     if not runs:
         return {"summary": _("Niets te koppelen na import #%(batch)s.") % {"batch": batch}}
-    return {"summary": "; ".join(_describe(r) for r in runs), "url": reverse("entity_review"),
-            "data": {"runs": [r.pk for r in runs]}}
+    return {
+        "summary": "; ".join(_describe(r) for r in runs),
+        "url": reverse("entity_review"),
+        "data": {"runs": [r.pk for r in runs]},
+    }

@@ -45,14 +45,30 @@ def _describe(request, obj) -> dict:
         revealed = shows_identity(request.user, obj, request.session)
         values = []
         if revealed:
-            values = [(_("Naam"), obj.full_name), (_("Geboortedatum"), obj.birth_date or "—"),
-                      (_("Woonadres"), obj.residence.address if obj.residence else "—")]
-        return {"obj": obj, "kind": "person", "label": person_label(request.user, obj, request.session),
-                "revealed": revealed, "values": values}
+            values = [
+                (_("Naam"), obj.full_name),
+                (_("Geboortedatum"), obj.birth_date or "—"),
+                (_("Woonadres"), obj.residence.address if obj.residence else "—"),
+            ]
+        return {
+            "obj": obj,
+            "kind": "person",
+            "label": person_label(request.user, obj, request.session),
+            "revealed": revealed,
+            "values": values,
+        }
     if isinstance(obj, Company):
-        return {"obj": obj, "kind": "company", "label": obj.name, "revealed": True,
-                "values": [(_("KvK-nummer"), obj.kvk_number), (_("Rechtsvorm"), obj.legal_form),
-                           (_("Vestiging"), obj.establishment.address)]}
+        return {
+            "obj": obj,
+            "kind": "company",
+            "label": obj.name,
+            "revealed": True,
+            "values": [
+                (_("KvK-nummer"), obj.kvk_number),
+                (_("Rechtsvorm"), obj.legal_form),
+                (_("Vestiging"), obj.establishment.address),
+            ],
+        }
     return {"obj": None, "kind": "", "label": "—", "revealed": False, "values": []}
 
 
@@ -63,8 +79,13 @@ def _audit_persons(request, persons, object_type="person", detail=None, named=Fa
     if not persons:
         return
     revealed = named or any(shows_identity(request.user, p, request.session) for p in persons)
-    policy.audit_list_read(request.user, object_type, [p.pk for p in persons], _purpose(request.user),
-                           [DataCategory.IDENTITY] if revealed else [])
+    policy.audit_list_read(
+        request.user,
+        object_type,
+        [p.pk for p in persons],
+        _purpose(request.user),
+        [DataCategory.IDENTITY] if revealed else [],
+    )
 
 
 REVIEW_PAGE_SIZE = 10  # pairs per page of the review queue
@@ -80,7 +101,10 @@ def review_queue(request):
     page_obj = paginate(request, services.open_pairs(entity), REVIEW_PAGE_SIZE)
     pairs = list(page_obj)
     records = services.load_records({k for p in pairs for k in (p.left_record, p.right_record)})
-    entity_ids = {**services.current_entity_ids(EntityType.PERSON), **services.current_entity_ids(EntityType.COMPANY)}
+    entity_ids = {
+        **services.current_entity_ids(EntityType.PERSON),
+        **services.current_entity_ids(EntityType.COMPANY),
+    }
     rows = []
     for p in pairs:
         sides = []
@@ -90,16 +114,34 @@ def review_queue(request):
             d["entity_id"] = entity_ids.get(parse_record_key(key), "")
             sides.append(d)
         comparisons = linkage_labels.explained(p.explanation.get("comparisons", []))
-        rows.append({"pair": p, "left": sides[0], "right": sides[1], "sides": sides, "comparisons": comparisons,
-                     "probability": f"{p.match_probability:.0%}",
-                     "prior": p.explanation.get("prior_match_weight"), "total": p.explanation.get("match_weight")})
+        rows.append(
+            {
+                "pair": p,
+                "left": sides[0],
+                "right": sides[1],
+                "sides": sides,
+                "comparisons": comparisons,
+                "probability": f"{p.match_probability:.0%}",
+                "prior": p.explanation.get("prior_match_weight"),
+                "total": p.explanation.get("match_weight"),
+            }
+        )
     _audit_persons(request, records.values())
     runs = [r for r in (services.latest_run(e) for e in EntityType.values) if r is not None]
-    return render(request, "entities/review_queue.html", {
-        "rows": rows, "page_obj": page_obj, "runs": runs, "entity": entity or "", "entity_types": entity_types,
-        "verdicts": Verdict.choices, "can_judge": policy.has(request.user, C.PERSONS_REVEAL),
-        "can_link": policy.has(request.user, C.REGISTERS_IMPORT),
-    })
+    return render(
+        request,
+        "entities/review_queue.html",
+        {
+            "rows": rows,
+            "page_obj": page_obj,
+            "runs": runs,
+            "entity": entity or "",
+            "entity_types": entity_types,
+            "verdicts": Verdict.choices,
+            "can_judge": policy.has(request.user, C.PERSONS_REVEAL),
+            "can_link": policy.has(request.user, C.REGISTERS_IMPORT),
+        },
+    )
 
 
 @require_POST
@@ -112,8 +154,12 @@ def start_linkage(request):
         return redirect("entity_review")
     from doorbraak.jobs.actions import start_job
 
-    job = start_job("linkage_run", user=request.user, purpose=policy.PURPOSE_RISK_ANALYSIS,
-                    params={"entity": entity, "incremental": request.POST.get("incrementeel") == "1"})
+    job = start_job(
+        "linkage_run",
+        user=request.user,
+        purpose=policy.PURPOSE_RISK_ANALYSIS,
+        params={"entity": entity, "incremental": request.POST.get("incrementeel") == "1"},
+    )
     return redirect("job_detail", pk=job.pk)
 
 
@@ -145,8 +191,11 @@ def judge(request):
             raise Http404
         pair = ReviewPair(run=run, left_record=left, right_record=right, match_probability=0.0)
     judgement = services.judge_pair(pair, verdict, request.user, request.POST.get("note", ""))
-    messages.success(request, _("Oordeel vastgelegd: %(v)s. Het geldt vanaf de volgende koppelrun.")
-                     % {"v": judgement.get_verdict_display()})
+    messages.success(
+        request,
+        _("Oordeel vastgelegd: %(v)s. Het geldt vanaf de volgende koppelrun.")
+        % {"v": judgement.get_verdict_display()},
+    )
     target = request.POST.get("next", "")
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
@@ -155,7 +204,11 @@ def judge(request):
 
 # --- entity page -----------------------------------------------------------------------
 
-KIND_STYLE = {"person": "db-node--person", "company": "db-node--company", "premises": "db-node--premises"}
+KIND_STYLE = {
+    "person": "db-node--person",
+    "company": "db-node--company",
+    "premises": "db-node--premises",
+}
 
 
 KIND_LABELS = {"person": _noop("persoon"), "company": _noop("bedrijf"), "premises": _noop("pand")}
@@ -187,27 +240,58 @@ def _layout(net, labels, size=520):
     others = [k for k in net.nodes if k != net.centre]
     inner = [k for k in others if k in adjacent[net.centre]][:16]
     if len(inner) < 3:  # few direct neighbours: fill the inner ring
-        inner += [k for k in others if k not in inner][:12 - len(inner)]
+        inner += [k for k in others if k not in inner][: 12 - len(inner)]
     order = {k: i for i, k in enumerate(inner)}
-    outer = sorted((k for k in others if k not in order),
-                   key=lambda k: (min((order[n] for n in adjacent[k] if n in order), default=len(order)),
-                                  others.index(k)))
+    outer = sorted(
+        (k for k in others if k not in order),
+        key=lambda k: (
+            min((order[n] for n in adjacent[k] if n in order), default=len(order)),
+            others.index(k),
+        ),
+    )
     pos = {net.centre: (centre, centre)}
     for ring, radius, offset in ((inner, size * 0.23, 0.0), (outer, size * 0.38, 0.5)):
         for i, key in enumerate(ring):
             angle = 2 * math.pi * (i + offset) / max(len(ring), 1) - math.pi / 2
-            pos[key] = (round(centre + radius * math.cos(angle), 1), round(centre + radius * math.sin(angle), 1))
+            pos[key] = (
+                round(centre + radius * math.cos(angle), 1),
+                round(centre + radius * math.sin(angle), 1),
+            )
     index = {k: i for i, k in enumerate(net.nodes)}
     nodes = []
     for k, n in net.nodes.items():
         neighbours = sorted({labels[x] for x in adjacent[k]})
-        nodes.append({**n, "index": index[k], "x": pos[k][0], "y": pos[k][1], "label": labels[k],
-                      "short": _short_label(labels[k]),
-                      "css": KIND_STYLE.get(n["kind"], ""), "centre": k == net.centre, "url": _node_url(n),
-                      "kind_label": _(KIND_LABELS.get(n["kind"], n["kind"])), "neighbours": neighbours})
-    edges = [{"x1": pos[a][0], "y1": pos[a][1], "x2": pos[b][0], "y2": pos[b][1], "label": _(label) if label else "",
-              "a": labels[a], "b": labels[b], "ia": index[a], "ib": index[b],
-              "url_a": _node_url(net.nodes[a]), "url_b": _node_url(net.nodes[b])} for a, b, label in net.edges]
+        nodes.append(
+            {
+                **n,
+                "index": index[k],
+                "x": pos[k][0],
+                "y": pos[k][1],
+                "label": labels[k],
+                "short": _short_label(labels[k]),
+                "css": KIND_STYLE.get(n["kind"], ""),
+                "centre": k == net.centre,
+                "url": _node_url(n),
+                "kind_label": _(KIND_LABELS.get(n["kind"], n["kind"])),
+                "neighbours": neighbours,
+            }
+        )
+    edges = [
+        {
+            "x1": pos[a][0],
+            "y1": pos[a][1],
+            "x2": pos[b][0],
+            "y2": pos[b][1],
+            "label": _(label) if label else "",
+            "a": labels[a],
+            "b": labels[b],
+            "ia": index[a],
+            "ib": index[b],
+            "url_a": _node_url(net.nodes[a]),
+            "url_b": _node_url(net.nodes[b]),
+        }
+        for a, b, label in net.edges
+    ]
     return nodes, edges
 
 
@@ -232,22 +316,42 @@ def entity_detail(request, entity_id: str):
         raise Http404
     kind = services.entity_type_of(entity_id)
     if kind == EntityType.PERSON and not _sees_persons(request.user):
-        policy.deny(request.user, "role may not view persons in the registers", object_type="entity",
-                    object_id=entity_id, purpose=_purpose(request.user))
+        policy.deny(
+            request.user,
+            "role may not view persons in the registers",
+            object_type="entity",
+            object_id=entity_id,
+            purpose=_purpose(request.user),
+        )
     sees_persons = _sees_persons(request.user)
-    net = services.entity_network(entity_id, records, person_details=sees_persons,
-                                  show_residence=lambda p: shows_identity(request.user, p, request.session))
+    net = services.entity_network(
+        entity_id,
+        records,
+        person_details=sees_persons,
+        show_residence=lambda p: shows_identity(request.user, p, request.session),
+    )
     # officers of this entity's companies, by the officer rule (enforcement: name where the policy allows)
-    officers = [] if sees_persons or kind != EntityType.COMPANY else list(
-        Officer.objects.filter(company__in=records).select_related("person", "company__establishment"))
-    officer_labels = {o.person_id: officer_label(request.user, o, request.session) for o in officers}
+    officers = (
+        []
+        if sees_persons or kind != EntityType.COMPANY
+        else list(
+            Officer.objects.filter(company__in=records).select_related(
+                "person", "company__establishment"
+            )
+        )
+    )
+    officer_labels = {
+        o.person_id: officer_label(request.user, o, request.session) for o in officers
+    }
     named = any(policy.shows_officer_identity(request.user, o) for o in officers)
     labels = {}
     persons_shown = list(records) if kind == EntityType.PERSON else []
     for key, node in net.nodes.items():
         obj = node["obj"]
         if node["kind"] == "person":
-            labels[key] = officer_labels.get(obj.pk) or person_label(request.user, obj, request.session)
+            labels[key] = officer_labels.get(obj.pk) or person_label(
+                request.user, obj, request.session
+            )
             persons_shown.append(obj)
         elif node["kind"] == "company":
             labels[key] = obj.name
@@ -262,24 +366,48 @@ def entity_detail(request, entity_id: str):
     timeline = services.entity_timeline(records)
     for event in timeline:
         officer = event.get("officer")
-        event["what"] = _("%(role)s sinds") % {"role": officer.role} if officer else _(event["what"])
-        event["about"] = (f"{officer_label(request.user, officer, request.session)} — {officer.company.name}"
-                          if officer else "")
+        event["what"] = (
+            _("%(role)s sinds") % {"role": officer.role} if officer else _(event["what"])
+        )
+        event["about"] = (
+            f"{officer_label(request.user, officer, request.session)} — {officer.company.name}"
+            if officer
+            else ""
+        )
     _audit_persons(request, persons_shown, named=named)
-    audit.record(AuditAction.READ, user=request.user, purpose=_purpose(request.user), object_type="entity",
-                 object_id=entity_id, detail={"records": [d["key"] for d in described]})
-    return render(request, "entities/entity_detail.html", {
-        "entity_id": entity_id, "kind": kind, "records": described, "nodes": nodes, "edges": edges,
-        "timeline": timeline, "can_judge": policy.has(request.user, C.PERSONS_REVEAL) and len(described) > 1,
-        "title": described[0]["label"],
-    })
+    audit.record(
+        AuditAction.READ,
+        user=request.user,
+        purpose=_purpose(request.user),
+        object_type="entity",
+        object_id=entity_id,
+        detail={"records": [d["key"] for d in described]},
+    )
+    return render(
+        request,
+        "entities/entity_detail.html",
+        {
+            "entity_id": entity_id,
+            "kind": kind,
+            "records": described,
+            "nodes": nodes,
+            "edges": edges,
+            "timeline": timeline,
+            "can_judge": policy.has(request.user, C.PERSONS_REVEAL) and len(described) > 1,
+            "title": described[0]["label"],
+        },
+    )
 
 
 # --- entity search ---------------------------------------------------------------------------
 
 SEARCH_PAGE_SIZE = 25
-MATCHED_ON = {"kvk": _noop("KvK-nummer"), "address": _noop("adres"), "pseudonym": _noop("pseudoniem"),
-              "name": _noop("naam")}
+MATCHED_ON = {
+    "kvk": _noop("KvK-nummer"),
+    "address": _noop("adres"),
+    "pseudonym": _noop("pseudoniem"),
+    "name": _noop("naam"),
+}
 
 
 def _name_searchable_persons(request):
@@ -308,8 +436,13 @@ def entity_search(request):
         kind, entity_types = EntityType.COMPANY, [(EntityType.COMPANY, EntityType.COMPANY.label)]
     year_text = (request.GET.get("geboortejaar") or "").strip()
     this_year = timezone.localdate().year
-    birth_year = (int(year_text) if year_text.isdigit() and len(year_text) == 4
-                  and this_year - OLDEST_AGE <= int(year_text) <= this_year else None)
+    birth_year = (
+        int(year_text)
+        if year_text.isdigit()
+        and len(year_text) == 4
+        and this_year - OLDEST_AGE <= int(year_text) <= this_year
+        else None
+    )
     query = services.parse_query(text)
     error = ""
     if year_text and birth_year is None:
@@ -318,11 +451,17 @@ def entity_search(request):
         error = _("Geef ten minste twee tekens op.")
     results, page_obj = [], None
     if query is not None and not error:
-        records = services.search_records(query, kind=kind, name_persons=_name_searchable_persons(request),
-                                          birth_year=birth_year)
+        records = services.search_records(
+            query, kind=kind, name_persons=_name_searchable_persons(request), birth_year=birth_year
+        )
         # the policy decides per record: a person found by name must be one whose identity is shown
-        records = [(r, how) for r, how in records
-                   if not isinstance(r, Person) or how == "pseudonym" or shows_identity(request.user, r, request.session)]
+        records = [
+            (r, how)
+            for r, how in records
+            if not isinstance(r, Person)
+            or how == "pseudonym"
+            or shows_identity(request.user, r, request.session)
+        ]
         groups = services.entities_of_records(records)
         page_obj = Paginator(groups, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
         persons_shown = []
@@ -335,7 +474,9 @@ def entity_search(request):
             if group["kind"] == EntityType.COMPANY:
                 group["address"] = first.establishment.address
             else:
-                group["address"] = first.residence.address if described["revealed"] and first.residence else ""
+                group["address"] = (
+                    first.residence.address if described["revealed"] and first.residence else ""
+                )
                 persons_shown += group["records"]
             if group["entity_id"]:
                 group["url"] = reverse("entity_detail", kwargs={"entity_id": group["entity_id"]})
@@ -347,19 +488,44 @@ def entity_search(request):
         _audit_persons(request, persons_shown, detail=None)
         revealed = any(g["kind"] == EntityType.PERSON and g["revealed"] for g in results)
         audit.record(
-            AuditAction.READ, user=request.user, purpose=_purpose(request.user), object_type="entity_search",
+            AuditAction.READ,
+            user=request.user,
+            purpose=_purpose(request.user),
+            object_type="entity_search",
             object_id=f"{page_obj.paginator.count} resultaten",
             categories=[DataCategory.IDENTITY] if revealed else [],
-            detail={"q": query.text, "how": query.how, "kind": kind, "birth_year": birth_year,
-                    "page": page_obj.number, "results": page_obj.paginator.count,
-                    "shown": [g["entity_id"] or services.record_key(g["kind"], g["records"][0].pk) for g in results]},
+            detail={
+                "q": query.text,
+                "how": query.how,
+                "kind": kind,
+                "birth_year": birth_year,
+                "page": page_obj.number,
+                "results": page_obj.paginator.count,
+                "shown": [
+                    g["entity_id"] or services.record_key(g["kind"], g["records"][0].pk)
+                    for g in results
+                ],
+            },
         )
-    extra = urlencode({k: v for k, v in (("q", text), ("soort", kind), ("geboortejaar", year_text)) if v})
-    return render(request, "entities/search.html", {
-        "q": text, "kind": kind, "birth_year": year_text, "entity_types": entity_types, "error": error,
-        "page_obj": page_obj, "results": results, "extra": extra, "searched": query is not None and not error,
-        "how": query.how if query else "",
-    })
+    extra = urlencode(
+        {k: v for k, v in (("q", text), ("soort", kind), ("geboortejaar", year_text)) if v}
+    )
+    return render(
+        request,
+        "entities/search.html",
+        {
+            "q": text,
+            "kind": kind,
+            "birth_year": year_text,
+            "entity_types": entity_types,
+            "error": error,
+            "page_obj": page_obj,
+            "results": results,
+            "extra": extra,
+            "searched": query is not None and not error,
+            "how": query.how if query else "",
+        },
+    )
 
 
 # --- FtM export ----------------------------------------------------------------------------
@@ -371,21 +537,30 @@ def ftm_export(request):
     available = services.ftm_available()
     if request.method == "POST":
         if not policy.can_reveal(request.user):
-            policy.deny(request.user, "may not export identities", object_type="ftm_export",
-                        purpose=policy.PURPOSE_RISK_ANALYSIS)
+            policy.deny(
+                request.user,
+                "may not export identities",
+                object_type="ftm_export",
+                purpose=policy.PURPOSE_RISK_ANALYSIS,
+            )
         reason = (request.POST.get("reason") or "").strip()
         if not available:
             messages.error(request, services.FTM_MISSING)
         elif len(reason) < 10:
             messages.error(request, _("Geef een doel van ten minste 10 tekens op."))
         elif len(reason) > REASON_MAX:
-            messages.error(request, _("Geef een doel van ten hoogste %(n)s tekens op.") % {"n": REASON_MAX})
+            messages.error(
+                request, _("Geef een doel van ten hoogste %(n)s tekens op.") % {"n": REASON_MAX}
+            )
         else:
             text, _count = services.ftm_export(request.user, reason)
             response = HttpResponse(text, content_type="application/x-ndjson; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="doorbraak-entiteiten.ftm.json"'
             return response
     runs = [r for r in (services.latest_run(e) for e in EntityType.values) if r is not None]
-    return render(request, "entities/export.html",
-                  {"available": available, "missing": services.FTM_MISSING, "runs": runs},
-                  status=200 if request.method == "GET" else 503 if not available else 400)
+    return render(
+        request,
+        "entities/export.html",
+        {"available": available, "missing": services.FTM_MISSING, "runs": runs},
+        status=200 if request.method == "GET" else 503 if not available else 400,
+    )

@@ -45,8 +45,15 @@ def result_data(user, job: Job) -> dict:
     if not is_owner(user, job) or not job.result:
         return {}
     if job.data_categories:
-        audit.record(AuditAction.READ, user=user, purpose=job.purpose, object_type="job", object_id=job.pk,
-                     categories=job.data_categories, detail={"kind": job.kind, "result": sorted(job.result)})
+        audit.record(
+            AuditAction.READ,
+            user=user,
+            purpose=job.purpose,
+            object_type="job",
+            object_id=job.pk,
+            categories=job.data_categories,
+            detail={"kind": job.kind, "result": sorted(job.result)},
+        )
     return job.result
 
 
@@ -58,7 +65,9 @@ def open_result_file(user, job: Job):
     from django.http import Http404
 
     if not is_owner(user, job):
-        policy.deny(user, "only the owner downloads a job's result", object_type="job", object_id=job.pk)
+        policy.deny(
+            user, "only the owner downloads a job's result", object_type="job", object_id=job.pk
+        )
     if not job.result_file:
         raise Http404
     path = Path(job.result_file)
@@ -68,6 +77,13 @@ def open_result_file(user, job: Job):
     path = path.resolve()
     if root not in path.parents or not path.exists():
         raise Http404
-    audit.record(AuditAction.EXPORT, user=user, purpose=job.purpose, object_type="job", object_id=job.pk,
-                 categories=job.data_categories, detail={"kind": job.kind, "file": path.name})
+    audit.record(
+        AuditAction.EXPORT,
+        user=user,
+        purpose=job.purpose,
+        object_type="job",
+        object_id=job.pk,
+        categories=job.data_categories,
+        detail={"kind": job.kind, "file": path.name},
+    )
     return path

@@ -43,23 +43,47 @@ def _enqueue(job: Job) -> None:
         job.task_id = str(result.id)
 
 
-def start_job(kind: str, *, user=None, requested_by: str = "", params: dict | None = None, purpose: str = "",
-              categories=(), scheduled_for: date | None = None, max_attempts: int | None = None,
-              now: bool = False) -> Job:
+def start_job(
+    kind: str,
+    *,
+    user=None,
+    requested_by: str = "",
+    params: dict | None = None,
+    purpose: str = "",
+    categories=(),
+    scheduled_for: date | None = None,
+    max_attempts: int | None = None,
+    now: bool = False,
+) -> Job:
     """Queue one job. The Job and its task row are written in one transaction: a web process
     killed halfway leaves both or neither. With personal data (``categories``) the start is audited.
     ``now``: run it in this process instead (a management command), recorded like any other job."""
     spec = registry.get(kind)
-    who = requested_by or (user.get_username() if user is not None and user.is_authenticated else SYSTEM_USER)
+    who = requested_by or (
+        user.get_username() if user is not None and user.is_authenticated else SYSTEM_USER
+    )
     with transaction.atomic():
         job = Job.objects.create(
-            kind=kind, user=user if user is not None and user.is_authenticated else None, requested_by=who[:150],
-            params=params or {}, purpose=purpose, data_categories=sorted(set(categories)), scheduled_for=scheduled_for,
+            kind=kind,
+            user=user if user is not None and user.is_authenticated else None,
+            requested_by=who[:150],
+            params=params or {},
+            purpose=purpose,
+            data_categories=sorted(set(categories)),
+            scheduled_for=scheduled_for,
             max_attempts=max_attempts or spec.max_attempts,
         )
         if categories:
-            audit.record(AuditAction.CREATE, user=user, username=None if user else who, purpose=purpose,
-                         object_type="job", object_id=job.pk, categories=categories, detail={"kind": kind})
+            audit.record(
+                AuditAction.CREATE,
+                user=user,
+                username=None if user else who,
+                purpose=purpose,
+                object_type="job",
+                object_id=job.pk,
+                categories=categories,
+                detail={"kind": kind},
+            )
         if not now and not _immediate():
             _enqueue(job)
     if now:
@@ -82,7 +106,10 @@ def _alive(worker_id: str, heartbeats: dict, started_at, now) -> bool:
     if hb is not None:
         return hb.is_alive(now)
     # A worker without a heartbeat row (e.g. django-tasks' own db_worker): judge by the task's age.
-    return started_at is not None and (now - started_at).total_seconds() < settings.JOBS_WORKER_STALE_SECONDS
+    return (
+        started_at is not None
+        and (now - started_at).total_seconds() < settings.JOBS_WORKER_STALE_SECONDS
+    )
 
 
 def recover_orphans(now: datetime | None = None) -> list[Job]:
@@ -99,11 +126,19 @@ def recover_orphans(now: datetime | None = None) -> list[Job]:
         if _alive(worker_id, heartbeats, task.started_at, now):
             continue
         with transaction.atomic():
-            task = DBTaskResult.objects.select_for_update().filter(pk=task.pk, status=task.status).first()
+            task = (
+                DBTaskResult.objects.select_for_update()
+                .filter(pk=task.pk, status=task.status)
+                .first()
+            )
             if task is None:
                 continue
             task.set_failed(WorkerLost(f"worker {worker_id} stopped while running this task"))
-            job = Job.objects.select_for_update().filter(task_id=str(task.id), status__in=ACTIVE).first()
+            job = (
+                Job.objects.select_for_update()
+                .filter(task_id=str(task.id), status__in=ACTIVE)
+                .first()
+            )
             if job is not None:
                 recovered.append(_retry_or_fail(job, worker_id))
     # Jobs marked running whose task is no longer running (e.g. the task row was pruned).
@@ -113,7 +148,9 @@ def recover_orphans(now: datetime | None = None) -> list[Job]:
         if _alive(job.worker_id, heartbeats, job.started_at, now):
             continue
         with transaction.atomic():
-            job = Job.objects.select_for_update().filter(pk=job.pk, status=JobStatus.RUNNING).first()
+            job = (
+                Job.objects.select_for_update().filter(pk=job.pk, status=JobStatus.RUNNING).first()
+            )
             if job is not None:
                 recovered.append(_retry_or_fail(job, job.worker_id))
     return recovered
@@ -121,17 +158,26 @@ def recover_orphans(now: datetime | None = None) -> list[Job]:
 
 def _retry_or_fail(job: Job, worker_id: str) -> Job:
     if job.attempts < job.max_attempts:
-        job.status, job.progress, job.progress_note = JobStatus.QUEUED, None, _(
-            "De worker stopte tijdens poging %(n)s; de taak staat opnieuw in de wachtrij.") % {"n": job.attempts}
+        job.status, job.progress, job.progress_note = (
+            JobStatus.QUEUED,
+            None,
+            _("De worker stopte tijdens poging %(n)s; de taak staat opnieuw in de wachtrij.")
+            % {"n": job.attempts},
+        )
         job.save(update_fields=["status", "progress", "progress_note", "updated_at"])
         _enqueue(job)
-        logger.warning("taak %s: worker %s gestopt tijdens poging %s; opnieuw in de wachtrij", job.pk, worker_id,
-                       job.attempts)
+        logger.warning(
+            "taak %s: worker %s gestopt tijdens poging %s; opnieuw in de wachtrij",
+            job.pk,
+            worker_id,
+            job.attempts,
+        )
     else:
         job.status, job.finished_at = JobStatus.FAILED, timezone.now()
-        job.error = _("De worker stopte tijdens deze taak (poging %(n)s van %(m)s). Wat de taak schrijft, gebeurt in "
-                      "één transactie: er is niets half opgeslagen. Start de taak opnieuw.") % {
-            "n": job.attempts, "m": job.max_attempts}
+        job.error = _(
+            "De worker stopte tijdens deze taak (poging %(n)s van %(m)s). Wat de taak schrijft, gebeurt in "
+            "één transactie: er is niets half opgeslagen. Start de taak opnieuw."
+        ) % {"n": job.attempts, "m": job.max_attempts}
         job.save(update_fields=["status", "finished_at", "error", "updated_at"])
         logger.warning("taak %s: worker %s gestopt; taak mislukt", job.pk, worker_id)
     return job
@@ -164,8 +210,14 @@ def schedule_daily(now: datetime | None = None) -> list[Job]:
             continue
         try:
             with transaction.atomic():
-                started.append(start_job(spec.name, requested_by=SYSTEM_USER, params={"as_of": today.isoformat()},
-                                         scheduled_for=today))
+                started.append(
+                    start_job(
+                        spec.name,
+                        requested_by=SYSTEM_USER,
+                        params={"as_of": today.isoformat()},
+                        scheduled_for=today,
+                    )
+                )
         except IntegrityError:  # another worker was first
             continue
     return started
@@ -186,7 +238,11 @@ def sweep_files(now: datetime | None = None) -> int:
     removed = 0
     uploads = root / "uploads"
     if uploads.is_dir():
-        needed = {str(p) for p in Job.objects.filter(status__in=ACTIVE).values_list("params__path", flat=True) if p}
+        needed = {
+            str(p)
+            for p in Job.objects.filter(status__in=ACTIVE).values_list("params__path", flat=True)
+            if p
+        }
         for path in uploads.iterdir():
             age = now.timestamp() - path.stat().st_mtime
             if str(path) not in needed and age > 24 * 3600:
@@ -213,8 +269,15 @@ def register_worker(worker_id: str) -> WorkerHeartbeat:
     now = timezone.now()
     hb, _created = WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id[:64],
-        defaults={"hostname": socket.gethostname()[:255], "boot_id": _boot_id(), "pid": pid,
-                  "pid_started": process_start_ticks(pid), "started_at": now, "last_seen": now, "stopped_at": None},
+        defaults={
+            "hostname": socket.gethostname()[:255],
+            "boot_id": _boot_id(),
+            "pid": pid,
+            "pid_started": process_start_ticks(pid),
+            "started_at": now,
+            "last_seen": now,
+            "stopped_at": None,
+        },
     )
     # Rows of workers long gone are of no use to anyone.
     WorkerHeartbeat.objects.filter(last_seen__lt=now - timedelta(days=7)).delete()

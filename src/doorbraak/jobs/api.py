@@ -21,9 +21,27 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "kind_label", "status", "status_label", "requested_by", "progress", "progress_note", "summary",
-                  "error", "result_url", "result_file_url", "attempts", "max_attempts", "scheduled_for", "created_at",
-                  "started_at", "finished_at", "url"]
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "status",
+            "status_label",
+            "requested_by",
+            "progress",
+            "progress_note",
+            "summary",
+            "error",
+            "result_url",
+            "result_file_url",
+            "attempts",
+            "max_attempts",
+            "scheduled_for",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "url",
+        ]
 
     def get_url(self, job) -> str:
         return reverse("job_detail", kwargs={"pk": job.pk})
@@ -46,7 +64,9 @@ class JobList(generics.ListAPIView):
     serializer_class = JobSerializer
 
     def get_queryset(self):
-        return access.visible_jobs(self.request.user, everyone=self.request.query_params.get("all") == "1")
+        return access.visible_jobs(
+            self.request.user, everyone=self.request.query_params.get("all") == "1"
+        )
 
 
 class JobDetail(APIView):

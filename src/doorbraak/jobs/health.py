@@ -31,8 +31,11 @@ def health(request):
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        body["database"] = {"ok": True, "vendor": connection.vendor,
-                            "ms": round((time.perf_counter() - started) * 1000, 1)}
+        body["database"] = {
+            "ok": True,
+            "vendor": connection.vendor,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+        }
     except Exception as exc:  # noqa: BLE001 - any failure to reach the database
         body["database"] = {"ok": False, "error": type(exc).__name__}
         body["status"] = "down"
@@ -42,7 +45,9 @@ def health(request):
         workers = selectors.workers(now)
         alive = [w for w in workers if w["alive"]]
         body["worker"] = {
-            "ok": bool(alive), "alive": len(alive), "stale": len(workers) - len(alive),
+            "ok": bool(alive),
+            "alive": len(alive),
+            "stale": len(workers) - len(alive),
             "last_heartbeat": max((w["last_heartbeat"] for w in workers), default=None),
             "age_seconds": min((w["age_seconds"] for w in workers), default=None),
         }

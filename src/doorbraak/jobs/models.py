@@ -28,11 +28,22 @@ ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 class Job(models.Model):
     kind = models.CharField(_("soort"), max_length=40, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="jobs", verbose_name=_("gestart door"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+        verbose_name=_("gestart door"),
+    )
     requested_by = models.CharField(_("gestart door (naam)"), max_length=150)
-    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED,
-                              db_index=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=JobStatus.choices,
+        default=JobStatus.QUEUED,
+        db_index=True,
+    )
     # What the job works on (never file contents); personal data only where the kind says so.
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     purpose = models.CharField(_("doel"), max_length=40, blank=True)
@@ -60,8 +71,11 @@ class Job(models.Model):
         verbose_name_plural = _("achtergrondtaken")
         constraints = [
             # The worker schedules each daily job once per day, however many workers run.
-            models.UniqueConstraint(fields=["kind", "scheduled_for"], condition=Q(scheduled_for__isnull=False),
-                                    name="jobs_one_scheduled_run_per_day"),
+            models.UniqueConstraint(
+                fields=["kind", "scheduled_for"],
+                condition=Q(scheduled_for__isnull=False),
+                name="jobs_one_scheduled_run_per_day",
+            ),
         ]
         indexes = [models.Index(fields=["user", "-created_at"])]
 
@@ -134,7 +148,11 @@ class WorkerHeartbeat(models.Model):
         return ((now or timezone.now()) - self.last_seen).total_seconds()
 
     def on_this_machine(self) -> bool:
-        return self.hostname == socket.gethostname() and bool(self.boot_id) and self.boot_id == _boot_id()
+        return (
+            self.hostname == socket.gethostname()
+            and bool(self.boot_id)
+            and self.boot_id == _boot_id()
+        )
 
     def process_alive(self) -> bool | None:
         """True/False when the process can be checked (same machine), None when it cannot."""

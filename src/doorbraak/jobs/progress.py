@@ -39,7 +39,12 @@ class Runtime:
             logged_percent, logged_note = self._logged
             if self.note != logged_note or (self.percent or 0) - (logged_percent or 0) >= 10:
                 self._logged = (self.percent, self.note)
-                logger.info("taak %s: %s%% %s", self.job_id, self.percent if self.percent is not None else "?", self.note)
+                logger.info(
+                    "taak %s: %s%% %s",
+                    self.job_id,
+                    self.percent if self.percent is not None else "?",
+                    self.note,
+                )
 
     def take(self) -> tuple[int | None, str] | None:
         """The figure to write, or None when nothing changed since the last take."""
@@ -65,7 +70,9 @@ def report(percent: int | None, note: str | None = None) -> None:
         runtime.set(percent, note)
 
 
-def track(items: Iterable, note: str = "", total: int | None = None, start: int = 0, end: int = 100) -> Iterator:
+def track(
+    items: Iterable, note: str = "", total: int | None = None, start: int = 0, end: int = 100
+) -> Iterator:
     """Yield from ``items``, reporting progress from ``start`` to ``end`` percent."""
     runtime = _current.get()
     if runtime is None:

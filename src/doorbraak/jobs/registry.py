@@ -47,7 +47,9 @@ _KINDS: dict[str, JobKind] = {}
 
 def job_kind(name: str, *, label, max_attempts: int = 1, daily: bool = False):
     def register(fn: Callable) -> Callable:
-        _KINDS[name] = JobKind(name=name, label=label, handler=fn, max_attempts=max_attempts, daily=daily)
+        _KINDS[name] = JobKind(
+            name=name, label=label, handler=fn, max_attempts=max_attempts, daily=daily
+        )
         return fn
 
     return register

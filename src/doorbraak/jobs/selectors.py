@@ -12,9 +12,17 @@ def workers(now=None) -> list[dict]:
     now = now or timezone.now()
     out = []
     for hb in WorkerHeartbeat.objects.filter(stopped_at__isnull=True):
-        out.append({"worker_id": hb.worker_id, "hostname": hb.hostname, "pid": hb.pid, "alive": hb.is_alive(now),
-                    "last_heartbeat": hb.last_seen.isoformat(), "age_seconds": round(hb.age(now), 1),
-                    "job": hb.job_id})
+        out.append(
+            {
+                "worker_id": hb.worker_id,
+                "hostname": hb.hostname,
+                "pid": hb.pid,
+                "alive": hb.is_alive(now),
+                "last_heartbeat": hb.last_seen.isoformat(),
+                "age_seconds": round(hb.age(now), 1),
+                "job": hb.job_id,
+            }
+        )
     return out
 
 

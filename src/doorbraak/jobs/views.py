@@ -20,20 +20,35 @@ def job_list(request):
     if status in JobStatus.values:
         jobs = jobs.filter(status=status)
     page_obj = Paginator(jobs, 25).get_page(request.GET.get("page"))
-    extra = "&".join(p for p in (f"status={status}" if status else "", "alle=1" if everyone else "") if p)
-    return render(request, "jobs/job_list.html", {
-        "page_obj": page_obj, "everyone": everyone, "supervises": access.supervises(request.user),
-        "status": status, "statuses": JobStatus.choices, "extra": extra,
-    })
+    extra = "&".join(
+        p for p in (f"status={status}" if status else "", "alle=1" if everyone else "") if p
+    )
+    return render(
+        request,
+        "jobs/job_list.html",
+        {
+            "page_obj": page_obj,
+            "everyone": everyone,
+            "supervises": access.supervises(request.user),
+            "status": status,
+            "statuses": JobStatus.choices,
+            "extra": extra,
+        },
+    )
 
 
 @page()
 def job_detail(request, pk: int):
     job = access.get_job_for_user(request.user, pk)
-    return render(request, "jobs/job_detail.html", {
-        "job": job, "owner": access.is_owner(request.user, job),
-        "data": access.result_data(request.user, job) if job.finished else {},
-    })
+    return render(
+        request,
+        "jobs/job_detail.html",
+        {
+            "job": job,
+            "owner": access.is_owner(request.user, job),
+            "data": access.result_data(request.user, job) if job.finished else {},
+        },
+    )
 
 
 @page()

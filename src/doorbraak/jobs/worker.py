@@ -20,7 +20,12 @@ MAINTENANCE_SECONDS = 30
 
 
 class Heartbeat(threading.Thread):
-    def __init__(self, worker_id: str, interval: float | None = None, maintenance: float = MAINTENANCE_SECONDS):
+    def __init__(
+        self,
+        worker_id: str,
+        interval: float | None = None,
+        maintenance: float = MAINTENANCE_SECONDS,
+    ):
         super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
         self.worker_id = worker_id
         self.interval = interval or settings.JOBS_HEARTBEAT_SECONDS
@@ -47,8 +52,9 @@ class Heartbeat(threading.Thread):
             figure = runtime.take() if runtime is not None else None
             if figure is not None:
                 percent, note = figure
-                Job.objects.filter(pk=runtime.job_id, status=JobStatus.RUNNING).update(progress=percent,
-                                                                                         progress_note=note)
+                Job.objects.filter(pk=runtime.job_id, status=JobStatus.RUNNING).update(
+                    progress=percent, progress_note=note
+                )
             if time.monotonic() - self._last_maintenance >= self.maintenance:
                 self._last_maintenance = time.monotonic()
                 maintain()

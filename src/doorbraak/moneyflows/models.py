@@ -14,7 +14,9 @@ from doorbraak.privacy.models import ProcessingActivity
 
 
 class SectorFigureSet(models.Model):
-    source = models.ForeignKey(ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+"
+    )
     data_date = models.DateField(_("peildatum gegevens"))
     ruleset_version = models.CharField(_("versie regels"), max_length=40)
     file_name = models.CharField(_("bestand"), max_length=255)
@@ -30,7 +32,9 @@ class SectorFigureSet(models.Model):
 class SectorFigure(models.Model):
     """One line of the published table; suppressed values are empty, counts may read "<5"."""
 
-    figure_set = models.ForeignKey(SectorFigureSet, on_delete=models.CASCADE, related_name="figures")
+    figure_set = models.ForeignKey(
+        SectorFigureSet, on_delete=models.CASCADE, related_name="figures"
+    )
     period = models.CharField(_("periode"), max_length=10, db_index=True)
     sbi = models.CharField(_("SBI-code"), max_length=6, db_index=True)
     sector_name = models.CharField(_("sector"), max_length=200, blank=True)

@@ -18,12 +18,37 @@ from doorbraak.privacy.models import ProcessingActivity
 from .models import SectorFigure, SectorFigureSet
 
 REQUIRED = [
-    "data_date", "period", "sbi", "sector_name", "area", "accounts", "accounts_in_patterns", "account_share",
-    "account_share_low", "account_share_high", "amount_eur", "amount_in_patterns_eur", "amount_share",
-    "amount_share_low", "amount_share_high", "rank", "change_pp", "suppressed", "ruleset_version",
+    "data_date",
+    "period",
+    "sbi",
+    "sector_name",
+    "area",
+    "accounts",
+    "accounts_in_patterns",
+    "account_share",
+    "account_share_low",
+    "account_share_high",
+    "amount_eur",
+    "amount_in_patterns_eur",
+    "amount_share",
+    "amount_share_low",
+    "amount_share_high",
+    "rank",
+    "change_pp",
+    "suppressed",
+    "ruleset_version",
 ]
-FLOATS = ["account_share", "account_share_low", "account_share_high", "amount_eur", "amount_in_patterns_eur",
-          "amount_share", "amount_share_low", "amount_share_high", "change_pp"]
+FLOATS = [
+    "account_share",
+    "account_share_low",
+    "account_share_high",
+    "amount_eur",
+    "amount_in_patterns_eur",
+    "amount_share",
+    "amount_share_low",
+    "amount_share_high",
+    "change_pp",
+]
 
 
 @dataclass
@@ -53,7 +78,9 @@ def _parse(text: str) -> tuple[list[dict], list[str]]:
             errs.append(f"data_date '{row['data_date']}' is geen datum (JJJJ-MM-DD)")
         for col in ("accounts", "accounts_in_patterns"):
             if not _count_ok(row[col]):
-                errs.append(f"{col} '{row[col]}' is geen aantal ≥ 5 of '<5' (kleine aantallen moeten onderdrukt zijn)")
+                errs.append(
+                    f"{col} '{row[col]}' is geen aantal ≥ 5 of '<5' (kleine aantallen moeten onderdrukt zijn)"
+                )
         for col in FLOATS:
             if row[col]:
                 try:
@@ -76,7 +103,9 @@ def _parse(text: str) -> tuple[list[dict], list[str]]:
     return rows, problems
 
 
-def load_sector_figures(path: str | Path, *, source_code: str, loaded_by: str, user=None) -> tuple[SectorFigureSet, bool]:
+def load_sector_figures(
+    path: str | Path, *, source_code: str, loaded_by: str, user=None
+) -> tuple[SectorFigureSet, bool]:
     """Load a `doorbraak flows sectors` output file. All-or-nothing; loading the same file
     again changes nothing (returns the existing set and False)."""
     raw = Path(path).read_bytes()
@@ -100,21 +129,40 @@ def load_sector_figures(path: str | Path, *, source_code: str, loaded_by: str, u
         raise RejectedFile(["één bestand moet één peildatum en één versie van de regels hebben"])
     with transaction.atomic():
         figure_set = SectorFigureSet.objects.create(
-            source=source, data_date=date.fromisoformat(dates.pop()), ruleset_version=versions.pop(),
-            file_name=Path(path).name, content_hash=digest, loaded_by=loaded_by,
+            source=source,
+            data_date=date.fromisoformat(dates.pop()),
+            ruleset_version=versions.pop(),
+            file_name=Path(path).name,
+            content_hash=digest,
+            loaded_by=loaded_by,
         )
-        SectorFigure.objects.bulk_create([
-            SectorFigure(
-                figure_set=figure_set, period=r["period"], sbi=r["sbi"], sector_name=r["sector_name"], area=r["area"],
-                accounts=r["accounts"], accounts_in_patterns=r["accounts_in_patterns"],
-                rank=int(r["rank"]) if r["rank"] else None, suppressed=r["suppressed"] == "1",
-                **{c: (float(r[c]) if r[c] else None) for c in FLOATS},
-            )
-            for r in rows
-        ])
-        audit.record(AuditAction.CREATE, user=user, username=None if user else loaded_by, purpose="witwasanalyse",
-                     object_type="sector_figure_set", object_id=figure_set.pk, categories=["transactions"],
-                     detail={"rows": len(rows), "file": figure_set.file_name, "aggregates_only": True})
+        SectorFigure.objects.bulk_create(
+            [
+                SectorFigure(
+                    figure_set=figure_set,
+                    period=r["period"],
+                    sbi=r["sbi"],
+                    sector_name=r["sector_name"],
+                    area=r["area"],
+                    accounts=r["accounts"],
+                    accounts_in_patterns=r["accounts_in_patterns"],
+                    rank=int(r["rank"]) if r["rank"] else None,
+                    suppressed=r["suppressed"] == "1",
+                    **{c: (float(r[c]) if r[c] else None) for c in FLOATS},
+                )
+                for r in rows
+            ]
+        )
+        audit.record(
+            AuditAction.CREATE,
+            user=user,
+            username=None if user else loaded_by,
+            purpose="witwasanalyse",
+            object_type="sector_figure_set",
+            object_id=figure_set.pk,
+            categories=["transactions"],
+            detail={"rows": len(rows), "file": figure_set.file_name, "aggregates_only": True},
+        )
     return figure_set, True
 
 
@@ -139,14 +187,18 @@ def period_end(period: str) -> date | None:
     return date.fromordinal(nxt.toordinal() - 1)
 
 
-def sector_table(figure_set: SectorFigureSet, *, period: str | None = None, area: str = "(alle wijken)") -> dict:
+def sector_table(
+    figure_set: SectorFigureSet, *, period: str | None = None, area: str = "(alle wijken)"
+) -> dict:
     figures = figure_set.figures.all()
     periods = sorted(set(figures.values_list("period", flat=True)))
     # The period running at the data date is partial: selectable, said so, but not the default.
     partial = [p for p in periods if (period_end(p) or date.min) > figure_set.data_date]
     if period not in periods:
         # Default to the latest complete period with figures above the threshold.
-        ranked_periods = sorted(set(figures.filter(area=area, rank__isnull=False).values_list("period", flat=True)))
+        ranked_periods = sorted(
+            set(figures.filter(area=area, rank__isnull=False).values_list("period", flat=True))
+        )
         complete = [p for p in ranked_periods if p not in partial]
         period = (complete or ranked_periods or periods or [None])[-1]
     areas = sorted(set(figures.values_list("area", flat=True)))
@@ -154,8 +206,17 @@ def sector_table(figure_set: SectorFigureSet, *, period: str | None = None, area
     ranked = [r for r in rows if r.rank is not None]
     for r in ranked:  # interval bar on a 0–100 % scale
         r.bar_left = round(100 * (r.account_share_low or 0), 1)
-        r.bar_width = round(100 * max((r.account_share_high or 0) - (r.account_share_low or 0), 0.005), 1)
+        r.bar_width = round(
+            100 * max((r.account_share_high or 0) - (r.account_share_low or 0), 0.005), 1
+        )
         r.bar_mark = round(100 * (r.account_share or 0), 1)
     hidden = [r for r in rows if r.rank is None]
-    return {"periods": periods, "period": period, "areas": areas, "area": area, "ranked": ranked, "hidden": hidden,
-            "partial": partial}
+    return {
+        "periods": periods,
+        "period": period,
+        "areas": areas,
+        "area": area,
+        "ranked": ranked,
+        "hidden": hidden,
+        "partial": partial,
+    }

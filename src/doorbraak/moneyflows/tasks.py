@@ -30,8 +30,10 @@ def _flows(argv: list[str]) -> str:
     with contextlib.redirect_stderr(err):
         code = flows(argv)
     if code:
-        raise JobFailed(_("De geldstroomanalyse stopte met code %(code)s: %(msg)s") % {
-            "code": code, "msg": err.getvalue().strip()[-300:]})
+        raise JobFailed(
+            _("De geldstroomanalyse stopte met code %(code)s: %(msg)s")
+            % {"code": code, "msg": err.getvalue().strip()[-300:]}
+        )
     return err.getvalue()
 
 
@@ -51,16 +53,31 @@ def demo_bank(job, *, transactions: int | None = None, seed: int = DEMO_BANK_SEE
     transactions = int(transactions or DEMO_TRANSACTIONS)
     started = time.monotonic()
     progress.report(5, _("transacties maken en sectoren analyseren"))
-    bank = build_demo_bank(Path(settings.VAR_DIR) / "demo-bank", transactions=transactions, seed=int(seed),
-                           today=built_on())
+    bank = build_demo_bank(
+        Path(settings.VAR_DIR) / "demo-bank",
+        transactions=transactions,
+        seed=int(seed),
+        today=built_on(),
+    )
     progress.report(90, _("sectorcijfers laden"))
-    figure_set, created = load_sector_figures(bank.sectors, source_code=DEMO_SOURCE, loaded_by="demo")
-    return {"summary": _("Bankgegevens (synthetisch): %(n)s transacties (%(start)s t/m %(end)s); %(rows)s sectorregels "
-                         "%(what)s in %(s)s s.") % {
-        "n": transactions, "start": f"{bank.start:%d-%m-%Y}", "end": f"{bank.end:%d-%m-%Y}",
-        "rows": figure_set.figures.count(), "what": _("geladen") if created else _("waren al geladen"),
-        "s": round(time.monotonic() - started)},
-        "url": reverse("sector_view")}
+    figure_set, created = load_sector_figures(
+        bank.sectors, source_code=DEMO_SOURCE, loaded_by="demo"
+    )
+    return {
+        "summary": _(
+            "Bankgegevens (synthetisch): %(n)s transacties (%(start)s t/m %(end)s); %(rows)s sectorregels "
+            "%(what)s in %(s)s s."
+        )
+        % {
+            "n": transactions,
+            "start": f"{bank.start:%d-%m-%Y}",
+            "end": f"{bank.end:%d-%m-%Y}",
+            "rows": figure_set.figures.count(),
+            "what": _("geladen") if created else _("waren al geladen"),
+            "s": round(time.monotonic() - started),
+        },
+        "url": reverse("sector_view"),
+    }
 
 
 def _under_var(path: str) -> Path:
@@ -84,8 +101,10 @@ def flows_train(job, *, input: str, model: str) -> dict:  # noqa: A002 - the CLI
     target.parent.mkdir(parents=True, exist_ok=True)
     progress.report(5, _("trainen"))
     log = _flows(["train", "--input", str(source), "--model", str(target)])
-    return {"summary": _("Model %(name)s getraind op %(file)s.") % {"name": model, "file": source.name},
-            "data": {"model": str(target), "log": log.strip().splitlines()[-5:]}}
+    return {
+        "summary": _("Model %(name)s getraind op %(file)s.") % {"name": model, "file": source.name},
+        "data": {"model": str(target), "log": log.strip().splitlines()[-5:]},
+    }
 
 
 @job_kind("flows_score", label=gettext_lazy("Transacties scoren (geldstroommodel)"), max_attempts=2)
@@ -99,4 +118,7 @@ def flows_score(job, *, input: str, model: str) -> dict:  # noqa: A002
     out = folder / f"scores-{model}.csv"
     progress.report(5, _("scoren"))
     log = _flows(["score", "--input", str(source), "--model", str(model_dir), "--out", str(out)])
-    return {"summary": log.strip().splitlines()[-1] if log.strip() else _("Gescoord."), "file": str(out)}
+    return {
+        "summary": log.strip().splitlines()[-1] if log.strip() else _("Gescoord."),
+        "file": str(out),
+    }

@@ -32,7 +32,9 @@ def _changed(obj, values: dict) -> list[str]:
 
 
 def _log(actor, action, object_type, obj, **detail):
-    audit.record(action, user=actor, purpose=P, object_type=object_type, object_id=obj.pk, detail=detail)
+    audit.record(
+        action, user=actor, purpose=P, object_type=object_type, object_id=obj.pk, detail=detail
+    )
 
 
 # --- users -----------------------------------------------------------------------------
@@ -51,11 +53,20 @@ def do_create_user(actor, *, password: str, **values) -> User:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        user.is_staff = user.role == Role.ADMINISTRATOR  # the Django admin stays for administrators only
+        user.is_staff = (
+            user.role == Role.ADMINISTRATOR
+        )  # the Django admin stays for administrators only
         user.set_password(password)
         user.save()
-        _log(actor, AuditAction.CREATE, "user", user, username=user.username, role=user.role,
-             organisation=user.organisation.code if user.organisation else "")
+        _log(
+            actor,
+            AuditAction.CREATE,
+            "user",
+            user,
+            username=user.username,
+            role=user.role,
+            organisation=user.organisation.code if user.organisation else "",
+        )
     return user
 
 
@@ -101,7 +112,15 @@ def do_set_active(actor, pk: int, active: bool) -> User:
         user.is_active = active
         user.save(update_fields=["is_active"])
         ended = _end_sessions(user) if not active else 0
-        _log(actor, AuditAction.UPDATE, "user", user, changed=["is_active"], is_active=active, sessions_ended=ended)
+        _log(
+            actor,
+            AuditAction.UPDATE,
+            "user",
+            user,
+            changed=["is_active"],
+            is_active=active,
+            sessions_ended=ended,
+        )
     return user
 
 
@@ -115,8 +134,15 @@ def do_reset_second_factor(actor, pk: int) -> User:
         for device in devices:
             device.delete()
         ended = _end_sessions(user)
-        _log(actor, AuditAction.UPDATE, "user", user, changed=["second_factor"], devices_removed=len(devices),
-             sessions_ended=ended)
+        _log(
+            actor,
+            AuditAction.UPDATE,
+            "user",
+            user,
+            changed=["second_factor"],
+            devices_removed=len(devices),
+            sessions_ended=ended,
+        )
     return user
 
 
@@ -127,7 +153,9 @@ def _check_parent(org_pk, parent) -> None:
     seen = set()
     while parent is not None:
         if parent.pk == org_pk or parent.pk in seen:
-            raise ValidationError({"parent": _("Een organisatie kan geen onderdeel van zichzelf zijn.")})
+            raise ValidationError(
+                {"parent": _("Een organisatie kan geen onderdeel van zichzelf zijn.")}
+            )
         seen.add(parent.pk)
         parent = parent.parent
 
@@ -177,7 +205,9 @@ def do_save_covenant(actor, pk: int | None, **values) -> Covenant:
         return covenant
 
 
-def do_set_grants(actor, covenant_pk: int, organisation_pk: int, grants: set[tuple[str, int]]) -> dict:
+def do_set_grants(
+    actor, covenant_pk: int, organisation_pk: int, grants: set[tuple[str, int]]
+) -> dict:
     """Make the covenant's lines for one organisation exactly ``grants`` ({(data category, purpose
     id)}): add what is new, remove what is gone; one audit entry per line added or removed."""
     _require(actor, "covenant_grant", f"{covenant_pk}/{organisation_pk}")
@@ -188,17 +218,41 @@ def do_set_grants(actor, covenant_pk: int, organisation_pk: int, grants: set[tup
     if bad:
         raise ValidationError(_("Onbekende gegevenscategorie of doel."))
     with transaction.atomic():
-        current = {(g.data_category, g.purpose_id): g for g in
-                   CovenantGrant.objects.select_for_update().filter(covenant=covenant, organisation=organisation)}
+        current = {
+            (g.data_category, g.purpose_id): g
+            for g in CovenantGrant.objects.select_for_update().filter(
+                covenant=covenant, organisation=organisation
+            )
+        }
         added, removed = sorted(grants - current.keys()), sorted(current.keys() - grants)
         for category, purpose_id in added:
-            grant = CovenantGrant.objects.create(covenant=covenant, organisation=organisation,
-                                                 data_category=category, purpose=purposes[purpose_id])
-            _log(actor, AuditAction.CREATE, "covenant_grant", grant, covenant=covenant.pk,
-                 organisation=organisation.code, category=category, grant_purpose=purposes[purpose_id].code)
+            grant = CovenantGrant.objects.create(
+                covenant=covenant,
+                organisation=organisation,
+                data_category=category,
+                purpose=purposes[purpose_id],
+            )
+            _log(
+                actor,
+                AuditAction.CREATE,
+                "covenant_grant",
+                grant,
+                covenant=covenant.pk,
+                organisation=organisation.code,
+                category=category,
+                grant_purpose=purposes[purpose_id].code,
+            )
         for key in removed:
             grant = current[key]
-            _log(actor, AuditAction.DELETE, "covenant_grant", grant, covenant=covenant.pk,
-                 organisation=organisation.code, category=key[0], grant_purpose=purposes[key[1]].code)
+            _log(
+                actor,
+                AuditAction.DELETE,
+                "covenant_grant",
+                grant,
+                covenant=covenant.pk,
+                organisation=organisation.code,
+                category=key[0],
+                grant_purpose=purposes[key[1]].code,
+            )
             grant.delete()
     return {"added": len(added), "removed": len(removed)}

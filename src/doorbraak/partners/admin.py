@@ -10,7 +10,11 @@ from .models import Covenant, CovenantGrant, Organisation, Purpose, User
 
 
 def _admin_has_permission(request):
-    return request.user.is_active and request.user.is_staff and policy.has(request.user, Capability.PARTNERS_MANAGE)
+    return (
+        request.user.is_active
+        and request.user.is_staff
+        and policy.has(request.user, Capability.PARTNERS_MANAGE)
+    )
 
 
 admin.site.has_permission = _admin_has_permission
@@ -34,7 +38,9 @@ class DoorbraakUserAdmin(UserAdmin):
     def has_change_permission(self, request, obj=None):
         return _admin_has_permission(request)
 
-    has_add_permission = has_view_permission = lambda self, request, obj=None: _admin_has_permission(request)  # noqa: E731
+    has_add_permission = has_view_permission = lambda self, request, obj=None: (
+        _admin_has_permission(request)
+    )  # noqa: E731
 
 
 class CovenantGrantInline(admin.TabularInline):

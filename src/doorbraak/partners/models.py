@@ -51,7 +51,12 @@ class Organisation(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     kind = models.CharField(_("soort"), max_length=20, choices=OrganisationKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("onderdeel van"), null=True, blank=True, on_delete=models.PROTECT, related_name="departments"
+        "self",
+        verbose_name=_("onderdeel van"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="departments",
     )
     active = models.BooleanField(_("actief"), default=True)
 
@@ -68,9 +73,16 @@ class User(AbstractUser):
     """A person working for exactly one organisation, in one role."""
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisatie"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+        Organisation,
+        verbose_name=_("organisatie"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
     )
-    role = models.CharField(_("rol"), max_length=30, choices=Role.choices, default=Role.PARTNER_PROFESSIONAL)
+    role = models.CharField(
+        _("rol"), max_length=30, choices=Role.choices, default=Role.PARTNER_PROFESSIONAL
+    )
 
     class Meta:
         verbose_name = _("gebruiker")
@@ -121,13 +133,16 @@ class CovenantGrant(models.Model):
 
     covenant = models.ForeignKey(Covenant, on_delete=models.CASCADE, related_name="grants")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="grants")
-    data_category = models.CharField(_("gegevenscategorie"), max_length=20, choices=DataCategory.choices)
+    data_category = models.CharField(
+        _("gegevenscategorie"), max_length=20, choices=DataCategory.choices
+    )
     purpose = models.ForeignKey(Purpose, on_delete=models.PROTECT, related_name="grants")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["covenant", "organisation", "data_category", "purpose"], name="unique_covenant_grant"
+                fields=["covenant", "organisation", "data_category", "purpose"],
+                name="unique_covenant_grant",
             )
         ]
         verbose_name = _("convenantafspraak")

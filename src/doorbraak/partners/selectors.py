@@ -10,7 +10,11 @@ from .models import CovenantGrant, DataCategory, Organisation, Purpose, User
 def users(query: str = "", organisation: str = "", role: str = ""):
     qs = User.objects.select_related("organisation").order_by("organisation__name", "username")
     if query:
-        qs = qs.filter(Q(username__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query))
+        qs = qs.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
     if organisation:
         qs = qs.filter(organisation__code=organisation)
     if role:
@@ -20,15 +24,27 @@ def users(query: str = "", organisation: str = "", role: str = ""):
 
 def organisations():
     return Organisation.objects.select_related("parent").annotate(
-        user_count=Count("users", distinct=True), grant_count=Count("grants", distinct=True))
+        user_count=Count("users", distinct=True), grant_count=Count("grants", distinct=True)
+    )
 
 
 def grant_matrix(covenant, organisation) -> dict:
     """Rows: data categories; columns: purposes; each cell whether the line is in the covenant."""
     purposes = list(Purpose.objects.order_by("name"))
-    held = set(CovenantGrant.objects.filter(covenant=covenant, organisation=organisation)
-               .values_list("data_category", "purpose_id"))
-    rows = [{"code": code, "label": label,
-             "cells": [{"purpose": p, "name": f"g-{code}-{p.pk}", "checked": (code, p.pk) in held} for p in purposes]}
-            for code, label in DataCategory.choices]
+    held = set(
+        CovenantGrant.objects.filter(covenant=covenant, organisation=organisation).values_list(
+            "data_category", "purpose_id"
+        )
+    )
+    rows = [
+        {
+            "code": code,
+            "label": label,
+            "cells": [
+                {"purpose": p, "name": f"g-{code}-{p.pk}", "checked": (code, p.pk) in held}
+                for p in purposes
+            ],
+        }
+        for code, label in DataCategory.choices
+    ]
     return {"purposes": purposes, "rows": rows}

@@ -28,8 +28,12 @@ def _apply(form, exc: ValidationError) -> None:
 
 
 def _form_page(request, form, title, back, status=200, **extra):
-    return render(request, "partners/form.html", {"form": form, "title": title, "back": back, **extra},
-                  status=status)
+    return render(
+        request,
+        "partners/form.html",
+        {"form": form, "title": title, "back": back, **extra},
+        status=status,
+    )
 
 
 # --- users -----------------------------------------------------------------------------
@@ -37,15 +41,32 @@ def _form_page(request, form, title, back, status=200, **extra):
 
 @page(C.PARTNERS_MANAGE)
 def user_list(request):
-    filters = {"q": request.GET.get("q", "").strip()[:100], "organisation": request.GET.get("organisatie", "")[:40],
-               "role": request.GET.get("rol", "")[:30]}
+    filters = {
+        "q": request.GET.get("q", "").strip()[:100],
+        "organisation": request.GET.get("organisatie", "")[:40],
+        "role": request.GET.get("rol", "")[:30],
+    }
     qs = selectors.users(filters["q"], filters["organisation"], filters["role"])
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "partners/user_list.html", {
-        "page_obj": page_obj, "filters": filters, "roles": Role.choices,
-        "organisations": Organisation.objects.order_by("name"),
-        "query": "&".join(f"{k}={v}" for k, v in (("q", filters["q"]), ("organisatie", filters["organisation"]),
-                                                  ("rol", filters["role"])) if v)})
+    return render(
+        request,
+        "partners/user_list.html",
+        {
+            "page_obj": page_obj,
+            "filters": filters,
+            "roles": Role.choices,
+            "organisations": Organisation.objects.order_by("name"),
+            "query": "&".join(
+                f"{k}={v}"
+                for k, v in (
+                    ("q", filters["q"]),
+                    ("organisatie", filters["organisation"]),
+                    ("rol", filters["role"]),
+                )
+                if v
+            ),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,12 +100,22 @@ def user_edit(request, pk: int):
             except ValidationError as exc:
                 _apply(form, exc)
             else:
-                messages.success(request, _("Gebruiker %(u)s opgeslagen.") % {"u": form.cleaned_data["username"]})
+                messages.success(
+                    request, _("Gebruiker %(u)s opgeslagen.") % {"u": form.cleaned_data["username"]}
+                )
                 return redirect("user_edit", pk=pk)
         status = 400
     has_device = any(True for _d in devices_for_user(user, confirmed=True))
-    return _form_page(request, form, _("Gebruiker %(u)s") % {"u": user.username}, reverse("user_list"), status=status,
-                      account=user, has_device=has_device, is_self=user.pk == request.user.pk)
+    return _form_page(
+        request,
+        form,
+        _("Gebruiker %(u)s") % {"u": user.username},
+        reverse("user_list"),
+        status=status,
+        account=user,
+        has_device=has_device,
+        is_self=user.pk == request.user.pk,
+    )
 
 
 @require_POST
@@ -97,8 +128,15 @@ def user_set_active(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, (_("Account %(u)s is weer actief.") if active else
-                                   _("Account %(u)s is gedeactiveerd en overal afgemeld.")) % {"u": user.username})
+        messages.success(
+            request,
+            (
+                _("Account %(u)s is weer actief.")
+                if active
+                else _("Account %(u)s is gedeactiveerd en overal afgemeld.")
+            )
+            % {"u": user.username},
+        )
     return redirect("user_edit", pk=pk)
 
 
@@ -107,8 +145,14 @@ def user_set_active(request, pk: int):
 def user_reset_second_factor(request, pk: int):
     get_object_or_404(User, pk=pk)
     user = actions.do_reset_second_factor(request.user, pk)
-    messages.success(request, _("Tweede factor van %(u)s verwijderd; bij de volgende aanmelding stelt %(u)s een nieuwe "
-                                "in.") % {"u": user.username})
+    messages.success(
+        request,
+        _(
+            "Tweede factor van %(u)s verwijderd; bij de volgende aanmelding stelt %(u)s een nieuwe "
+            "in."
+        )
+        % {"u": user.username},
+    )
     return redirect("user_edit", pk=pk)
 
 
@@ -117,7 +161,9 @@ def user_reset_second_factor(request, pk: int):
 
 @page(C.PARTNERS_MANAGE)
 def organisation_list(request):
-    return render(request, "partners/organisation_list.html", {"organisations": selectors.organisations()})
+    return render(
+        request, "partners/organisation_list.html", {"organisations": selectors.organisations()}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,7 +171,9 @@ def organisation_list(request):
 def organisation_edit(request, pk: int | None = None):
     org = get_object_or_404(Organisation, pk=pk) if pk else None
     initial = {f: getattr(org, f) for f in actions.ORGANISATION_FIELDS} if org else None
-    form = OrganisationForm(request.POST if request.method == "POST" else None, initial=initial, instance=org)
+    form = OrganisationForm(
+        request.POST if request.method == "POST" else None, initial=initial, instance=org
+    )
     title = org.name if org else _("Nieuwe organisatie")
     if request.method == "POST":
         if form.is_valid():
@@ -136,7 +184,9 @@ def organisation_edit(request, pk: int | None = None):
             else:
                 messages.success(request, _("Organisatie %(o)s opgeslagen.") % {"o": saved.name})
                 return redirect("organisation_list")
-        return _form_page(request, form, title, reverse("organisation_list"), status=400, organisation=org)
+        return _form_page(
+            request, form, title, reverse("organisation_list"), status=400, organisation=org
+        )
     return _form_page(request, form, title, reverse("organisation_list"), organisation=org)
 
 
@@ -152,15 +202,27 @@ def organisation_covenant(request, pk: int):
         covenant = next((c for c in covenants if c.in_force()), covenants[0] if covenants else None)
     if request.method == "POST" and covenant is not None:
         matrix = selectors.grant_matrix(covenant, org)
-        wanted = {(row["code"], cell["purpose"].pk) for row in matrix["rows"] for cell in row["cells"]
-                  if request.POST.get(cell["name"]) == "on"}
+        wanted = {
+            (row["code"], cell["purpose"].pk)
+            for row in matrix["rows"]
+            for cell in row["cells"]
+            if request.POST.get(cell["name"]) == "on"
+        }
         result = actions.do_set_grants(request.user, covenant.pk, org.pk, wanted)
-        messages.success(request, _("Convenant voor %(o)s opgeslagen: %(a)s toegevoegd, %(r)s verwijderd.")
-                         % {"o": org.name, "a": result["added"], "r": result["removed"]})
-        return redirect(f"{reverse('organisation_covenant', kwargs={'pk': org.pk})}?convenant={covenant.pk}")
+        messages.success(
+            request,
+            _("Convenant voor %(o)s opgeslagen: %(a)s toegevoegd, %(r)s verwijderd.")
+            % {"o": org.name, "a": result["added"], "r": result["removed"]},
+        )
+        return redirect(
+            f"{reverse('organisation_covenant', kwargs={'pk': org.pk})}?convenant={covenant.pk}"
+        )
     matrix = selectors.grant_matrix(covenant, org) if covenant else None
-    return render(request, "partners/organisation_covenant.html",
-                  {"organisation": org, "covenants": covenants, "covenant": covenant, "matrix": matrix})
+    return render(
+        request,
+        "partners/organisation_covenant.html",
+        {"organisation": org, "covenants": covenants, "covenant": covenant, "matrix": matrix},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,5 +14,10 @@ def suppress(count: int | None, threshold: int = SUPPRESSION_THRESHOLD) -> str:
     return str(count)
 
 
-def suppress_table(rows: list[dict], count_fields: list[str], threshold: int = SUPPRESSION_THRESHOLD) -> list[dict]:
-    return [{k: (suppress(v, threshold) if k in count_fields else v) for k, v in row.items()} for row in rows]
+def suppress_table(
+    rows: list[dict], count_fields: list[str], threshold: int = SUPPRESSION_THRESHOLD
+) -> list[dict]:
+    return [
+        {k: (suppress(v, threshold) if k in count_fields else v) for k, v in row.items()}
+        for row in rows
+    ]

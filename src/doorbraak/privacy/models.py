@@ -27,17 +27,27 @@ class ProcessingActivity(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     kind = models.CharField(_("soort"), max_length=20, choices=ActivityKind.choices)
     controller = models.ForeignKey(
-        Organisation, verbose_name=_("verantwoordelijke / eigenaar"), on_delete=models.PROTECT, related_name="activities"
+        Organisation,
+        verbose_name=_("verantwoordelijke / eigenaar"),
+        on_delete=models.PROTECT,
+        related_name="activities",
     )
-    purpose = models.ForeignKey(Purpose, verbose_name=_("doel"), on_delete=models.PROTECT, related_name="activities")
+    purpose = models.ForeignKey(
+        Purpose, verbose_name=_("doel"), on_delete=models.PROTECT, related_name="activities"
+    )
     legal_basis = models.TextField(_("grondslag"))
     data_categories = models.JSONField(_("gegevenscategorieën"), default=list)
     retention_days = models.PositiveIntegerField(_("bewaartermijn (dagen)"))
     retention_action = models.CharField(
-        _("na de bewaartermijn"), max_length=20, choices=RetentionAction.choices, default=RetentionAction.DELETE
+        _("na de bewaartermijn"),
+        max_length=20,
+        choices=RetentionAction.choices,
+        default=RetentionAction.DELETE,
     )
     retention_trigger = models.CharField(
-        _("bewaartermijn loopt vanaf"), max_length=200, help_text=_("bijv. 'sluiting van de zaak', 'laatste levering'")
+        _("bewaartermijn loopt vanaf"),
+        max_length=200,
+        help_text=_("bijv. 'sluiting van de zaak', 'laatste levering'"),
     )
     recipients = models.TextField(_("ontvangers"), blank=True)
     refreshed_on = models.DateField(_("laatst ververst"), null=True, blank=True)
@@ -55,7 +65,9 @@ class ProcessingActivity(models.Model):
 
         unknown = set(self.data_categories) - set(DataCategory.values)
         if unknown:
-            raise ValidationError({"data_categories": _("Onbekende categorie: %s") % ", ".join(sorted(unknown))})
+            raise ValidationError(
+                {"data_categories": _("Onbekende categorie: %s") % ", ".join(sorted(unknown))}
+            )
 
     def expires_before(self, today: date) -> date:
         """Records whose retention clock started before this date have expired."""
@@ -63,7 +75,9 @@ class ProcessingActivity(models.Model):
 
     @property
     def categories_display(self) -> str:
-        return ", ".join(str(DataCategory(c).label) for c in self.data_categories if c in DataCategory.values)
+        return ", ".join(
+            str(DataCategory(c).label) for c in self.data_categories if c in DataCategory.values
+        )
 
 
 class RetentionRun(models.Model):

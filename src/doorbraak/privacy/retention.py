@@ -52,7 +52,10 @@ def _expired_cases(today: date):
 
     for activity in _by_activity(ActivityKind.CASE_TYPE):
         qs = Case.objects.filter(
-            case_type=activity, status=CaseStatus.CLOSED, anonymised=False, closed_on__lt=activity.expires_before(today)
+            case_type=activity,
+            status=CaseStatus.CLOSED,
+            anonymised=False,
+            closed_on__lt=activity.expires_before(today),
         )
         for case in qs:
             yield case, activity
@@ -72,7 +75,11 @@ def _anonymise_case(case) -> None:
 def _delete_case(case) -> None:
     subject = case.subject
     case.delete()
-    if subject is not None and not subject.cases.exists() and subject.source.kind == ActivityKind.CASE_TYPE:
+    if (
+        subject is not None
+        and not subject.cases.exists()
+        and subject.source.kind == ActivityKind.CASE_TYPE
+    ):
         subject.delete()
 
 
@@ -84,7 +91,9 @@ def _expired_persons(today: date):
 
     for activity in _by_activity(ActivityKind.SOURCE):
         qs = (
-            Person.objects.filter(source=activity, anonymised=False, received_on__lt=activity.expires_before(today))
+            Person.objects.filter(
+                source=activity, anonymised=False, received_on__lt=activity.expires_before(today)
+            )
             # A person who is subject of a case is kept under the case type's retention.
             .exclude(cases__isnull=False)
             .distinct()
@@ -114,7 +123,9 @@ def _expired_officers(today: date):
     from doorbraak.registers.models import Officer
 
     for activity in _by_activity(ActivityKind.SOURCE):
-        for officer in Officer.objects.filter(source=activity, received_on__lt=activity.expires_before(today)):
+        for officer in Officer.objects.filter(
+            source=activity, received_on__lt=activity.expires_before(today)
+        ):
             yield officer, activity
 
 
@@ -133,7 +144,10 @@ def preview(today: date) -> list[dict]:
     for handler in HANDLERS:
         for _obj, activity in handler.expired(today):
             counts[(handler.name, activity.name, activity.get_retention_action_display())] += 1
-    return [{"object_type": k[0], "activity": k[1], "action": k[2], "count": n} for k, n in sorted(counts.items())]
+    return [
+        {"object_type": k[0], "activity": k[1], "action": k[2], "count": n}
+        for k, n in sorted(counts.items())
+    ]
 
 
 def run_retention(today: date, run_by: str = SYSTEM_USER) -> dict:

@@ -26,7 +26,11 @@ def find_subjects(query: str):
         qs = qs.filter(bsn=query)
     else:
         for part in query.split():
-            qs = qs.filter(Q(surname__icontains=part) | Q(given_names__icontains=part) | Q(pseudonym__iexact=part))
+            qs = qs.filter(
+                Q(surname__icontains=part)
+                | Q(given_names__icontains=part)
+                | Q(pseudonym__iexact=part)
+            )
     return list(qs.select_related("residence")[:50])
 
 
@@ -67,7 +71,9 @@ def collect(person) -> dict:
                 "sinds": f.since.isoformat(),
                 "bron": _activity(f.source),
             }
-            for f in person.functions.select_related("company", "source__controller", "source__purpose")
+            for f in person.functions.select_related(
+                "company", "source__controller", "source__purpose"
+            )
         ],
         "casussen": [],
     }
@@ -80,7 +86,9 @@ def collect(person) -> dict:
                 "gestart_op": case.opened_on.isoformat(),
                 "afgesloten_op": case.closed_on.isoformat() if case.closed_on else None,
                 "verwerking": _activity(case.case_type),
-                "partners": [p.organisation.name for p in case.participants.select_related("organisation")],
+                "partners": [
+                    p.organisation.name for p in case.participants.select_related("organisation")
+                ],
                 "gegevens": [
                     {
                         "datum": r.occurred_on.isoformat(),
@@ -96,12 +104,17 @@ def collect(person) -> dict:
     # Art. 15(1)(c): the recipients — which organisations have seen the data.
     case_ids = [str(c.pk) for c in person.cases.all()]
     accesses = AuditEntry.objects.filter(
-        Q(object_type="person", object_id=str(person.pk)) | Q(object_type="case", object_id__in=case_ids)
+        Q(object_type="person", object_id=str(person.pk))
+        | Q(object_type="case", object_id__in=case_ids)
     ).exclude(action=AuditAction.DENY)
     names = dict(Organisation.objects.values_list("code", "name"))
     data["inzage_door"] = [
-        {"datum": e.occurred_at.date().isoformat(), "organisatie": names.get(e.organisation, e.organisation),
-         "handeling": e.get_action_display(), "doel": e.purpose}
+        {
+            "datum": e.occurred_at.date().isoformat(),
+            "organisatie": names.get(e.organisation, e.organisation),
+            "handeling": e.get_action_display(),
+            "doel": e.purpose,
+        }
         for e in accesses.order_by("id")
     ]
     return data

@@ -21,8 +21,12 @@ def retention(job, *, as_of: str | None = None) -> dict:
 
     today = date.fromisoformat(as_of) if as_of else timezone.localdate()
     result = service.run_retention(today, run_by=job.requested_by)
-    return {"summary": _("Bewaartermijnen toegepast: %(n)s gegevens verwijderd of geanonimiseerd.")
-            % {"n": result["total"]}, "url": reverse("retention"), "data": result}
+    return {
+        "summary": _("Bewaartermijnen toegepast: %(n)s gegevens verwijderd of geanonimiseerd.")
+        % {"n": result["total"]},
+        "url": reverse("retention"),
+        "data": result,
+    }
 
 
 @job_kind("subject_access_export", label=gettext_lazy("Inzageverzoek (export)"), max_attempts=2)
@@ -39,4 +43,7 @@ def subject_access_export(job, *, person: int) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / filename
     path.write_bytes(content)
-    return {"summary": _("Inzage-export klaar (%(kb)s kB).") % {"kb": max(1, len(content) // 1024)}, "file": str(path)}
+    return {
+        "summary": _("Inzage-export klaar (%(kb)s kB).") % {"kb": max(1, len(content) // 1024)},
+        "file": str(path),
+    }

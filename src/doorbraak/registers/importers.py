@@ -81,7 +81,9 @@ _norm_header = norm_header
 
 def load_mapping(source_type: str) -> Mapping:
     if source_type not in SourceType.values:
-        raise ImportError_(f"onbekend brontype {source_type!r} (bekend: {', '.join(SourceType.values)})")
+        raise ImportError_(
+            f"onbekend brontype {source_type!r} (bekend: {', '.join(SourceType.values)})"
+        )
     mapping = _load_mapping(source_type)
     if mapping.target not in TARGETS:
         raise ValueError(f"{source_type}.yaml: source_type/target do not fit")
@@ -194,7 +196,9 @@ class Reader:
             return
         encoding = _csv_encoding(self.path)
         self._raw = _CountingFile(open(self.path, "rb"))  # noqa: SIM115 - closed in close()
-        self._text = io.TextIOWrapper(io.BufferedReader(self._raw, 1 << 20), encoding=encoding, newline="")
+        self._text = io.TextIOWrapper(
+            io.BufferedReader(self._raw, 1 << 20), encoding=encoding, newline=""
+        )
         try:
             first = self._text.readline()
         except UnicodeDecodeError as exc:
@@ -226,7 +230,10 @@ class Reader:
         try:
             for record_batch in self._parquet.iter_batches(batch_size=size):
                 columns = [record_batch.column(i).to_pylist() for i in range(len(names))]
-                rows = [dict(zip(self.columns, values, strict=True)) for values in zip(*columns, strict=True)]
+                rows = [
+                    dict(zip(self.columns, values, strict=True))
+                    for values in zip(*columns, strict=True)
+                ]
                 start = self.row_count + 1
                 self.row_count += len(rows)
                 yield Table(self.columns, rows, [None] * len(rows), start)
@@ -253,7 +260,9 @@ class Reader:
         except csv.Error as exc:
             raise ImportError_(f"onleesbaar CSV-bestand na regel {reader.line_num}: {exc}") from exc
         except UnicodeDecodeError as exc:
-            raise ImportError_(f"bestand is geen UTF-8- of Windows-1252-tekst (na regel {reader.line_num}): {exc}") from exc
+            raise ImportError_(
+                f"bestand is geen UTF-8- of Windows-1252-tekst (na regel {reader.line_num}): {exc}"
+            ) from exc
         if rows:
             start = self.row_count + 1
             self.row_count += len(rows)
@@ -292,7 +301,11 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = "bestand" if self.row is None else f"rij {self.row}" + (f" (regel {self.line})" if self.line else "")
+        where = (
+            "bestand"
+            if self.row is None
+            else f"rij {self.row}" + (f" (regel {self.line})" if self.line else "")
+        )
         what = f" {self.field}" if self.field else ""
         shown = f" = {self.value!r}" if self.value else ""
         return f"{where}:{what}{shown}: {self.reason}"
@@ -334,8 +347,13 @@ def _parse_wijk(value: object) -> str:
 _column_of = column_of
 
 
-_LIMIT_MODELS = {"premises": (Premises,), "company": (Company,), "officer": (Officer, Person),
-                 "resident": (Person,), "entry": (RegisterEntry,)}
+_LIMIT_MODELS = {
+    "premises": (Premises,),
+    "company": (Company,),
+    "officer": (Officer, Person),
+    "resident": (Person,),
+    "entry": (RegisterEntry,),
+}
 _STRING_TYPES = {"text", "prefix", "wijk", "bsn", "kvk", "bag_id", "postcode", "sbi"}
 
 
@@ -353,7 +371,11 @@ def check_columns(mapping: Mapping, columns: list[str]) -> list[Problem]:
     problems = []
     for name, spec in mapping.fields.items():
         if spec.required and _column_of(spec, columns) is None and spec.default is None:
-            problems.append(Problem(None, name, "", f"kolom ontbreekt (verwacht een van: {', '.join(spec.columns)})"))
+            problems.append(
+                Problem(
+                    None, name, "", f"kolom ontbreekt (verwacht een van: {', '.join(spec.columns)})"
+                )
+            )
     return problems
 
 
@@ -387,20 +409,33 @@ class Validator:
         self.mapping, self.columns = mapping, columns
         self.problems = check_columns(mapping, columns)
         self.column_of = {name: _column_of(spec, columns) for name, spec in mapping.fields.items()}
-        limits = {name: spec.max_length or _max_length(mapping.target, name) for name, spec in mapping.fields.items()}
-        self.checks = [(name, self.column_of[name], _memo(self._field_check(spec, limits[name])))
-                       for name, spec in mapping.fields.items() if spec.type != "house_number"]
+        limits = {
+            name: spec.max_length or _max_length(mapping.target, name)
+            for name, spec in mapping.fields.items()
+        }
+        self.checks = [
+            (name, self.column_of[name], _memo(self._field_check(spec, limits[name])))
+            for name, spec in mapping.fields.items()
+            if spec.type != "house_number"
+        ]
         self.house = mapping.fields.get("house_number")
         if self.house is not None:
             self.house_check = _memo(self._house_check(self.house))
-            self.house_columns = (self.column_of["house_number"], self.column_of.get("house_letter"),
-                                  self.column_of.get("house_number_addition"))
+            self.house_columns = (
+                self.column_of["house_number"],
+                self.column_of.get("house_letter"),
+                self.column_of.get("house_number_addition"),
+            )
 
     @staticmethod
     def _field_check(spec: FieldSpec, limit: int | None):
         """value -> (True, parsed) or (False, (shown value, reason))."""
         parse = _parse_wijk if spec.type == "wijk" else _PARSERS[spec.type]
-        empty = spec.default if spec.default is not None else ("" if spec.type in _STRING_TYPES else None)
+        empty = (
+            spec.default
+            if spec.default is not None
+            else ("" if spec.type in _STRING_TYPES else None)
+        )
         required = spec.required and spec.default is None
 
         def check(value):
@@ -429,7 +464,9 @@ class Validator:
             try:
                 hn = v.parse_house_number(value, letter, addition)
             except v.Invalid as exc:
-                shown = " ".join(v.as_text(x) for x in (value, letter, addition) if not v.is_empty(x))
+                shown = " ".join(
+                    v.as_text(x) for x in (value, letter, addition) if not v.is_empty(x)
+                )
                 return False, (shown[:200], str(exc))
             return True, (hn.number, hn.letter, hn.addition)
 
@@ -449,8 +486,15 @@ class Validator:
             line = lines[i - start]
             row_problems: list[Problem] = []
             if "__width__" in raw:
-                row_problems.append(Problem(i, "", "", f"{raw['__width__']} kolommen, de kopregel heeft er {width}",
-                                            line))
+                row_problems.append(
+                    Problem(
+                        i,
+                        "",
+                        "",
+                        f"{raw['__width__']} kolommen, de kopregel heeft er {width}",
+                        line,
+                    )
+                )
             out: dict = {}
             for name, col, check in checks:
                 ok, result = check(raw.get(col) if col else None)
@@ -459,9 +503,13 @@ class Validator:
                 else:
                     row_problems.append(Problem(i, name, result[0], result[1], line))
             if house is not None:
-                ok, result = house_check((raw.get(number_col) if number_col else None,
-                                          raw.get(letter_col) if letter_col else None,
-                                          raw.get(addition_col) if addition_col else None))
+                ok, result = house_check(
+                    (
+                        raw.get(number_col) if number_col else None,
+                        raw.get(letter_col) if letter_col else None,
+                        raw.get(addition_col) if addition_col else None,
+                    )
+                )
                 if ok:
                     out["house_number"], out["house_letter"], out["house_number_addition"] = result
                 else:
@@ -473,8 +521,9 @@ class Validator:
         return rows, problems
 
 
-def validate(mapping: Mapping, table: Table, progress: bool = False, *,
-             validator: Validator | None = None) -> tuple[list[Row], list[Problem]]:
+def validate(
+    mapping: Mapping, table: Table, progress: bool = False, *, validator: Validator | None = None
+) -> tuple[list[Row], list[Problem]]:
     """Validate the rows of ``table`` (one batch of a file, or all of it); ``validator`` carries
     what earlier batches of the same file taught it."""
     validator = validator or Validator(mapping, table.columns)
@@ -493,9 +542,15 @@ class Context:
     mapping: Mapping
     counts: dict = field(default_factory=dict)
     versions: list = field(default_factory=list)  # RecordVersion rows (dicts) to create
-    keys_seen: SeenKeys = field(default_factory=lambda: SeenKeys())  # record keys of earlier batches
-    persons_seen: SeenKeys = field(default_factory=lambda: SeenKeys())  # officers: persons of earlier batches
-    close_versions: set = field(default_factory=set)  # (model, object_id) whose open version ends now
+    keys_seen: SeenKeys = field(
+        default_factory=lambda: SeenKeys()
+    )  # record keys of earlier batches
+    persons_seen: SeenKeys = field(
+        default_factory=lambda: SeenKeys()
+    )  # officers: persons of earlier batches
+    close_versions: set = field(
+        default_factory=set
+    )  # (model, object_id) whose open version ends now
 
     def count(self, model: str, what: str, n: int = 1) -> None:
         self.counts.setdefault(model, {}).setdefault(what, 0)
@@ -523,10 +578,19 @@ def _premises_index(rows: list[Row] | None = None) -> tuple[dict, dict]:
         by_id = by_postcode = premises
     else:
         bag_ids = list({r.values["bag_id"] for r in rows if r.values.get("bag_id")})
-        postcodes = list({r.values["postcode"] for r in rows if not r.values.get("bag_id") and r.values.get("postcode")
-                          and r.values.get("house_number")})
+        postcodes = list(
+            {
+                r.values["postcode"]
+                for r in rows
+                if not r.values.get("bag_id")
+                and r.values.get("postcode")
+                and r.values.get("house_number")
+            }
+        )
         by_id = _chunked_values(premises.order_by(), "bag_id", bag_ids)
-        by_postcode = _chunked_values(premises, "postcode", postcodes)  # in order: the first of an address wins
+        by_postcode = _chunked_values(
+            premises, "postcode", postcodes
+        )  # in order: the first of an address wins
     for pk, bag_id, *_ in by_id:
         by_bag[bag_id] = pk
     for pk, _, postcode, number, letter, addition in by_postcode:
@@ -556,7 +620,7 @@ def _chunked_values(qs, field_name: str, keys: list, size: int | None = None):
         return
     size = size or _chunk_size()
     for start in range(0, len(keys), size):
-        yield from qs.filter(**{f"{field_name}__in": keys[start:start + size]})
+        yield from qs.filter(**{f"{field_name}__in": keys[start : start + size]})
 
 
 def _resolve_premises(row: Row, index, required: bool, problems: list[Problem]) -> int | None:
@@ -565,17 +629,34 @@ def _resolve_premises(row: Row, index, required: bool, problems: list[Problem]) 
     if values.get("bag_id"):
         pk = by_bag.get(values["bag_id"])
         if pk is None:
-            problems.append(Problem(row.number, "bag_id", values["bag_id"], "verblijfsobject niet gevonden in de BAG", row.line))
+            problems.append(
+                Problem(
+                    row.number,
+                    "bag_id",
+                    values["bag_id"],
+                    "verblijfsobject niet gevonden in de BAG",
+                    row.line,
+                )
+            )
         return pk
     if values.get("postcode") and values.get("house_number"):
-        key = (values["postcode"], values["house_number"], values.get("house_letter", ""), values.get("house_number_addition", ""))
+        key = (
+            values["postcode"],
+            values["house_number"],
+            values.get("house_letter", ""),
+            values.get("house_number_addition", ""),
+        )
         pk = by_address.get(key)
         if pk is None:
             shown = f"{key[0]} {key[1]}{key[2]}{'-' + key[3] if key[3] else ''}"
-            problems.append(Problem(row.number, "adres", shown, "adres niet gevonden in de BAG", row.line))
+            problems.append(
+                Problem(row.number, "adres", shown, "adres niet gevonden in de BAG", row.line)
+            )
         return pk
     if required:
-        problems.append(Problem(row.number, "adres", "", "geef bag_id of postcode + huisnummer", row.line))
+        problems.append(
+            Problem(row.number, "adres", "", "geef bag_id of postcode + huisnummer", row.line)
+        )
     return None
 
 
@@ -606,12 +687,21 @@ def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
     Returns key -> object (saved) for targets that need the ids of what they wrote."""
     label = target.label
     existing = target.existing(ctx, [k for k, _, _ in items])
-    open_versions = set(
-        RecordVersion.objects.filter(model=label, object_id__in=[o.pk for o in existing.values()], valid_to__isnull=True)
-        .values_list("object_id", flat=True)
-    ) if existing else set()
+    open_versions = (
+        set(
+            RecordVersion.objects.filter(
+                model=label, object_id__in=[o.pk for o in existing.values()], valid_to__isnull=True
+            ).values_list("object_id", flat=True)
+        )
+        if existing
+        else set()
+    )
     to_create, to_update, touched, result = [], [], [], {}
-    provenance = {"source_id": ctx.source.pk, "source_file": ctx.file_name, "received_on": ctx.received_on}
+    provenance = {
+        "source_id": ctx.source.pk,
+        "source_file": ctx.file_name,
+        "received_on": ctx.received_on,
+    }
     for key, row, values in _progress(items, progress, f"schrijven {label}"):
         obj = existing.get(key)
         if obj is None:
@@ -623,7 +713,9 @@ def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
         before = _snapshot(obj, target.value_fields)
         after = {n: _jsonable(values[n]) for n in target.value_fields}
         if before == after:
-            if ctx.received_on > obj.received_on:  # confirmed by a newer delivery: provenance moves on
+            if (
+                ctx.received_on > obj.received_on
+            ):  # confirmed by a newer delivery: provenance moves on
                 touched.append((obj, row.number))
                 ctx.count(label, "confirmed")
             else:
@@ -633,37 +725,68 @@ def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
             ctx.count(label, "older_ignored")  # an older extract never overwrites a newer one
             continue
         if obj.pk not in open_versions:  # state from before Doorbraak imported it: keep it first
-            ctx.versions.append(dict(
-                model=label, object_id=obj.pk, key=_key_text(key), source_id=obj.source_id, batch_id=None,
-                source_file=obj.source_file, source_row=obj.source_row or 0, received_on=obj.received_on,
-                valid_from=obj.received_on, valid_to=ctx.received_on, values=before,
-            ))
+            ctx.versions.append(
+                dict(
+                    model=label,
+                    object_id=obj.pk,
+                    key=_key_text(key),
+                    source_id=obj.source_id,
+                    batch_id=None,
+                    source_file=obj.source_file,
+                    source_row=obj.source_row or 0,
+                    received_on=obj.received_on,
+                    valid_from=obj.received_on,
+                    valid_to=ctx.received_on,
+                    values=before,
+                )
+            )
         ctx.close_versions.add((label, obj.pk))
         for name in target.value_fields:
             setattr(obj, name, values[name])
         obj.source_id, obj.source_file, obj.source_row, obj.received_on = (
-            ctx.source.pk, ctx.file_name, row.number, ctx.received_on)
+            ctx.source.pk,
+            ctx.file_name,
+            row.number,
+            ctx.received_on,
+        )
         to_update.append((key, row, obj))
     batch_id = ctx.batch.pk if ctx.batch is not None else None
-    version = {"model": label, "source_id": ctx.source.pk, "batch_id": batch_id, "source_file": ctx.file_name,
-               "received_on": ctx.received_on, "valid_from": ctx.received_on, "valid_to": None}
+    version = {
+        "model": label,
+        "source_id": ctx.source.pk,
+        "batch_id": batch_id,
+        "source_file": ctx.file_name,
+        "received_on": ctx.received_on,
+        "valid_from": ctx.received_on,
+        "valid_to": None,
+    }
     if to_create:
         pks = insert_rows(target.model, [data for _, _, data in to_create])
         for (key, row, data), pk in zip(to_create, pks, strict=True):
             result[key] = _Saved(pk)
-            ctx.versions.append({**version, "object_id": pk, "key": _key_text(key), "source_row": row.number,
-                                 "values": {n: _jsonable(data[n]) for n in target.value_fields}})
+            ctx.versions.append(
+                {
+                    **version,
+                    "object_id": pk,
+                    "key": _key_text(key),
+                    "source_row": row.number,
+                    "values": {n: _jsonable(data[n]) for n in target.value_fields},
+                }
+            )
         ctx.count(label, "created", len(to_create))
     if to_update:
         target.model.objects.bulk_update(
             [o for _, _, o in to_update],
-            [*target.value_fields, "source", "source_file", "source_row", "received_on"], batch_size=WRITE_CHUNK)
+            [*target.value_fields, "source", "source_file", "source_row", "received_on"],
+            batch_size=WRITE_CHUNK,
+        )
         ctx.count(label, "updated", len(to_update))
     if touched:
         pks = [o.pk for o, _ in touched]
         for start in range(0, len(pks), WRITE_CHUNK):
-            target.model.objects.filter(pk__in=pks[start:start + WRITE_CHUNK]).update(
-                source=ctx.source, source_file=ctx.file_name, received_on=ctx.received_on)
+            target.model.objects.filter(pk__in=pks[start : start + WRITE_CHUNK]).update(
+                source=ctx.source, source_file=ctx.file_name, received_on=ctx.received_on
+            )
         moved = []
         for obj, number in touched:
             if obj.source_row != number:
@@ -672,8 +795,15 @@ def upsert(ctx: Context, target: Target, items: list, progress: bool) -> dict:
         if moved:
             target.model.objects.bulk_update(moved, ["source_row"], batch_size=WRITE_CHUNK)
     for key, row, obj in to_update:
-        ctx.versions.append({**version, "object_id": obj.pk, "key": _key_text(key), "source_row": row.number,
-                             "values": _snapshot(obj, target.value_fields)})
+        ctx.versions.append(
+            {
+                **version,
+                "object_id": obj.pk,
+                "key": _key_text(key),
+                "source_row": row.number,
+                "values": _snapshot(obj, target.value_fields),
+            }
+        )
     _write_versions(ctx)
     return result
 
@@ -698,8 +828,18 @@ def _to_db(model_field, connection):
         return lambda value: model_field.get_db_prep_save(value, connection)
     if isinstance(model_field, models.DateField) and connection.vendor != "postgresql":
         return lambda value: None if value is None else value.isoformat()
-    if isinstance(model_field, (models.CharField, models.TextField, models.IntegerField, models.FloatField,
-                                models.BooleanField, models.DateField, models.ForeignKey)):
+    if isinstance(
+        model_field,
+        (
+            models.CharField,
+            models.TextField,
+            models.IntegerField,
+            models.FloatField,
+            models.BooleanField,
+            models.DateField,
+            models.ForeignKey,
+        ),
+    ):
         return None  # as is
     return lambda value: model_field.get_db_prep_save(value, connection)
 
@@ -708,13 +848,17 @@ def _new_ids(connection, meta, n: int) -> list[int]:
     """``n`` primary keys no other writer will take."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, n])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, n],
+            )
             return sorted(r[0] for r in cursor.fetchall())
         # SQLite: the import's transaction already holds the database's write lock; AUTOINCREMENT
         # never reuses a key, so start above the highest ever handed out.
         table = connection.ops.quote_name(meta.db_table)
-        cursor.execute(f"SELECT COALESCE(MAX({connection.ops.quote_name(meta.pk.column)}), 0) FROM {table}")  # noqa: S608
+        cursor.execute(
+            f"SELECT COALESCE(MAX({connection.ops.quote_name(meta.pk.column)}), 0) FROM {table}"
+        )  # noqa: S608
         highest = cursor.fetchone()[0]
         cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
         row = cursor.fetchone()
@@ -735,7 +879,9 @@ def insert_rows(model, rows: list[dict], *, keys: bool = True) -> list[int]:
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     convert = [_to_db(f, connection) for f in fields]
-    defaults = [f.default if f.has_default() and callable(f.default) else f.get_default() for f in fields]
+    defaults = [
+        f.default if f.has_default() and callable(f.default) else f.get_default() for f in fields
+    ]
     plan = list(zip([f.attname for f in fields], convert, defaults, strict=True))
     ids = _new_ids(connection, meta, len(rows)) if keys else []
     data = []
@@ -747,7 +893,9 @@ def insert_rows(model, rows: list[dict], *, keys: bool = True) -> list[int]:
         data.append(values)
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    columns = ", ".join(quote(c) for c in [*([meta.pk.column] if keys else []), *(f.column for f in fields)])
+    columns = ", ".join(
+        quote(c) for c in [*([meta.pk.column] if keys else []), *(f.column for f in fields)]
+    )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -756,8 +904,10 @@ def insert_rows(model, rows: list[dict], *, keys: bool = True) -> list[int]:
         else:
             placeholders = ", ".join(["%s"] * (len(fields) + keys))
             for start in range(0, len(data), 50_000):
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-                                   data[start:start + 50_000])
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                    data[start : start + 50_000],
+                )
     return ids
 
 
@@ -769,7 +919,7 @@ def _write_versions(ctx: Context) -> None:
     for label, ids in by_model.items():
         for start in range(0, len(ids), WRITE_CHUNK):
             RecordVersion.objects.filter(
-                model=label, object_id__in=ids[start:start + WRITE_CHUNK], valid_to__isnull=True
+                model=label, object_id__in=ids[start : start + WRITE_CHUNK], valid_to__isnull=True
             ).update(valid_to=ctx.received_on)
     insert_rows(RecordVersion, ctx.versions, keys=False)
     ctx.close_versions.clear()
@@ -786,8 +936,20 @@ def _key_text(key) -> str:
 class PremisesTarget(Target):
     model = Premises
     label = "premises"
-    value_fields = ("street", "house_number", "house_letter", "house_number_addition", "postcode", "city", "wijk",
-                    "area", "use", "floor_area", "lat", "lon")
+    value_fields = (
+        "street",
+        "house_number",
+        "house_letter",
+        "house_number_addition",
+        "postcode",
+        "city",
+        "wijk",
+        "area",
+        "use",
+        "floor_area",
+        "lat",
+        "lon",
+    )
 
     def prepare(self, ctx, rows, problems):
         return [(r.values["bag_id"], r, r.values) for r in rows]
@@ -802,8 +964,16 @@ class PremisesTarget(Target):
 class CompanyTarget(Target):
     model = Company
     label = "company"
-    value_fields = ("name", "trade_name", "legal_form", "sbi_code", "sbi_description", "registered_on",
-                    "deregistered_on", "establishment_id")
+    value_fields = (
+        "name",
+        "trade_name",
+        "legal_form",
+        "sbi_code",
+        "sbi_description",
+        "registered_on",
+        "deregistered_on",
+        "establishment_id",
+    )
 
     def prepare(self, ctx, rows, problems):
         index = _premises_index(rows)
@@ -827,8 +997,13 @@ PERSON_FIELDS = ("bsn", "given_names", "surname_prefix", "surname", "birth_date"
 def _person_key(values: dict):
     if values.get("bsn"):
         return ("bsn", values["bsn"])
-    return ("naam", values["given_names"].lower(), (values.get("surname_prefix") or "").lower(),
-            values["surname"].lower(), values.get("birth_date"))
+    return (
+        "naam",
+        values["given_names"].lower(),
+        (values.get("surname_prefix") or "").lower(),
+        values["surname"].lower(),
+        values.get("birth_date"),
+    )
 
 
 class PersonTarget(Target):
@@ -843,13 +1018,19 @@ class PersonTarget(Target):
         candidates = list(_chunked_values(persons, "bsn", bsns))
         if births:  # persons without BSN: those born on the dates asked for, compared by name below
             without_bsn = persons.filter(bsn="")
-            candidates += list(_chunked_values(without_bsn, "birth_date", [b for b in births if b is not None]))
+            candidates += list(
+                _chunked_values(without_bsn, "birth_date", [b for b in births if b is not None])
+            )
             if None in births:
                 candidates += list(without_bsn.filter(birth_date__isnull=True))
-        candidates.sort(key=lambda p: (p.surname, p.given_names, p.pk))  # the model's ordering decides ties
+        candidates.sort(
+            key=lambda p: (p.surname, p.given_names, p.pk)
+        )  # the model's ordering decides ties
         found = {}
         for p in candidates:
-            found.setdefault(_person_key(_snapshot(p, PERSON_FIELDS) | {"birth_date": p.birth_date}), p)
+            found.setdefault(
+                _person_key(_snapshot(p, PERSON_FIELDS) | {"birth_date": p.birth_date}), p
+            )
         return {k: found[k] for k in keys if k in found}
 
     def new(self, ctx, key, values):
@@ -870,7 +1051,9 @@ class ResidentTarget(PersonTarget):
 
     def existing(self, ctx, keys):
         wanted = [k[1] for k in keys]
-        persons = _in_chunks(Person.objects.filter(source=ctx.source, anonymised=False), "bsn", wanted)
+        persons = _in_chunks(
+            Person.objects.filter(source=ctx.source, anonymised=False), "bsn", wanted
+        )
         return {("bsn", bsn): p for bsn, p in persons.items()}
 
 
@@ -880,15 +1063,26 @@ class OfficerTarget(Target):
     value_fields = ("since", "until")
 
     def prepare(self, ctx, rows, problems):
-        companies = _in_chunks(Company.objects.all(), "kvk_number", list({r.values["kvk_number"] for r in rows}))
+        companies = _in_chunks(
+            Company.objects.all(), "kvk_number", list({r.values["kvk_number"] for r in rows})
+        )
         items = []
         for r in rows:
             company = companies.get(r.values["kvk_number"])
             if company is None:
-                problems.append(Problem(r.number, "kvk_number", r.values["kvk_number"],
-                                        "bedrijf niet gevonden (lees eerst het bedrijvenbestand in)", r.line))
+                problems.append(
+                    Problem(
+                        r.number,
+                        "kvk_number",
+                        r.values["kvk_number"],
+                        "bedrijf niet gevonden (lees eerst het bedrijvenbestand in)",
+                        r.line,
+                    )
+                )
                 continue
-            items.append(((company.pk, _person_key(r.values), r.values["role"].lower()), r, r.values))
+            items.append(
+                ((company.pk, _person_key(r.values), r.values["role"].lower()), r, r.values)
+            )
         return items
 
     def apply(self, ctx, items, progress):
@@ -897,14 +1091,21 @@ class OfficerTarget(Target):
             if person_key not in seen:  # one person may hold several functions in one file
                 seen.add(person_key)
                 person_items.append((person_key, row, values))
-        earlier = ctx.persons_seen.seen_before([k for k, _, _ in person_items], [r.number for _, r, _ in person_items])
+        earlier = ctx.persons_seen.seen_before(
+            [k for k, _, _ in person_items], [r.number for _, r, _ in person_items]
+        )
         new_items = [item for item, before in zip(person_items, earlier, strict=True) if not before]
         persons = upsert(ctx, PersonTarget(), new_items, progress)
         if len(new_items) < len(person_items):  # written by an earlier batch of this file
-            persons.update(PersonTarget().existing(ctx, [k for (k, _, _), b in zip(person_items, earlier, strict=True)
-                                                         if b]))
-        officer_items = [((company_pk, persons[pkey].pk, role), row, values)
-                         for (company_pk, pkey, role), row, values in items]
+            persons.update(
+                PersonTarget().existing(
+                    ctx, [k for (k, _, _), b in zip(person_items, earlier, strict=True) if b]
+                )
+            )
+        officer_items = [
+            ((company_pk, persons[pkey].pk, role), row, values)
+            for (company_pk, pkey, role), row, values in items
+        ]
         upsert(ctx, self, officer_items, progress)
 
     def existing(self, ctx, keys):
@@ -915,12 +1116,27 @@ class OfficerTarget(Target):
 
     def new(self, ctx, key, values):
         company_pk, person_pk, _role = key
-        return {"company_id": company_pk, "person_id": person_pk, "role": values["role"], "since": values["since"],
-                "until": values.get("until")}
+        return {
+            "company_id": company_pk,
+            "person_id": person_pk,
+            "role": values["role"],
+            "since": values["since"],
+            "until": values.get("until"),
+        }
 
 
-ENTRY_STANDARD = {"key", "occurred_on", "ends_on", "description", "kvk_number", "bag_id", "postcode", "house_number",
-                  "house_letter", "house_number_addition"}
+ENTRY_STANDARD = {
+    "key",
+    "occurred_on",
+    "ends_on",
+    "description",
+    "kvk_number",
+    "bag_id",
+    "postcode",
+    "house_number",
+    "house_letter",
+    "house_number_addition",
+}
 
 
 class EntryTarget(Target):
@@ -940,15 +1156,32 @@ class EntryTarget(Target):
             if r.values.get("kvk_number"):
                 company = companies.get(r.values["kvk_number"])
                 if company is None:
-                    problems.append(Problem(r.number, "kvk_number", r.values["kvk_number"], "bedrijf niet gevonden", r.line))
+                    problems.append(
+                        Problem(
+                            r.number,
+                            "kvk_number",
+                            r.values["kvk_number"],
+                            "bedrijf niet gevonden",
+                            r.line,
+                        )
+                    )
             if len(problems) > n:
                 continue
             data = {k: _jsonable(val) for k, val in r.values.items() if k not in ENTRY_STANDARD}
-            items.append((r.values["key"], r, {
-                "occurred_on": r.values.get("occurred_on"), "ends_on": r.values.get("ends_on"),
-                "description": r.values.get("description") or "", "premises_id": premises,
-                "company_id": company.pk if company else None, "data": data,
-            }))
+            items.append(
+                (
+                    r.values["key"],
+                    r,
+                    {
+                        "occurred_on": r.values.get("occurred_on"),
+                        "ends_on": r.values.get("ends_on"),
+                        "description": r.values.get("description") or "",
+                        "premises_id": premises,
+                        "company_id": company.pk if company else None,
+                        "data": data,
+                    },
+                )
+            )
         return items
 
     def existing(self, ctx, keys):
@@ -971,7 +1204,9 @@ assert set(EntryKind.values) >= {"permit", "closure", "dor", "police_signal", "b
 
 def _in_chunks(qs, field_name: str, keys: list, size: int | None = None) -> dict:
     """key -> object of ``qs`` for the ``keys`` that exist (only those are built as objects)."""
-    present = list(_chunked_values(qs.order_by().values_list(field_name, flat=True), field_name, keys, size))
+    present = list(
+        _chunked_values(qs.order_by().values_list(field_name, flat=True), field_name, keys, size)
+    )
     return {getattr(obj, field_name): obj for obj in _chunked_values(qs, field_name, present, size)}
 
 
@@ -996,7 +1231,9 @@ class SeenKeys:
         import numpy as np
 
         blake = hashlib.blake2b
-        return np.array([blake(repr(k).encode(), digest_size=16).digest() for k in keys], dtype="S16")
+        return np.array(
+            [blake(repr(k).encode(), digest_size=16).digest() for k in keys], dtype="S16"
+        )
 
     def first_rows(self, keys: list):
         """For each key, the row it was first seen in (0: not seen)."""
@@ -1040,17 +1277,35 @@ def _duplicate_keys(items: list, problems: list[Problem], seen: SeenKeys | None 
     for i, (key, row, values) in enumerate(items):
         before = int(earlier[1][i]) if earlier is not None else 0
         if before:
-            problems.append(Problem(row.number, "sleutel", _key_text(key), f"dubbel in dit bestand (ook rij {before})",
-                                    row.line))
+            problems.append(
+                Problem(
+                    row.number,
+                    "sleutel",
+                    _key_text(key),
+                    f"dubbel in dit bestand (ook rij {before})",
+                    row.line,
+                )
+            )
         elif key in first:
-            problems.append(Problem(row.number, "sleutel", _key_text(key), f"dubbel in dit bestand (ook rij {first[key]})",
-                                    row.line))
+            problems.append(
+                Problem(
+                    row.number,
+                    "sleutel",
+                    _key_text(key),
+                    f"dubbel in dit bestand (ook rij {first[key]})",
+                    row.line,
+                )
+            )
         else:
             first[key] = row.number
             unique.append((key, row, values))
             unique_at.append(i)
     if seen is not None:
-        digests = earlier[0][unique_at] if earlier is not None else seen._digests([k for k, _, _ in unique])
+        digests = (
+            earlier[0][unique_at]
+            if earlier is not None
+            else seen._digests([k for k, _, _ in unique])
+        )
         seen.add(digests, [row.number for _, row, _ in unique])
     return unique
 
@@ -1064,10 +1319,17 @@ def _link_entities_after_import(batch_pk: int, user) -> None:
     try:
         from doorbraak.jobs.actions import start_job
 
-        start_job("link_after_import", user=user, requested_by="" if user is not None else "systeem:import",
-                  purpose="risicoanalyse", params={"batch": batch_pk})
+        start_job(
+            "link_after_import",
+            user=user,
+            requested_by="" if user is not None else "systeem:import",
+            purpose="risicoanalyse",
+            params={"batch": batch_pk},
+        )
     except Exception:
-        logger.exception("entity linking after import %s could not be queued; the import stands", batch_pk)
+        logger.exception(
+            "entity linking after import %s could not be queued; the import stands", batch_pk
+        )
 
 
 @dataclass
@@ -1095,8 +1357,10 @@ class ImportResult:
             return "\n".join(lines)
         if b.status == BatchStatus.UNCHANGED:
             return head + f" — {b.note}"
-        counts = "; ".join(f"{model}: " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()))
-                           for model, c in sorted(b.counts.items()))
+        counts = "; ".join(
+            f"{model}: " + ", ".join(f"{k} {n}" for k, n in sorted(c.items()))
+            for model, c in sorted(b.counts.items())
+        )
         return head + f" — {b.row_count} rijen; {counts or 'niets gewijzigd'}"
 
 
@@ -1176,43 +1440,94 @@ def import_file(
     received_on = received_on or timezone.localdate()
     file_name = (file_name or path.name)[:255]
     digest = file_hash(path)
-    who = username or (user.get_username() if user is not None and user.is_authenticated else "systeem:import")
-    batch = ImportBatch(source=source, source_type=source_type, file_name=file_name, file_format=fmt, file_hash=digest,
-                        received_on=received_on, imported_by=who)
+    who = username or (
+        user.get_username() if user is not None and user.is_authenticated else "systeem:import"
+    )
+    batch = ImportBatch(
+        source=source,
+        source_type=source_type,
+        file_name=file_name,
+        file_format=fmt,
+        file_hash=digest,
+        received_on=received_on,
+        imported_by=who,
+    )
     size = batch_size or BATCH_ROWS
 
-    def finish(status: str, problems: list[Problem], counts: dict | None = None, note: str = "",
-               problem_count: int | None = None) -> ImportResult:
-        batch.status, batch.counts, batch.note, batch.finished_at = status, counts or {}, note, timezone.now()
+    def finish(
+        status: str,
+        problems: list[Problem],
+        counts: dict | None = None,
+        note: str = "",
+        problem_count: int | None = None,
+    ) -> ImportResult:
+        batch.status, batch.counts, batch.note, batch.finished_at = (
+            status,
+            counts or {},
+            note,
+            timezone.now(),
+        )
         result = ImportResult(batch, problems[:MAX_PROBLEMS], problem_count)
         if dry_run:
             return result
         with transaction.atomic():
             batch.save()
-            ImportRejection.objects.bulk_create([
-                ImportRejection(batch=batch, row=p.row, line=p.line, field=p.field[:60], value=p.value[:200],
-                                reason=p.reason[:300]) for p in problems[:MAX_PROBLEMS]
-            ])
+            ImportRejection.objects.bulk_create(
+                [
+                    ImportRejection(
+                        batch=batch,
+                        row=p.row,
+                        line=p.line,
+                        field=p.field[:60],
+                        value=p.value[:200],
+                        reason=p.reason[:300],
+                    )
+                    for p in problems[:MAX_PROBLEMS]
+                ]
+            )
             _audit(batch, result.problem_count)
         return result
 
     def _audit(b: ImportBatch, n_problems: int) -> None:
         audit.record(
-            AuditAction.CREATE, user=user, username=username, purpose=source.purpose.code, object_type="import_batch",
-            object_id=b.pk, categories=source.data_categories if b.status == BatchStatus.ACCEPTED else (),
-            detail={"source": source.code, "source_type": source_type, "file": file_name, "sha256": digest,
-                    "status": b.status, "rows": b.row_count, "counts": b.counts, "problems": n_problems},
+            AuditAction.CREATE,
+            user=user,
+            username=username,
+            purpose=source.purpose.code,
+            object_type="import_batch",
+            object_id=b.pk,
+            categories=source.data_categories if b.status == BatchStatus.ACCEPTED else (),
+            detail={
+                "source": source.code,
+                "source_type": source_type,
+                "file": file_name,
+                "sha256": digest,
+                "status": b.status,
+                "rows": b.row_count,
+                "counts": b.counts,
+                "problems": n_problems,
+            },
         )
 
     def rejected(problems: _Problems) -> ImportResult:
-        batch.pk, batch._state.adding, batch.counts = None, True, {}  # its row went with the rollback
+        batch.pk, batch._state.adding, batch.counts = (
+            None,
+            True,
+            {},
+        )  # its row went with the rollback
         return finish(BatchStatus.REJECTED, problems.kept, problem_count=problems.count)
 
     with exclusive(import_lock_name(source)) if not dry_run else nullcontext():
-        previous = ImportBatch.objects.filter(source=source, file_hash=digest, status=BatchStatus.ACCEPTED).first()
+        previous = ImportBatch.objects.filter(
+            source=source, file_hash=digest, status=BatchStatus.ACCEPTED
+        ).first()
         if previous is not None:
-            return finish(BatchStatus.UNCHANGED, [], note=f"zelfde bestand als import #{previous.pk} van "
-                                                          f"{previous.received_on:%d-%m-%Y}; niets gewijzigd")
+            return finish(
+                BatchStatus.UNCHANGED,
+                [],
+                note=f"zelfde bestand als import #{previous.pk} van "
+                f"{previous.received_on:%d-%m-%Y}; niets gewijzigd",
+            )
         try:
             reader = Reader(path, fmt)
         except ImportError_ as exc:
@@ -1230,7 +1545,13 @@ def import_file(
                 return rejected(problems)
             target = TARGETS[mapping.target]
             validator = Validator(mapping, reader.columns)
-            ctx = Context(source=source, batch=None, file_name=file_name, received_on=received_on, mapping=mapping)
+            ctx = Context(
+                source=source,
+                batch=None,
+                file_name=file_name,
+                received_on=received_on,
+                mapping=mapping,
+            )
             bar = _progress_bar(progress, reader)
             try:
                 with transaction.atomic():
@@ -1242,9 +1563,13 @@ def import_file(
                     try:
                         for table in reader.batches(size):
                             rows, found = validate(mapping, table, validator=validator)
-                            items = _duplicate_keys(target.prepare(ctx, rows, found), found, ctx.keys_seen)
+                            items = _duplicate_keys(
+                                target.prepare(ctx, rows, found), found, ctx.keys_seen
+                            )
                             problems.add(found)
-                            if not problems and not dry_run:  # after the first problem only validate on
+                            if (
+                                not problems and not dry_run
+                            ):  # after the first problem only validate on
                                 target.apply(ctx, items, False)
                             if bar is not None:
                                 bar.update(len(table.rows))
@@ -1260,19 +1585,33 @@ def import_file(
                     batch.counts, batch.finished_at = ctx.counts, timezone.now()
                     batch.save(update_fields=["counts", "finished_at", "row_count"])
                     if source.refreshed_on is None or received_on > source.refreshed_on:
-                        ProcessingActivity.objects.filter(pk=source.pk).update(refreshed_on=received_on)
+                        ProcessingActivity.objects.filter(pk=source.pk).update(
+                            refreshed_on=received_on
+                        )
                         source.refreshed_on = received_on
                     _audit(batch, 0)
-                    if link_entities and any(ctx.counts.get(label, {}).get(what)
-                                             for label in ("person", "company", "premises")
-                                             for what in ("created", "updated")):
-                        transaction.on_commit(lambda pk=batch.pk: _link_entities_after_import(pk, user))
+                    if link_entities and any(
+                        ctx.counts.get(label, {}).get(what)
+                        for label in ("person", "company", "premises")
+                        for what in ("created", "updated")
+                    ):
+                        transaction.on_commit(
+                            lambda pk=batch.pk: _link_entities_after_import(pk, user)
+                        )
             except _Rejected:
                 if problems:
                     return rejected(problems)
-                return finish(BatchStatus.ACCEPTED, [], note="alleen gecontroleerd (proefrun); niets ingelezen")
+                return finish(
+                    BatchStatus.ACCEPTED,
+                    [],
+                    note="alleen gecontroleerd (proefrun); niets ingelezen",
+                )
             except DatabaseError as exc:
-                return rejected(_Problems.of([Problem(None, "", "", f"databasefout, niets ingelezen: {exc}"[:300])]))
+                return rejected(
+                    _Problems.of(
+                        [Problem(None, "", "", f"databasefout, niets ingelezen: {exc}"[:300])]
+                    )
+                )
             finally:
                 if bar is not None:
                     bar.close()
@@ -1284,4 +1623,6 @@ def _progress_bar(enabled: bool, reader: Reader):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=reader.total_rows, desc="controleren", unit="rij", file=sys.stderr, leave=False)
+    return tqdm(
+        total=reader.total_rows, desc="controleren", unit="rij", file=sys.stderr, leave=False
+    )

@@ -25,7 +25,9 @@ class Wijk(models.TextChoices):
 
 
 class SourceRecord(models.Model):
-    source = models.ForeignKey(ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+"
+    )
     source_file = models.CharField(_("bestand"), max_length=255, blank=True)
     source_row = models.PositiveIntegerField(_("regel"), null=True, blank=True)
     received_on = models.DateField(_("ontvangen op"))
@@ -61,7 +63,9 @@ class Premises(SourceRecord):
 
     @property
     def address(self) -> str:
-        extra = self.house_letter + (f"-{self.house_number_addition}" if self.house_number_addition else "")
+        extra = self.house_letter + (
+            f"-{self.house_number_addition}" if self.house_number_addition else ""
+        )
         pc = f"{self.postcode[:4]} {self.postcode[4:]}"
         return f"{self.street} {self.house_number}{extra}, {pc} {self.city}"
 
@@ -80,7 +84,12 @@ class Person(SourceRecord):
     surname = models.CharField(_("achternaam"), max_length=120)
     birth_date = models.DateField(_("geboortedatum"), null=True, blank=True)
     residence = models.ForeignKey(
-        Premises, verbose_name=_("woonadres"), null=True, blank=True, on_delete=models.SET_NULL, related_name="residents"
+        Premises,
+        verbose_name=_("woonadres"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="residents",
     )
     phone = models.CharField(_("telefoon"), max_length=20, blank=True)
     anonymised = models.BooleanField(default=False)
@@ -161,10 +170,16 @@ class SourceFeed(models.Model):
     a fresh extract is expected. Purpose, legal basis, owner and retention stay on the activity."""
 
     activity = models.OneToOneField(
-        ProcessingActivity, verbose_name=_("bron"), on_delete=models.CASCADE, related_name="feed", primary_key=True
+        ProcessingActivity,
+        verbose_name=_("bron"),
+        on_delete=models.CASCADE,
+        related_name="feed",
+        primary_key=True,
     )
     source_type = models.CharField(_("brontype"), max_length=30, choices=SourceType.choices)
-    refresh_days = models.PositiveIntegerField(_("verversing verwacht (dagen)"), null=True, blank=True)
+    refresh_days = models.PositiveIntegerField(
+        _("verversing verwacht (dagen)"), null=True, blank=True
+    )
     delivered_by = models.CharField(_("aangeleverd door"), max_length=200, blank=True)
 
     class Meta:
@@ -184,7 +199,12 @@ class BatchStatus(models.TextChoices):
 class ImportBatch(models.Model):
     """One delivery of one file of one source: accepted whole, or rejected whole."""
 
-    source = models.ForeignKey(ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="import_batches")
+    source = models.ForeignKey(
+        ProcessingActivity,
+        verbose_name=_("bron"),
+        on_delete=models.PROTECT,
+        related_name="import_batches",
+    )
     source_type = models.CharField(_("brontype"), max_length=30, choices=SourceType.choices)
     file_name = models.CharField(_("bestand"), max_length=255)
     file_format = models.CharField(_("formaat"), max_length=10)
@@ -237,9 +257,15 @@ class RecordVersion(models.Model):
     model = models.CharField(_("soort"), max_length=40, db_index=True)
     object_id = models.PositiveBigIntegerField(_("object-id"))
     key = models.CharField(_("sleutel"), max_length=200)
-    source = models.ForeignKey(ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+"
+    )
     batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="versions",
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="versions",
         help_text=_("leeg: de stand van vóór de eerste import via Doorbraak"),
     )
     source_file = models.CharField(_("bestand"), max_length=255)
@@ -276,15 +302,31 @@ class RegisterEntry(SourceRecord):
     occurred_on = models.DateField(_("datum"), null=True, blank=True)
     ends_on = models.DateField(_("einddatum"), null=True, blank=True)
     description = models.CharField(_("omschrijving"), max_length=300, blank=True)
-    premises = models.ForeignKey(Premises, verbose_name=_("pand"), null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="register_entries")
-    company = models.ForeignKey(Company, verbose_name=_("bedrijf"), null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="register_entries")
+    premises = models.ForeignKey(
+        Premises,
+        verbose_name=_("pand"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="register_entries",
+    )
+    company = models.ForeignKey(
+        Company,
+        verbose_name=_("bedrijf"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="register_entries",
+    )
     data = models.JSONField(_("gegevens"), default=dict, blank=True)
 
     class Meta:
         ordering = ["kind", "-occurred_on", "key"]
-        constraints = [models.UniqueConstraint(fields=["source", "kind", "key"], name="registerentry_unique_key")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "kind", "key"], name="registerentry_unique_key"
+            )
+        ]
         verbose_name = _("registervermelding")
         verbose_name_plural = _("registervermeldingen")
 

@@ -22,7 +22,9 @@ def _expired_versions(today: date):
     from .models import RecordVersion
 
     for activity in _sources():
-        for version in RecordVersion.objects.filter(source=activity, received_on__lt=activity.expires_before(today)):
+        for version in RecordVersion.objects.filter(
+            source=activity, received_on__lt=activity.expires_before(today)
+        ):
             yield version, activity
 
 
@@ -30,7 +32,9 @@ def _expired_entries(today: date):
     from .models import RegisterEntry
 
     for activity in _sources():
-        for entry in RegisterEntry.objects.filter(source=activity, received_on__lt=activity.expires_before(today)):
+        for entry in RegisterEntry.objects.filter(
+            source=activity, received_on__lt=activity.expires_before(today)
+        ):
             yield entry, activity
 
 
@@ -40,7 +44,9 @@ def _expired_rejection_reports(today: date):
 
     for activity in _sources():
         batches = ImportBatch.objects.filter(
-            source=activity, received_on__lt=activity.expires_before(today), rejections__isnull=False
+            source=activity,
+            received_on__lt=activity.expires_before(today),
+            rejections__isnull=False,
         ).distinct()
         for batch in batches:
             yield batch, activity
@@ -71,4 +77,8 @@ def register_handlers() -> None:
     _REGISTERED = True
     register(RetentionHandler("record_version", _expired_versions, _delete, _delete))
     register(RetentionHandler("register_entry", _expired_entries, _delete, _anonymise_entry))
-    register(RetentionHandler("import_rejections", _expired_rejection_reports, _drop_rejections, _drop_rejections))
+    register(
+        RetentionHandler(
+            "import_rejections", _expired_rejection_reports, _drop_rejections, _drop_rejections
+        )
+    )

@@ -5,7 +5,10 @@ from django.db.models import Q
 from .models import Company, Premises
 
 # Focus areas of the approach (information- and risk-driven use of administrative powers).
-AREAS = [("nieuw_overvecht", "Bedrijventerrein Nieuw Overvecht"), ("amsterdamsestraatweg", "Amsterdamsestraatweg")]
+AREAS = [
+    ("nieuw_overvecht", "Bedrijventerrein Nieuw Overvecht"),
+    ("amsterdamsestraatweg", "Amsterdamsestraatweg"),
+]
 
 
 def premises_search(wijk="", area="", use="", q=""):
@@ -39,4 +42,6 @@ def company_search(wijk="", area="", sbi="", q=""):
 
 
 def sectors() -> list[tuple[str, str]]:
-    return list(Company.objects.order_by("sbi_code").values_list("sbi_code", "sbi_description").distinct())
+    return list(
+        Company.objects.order_by("sbi_code").values_list("sbi_code", "sbi_description").distinct()
+    )

@@ -36,32 +36,51 @@ def source_overview(today: date | None = None) -> list[dict]:
     """Every source with its importer, last imports and what is missing."""
     today = today or timezone.localdate()
     rows = []
-    sources = ProcessingActivity.objects.filter(kind=ActivityKind.SOURCE).select_related("controller", "purpose", "feed")
+    sources = ProcessingActivity.objects.filter(kind=ActivityKind.SOURCE).select_related(
+        "controller", "purpose", "feed"
+    )
     for source in sources:
         try:
             source_type = importers.source_type_for(source)
         except importers.ImportError_:
             source_type = ""
-        batches = list(source.import_batches.annotate(n_rejections=Count("rejections")).order_by("-started_at", "-id")[:3])
-        last_ok = source.import_batches.filter(status=BatchStatus.ACCEPTED).order_by("-received_on").first()
+        batches = list(
+            source.import_batches.annotate(n_rejections=Count("rejections")).order_by(
+                "-started_at", "-id"
+            )[:3]
+        )
+        last_ok = (
+            source.import_batches.filter(status=BatchStatus.ACCEPTED)
+            .order_by("-received_on")
+            .first()
+        )
         feed = getattr(source, "feed", None)
         missing = []
         if not source_type:
             missing.append(_("geen brontype (importeur) vastgelegd"))
         if last_ok is None:
             missing.append(_("nog nooit ingelezen"))
-        if feed and feed.refresh_days and source.refreshed_on and (today - source.refreshed_on).days > feed.refresh_days:
-            missing.append(_("verversing te laat (verwacht elke %(n)s dagen)") % {"n": feed.refresh_days})
+        if (
+            feed
+            and feed.refresh_days
+            and source.refreshed_on
+            and (today - source.refreshed_on).days > feed.refresh_days
+        ):
+            missing.append(
+                _("verversing te laat (verwacht elke %(n)s dagen)") % {"n": feed.refresh_days}
+            )
         if source.refreshed_on is None:
             missing.append(_("geen verversingsdatum"))
-        rows.append({
-            "source": source,
-            "source_type": SourceType(source_type).label if source_type else "",
-            "batches": batches,
-            "last_ok": last_ok,
-            "feed": feed,
-            "missing": missing,
-        })
+        rows.append(
+            {
+                "source": source,
+                "source_type": SourceType(source_type).label if source_type else "",
+                "batches": batches,
+                "last_ok": last_ok,
+                "feed": feed,
+                "missing": missing,
+            }
+        )
     return rows
 
 
@@ -72,34 +91,49 @@ def source_list(request):
 
 class UploadForm(forms.Form):
     source = forms.ModelChoiceField(
-        label=gettext_lazy("Bron"), queryset=ProcessingActivity.objects.filter(kind=ActivityKind.SOURCE),
+        label=gettext_lazy("Bron"),
+        queryset=ProcessingActivity.objects.filter(kind=ActivityKind.SOURCE),
         to_field_name="code",
     )
     source_type = forms.ChoiceField(
-        label=gettext_lazy("Brontype (leeg: volgens de bron)"), required=False,
+        label=gettext_lazy("Brontype (leeg: volgens de bron)"),
+        required=False,
         choices=[("", "—"), *SourceType.choices],
     )
-    received_on = forms.DateField(label=gettext_lazy("Ontvangen op"),
-                                  widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    received_on = forms.DateField(
+        label=gettext_lazy("Ontvangen op"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     file = forms.FileField(label=gettext_lazy("Bestand (CSV of Parquet)"))
-    dry_run = forms.BooleanField(label=gettext_lazy("Alleen controleren, niets inlezen"), required=False)
+    dry_run = forms.BooleanField(
+        label=gettext_lazy("Alleen controleren, niets inlezen"), required=False
+    )
 
     def clean_file(self):
         f = self.cleaned_data["file"]
         if f.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Bestand is groter dan 200 MB; gebruik doorbraak import."))
+            raise forms.ValidationError(
+                _("Bestand is groter dan 200 MB; gebruik doorbraak import.")
+            )
         return f
 
 
 @require_http_methods(["GET", "POST"])
 @page(C.REGISTERS_IMPORT)
 def import_list(request):
-    form = UploadForm(request.POST if request.method == "POST" else None, request.FILES or None, initial={"received_on": timezone.localdate()})
+    form = UploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES or None,
+        initial={"received_on": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         job = _import_upload(request, form.cleaned_data)
         return redirect("job_detail", pk=job.pk)
-    batches = ImportBatch.objects.select_related("source").annotate(n_rejections=Count("rejections")).order_by(
-        "-started_at", "-id")
+    batches = (
+        ImportBatch.objects.select_related("source")
+        .annotate(n_rejections=Count("rejections"))
+        .order_by("-started_at", "-id")
+    )
     page_obj = Paginator(batches, 25).get_page(request.GET.get("page"))
     return render(request, "registers/import_list.html", {"form": form, "page_obj": page_obj})
 
@@ -118,10 +152,19 @@ def _import_upload(request, data):
     source = data["source"]
     try:
         return start_job(
-            "register_import", user=request.user, purpose=source.purpose.code, categories=source.data_categories,
-            params={"source": source.code, "path": str(path), "source_type": data["source_type"] or None,
-                    "fmt": "parquet" if suffix == ".parquet" else None, "received_on": data["received_on"].isoformat(),
-                    "file_name": Path(upload.name).name, "dry_run": bool(data["dry_run"])},
+            "register_import",
+            user=request.user,
+            purpose=source.purpose.code,
+            categories=source.data_categories,
+            params={
+                "source": source.code,
+                "path": str(path),
+                "source_type": data["source_type"] or None,
+                "fmt": "parquet" if suffix == ".parquet" else None,
+                "received_on": data["received_on"].isoformat(),
+                "file_name": Path(upload.name).name,
+                "dry_run": bool(data["dry_run"]),
+            },
         )
     except BaseException:
         path.unlink(missing_ok=True)
@@ -130,14 +173,24 @@ def _import_upload(request, data):
 
 @page(C.REGISTERS_IMPORT)
 def import_detail(request, pk: int):
-    batch = get_object_or_404(ImportBatch.objects.select_related("source", "source__purpose"), pk=pk)
-    rejections = list(batch.rejections.all()[:importers.MAX_PROBLEMS])
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("source", "source__purpose"), pk=pk
+    )
+    rejections = list(batch.rejections.all()[: importers.MAX_PROBLEMS])
     if rejections:
         # The report quotes the rejected values, which can be personal data (a BSN, a name).
         audit.record(
-            AuditAction.READ, user=request.user, purpose=batch.source.purpose.code, object_type="import_batch",
-            object_id=batch.pk, categories=batch.source.data_categories, detail={"rejections": len(rejections)},
+            AuditAction.READ,
+            user=request.user,
+            purpose=batch.source.purpose.code,
+            object_type="import_batch",
+            object_id=batch.pk,
+            categories=batch.source.data_categories,
+            detail={"rejections": len(rejections)},
         )
     counts = [(model, sorted(c.items())) for model, c in sorted(batch.counts.items())]
-    return render(request, "registers/import_detail.html",
-                  {"batch": batch, "rejections": rejections, "counts": counts})
+    return render(
+        request,
+        "registers/import_detail.html",
+        {"batch": batch, "rejections": rejections, "counts": counts},
+    )

@@ -63,11 +63,19 @@ def login_view(request):
         data = form.cleaned_data
         user = authenticate(request, username=data["username"], password=data["password"])
         if getattr(request, "axes_locked_out", False):
-            audit.record(AuditAction.LOGIN_FAILED, username=data["username"][:150], detail={"reason": "locked out"})
+            audit.record(
+                AuditAction.LOGIN_FAILED,
+                username=data["username"][:150],
+                detail={"reason": "locked out"},
+            )
             return render(request, "registration/locked.html", status=429)
         if user is None:
             error = _("Gebruikersnaam of wachtwoord onjuist.")
-            audit.record(AuditAction.LOGIN_FAILED, username=data["username"][:150], detail={"reason": "password"})
+            audit.record(
+                AuditAction.LOGIN_FAILED,
+                username=data["username"][:150],
+                detail={"reason": "password"},
+            )
         elif policy.requires_second_factor(user):
             has_device = any(True for _d in devices_for_user(user, confirmed=True))
             token = (data["otp_token"] or "").strip()
@@ -81,7 +89,9 @@ def login_view(request):
                 user_login_failed.send(
                     sender=__name__, credentials={"username": data["username"]}, request=request
                 )
-                audit.record(AuditAction.LOGIN_FAILED, username=user.username, detail={"reason": "otp"})
+                audit.record(
+                    AuditAction.LOGIN_FAILED, username=user.username, detail={"reason": "otp"}
+                )
             else:
                 login(request, user)
                 otp_login(request, device)
@@ -125,7 +135,9 @@ def otp_setup(request):
         # Has a device but this session is not verified: log in again with the code.
         logout(request)
         return redirect(reverse("login"))
-    device, _created = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "authenticator"})
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": "authenticator"}
+    )
     form = TokenForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
@@ -133,7 +145,9 @@ def otp_setup(request):
             device.confirmed = True
             device.save()
             otp_login(request, device)
-            audit.record(AuditAction.CREATE, user=user, object_type="otp_device", object_id=device.pk)
+            audit.record(
+                AuditAction.CREATE, user=user, object_type="otp_device", object_id=device.pk
+            )
             return redirect("home")
         error = _("Code onjuist. Controleer de tijd op uw telefoon en probeer opnieuw.")
     img = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
@@ -141,15 +155,27 @@ def otp_setup(request):
     img.save(buf)
     qr = "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode()
     secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "registration/otp_setup.html", {"form": form, "qr": qr, "secret": secret, "error": error})
+    return render(
+        request,
+        "registration/otp_setup.html",
+        {"form": form, "qr": qr, "secret": secret, "error": error},
+    )
 
 
 class SecondFactorMiddleware:
     """A logged-in user whose role needs a second factor reaches nothing but the set-up page
     until the session is verified."""
 
-    ALLOWED_PREFIXES = ("/static/", "/i18n/", "/inloggen/", "/uitloggen/", "/tweede-factor/", "/favicon.ico",
-                        "/gezondheid/", "/health/")
+    ALLOWED_PREFIXES = (
+        "/static/",
+        "/i18n/",
+        "/inloggen/",
+        "/uitloggen/",
+        "/tweede-factor/",
+        "/favicon.ico",
+        "/gezondheid/",
+        "/health/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -165,6 +191,8 @@ class SecondFactorMiddleware:
             if request.path.startswith("/api/"):
                 from doorbraak.api.problems import problem_response
 
-                return problem_response(403, _("Tweede factor vereist"), _("Log in met uw verificatiecode."), request)
+                return problem_response(
+                    403, _("Tweede factor vereist"), _("Log in met uw verificatiecode."), request
+                )
             return redirect("otp_setup")
         return self.get_response(request)

@@ -17,7 +17,9 @@ def page(capability: str | None = None):
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if capability is not None:
-                policy.require(user, capability, object_type="page", object_id=request.resolver_match.url_name)
+                policy.require(
+                    user, capability, object_type="page", object_id=request.resolver_match.url_name
+                )
             return view(request, *args, **kwargs)
 
         wrapper.capability = capability

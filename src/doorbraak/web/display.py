@@ -29,4 +29,6 @@ def officer_label(user, officer, session) -> str:
 
 
 def shows_officer(user, officer, session) -> bool:
-    return policy.shows_officer_identity(user, officer) or shows_identity(user, officer.person, session)
+    return policy.shows_officer_identity(user, officer) or shows_identity(
+        user, officer.person, session
+    )

@@ -21,8 +21,11 @@ WIDGET_CLASSES = {
     "file": "",
     "hidden": "",
 }
-INVALID = {"textarea": "utrecht-textarea--invalid", "select": "utrecht-select--invalid",
-           "radio": "utrecht-radio-button--invalid"}
+INVALID = {
+    "textarea": "utrecht-textarea--invalid",
+    "select": "utrecht-select--invalid",
+    "radio": "utrecht-radio-button--invalid",
+}
 
 
 def _kind(widget: dict) -> str:

@@ -41,27 +41,51 @@ def _case_director(user) -> dict:
 
     mine = Case.objects.filter(director=user, status=CaseStatus.OPEN).select_related("case_type")
     today = timezone.localdate()
-    return {"my_cases": mine[:20], "my_case_count": mine.count(), "alerts": careers.director_alerts(user)[:50],
-            "concern_count": careers.open_concerns().count(), "reviews_due": careers.reviews_due(user, today)[:20],
-            "overdue": careers.overdue_cases(user, today), "today": today}
+    return {
+        "my_cases": mine[:20],
+        "my_case_count": mine.count(),
+        "alerts": careers.director_alerts(user)[:50],
+        "concern_count": careers.open_concerns().count(),
+        "reviews_due": careers.reviews_due(user, today)[:20],
+        "overdue": careers.overdue_cases(user, today),
+        "today": today,
+    }
 
 
 def _partner_professional(user) -> dict:
     from doorbraak.careers.models import PlanAction
 
     cases = policy.visible_cases(user).filter(status=CaseStatus.OPEN)
-    actions = (PlanAction.objects.filter(organisation_id=user.organisation_id, goal__case__in=cases,
-                                         status__in=[PlanAction.Status.PLANNED, PlanAction.Status.BUSY])
-               .select_related("goal__case").order_by("due_on")[:20])
-    return {"cases": cases[:20], "my_actions": actions, "case_count": cases.count(), "categories": sorted(
-        DataCategory(c).label for c in policy.granted_categories(user, policy.PURPOSE_CASE_WORK))}
+    actions = (
+        PlanAction.objects.filter(
+            organisation_id=user.organisation_id,
+            goal__case__in=cases,
+            status__in=[PlanAction.Status.PLANNED, PlanAction.Status.BUSY],
+        )
+        .select_related("goal__case")
+        .order_by("due_on")[:20]
+    )
+    return {
+        "cases": cases[:20],
+        "my_actions": actions,
+        "case_count": cases.count(),
+        "categories": sorted(
+            DataCategory(c).label for c in policy.granted_categories(user, policy.PURPOSE_CASE_WORK)
+        ),
+    }
 
 
 def _area_counts():
     rows = []
     for code, label in AREAS:
-        rows.append({"code": code, "label": label, "premises": Premises.objects.filter(area=code).count(),
-                     "companies": Company.objects.filter(establishment__area=code).count()})
+        rows.append(
+            {
+                "code": code,
+                "label": label,
+                "premises": Premises.objects.filter(area=code).count(),
+                "companies": Company.objects.filter(establishment__area=code).count(),
+            }
+        )
     return rows
 
 
@@ -70,37 +94,56 @@ def _analyst(user) -> dict:
         "areas": _area_counts(),
         "premises_count": Premises.objects.count(),
         "company_count": Company.objects.count(),
-        "sectors": Company.objects.values("sbi_code", "sbi_description").annotate(n=Count("id")).order_by("-n")[:10],
+        "sectors": Company.objects.values("sbi_code", "sbi_description")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:10],
     }
 
 
 def _enforcement_officer(user) -> dict:
-    return {"areas": _area_counts(), "recent_companies": Company.objects.filter(
-        establishment__area__in=[a for a, _ in AREAS]).select_related("establishment").order_by("-registered_on")[:15]}
+    return {
+        "areas": _area_counts(),
+        "recent_companies": Company.objects.filter(establishment__area__in=[a for a, _ in AREAS])
+        .select_related("establishment")
+        .order_by("-registered_on")[:15],
+    }
 
 
 def _lawyer(user) -> dict:
-    return {"activities": ProcessingActivity.objects.select_related("purpose")[:20],
-            "purposes": Purpose.objects.all()}
+    return {
+        "activities": ProcessingActivity.objects.select_related("purpose")[:20],
+        "purposes": Purpose.objects.all(),
+    }
 
 
 def _privacy_officer(user) -> dict:
     since = timezone.now() - timedelta(days=7)
     return {
-        "denials": AuditEntry.objects.filter(action=AuditAction.DENY, occurred_at__gte=since).count(),
-        "reveals": AuditEntry.objects.filter(action=AuditAction.REVEAL, occurred_at__gte=since).count(),
+        "denials": AuditEntry.objects.filter(
+            action=AuditAction.DENY, occurred_at__gte=since
+        ).count(),
+        "reveals": AuditEntry.objects.filter(
+            action=AuditAction.REVEAL, occurred_at__gte=since
+        ).count(),
         "recent": audit_display.labelled(AuditEntry.objects.order_by("-id")[:10]),
         "denial_patterns": audit_selectors.denial_patterns()[:50],
         "denial_rules": audit_selectors.DenialRules.from_settings(),
-        "retention_preview": [{**p, "object_label": audit_display.object_type_label(p["object_type"])}
-                              for p in retention.preview(timezone.localdate())],
+        "retention_preview": [
+            {**p, "object_label": audit_display.object_type_label(p["object_type"])}
+            for p in retention.preview(timezone.localdate())
+        ],
     }
 
 
 def _administrator(user) -> dict:
-    return {"organisation_count": Organisation.objects.count(), "user_count": User.objects.count(),
-            "users_by_role": [{"role": Role(r["role"]).label if r["role"] in Role.values else r["role"], "n": r["n"]}
-                              for r in User.objects.values("role").annotate(n=Count("id")).order_by("role")]}
+    return {
+        "organisation_count": Organisation.objects.count(),
+        "user_count": User.objects.count(),
+        "users_by_role": [
+            {"role": Role(r["role"]).label if r["role"] in Role.values else r["role"], "n": r["n"]}
+            for r in User.objects.values("role").annotate(n=Count("id")).order_by("role")
+        ],
+    }
 
 
 def monitoring_figures() -> dict:
@@ -111,13 +154,19 @@ def monitoring_figures() -> dict:
     wijk_labels = dict(Wijk.choices)
     tables = {
         gettext_noop("Casussen naar status"): [
-            {"label": str(CaseStatus(r["status"]).label), "count": suppress(r["n"])} for r in by_status
+            {"label": str(CaseStatus(r["status"]).label), "count": suppress(r["n"])}
+            for r in by_status
         ],
         gettext_noop("Casussen naar soort"): [
-            {"label": dict(Case._meta.get_field("kind").choices)[r["kind"]], "count": suppress(r["n"])} for r in by_kind
+            {
+                "label": dict(Case._meta.get_field("kind").choices)[r["kind"]],
+                "count": suppress(r["n"]),
+            }
+            for r in by_kind
         ],
         gettext_noop("Panden naar wijk"): [
-            {"label": wijk_labels.get(r["wijk"], r["wijk"]), "count": suppress(r["n"])} for r in by_wijk.order_by("wijk")
+            {"label": wijk_labels.get(r["wijk"], r["wijk"]), "count": suppress(r["n"])}
+            for r in by_wijk.order_by("wijk")
         ],
         gettext_noop("Bedrijven in focusgebieden"): [
             {"label": a["label"], "count": suppress(a["companies"])} for a in _area_counts()
@@ -131,11 +180,16 @@ def covenant_matrix() -> dict:
     rows = {}
     for g in CovenantGrant.objects.select_related("organisation", "purpose"):
         purpose = audit_display.PURPOSES.get(g.purpose.code, g.purpose.name)
-        rows.setdefault(g.organisation.name, {}).setdefault(g.data_category, []).append(str(purpose))
+        rows.setdefault(g.organisation.name, {}).setdefault(g.data_category, []).append(
+            str(purpose)
+        )
     return {
         "categories": DataCategory.choices,
         "rows": [
-            {"organisation": org, "cells": [", ".join(sorted(cells.get(c, []))) for c, _ in DataCategory.choices]}
+            {
+                "organisation": org,
+                "cells": [", ".join(sorted(cells.get(c, []))) for c, _ in DataCategory.choices],
+            }
             for org, cells in sorted(rows.items())
         ],
     }

@@ -21,7 +21,9 @@ def page_window(page: Page, around: int = 2) -> list[int | None]:
     """Page numbers to offer: the first, the last and ``around`` either side of the current
     one; ``None`` where numbers are left out."""
     last = page.paginator.num_pages
-    shown = sorted({1, last, *range(max(1, page.number - around), min(last, page.number + around) + 1)})
+    shown = sorted(
+        {1, last, *range(max(1, page.number - around), min(last, page.number + around) + 1)}
+    )
     window: list[int | None] = []
     for n in shown:
         if window and n - window[-1] > 1:

@@ -53,7 +53,13 @@ def premises_list(request):
     return render(
         request,
         "web/premises_list.html",
-        {"page_obj": page_obj, "filters": filters, "wijken": Wijk.choices, "areas": registers.AREAS, "uses": registers.uses()},
+        {
+            "page_obj": page_obj,
+            "filters": filters,
+            "wijken": Wijk.choices,
+            "areas": registers.AREAS,
+            "uses": registers.uses(),
+        },
     )
 
 
@@ -62,7 +68,11 @@ def premises_detail(request, pk: int):
     premises = get_object_or_404(Premises, pk=pk)
     companies = premises.companies.all()
     residents = premises.residents.count()
-    return render(request, "web/premises_detail.html", {"premises": premises, "companies": companies, "residents": residents})
+    return render(
+        request,
+        "web/premises_detail.html",
+        {"premises": premises, "companies": companies, "residents": residents},
+    )
 
 
 @page(C.REGISTERS_VIEW)
@@ -73,7 +83,13 @@ def company_list(request):
     return render(
         request,
         "web/company_list.html",
-        {"page_obj": page_obj, "filters": filters, "wijken": Wijk.choices, "areas": registers.AREAS, "sectors": registers.sectors()},
+        {
+            "page_obj": page_obj,
+            "filters": filters,
+            "wijken": Wijk.choices,
+            "areas": registers.AREAS,
+            "sectors": registers.sectors(),
+        },
     )
 
 
@@ -82,11 +98,22 @@ def company_detail(request, pk: int):
     company = get_object_or_404(Company.objects.select_related("establishment", "source"), pk=pk)
     officers = list(company.officers.select_related("person", "company__establishment"))
     may_open = policy.has(request.user, C.REGISTER_PERSONS)
-    rows = [{"officer": o, "label": officer_label(request.user, o, request.session),
-             "url": reverse("person_detail", kwargs={"pk": o.person_id}) if may_open else ""} for o in officers]
+    rows = [
+        {
+            "officer": o,
+            "label": officer_label(request.user, o, request.session),
+            "url": reverse("person_detail", kwargs={"pk": o.person_id}) if may_open else "",
+        }
+        for o in officers
+    ]
     named = any(shows_officer(request.user, o, request.session) for o in officers)
-    policy.audit_list_read(request.user, "person", [o.person_id for o in officers], policy.register_purpose(request.user),
-                           [DataCategory.IDENTITY] if named else [])
+    policy.audit_list_read(
+        request.user,
+        "person",
+        [o.person_id for o in officers],
+        policy.register_purpose(request.user),
+        [DataCategory.IDENTITY] if named else [],
+    )
     return render(request, "web/company_detail.html", {"company": company, "officers": rows})
 
 
@@ -109,8 +136,13 @@ def person_detail(request, pk: int):
     return render(
         request,
         "web/person_detail.html",
-        {"person": person, "label": label, "revealed": revealed, "functions": functions,
-         "can_reveal": policy.can_reveal(request.user) and not revealed},
+        {
+            "person": person,
+            "label": label,
+            "revealed": revealed,
+            "functions": functions,
+            "can_reveal": policy.can_reveal(request.user) and not revealed,
+        },
     )
 
 
@@ -141,8 +173,15 @@ def processing_register(request):
 def covenant_view(request):
     covenants = Covenant.objects.prefetch_related("grants__organisation", "grants__purpose")
     matrix = home_pages.covenant_matrix()
-    return render(request, "web/covenant.html", {"covenants": covenants, "matrix": matrix,
-                                                 "can_manage": policy.has(request.user, C.PARTNERS_MANAGE)})
+    return render(
+        request,
+        "web/covenant.html",
+        {
+            "covenants": covenants,
+            "matrix": matrix,
+            "can_manage": policy.has(request.user, C.PARTNERS_MANAGE),
+        },
+    )
 
 
 @page(C.MONITORING_VIEW)
@@ -160,7 +199,12 @@ def monitoring_export(request):
     for table, rows in figures["tables"].items():
         for row in rows:
             writer.writerow([table, row["label"], row["count"]])
-    audit.record(AuditAction.EXPORT, user=request.user, purpose=policy.PURPOSE_MONITORING, object_type="monitoring")
+    audit.record(
+        AuditAction.EXPORT,
+        user=request.user,
+        purpose=policy.PURPOSE_MONITORING,
+        object_type="monitoring",
+    )
     return response
 
 
@@ -171,18 +215,31 @@ def monitoring_export(request):
 def audit_log(request):
     form, qs = audit_selectors.search(request.GET)
     page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "web/audit_log.html", {"form": form, "page_obj": page_obj, "rows": audit_display.labelled(page_obj),
-                                                  "query": request.GET.urlencode()})
+    return render(
+        request,
+        "web/audit_log.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "rows": audit_display.labelled(page_obj),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @page(C.AUDIT_VIEW)
 def audit_export(request):
     form, qs = audit_selectors.search(request.GET)
     audit.record(
-        AuditAction.EXPORT, user=request.user, purpose=policy.PURPOSE_PRIVACY, object_type="audit_log",
+        AuditAction.EXPORT,
+        user=request.user,
+        purpose=policy.PURPOSE_PRIVACY,
+        object_type="audit_log",
         detail={"filter": {k: v for k, v in request.GET.items()}},
     )
-    response = StreamingHttpResponse(audit_selectors.csv_rows(qs), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        audit_selectors.csv_rows(qs), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="auditlog-{date.today():%Y%m%d}.csv"'
     return response
 
@@ -194,25 +251,47 @@ def audit_verify(request):
     if request.method == "POST":
         job = start_job("verify_audit", user=request.user)
         return redirect("job_detail", pk=job.pk)
-    last = Job.objects.filter(kind="verify_audit", status__in=["done", "failed"]).order_by("-finished_at").first()
-    active = Job.objects.filter(kind="verify_audit", status__in=["queued", "running"]).order_by("-created_at").first()
+    last = (
+        Job.objects.filter(kind="verify_audit", status__in=["done", "failed"])
+        .order_by("-finished_at")
+        .first()
+    )
+    active = (
+        Job.objects.filter(kind="verify_audit", status__in=["queued", "running"])
+        .order_by("-created_at")
+        .first()
+    )
     report = last.result if last else None
-    return render(request, "web/audit_verify.html", {
-        "last": last, "report": report, "active": active,
-        "reason": audit_display.chain_reason(report.get("reason", "")) if report else ""})
+    return render(
+        request,
+        "web/audit_verify.html",
+        {
+            "last": last,
+            "report": report,
+            "active": active,
+            "reason": audit_display.chain_reason(report.get("reason", "")) if report else "",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @page(C.PRIVACY_MANAGE)
 def retention_view(request):
     if request.method == "POST":
-        job = start_job("retention", user=request.user, params={"as_of": timezone.localdate().isoformat()})
+        job = start_job(
+            "retention", user=request.user, params={"as_of": timezone.localdate().isoformat()}
+        )
         return redirect("job_detail", pk=job.pk)
-    preview = [{**p, "object_label": audit_display.object_type_label(p["object_type"])}
-               for p in retention.preview(timezone.localdate())]
+    preview = [
+        {**p, "object_label": audit_display.object_type_label(p["object_type"])}
+        for p in retention.preview(timezone.localdate())
+    ]
     runs = list(RetentionRun.objects.all()[:20])
     for run in runs:
-        run.count_labels = [(audit_display.object_type_label(k), n) for k, n in (run.summary or {}).get("counts", {}).items()]
+        run.count_labels = [
+            (audit_display.object_type_label(k), n)
+            for k, n in (run.summary or {}).get("counts", {}).items()
+        ]
     return render(request, "web/retention.html", {"preview": preview, "runs": runs})
 
 
@@ -221,7 +300,13 @@ def subject_access_search(request):
     query = request.GET.get("q", "").strip()
     results = subject_access.find_subjects(query) if len(query) >= 2 else []
     if results:
-        policy.audit_list_read(request.user, "person", [p.pk for p in results], policy.PURPOSE_PRIVACY, [DataCategory.IDENTITY])
+        policy.audit_list_read(
+            request.user,
+            "person",
+            [p.pk for p in results],
+            policy.PURPOSE_PRIVACY,
+            [DataCategory.IDENTITY],
+        )
     return render(request, "web/subject_access.html", {"query": query, "results": results})
 
 
@@ -232,8 +317,13 @@ def subject_access_export(request, pk: int):
     while) and shows the job, whose page offers the archive to the privacy officer who asked."""
     person = get_object_or_404(Person, pk=pk)
     if request.method == "POST":
-        job = start_job("subject_access_export", user=request.user, purpose="inzageverzoek",
-                        categories=DataCategory.values, params={"person": person.pk})
+        job = start_job(
+            "subject_access_export",
+            user=request.user,
+            purpose="inzageverzoek",
+            categories=DataCategory.values,
+            params={"person": person.pk},
+        )
         return redirect("job_detail", pk=job.pk)
     return render(request, "web/subject_access_export.html", {"person": person})
 
@@ -245,7 +335,12 @@ def error_403(request, exception=None):
     if request.path.startswith("/api/"):
         from doorbraak.api.problems import problem_response
 
-        return problem_response(403, _("Geen toegang"), str(getattr(exception, "message", "") or _("U heeft geen toegang.")), request)
+        return problem_response(
+            403,
+            _("Geen toegang"),
+            str(getattr(exception, "message", "") or _("U heeft geen toegang.")),
+            request,
+        )
     return render(request, "403.html", {"message": getattr(exception, "message", "")}, status=403)
 
 
@@ -261,5 +356,7 @@ def error_500(request):
     if request.path.startswith("/api/"):
         from doorbraak.api.problems import problem_response
 
-        return problem_response(500, _("Interne fout"), _("Er ging iets mis; de fout is gelogd."), request)
+        return problem_response(
+            500, _("Interne fout"), _("Er ging iets mis; de fout is gelogd."), request
+        )
     return render(request, "500.html", status=500)

@@ -48,11 +48,36 @@ __all__ = [
 # ð/þ, Croatian/Vietnamese đ, Maltese ħ, and the ligatures. Spelled as in plain-letter
 # registers ('Łukasz Øster' is 'Lukasz Oster' in a system without them). normality/rigour do
 # this too, but need PyICU, which the runtime does not install.
-_FOLD = str.maketrans({
-    "ı": "i", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "ẞ": "SS", "æ": "ae", "Æ": "AE",
-    "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
-    "ħ": "h", "Ħ": "H", "ŧ": "t", "Ŧ": "T", "ĸ": "k", "ŋ": "ng", "Ŋ": "Ng", "ĳ": "ij", "Ĳ": "IJ",
-})
+_FOLD = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "ß": "ss",
+        "ẞ": "SS",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "ħ": "h",
+        "Ħ": "H",
+        "ŧ": "t",
+        "Ŧ": "T",
+        "ĸ": "k",
+        "ŋ": "ng",
+        "Ŋ": "Ng",
+        "ĳ": "ij",
+        "Ĳ": "IJ",
+    }
+)
 
 
 def ascii_fold(value: str) -> str:

@@ -71,7 +71,9 @@ def load_config(path: str | Path | None = None, **overrides) -> FlowConfig:
     known = {f.name: f.type for f in fields(FlowConfig)}
     unknown = sorted(set(values) - set(known))
     if unknown:
-        raise ValueError(f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        raise ValueError(
+            f"unknown setting(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
     defaults = FlowConfig()
     typed = {k: type(getattr(defaults, k))(v) for k, v in values.items()}
     return FlowConfig(**typed)

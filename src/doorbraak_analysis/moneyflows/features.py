@@ -14,9 +14,20 @@ from .typologies import TYPOLOGIES, detection_steps
 
 DAY = 86400
 
-RAW_FEATURES = ["amount_log", "amount_paid_log", "fmt_code", "cur_code", "recv_cur_code",
-                "cross_currency", "hour", "weekday", "same_bank", "round_100", "whole_units",
-                "near_threshold"]
+RAW_FEATURES = [
+    "amount_log",
+    "amount_paid_log",
+    "fmt_code",
+    "cur_code",
+    "recv_cur_code",
+    "cross_currency",
+    "hour",
+    "weekday",
+    "same_bank",
+    "round_100",
+    "whole_units",
+    "near_threshold",
+]
 
 
 def _col(typ: str) -> str:
@@ -24,22 +35,60 @@ def _col(typ: str) -> str:
 
 
 TYPOLOGY_FEATURES = [_col(t) for t in TYPOLOGIES]
-ACC_FEATURES = ["out_rate", "in_rate", "out_cp_rate", "in_cp_rate", "out_mean_log", "in_mean_log",
-                "in_out_balance", "active_share", "n_formats", "cash_share", "pat_any", "pat_core",
-                "nb_out_in_cp", "nb_in_out_cp", "nb_pat_share"]
-EVENT_FEATURES = ["s_in_before_24h_ratio", "s_out_7d", "s_in_7d", "s_n_1d", "s_gap_prev_h",
-                  "d_out_after_24h_ratio", "d_out_7d", "d_in_7d", "d_n_1d", "d_gap_prev_h"]
+ACC_FEATURES = [
+    "out_rate",
+    "in_rate",
+    "out_cp_rate",
+    "in_cp_rate",
+    "out_mean_log",
+    "in_mean_log",
+    "in_out_balance",
+    "active_share",
+    "n_formats",
+    "cash_share",
+    "pat_any",
+    "pat_core",
+    "nb_out_in_cp",
+    "nb_in_out_cp",
+    "nb_pat_share",
+]
+EVENT_FEATURES = [
+    "s_in_before_24h_ratio",
+    "s_out_7d",
+    "s_in_7d",
+    "s_n_1d",
+    "s_gap_prev_h",
+    "d_out_after_24h_ratio",
+    "d_out_7d",
+    "d_in_7d",
+    "d_n_1d",
+    "d_gap_prev_h",
+]
 PAIR_FEATURES = ["pair_n", "pair_rev_n", "pair_share_of_src_out"]
-GRAPH_FEATURES = (TYPOLOGY_FEATURES + [f"s_{f}" for f in ACC_FEATURES] + [f"d_{f}" for f in ACC_FEATURES]
-                  + EVENT_FEATURES + PAIR_FEATURES)
-CORE = ["cycle", "scatter-gather", "gather-scatter", "bipartite", "stacked-bipartite", "structuring",
-        "pass-through"]
+GRAPH_FEATURES = (
+    TYPOLOGY_FEATURES
+    + [f"s_{f}" for f in ACC_FEATURES]
+    + [f"d_{f}" for f in ACC_FEATURES]
+    + EVENT_FEATURES
+    + PAIR_FEATURES
+)
+CORE = [
+    "cycle",
+    "scatter-gather",
+    "gather-scatter",
+    "bipartite",
+    "stacked-bipartite",
+    "structuring",
+    "pass-through",
+]
 
 
 def _case(col: str, vocab: list[str]) -> str:
     if not vocab:
         return "-1"
-    whens = " ".join(f"WHEN '{v.replace(chr(39), chr(39) * 2)}' THEN {i}" for i, v in enumerate(vocab))
+    whens = " ".join(
+        f"WHEN '{v.replace(chr(39), chr(39) * 2)}' THEN {i}" for i, v in enumerate(vocab)
+    )
     return f"CASE {col} {whens} ELSE -1 END"
 
 
@@ -49,9 +98,9 @@ def raw_feature_sql(vocab: dict) -> str:
     return f"""
         SELECT rid,
           ln(1 + amount) AS amount_log, ln(1 + amount_paid) AS amount_paid_log,
-          {_case('fmt', vocab.get('fmt', []))} AS fmt_code,
-          {_case('pay_cur', vocab.get('cur', []))} AS cur_code,
-          {_case('recv_cur', vocab.get('cur', []))} AS recv_cur_code,
+          {_case("fmt", vocab.get("fmt", []))} AS fmt_code,
+          {_case("pay_cur", vocab.get("cur", []))} AS cur_code,
+          {_case("recv_cur", vocab.get("cur", []))} AS recv_cur_code,
           CASE WHEN pay_cur <> recv_cur THEN 1 ELSE 0 END AS cross_currency,
           CAST(floor((t - CAST(floor(t / {DAY}) AS BIGINT) * {DAY}) / 3600) AS BIGINT) AS hour,
           (CAST(floor(t / {DAY}) AS BIGINT) + 4) - CAST(floor((CAST(floor(t / {DAY}) AS BIGINT) + 4) / 7) AS BIGINT) * 7 AS weekday,
@@ -62,7 +111,9 @@ def raw_feature_sql(vocab: dict) -> str:
         FROM tx"""
 
 
-def feature_steps(cfg: FlowConfig, vocab: dict, *, with_graph: bool = True) -> list[tuple[str, str]]:
+def feature_steps(
+    cfg: FlowConfig, vocab: dict, *, with_graph: bool = True
+) -> list[tuple[str, str]]:
     steps = [("fraw", raw_feature_sql(vocab))]
     if not with_graph:
         steps.append(("feat", "SELECT * FROM fraw"))
@@ -70,15 +121,22 @@ def feature_steps(cfg: FlowConfig, vocab: dict, *, with_graph: bool = True) -> l
     steps += detection_steps(cfg)
     per30 = f"(greatest((SELECT max(t) - min(t) FROM tx), {DAY}) / {30 * DAY})"
     typ_cols = ",\n".join(
-        f"CAST(sum(CASE WHEN typology = '{t}' THEN 1 ELSE 0 END) AS BIGINT) AS {_col(t)}" for t in TYPOLOGIES)
+        f"CAST(sum(CASE WHEN typology = '{t}' THEN 1 ELSE 0 END) AS BIGINT) AS {_col(t)}"
+        for t in TYPOLOGIES
+    )
     core = ", ".join(f"'{t}'" for t in CORE)
     steps += [
         ("ftyp", f"SELECT rid, {typ_cols} FROM pattern_tx GROUP BY rid"),
-        ("apat", f"""
+        (
+            "apat",
+            f"""
             SELECT account, count(DISTINCT pid) AS pat_any,
                    count(DISTINCT CASE WHEN typology IN ({core}) THEN pid END) AS pat_core
-            FROM pattern_acc GROUP BY account"""),
-        ("acc0", f"""
+            FROM pattern_acc GROUP BY account""",
+        ),
+        (
+            "acc0",
+            f"""
             SELECT account,
               sum(n_out) / {per30} AS out_rate, sum(n_in) / {per30} AS in_rate,
               sum(s_out_log) / greatest(sum(n_out), 1) AS out_mean_log,
@@ -93,18 +151,24 @@ def feature_steps(cfg: FlowConfig, vocab: dict, *, with_graph: bool = True) -> l
               UNION ALL
               SELECT dst AS account, t, fmt, 0 AS n_out, 1 AS n_in, CAST(0 AS DOUBLE) AS s_out, amount AS s_in,
                      CAST(0 AS DOUBLE) AS s_out_log, ln(1 + amount) AS s_in_log, CASE WHEN fmt = 'Cash' THEN 1 ELSE 0 END AS is_cash FROM tx) u
-            GROUP BY account"""),
+            GROUP BY account""",
+        ),
         ("pairs", "SELECT src, dst, count(*) AS n FROM tx GROUP BY src, dst"),
-        ("acc1", f"""
+        (
+            "acc1",
+            f"""
             SELECT a.*, coalesce(o.out_cp, 0) / {per30} AS out_cp_rate, coalesce(i.in_cp, 0) / {per30} AS in_cp_rate,
                    coalesce(p.pat_any, 0) AS pat_any, coalesce(p.pat_core, 0) AS pat_core,
                    coalesce(o.out_cp, 0) AS out_cp, coalesce(i.in_cp, 0) AS in_cp
             FROM acc0 a
             LEFT JOIN (SELECT src, count(*) AS out_cp FROM pairs GROUP BY src) o ON o.src = a.account
             LEFT JOIN (SELECT dst, count(*) AS in_cp FROM pairs GROUP BY dst) i ON i.dst = a.account
-            LEFT JOIN apat p ON p.account = a.account"""),
+            LEFT JOIN apat p ON p.account = a.account""",
+        ),
         # counterparties' features: what kind of accounts does this account deal with
-        ("acc", """
+        (
+            "acc",
+            """
             SELECT a.*, coalesce(no.nb_out_in_cp, 0) AS nb_out_in_cp, coalesce(ni.nb_in_out_cp, 0) AS nb_in_out_cp,
                    coalesce(np.nb_pat_share, 0) AS nb_pat_share
             FROM acc1 a
@@ -116,9 +180,12 @@ def feature_steps(cfg: FlowConfig, vocab: dict, *, with_graph: bool = True) -> l
                          SELECT p.src AS account, c.pat_core AS cp_core FROM pairs p JOIN acc1 c ON c.account = p.dst
                          UNION ALL
                          SELECT p.dst AS account, c.pat_core AS cp_core FROM pairs p JOIN acc1 c ON c.account = p.src) u
-                       GROUP BY account) np ON np.account = a.account"""),
+                       GROUP BY account) np ON np.account = a.account""",
+        ),
         # event windows per account (ev: one in-event and one out-event per transaction)
-        ("evw", f"""
+        (
+            "evw",
+            f"""
             SELECT account, rid, is_out,
               sum(in_amt) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {DAY} PRECEDING AND CURRENT ROW) AS in_before_24h,
               sum(out_amt) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN CURRENT ROW AND {DAY} FOLLOWING) AS out_after_24h,
@@ -126,12 +193,15 @@ def feature_steps(cfg: FlowConfig, vocab: dict, *, with_graph: bool = True) -> l
               CAST(sum(1 - is_out) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {7 * DAY} PRECEDING AND {7 * DAY} FOLLOWING) AS BIGINT) AS in_7d,
               count(*) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {DAY} PRECEDING AND {DAY} FOLLOWING) AS n_1d,
               (t - lag(t) OVER (PARTITION BY account ORDER BY t, rid, is_out)) / 3600 AS gap_prev_h
-            FROM ev"""),
-        ("feat", f"""
-            SELECT x.rid, {', '.join('r.' + f for f in RAW_FEATURES)},
-              {', '.join(f'coalesce(ft.{c}, 0) AS {c}' for c in TYPOLOGY_FEATURES)},
-              {', '.join(f's.{f} AS s_{f}' for f in ACC_FEATURES)},
-              {', '.join(f'd.{f} AS d_{f}' for f in ACC_FEATURES)},
+            FROM ev""",
+        ),
+        (
+            "feat",
+            f"""
+            SELECT x.rid, {", ".join("r." + f for f in RAW_FEATURES)},
+              {", ".join(f"coalesce(ft.{c}, 0) AS {c}" for c in TYPOLOGY_FEATURES)},
+              {", ".join(f"s.{f} AS s_{f}" for f in ACC_FEATURES)},
+              {", ".join(f"d.{f} AS d_{f}" for f in ACC_FEATURES)},
               es.in_before_24h / greatest(x.amount, 0.01) AS s_in_before_24h_ratio,
               es.out_7d AS s_out_7d, es.in_7d AS s_in_7d, es.n_1d AS s_n_1d, es.gap_prev_h AS s_gap_prev_h,
               ed.out_after_24h / greatest(x.amount, 0.01) AS d_out_after_24h_ratio,
@@ -145,7 +215,8 @@ def feature_steps(cfg: FlowConfig, vocab: dict, *, with_graph: bool = True) -> l
             JOIN evw es ON es.rid = x.rid AND es.account = x.src AND es.is_out = 1
             JOIN evw ed ON ed.rid = x.rid AND ed.account = x.dst AND ed.is_out = 0
             JOIN pairs pr ON pr.src = x.src AND pr.dst = x.dst
-            LEFT JOIN pairs rv ON rv.src = x.dst AND rv.dst = x.src"""),
+            LEFT JOIN pairs rv ON rv.src = x.dst AND rv.dst = x.src""",
+        ),
     ]
     return steps
 

@@ -19,33 +19,92 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 AMLWORLD_HEADER = [
-    "Timestamp", "From Bank", "Account", "To Bank", "Account", "Amount Received",
-    "Receiving Currency", "Amount Paid", "Payment Currency", "Payment Format", "Is Laundering",
+    "Timestamp",
+    "From Bank",
+    "Account",
+    "To Bank",
+    "Account",
+    "Amount Received",
+    "Receiving Currency",
+    "Amount Paid",
+    "Payment Currency",
+    "Payment Format",
+    "Is Laundering",
 ]
 NATIVE_COLUMNS = [
-    "timestamp", "from_bank", "from_account", "to_bank", "to_account", "amount_received",
-    "receiving_currency", "amount_paid", "payment_currency", "payment_format", "is_laundering",
+    "timestamp",
+    "from_bank",
+    "from_account",
+    "to_bank",
+    "to_account",
+    "amount_received",
+    "receiving_currency",
+    "amount_paid",
+    "payment_currency",
+    "payment_format",
+    "is_laundering",
 ]
-TIMESTAMP_FORMATS = ["%Y/%m/%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S",
-                     "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
+TIMESTAMP_FORMATS = [
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+]
 
 # Approximate rates to euro so amounts in different currencies are comparable for the
 # threshold and amount rules; currency itself stays a model feature. Unknown currency: 1.0.
 EUR_RATES = {
-    "euro": 1.0, "eur": 1.0, "us dollar": 0.92, "usd": 0.92, "uk pound": 1.15, "gbp": 1.15,
-    "swiss franc": 1.03, "chf": 1.03, "yen": 0.0066, "jpy": 0.0066, "yuan": 0.13, "cny": 0.13,
-    "rupee": 0.011, "inr": 0.011, "ruble": 0.011, "rub": 0.011, "shekel": 0.25, "ils": 0.25,
-    "mexican peso": 0.052, "mxn": 0.052, "canadian dollar": 0.68, "cad": 0.68,
-    "australian dollar": 0.61, "aud": 0.61, "saudi riyal": 0.245, "sar": 0.245,
-    "brazil real": 0.18, "brl": 0.18, "bitcoin": 27000.0, "btc": 27000.0,
+    "euro": 1.0,
+    "eur": 1.0,
+    "us dollar": 0.92,
+    "usd": 0.92,
+    "uk pound": 1.15,
+    "gbp": 1.15,
+    "swiss franc": 1.03,
+    "chf": 1.03,
+    "yen": 0.0066,
+    "jpy": 0.0066,
+    "yuan": 0.13,
+    "cny": 0.13,
+    "rupee": 0.011,
+    "inr": 0.011,
+    "ruble": 0.011,
+    "rub": 0.011,
+    "shekel": 0.25,
+    "ils": 0.25,
+    "mexican peso": 0.052,
+    "mxn": 0.052,
+    "canadian dollar": 0.68,
+    "cad": 0.68,
+    "australian dollar": 0.61,
+    "aud": 0.61,
+    "saudi riyal": 0.245,
+    "sar": 0.245,
+    "brazil real": 0.18,
+    "brl": 0.18,
+    "bitcoin": 27000.0,
+    "btc": 27000.0,
 }
 
-CANONICAL_SCHEMA = pa.schema([
-    ("rid", pa.int64()), ("t", pa.int64()), ("src", pa.string()), ("dst", pa.string()),
-    ("src_bank", pa.string()), ("dst_bank", pa.string()), ("amount_paid", pa.float64()),
-    ("pay_cur", pa.string()), ("amount_received", pa.float64()), ("recv_cur", pa.string()),
-    ("fmt", pa.string()), ("amount", pa.float64()), ("label", pa.int32()),
-])
+CANONICAL_SCHEMA = pa.schema(
+    [
+        ("rid", pa.int64()),
+        ("t", pa.int64()),
+        ("src", pa.string()),
+        ("dst", pa.string()),
+        ("src_bank", pa.string()),
+        ("dst_bank", pa.string()),
+        ("amount_paid", pa.float64()),
+        ("pay_cur", pa.string()),
+        ("amount_received", pa.float64()),
+        ("recv_cur", pa.string()),
+        ("fmt", pa.string()),
+        ("amount", pa.float64()),
+        ("label", pa.int32()),
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +151,11 @@ def _encoding(path: Path) -> str:
     try:
         return detect_encoding(path)
     except TextFileError as exc:
-        row, reason = (exc.line - 2, exc.reason) if exc.line >= 2 else (None, f"line {exc.line}: {exc.reason}")
+        row, reason = (
+            (exc.line - 2, exc.reason)
+            if exc.line >= 2
+            else (None, f"line {exc.line}: {exc.reason}")
+        )
         raise InputError(path, [BadRow(row, "", "", reason)]) from None
 
 
@@ -101,7 +164,9 @@ def _first_line(path: Path, encoding: str = "utf-8-sig") -> str:
         return fh.readline().decode(encoding, errors="replace").strip()
 
 
-def _read_text_csv(path: Path, names: list[str], encoding: str = "utf-8-sig") -> tuple[pa.Table, list[BadRow]]:
+def _read_text_csv(
+    path: Path, names: list[str], encoding: str = "utf-8-sig"
+) -> tuple[pa.Table, list[BadRow]]:
     """All columns as text; rows with the wrong number of fields become BadRows.
 
     The table gets a `__row` column: the 0-based data row in the file, also when some
@@ -116,26 +181,38 @@ def _read_text_csv(path: Path, names: list[str], encoding: str = "utf-8-sig") ->
         bad.clear()
         return pacsv.read_csv(
             path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, use_threads=threads,
-                                           block_size=1 << 24,
-                                           encoding="utf8" if encoding.startswith("utf-8") else encoding),
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=1,
+                use_threads=threads,
+                block_size=1 << 24,
+                encoding="utf8" if encoding.startswith("utf-8") else encoding,
+            ),
             parse_options=pacsv.ParseOptions(invalid_row_handler=handler),
             convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                quoted_strings_can_be_null=False),
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
 
     table = read(True)
     if bad:  # line numbers are only known when read on one thread
         table = read(False)
     problems = [
-        BadRow(b.number - 2 if b.number else None, "", b.text[:80],
-               f"expected {b.expected_columns} fields, found {b.actual_columns}")
+        BadRow(
+            b.number - 2 if b.number else None,
+            "",
+            b.text[:80],
+            f"expected {b.expected_columns} fields, found {b.actual_columns}",
+        )
         for b in bad
     ]
     rows = np.arange(table.num_rows + len(bad), dtype=np.int64)
     if bad:
-        rows = np.setdiff1d(rows, np.array([p.row for p in problems if p.row is not None], dtype=np.int64))
+        rows = np.setdiff1d(
+            rows, np.array([p.row for p in problems if p.row is not None], dtype=np.int64)
+        )
         rows = rows[: table.num_rows]
     return table.append_column("__row", pa.array(rows)), problems
 
@@ -151,9 +228,12 @@ def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Ta
         if missing:
             raise InputError(path, [BadRow(None, c, "", "missing column") for c in missing])
         cols = [c for c in NATIVE_COLUMNS if c in raw.column_names]
+
         def text(col):
             if pa.types.is_timestamp(col.type):  # Parquet timestamps: whole seconds, UTC
-                return pa.compute.strftime(col.cast(pa.timestamp("s", col.type.tz)), "%Y-%m-%d %H:%M:%S")
+                return pa.compute.strftime(
+                    col.cast(pa.timestamp("s", col.type.tz)), "%Y-%m-%d %H:%M:%S"
+                )
             return col.cast(pa.string())
 
         raw = pa.table({c: text(raw[c]) for c in cols})
@@ -168,13 +248,27 @@ def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Ta
         elif fields_ in (NATIVE_COLUMNS, NATIVE_COLUMNS[:-1]):
             names = fields_
         else:
-            raise InputError(path, [BadRow(None, "", header[:120],
-                                           "header is neither AMLworld (" + ",".join(AMLWORLD_HEADER)
-                                           + ") nor native (" + ",".join(NATIVE_COLUMNS) + ")")])
+            raise InputError(
+                path,
+                [
+                    BadRow(
+                        None,
+                        "",
+                        header[:120],
+                        "header is neither AMLworld ("
+                        + ",".join(AMLWORLD_HEADER)
+                        + ") nor native ("
+                        + ",".join(NATIVE_COLUMNS)
+                        + ")",
+                    )
+                ],
+            )
         raw, problems = _read_text_csv(path, names, encoding)
         has_label = "is_laundering" in names
     if require_label and not has_label:
-        raise InputError(path, [BadRow(None, "Is Laundering", "", "labelled data needed (column missing)")])
+        raise InputError(
+            path, [BadRow(None, "Is Laundering", "", "labelled data needed (column missing)")]
+        )
     table, more = _validate(raw, has_label)
     problems = sorted(problems + more, key=lambda p: (-1 if p.row is None else p.row, p.column))
     if problems:
@@ -210,13 +304,33 @@ def _validate(raw: pa.Table, has_label: bool) -> tuple[pa.Table, list[BadRow]]:
     checks = [
         ("Timestamp", "ts_text", "ts IS NULL", "not a timestamp (expected like 2022/09/01 00:20)"),
         ("From Bank", "from_bank", "from_bank IS NULL OR from_bank = ''", "empty"),
-        ("Account", "from_account", "from_account IS NULL OR from_account = ''", "empty sender account"),
+        (
+            "Account",
+            "from_account",
+            "from_account IS NULL OR from_account = ''",
+            "empty sender account",
+        ),
         ("To Bank", "to_bank", "to_bank IS NULL OR to_bank = ''", "empty"),
-        ("Account", "to_account", "to_account IS NULL OR to_account = ''", "empty receiver account"),
-        ("Amount Received", "recv_text", "amount_received IS NULL OR NOT isfinite(amount_received)", "not a number"),
+        (
+            "Account",
+            "to_account",
+            "to_account IS NULL OR to_account = ''",
+            "empty receiver account",
+        ),
+        (
+            "Amount Received",
+            "recv_text",
+            "amount_received IS NULL OR NOT isfinite(amount_received)",
+            "not a number",
+        ),
         ("Amount Received", "recv_text", "amount_received < 0", "negative amount"),
         ("Receiving Currency", "recv_cur", "recv_cur IS NULL OR recv_cur = ''", "empty"),
-        ("Amount Paid", "paid_text", "amount_paid IS NULL OR NOT isfinite(amount_paid)", "not a number"),
+        (
+            "Amount Paid",
+            "paid_text",
+            "amount_paid IS NULL OR NOT isfinite(amount_paid)",
+            "not a number",
+        ),
         ("Amount Paid", "paid_text", "amount_paid < 0", "negative amount"),
         ("Payment Currency", "pay_cur", "pay_cur IS NULL OR pay_cur = ''", "empty"),
         ("Payment Format", "fmt", "fmt IS NULL OR fmt = ''", "empty"),
@@ -243,8 +357,9 @@ def _validate(raw: pa.Table, has_label: bool) -> tuple[pa.Table, list[BadRow]]:
         ORDER BY "row"
     """).to_arrow_table()
     if not has_label:
-        table = table.set_column(table.schema.get_field_index("label"), "label",
-                                 pa.nulls(table.num_rows, pa.int32()))
+        table = table.set_column(
+            table.schema.get_field_index("label"), "label", pa.nulls(table.num_rows, pa.int32())
+        )
     return table.cast(CANONICAL_SCHEMA), []
 
 
@@ -259,8 +374,17 @@ def read_accounts(path: str | Path) -> pa.Table:
     encoding = _encoding(path)
     header = [h.strip().strip('"').lower() for h in _first_line(path, encoding).split(",")]
     if header not in (["account", "sbi", "area"], ["bank", "account", "sbi", "area"]):
-        raise InputError(path, [BadRow(None, "", ",".join(header),
-                                       "header must be account,sbi,area or bank,account,sbi,area")])
+        raise InputError(
+            path,
+            [
+                BadRow(
+                    None,
+                    "",
+                    ",".join(header),
+                    "header must be account,sbi,area or bank,account,sbi,area",
+                )
+            ],
+        )
     raw, problems = _read_text_csv(path, header, encoding)
     cols = {c: pa.compute.utf8_trim_whitespace(raw[c]) for c in header}
     if "bank" in cols:
@@ -280,7 +404,7 @@ def read_accounts(path: str | Path) -> pa.Table:
         if s and not (s.isdigit() and 2 <= len(s) <= 5):
             problems.append(BadRow(i, "sbi", s, "SBI code must be 2 to 5 digits"))
     if problems:
-        raise InputError(path, sorted(problems, key=lambda p: (-1 if p.row is None else p.row)))
+        raise InputError(path, sorted(problems, key=lambda p: -1 if p.row is None else p.row))
     return pa.table({"account": acc, "sbi": sbi, "area": cols["area"]}, schema=ACCOUNTS_SCHEMA)
 
 
@@ -288,9 +412,16 @@ def unconvertible_currencies(tx: pa.Table) -> list[BadRow]:
     """One BadRow per row whose payment currency has no rate in EUR_RATES (the amount rules and
     the model's amounts need it in euro). Rows are the file's data rows (rid)."""
     cur = tx["pay_cur"].to_pylist()
-    return [BadRow(int(rid), "Payment Currency", c,
-                   f"currency {c!r} cannot be converted to euro (known: see moneyflows FORMAT.md)")
-            for rid, c in zip(tx["rid"].to_pylist(), cur) if c.lower() not in EUR_RATES]
+    return [
+        BadRow(
+            int(rid),
+            "Payment Currency",
+            c,
+            f"currency {c!r} cannot be converted to euro (known: see moneyflows FORMAT.md)",
+        )
+        for rid, c in zip(tx["rid"].to_pylist(), cur)
+        if c.lower() not in EUR_RATES
+    ]
 
 
 def write_csv(table: pa.Table, path: str | Path) -> None:

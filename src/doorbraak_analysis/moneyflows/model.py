@@ -22,10 +22,20 @@ META_FILE = "meta.json"
 MODEL_VERSION = "moneyflows-model-1"
 
 LGB_PARAMS = {
-    "objective": "binary", "learning_rate": 0.1, "num_leaves": 31, "min_data_in_leaf": 20,
-    "feature_fraction": 0.8, "bagging_fraction": 0.8, "bagging_freq": 1, "lambda_l2": 1.0,
-    "metric": "average_precision", "verbose": -1, "seed": 17, "deterministic": True,
-    "force_col_wise": True, "num_threads": 2,
+    "objective": "binary",
+    "learning_rate": 0.1,
+    "num_leaves": 31,
+    "min_data_in_leaf": 20,
+    "feature_fraction": 0.8,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "metric": "average_precision",
+    "verbose": -1,
+    "seed": 17,
+    "deterministic": True,
+    "force_col_wise": True,
+    "num_threads": 2,
 }
 
 
@@ -41,11 +51,20 @@ def vocabulary(tx: pa.Table, limit: int = 40) -> dict:
     return {"fmt": top("fmt"), "cur": sorted(set(top("pay_cur")) | set(top("recv_cur")))}
 
 
-def compute_features(tx: pa.Table, cfg: FlowConfig, vocab: dict, *, with_graph: bool = True,
-                     engine=None, history: pa.Table | None = None) -> pa.Table:
+def compute_features(
+    tx: pa.Table,
+    cfg: FlowConfig,
+    vocab: dict,
+    *,
+    with_graph: bool = True,
+    engine=None,
+    history: pa.Table | None = None,
+) -> pa.Table:
     """Feature table (rid + features, float64) for the rows of `tx`; `history` is context only."""
     if history is not None and history.num_rows:
-        ctx = history.set_column(0, "rid", pa.array(-1 - np.arange(history.num_rows, dtype=np.int64)))
+        ctx = history.set_column(
+            0, "rid", pa.array(-1 - np.arange(history.num_rows, dtype=np.int64))
+        )
         tx = pa.concat_tables([ctx, tx.cast(ctx.schema)])
     engine = engine or DuckDBEngine(threads=2)
     engine.register("tx", tx)
@@ -56,8 +75,11 @@ def compute_features(tx: pa.Table, cfg: FlowConfig, vocab: dict, *, with_graph: 
 
 
 def _matrix(feat: pa.Table, names: list[str]) -> np.ndarray:
-    return np.column_stack([feat[n].to_numpy(zero_copy_only=False).astype(np.float64) for n in names]) \
-        if feat.num_rows else np.zeros((0, len(names)))
+    return (
+        np.column_stack([feat[n].to_numpy(zero_copy_only=False).astype(np.float64) for n in names])
+        if feat.num_rows
+        else np.zeros((0, len(names)))
+    )
 
 
 def best_threshold(y: np.ndarray, score: np.ndarray) -> tuple[float, float]:
@@ -92,9 +114,16 @@ def temporal_split(t: np.ndarray, fractions=(0.6, 0.2, 0.2)) -> list[np.ndarray]
     return np.split(order, (cuts * len(t)).round().astype(int))
 
 
-def train(tx: pa.Table, model_dir: str | Path, cfg: FlowConfig | None = None, *,
-          with_graph: bool = True, validation_fraction: float = 0.25, max_rounds: int = 250,
-          log=print) -> dict:
+def train(
+    tx: pa.Table,
+    model_dir: str | Path,
+    cfg: FlowConfig | None = None,
+    *,
+    with_graph: bool = True,
+    validation_fraction: float = 0.25,
+    max_rounds: int = 250,
+    log=print,
+) -> dict:
     """Features over the whole labelled set, fit on the earlier part, pick the threshold on the
     later part (validation), store model, threshold and settings in `model_dir`."""
     import lightgbm as lgb
@@ -111,11 +140,18 @@ def train(tx: pa.Table, model_dir: str | Path, cfg: FlowConfig | None = None, *,
     names = feature_names(with_graph)
     X = _matrix(feat, names)
     y = tx["label"].to_numpy().astype(int)  # feat is ordered by rid = row
-    fit_idx, val_idx = temporal_split(tx["t"].to_numpy(), (1 - validation_fraction, validation_fraction))
+    fit_idx, val_idx = temporal_split(
+        tx["t"].to_numpy(), (1 - validation_fraction, validation_fraction)
+    )
     dfit = lgb.Dataset(X[fit_idx], y[fit_idx], feature_name=names, free_raw_data=True)
     dval = lgb.Dataset(X[val_idx], y[val_idx], reference=dfit)
-    booster = lgb.train(LGB_PARAMS, dfit, num_boost_round=max_rounds, valid_sets=[dval],
-                        callbacks=[lgb.early_stopping(30, verbose=False)])
+    booster = lgb.train(
+        LGB_PARAMS,
+        dfit,
+        num_boost_round=max_rounds,
+        valid_sets=[dval],
+        callbacks=[lgb.early_stopping(30, verbose=False)],
+    )
     val_score = booster.predict(X[val_idx], num_iteration=booster.best_iteration)
     threshold, val_f1 = best_threshold(y[val_idx], val_score)
     report = f1_report(y[val_idx], (val_score >= threshold).astype(int))
@@ -123,18 +159,28 @@ def train(tx: pa.Table, model_dir: str | Path, cfg: FlowConfig | None = None, *,
     t_all = time.perf_counter() - started
     gain = booster.feature_importance("gain")
     meta = {
-        "model_version": MODEL_VERSION, "ruleset_version": RULESET_VERSION,
-        "with_graph": with_graph, "features": names, "vocabulary": vocab, "config": cfg.as_dict(),
-        "threshold": threshold, "best_iteration": booster.best_iteration,
+        "model_version": MODEL_VERSION,
+        "ruleset_version": RULESET_VERSION,
+        "with_graph": with_graph,
+        "features": names,
+        "vocabulary": vocab,
+        "config": cfg.as_dict(),
+        "threshold": threshold,
+        "best_iteration": booster.best_iteration,
         "validation": {**report, "rows": int(len(val_idx)), "positives": int(y[val_idx].sum())},
-        "training_rows": int(len(fit_idx)), "training_positives": int(y[fit_idx].sum()),
-        "data_from": int(tx["t"].to_numpy().min()), "data_to": int(tx["t"].to_numpy().max()),
-        "seconds_features": round(t_feat, 2), "seconds_total": round(t_all, 2),
+        "training_rows": int(len(fit_idx)),
+        "training_positives": int(y[fit_idx].sum()),
+        "data_from": int(tx["t"].to_numpy().min()),
+        "data_to": int(tx["t"].to_numpy().max()),
+        "seconds_features": round(t_feat, 2),
+        "seconds_total": round(t_all, 2),
         "top_features": [n for _, n in sorted(zip(gain, names), reverse=True)[:15]],
     }
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
-    log(f"trained on {len(fit_idx)} rows, validated on {len(val_idx)}: threshold {threshold:.4f}, "
-        f"validation F1 {report['f1']:.3f} (precision {report['precision']:.3f}, recall {report['recall']:.3f})")
+    log(
+        f"trained on {len(fit_idx)} rows, validated on {len(val_idx)}: threshold {threshold:.4f}, "
+        f"validation F1 {report['f1']:.3f} (precision {report['precision']:.3f}, recall {report['recall']:.3f})"
+    )
     return meta
 
 
@@ -145,7 +191,15 @@ class ModelError(ValueError):
     """The model directory is missing or does not hold a model `flows train` wrote."""
 
 
-META_KEYS = {"model_version", "ruleset_version", "with_graph", "features", "vocabulary", "config", "threshold"}
+META_KEYS = {
+    "model_version",
+    "ruleset_version",
+    "with_graph",
+    "features",
+    "vocabulary",
+    "config",
+    "threshold",
+}
 
 
 def load_model(model_dir: str | Path):
@@ -153,17 +207,28 @@ def load_model(model_dir: str | Path):
 
     model_dir = Path(model_dir)
     if not (model_dir / META_FILE).is_file() or not (model_dir / MODEL_FILE).is_file():
-        missing = "directory" if not model_dir.is_dir() else (
-            META_FILE if not (model_dir / META_FILE).is_file() else MODEL_FILE)
-        raise ModelError(f"model {model_dir} is missing ({missing} not found; train one with `doorbraak flows train`)")
+        missing = (
+            "directory"
+            if not model_dir.is_dir()
+            else (META_FILE if not (model_dir / META_FILE).is_file() else MODEL_FILE)
+        )
+        raise ModelError(
+            f"model {model_dir} is missing ({missing} not found; train one with `doorbraak flows train`)"
+        )
     not_ours = f"model {model_dir} is not a Doorbraak model"
     try:
         meta = json.loads((model_dir / META_FILE).read_text(encoding="utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise ModelError(f"{not_ours} ({META_FILE} is not readable model metadata)") from None
-    if not isinstance(meta, dict) or not META_KEYS <= set(meta) or meta.get("model_version") != MODEL_VERSION:
-        raise ModelError(f"{not_ours} ({META_FILE} lacks the fields or version {MODEL_VERSION} that "
-                         "`doorbraak flows train` writes)")
+    if (
+        not isinstance(meta, dict)
+        or not META_KEYS <= set(meta)
+        or meta.get("model_version") != MODEL_VERSION
+    ):
+        raise ModelError(
+            f"{not_ours} ({META_FILE} lacks the fields or version {MODEL_VERSION} that "
+            "`doorbraak flows train` writes)"
+        )
     try:
         booster = lgb.Booster(model_file=str(model_dir / MODEL_FILE))
     except Exception:  # LightGBMError, or anything the parser raises on a damaged file
@@ -173,20 +238,31 @@ def load_model(model_dir: str | Path):
     return booster, meta
 
 
-def score(tx: pa.Table, model_dir: str | Path, *, history: pa.Table | None = None,
-          engine=None, explain: int = 0) -> tuple[pa.Table, pa.Table | None]:
+def score(
+    tx: pa.Table,
+    model_dir: str | Path,
+    *,
+    history: pa.Table | None = None,
+    engine=None,
+    explain: int = 0,
+) -> tuple[pa.Table, pa.Table | None]:
     """Scores per row of `tx` (`row,score,flagged`); `explain` > 0 also returns the top
     contributing features per flagged row (rule of the field: every score is explainable)."""
     booster, meta = load_model(model_dir)
     cfg = FlowConfig(**meta["config"])
-    feat = compute_features(tx, cfg, meta["vocabulary"], with_graph=meta["with_graph"],
-                            engine=engine, history=history)
+    feat = compute_features(
+        tx, cfg, meta["vocabulary"], with_graph=meta["with_graph"], engine=engine, history=history
+    )
     # Predict in slices so the dense matrix never holds more than SCORE_CHUNK rows at once.
-    parts = [booster.predict(_matrix(feat.slice(off, SCORE_CHUNK), meta["features"]), num_threads=2)
-             for off in range(0, feat.num_rows, SCORE_CHUNK)]
+    parts = [
+        booster.predict(_matrix(feat.slice(off, SCORE_CHUNK), meta["features"]), num_threads=2)
+        for off in range(0, feat.num_rows, SCORE_CHUNK)
+    ]
     s = np.concatenate(parts) if parts else np.zeros(0)
     flagged = (s >= meta["threshold"]).astype(np.int8)
-    out = pa.table({"row": feat["rid"], "score": pa.array(np.round(s, 6)), "flagged": pa.array(flagged)})
+    out = pa.table(
+        {"row": feat["rid"], "score": pa.array(np.round(s, 6)), "flagged": pa.array(flagged)}
+    )
     why = None
     if explain and flagged.any():
         idx = np.flatnonzero(flagged)
@@ -194,11 +270,17 @@ def score(tx: pa.Table, model_dir: str | Path, *, history: pa.Table | None = Non
         contrib = booster.predict(X, pred_contrib=True)[:, :-1]
         top = np.argsort(-contrib, axis=1)[:, :explain]
         names = np.array(meta["features"])
-        why = pa.table({
-            "row": pa.array(feat["rid"].to_numpy()[idx]),
-            "indicators": pa.array([";".join(f"{names[j]}={X[k, j]:.4g}({contrib[k, j]:+.3f})" for j in top[k])
-                                    for k in range(len(idx))]),
-            "model_version": pa.array([meta["model_version"]] * len(idx)),
-            "ruleset_version": pa.array([meta["ruleset_version"]] * len(idx)),
-        })
+        why = pa.table(
+            {
+                "row": pa.array(feat["rid"].to_numpy()[idx]),
+                "indicators": pa.array(
+                    [
+                        ";".join(f"{names[j]}={X[k, j]:.4g}({contrib[k, j]:+.3f})" for j in top[k])
+                        for k in range(len(idx))
+                    ]
+                ),
+                "model_version": pa.array([meta["model_version"]] * len(idx)),
+                "ruleset_version": pa.array([meta["ruleset_version"]] * len(idx)),
+            }
+        )
     return out, why

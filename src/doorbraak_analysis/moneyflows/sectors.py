@@ -20,27 +20,61 @@ SMALL = 5
 Z95 = 1.959963984540054
 # the plain fan-in/fan-out of shops and payrolls is everyday business: by default the sector
 # view counts only the layering typologies (configurable)
-DEFAULT_TYPOLOGIES = ("gather-scatter", "scatter-gather", "cycle", "bipartite", "stacked-bipartite",
-                      "structuring", "pass-through")
+DEFAULT_TYPOLOGIES = (
+    "gather-scatter",
+    "scatter-gather",
+    "cycle",
+    "bipartite",
+    "stacked-bipartite",
+    "structuring",
+    "pass-through",
+)
 SBI_NAMES = {
-    "4711": "Supermarkten", "4719": "Warenhuizen en overige winkels", "5610": "Restaurants",
-    "5630": "Cafés", "9602": "Haarverzorging", "9604": "Sauna's en wellness", "4511": "Autohandel",
-    "4777": "Juweliers", "4730": "Tankstations", "6820": "Verhuur van onroerend goed",
-    "4120": "Algemene burgerlijke en utiliteitsbouw", "4941": "Goederenvervoer over de weg",
-    "4639": "Groothandel voedingsmiddelen", "7022": "Organisatie-adviesbureaus",
-    "6201": "Ontwikkelen van software", "8621": "Huisartsenpraktijken", "8510": "Onderwijs",
+    "4711": "Supermarkten",
+    "4719": "Warenhuizen en overige winkels",
+    "5610": "Restaurants",
+    "5630": "Cafés",
+    "9602": "Haarverzorging",
+    "9604": "Sauna's en wellness",
+    "4511": "Autohandel",
+    "4777": "Juweliers",
+    "4730": "Tankstations",
+    "6820": "Verhuur van onroerend goed",
+    "4120": "Algemene burgerlijke en utiliteitsbouw",
+    "4941": "Goederenvervoer over de weg",
+    "4639": "Groothandel voedingsmiddelen",
+    "7022": "Organisatie-adviesbureaus",
+    "6201": "Ontwikkelen van software",
+    "8621": "Huisartsenpraktijken",
+    "8510": "Onderwijs",
     "6419": "Bankwezen",
     # the demo city's sectors (SBI 2008, 4 or 5 digits)
-    "4520": "Onderhoud en reparatie van auto's (autowasserij)", "45201": "Reparatie en onderhoud van personenauto's",
-    "4532": "Winkels in auto-onderdelen en -accessoires", "7711": "Verhuur van auto's en lichte bedrijfsauto's",
-    "96021": "Kappers en barbershops", "96022": "Nagel- en schoonheidssalons", "4742": "Telefoonwinkels",
-    "4779": "Tweedehandswinkels en inkoop van goud", "4726": "Tabakswinkels", "4771": "Kledingwinkels",
-    "56101": "Restaurants", "56102": "Afhaal, snackbars en fastfood", "5320": "Koeriers",
-    "5210": "Opslag", "6619": "Geldtransfer", "6420": "Financiële holdings",
-    "6810": "Handel in eigen onroerend goed", "6920": "Administratiekantoren en belastingadviseurs",
-    "8121": "Schoonmaakbedrijven", "4399": "Klus- en afbouwbedrijven", "4334": "Schilders",
-    "9313": "Fitnesscentra en sportscholen", "9609": "Tattoo- en piercingshops", "7911": "Reisbureaus",
-    "1071": "Bakkerijen", "7820": "Uitzendbureaus",
+    "4520": "Onderhoud en reparatie van auto's (autowasserij)",
+    "45201": "Reparatie en onderhoud van personenauto's",
+    "4532": "Winkels in auto-onderdelen en -accessoires",
+    "7711": "Verhuur van auto's en lichte bedrijfsauto's",
+    "96021": "Kappers en barbershops",
+    "96022": "Nagel- en schoonheidssalons",
+    "4742": "Telefoonwinkels",
+    "4779": "Tweedehandswinkels en inkoop van goud",
+    "4726": "Tabakswinkels",
+    "4771": "Kledingwinkels",
+    "56101": "Restaurants",
+    "56102": "Afhaal, snackbars en fastfood",
+    "5320": "Koeriers",
+    "5210": "Opslag",
+    "6619": "Geldtransfer",
+    "6420": "Financiële holdings",
+    "6810": "Handel in eigen onroerend goed",
+    "6920": "Administratiekantoren en belastingadviseurs",
+    "8121": "Schoonmaakbedrijven",
+    "4399": "Klus- en afbouwbedrijven",
+    "4334": "Schilders",
+    "9313": "Fitnesscentra en sportscholen",
+    "9609": "Tattoo- en piercingshops",
+    "7911": "Reisbureaus",
+    "1071": "Bakkerijen",
+    "7820": "Uitzendbureaus",
 }
 PERIODS = {"month": "%Y-%m", "quarter": None, "year": "%Y"}
 
@@ -62,21 +96,28 @@ def suppress(count: int) -> str:
 
 def _period_sql(period: str) -> str:
     if period == "quarter":
-        return "strftime(to_timestamp(t), '%Y') || '-Q' || CAST(quarter(to_timestamp(t)) AS VARCHAR)"
+        return (
+            "strftime(to_timestamp(t), '%Y') || '-Q' || CAST(quarter(to_timestamp(t)) AS VARCHAR)"
+        )
     if period not in PERIODS:
         raise ValueError(f"period must be one of {', '.join(PERIODS)}")
     return f"strftime(to_timestamp(t), '{PERIODS[period]}')"
 
 
-def sector_vulnerability(tx: pa.Table, accounts: pa.Table, pattern_rows: pa.Table, *,
-                         period: str = "quarter") -> pa.Table:
+def sector_vulnerability(
+    tx: pa.Table, accounts: pa.Table, pattern_rows: pa.Table, *, period: str = "quarter"
+) -> pa.Table:
     """`pattern_rows(rid)`: transactions in flagged patterns. Returns the publishable table."""
     con = duckdb.connect()
     con.register("tx", tx)
     con.register("accounts", accounts)
     con.register("prow", pattern_rows)
     latest = pa.compute.max(tx["t"]).as_py()  # None for a file with a header and no rows
-    data_date = None if latest is None else datetime.fromtimestamp(int(latest), timezone.utc).date().isoformat()
+    data_date = (
+        None
+        if latest is None
+        else datetime.fromtimestamp(int(latest), timezone.utc).date().isoformat()
+    )
     grouped = con.sql(f"""
         WITH flagged AS (SELECT DISTINCT rid FROM prow),
         ends AS (
@@ -113,22 +154,45 @@ def sector_vulnerability(tx: pa.Table, accounts: pa.Table, pattern_rows: pa.Tabl
         lo, hi = wilson(k, n)
         a_share = amount_in / amount if amount else math.nan
         a_lo, a_hi = wilson(a_share * (n_eff or 0), n_eff or 0)
-        rows.append(dict(period=period_, sbi=sbi, area=area, n=n, k=k, share=share, lo=lo, hi=hi,
-                         amount=amount, amount_in=amount_in, a_share=a_share, a_lo=a_lo, a_hi=a_hi))
+        rows.append(
+            dict(
+                period=period_,
+                sbi=sbi,
+                area=area,
+                n=n,
+                k=k,
+                share=share,
+                lo=lo,
+                hi=hi,
+                amount=amount,
+                amount_in=amount_in,
+                a_share=a_share,
+                a_lo=a_lo,
+                a_hi=a_hi,
+            )
+        )
     # change against the previous period of the same sector and area, in percentage points
     prev: dict = {}
     for r in sorted(rows, key=lambda r: r["period"]):
         key = (r["sbi"], r["area"])
-        r["change"] = (r["share"] - prev[key]) * 100 if key in prev and r["n"] >= SMALL else math.nan
+        r["change"] = (
+            (r["share"] - prev[key]) * 100 if key in prev and r["n"] >= SMALL else math.nan
+        )
         prev[key] = r["share"]
     # rank within each period and area level by the lower bound: small groups do not top it by luck
     for level in ("single", "all"):
         by_period: dict = {}
         for r in rows:
-            if (r["area"] == "(alle wijken)") == (level == "all") and r["k"] >= SMALL and r["n"] >= SMALL:
+            if (
+                (r["area"] == "(alle wijken)") == (level == "all")
+                and r["k"] >= SMALL
+                and r["n"] >= SMALL
+            ):
                 by_period.setdefault(r["period"], []).append(r)
         for group in by_period.values():
-            for i, r in enumerate(sorted(group, key=lambda r: (-r["lo"], -r["share"], r["sbi"], r["area"])), 1):
+            for i, r in enumerate(
+                sorted(group, key=lambda r: (-r["lo"], -r["share"], r["sbi"], r["area"])), 1
+            ):
                 r["rank"] = i
 
     def num(x, digits=4):
@@ -137,28 +201,61 @@ def sector_vulnerability(tx: pa.Table, accounts: pa.Table, pattern_rows: pa.Tabl
     out = []
     for r in rows:
         hidden = r["k"] < SMALL or r["n"] < SMALL
-        out.append({
-            "data_date": data_date, "period": r["period"], "sbi": r["sbi"],
-            "sector_name": SBI_NAMES.get(r["sbi"], ""), "area": r["area"],
-            "accounts": suppress(r["n"]), "accounts_in_patterns": suppress(r["k"]),
-            "account_share": "" if hidden else num(r["share"]),
-            "account_share_low": "" if hidden else num(r["lo"]),
-            "account_share_high": "" if hidden else num(r["hi"]),
-            "amount_eur": "" if r["n"] < SMALL else num(r["amount"], 2),
-            "amount_in_patterns_eur": "" if hidden else num(r["amount_in"], 2),
-            "amount_share": "" if hidden else num(r["a_share"]),
-            "amount_share_low": "" if hidden else num(r["a_lo"]),
-            "amount_share_high": "" if hidden else num(r["a_hi"]),
-            "rank": "" if hidden else str(r.get("rank", "")),
-            "change_pp": "" if hidden else num(r["change"], 2),
-            "suppressed": "1" if hidden else "0",
-            "ruleset_version": RULESET_VERSION,
-        })
-    out.sort(key=lambda r: (r["period"], r["area"] != "(alle wijken)", r["area"],
-                            int(r["rank"]) if r["rank"] else 10**9, r["sbi"]))
-    names = list(out[0]) if out else ["data_date", "period", "sbi", "sector_name", "area", "accounts",
-                                      "accounts_in_patterns", "account_share", "account_share_low",
-                                      "account_share_high", "amount_eur", "amount_in_patterns_eur",
-                                      "amount_share", "amount_share_low", "amount_share_high", "rank",
-                                      "change_pp", "suppressed", "ruleset_version"]
+        out.append(
+            {
+                "data_date": data_date,
+                "period": r["period"],
+                "sbi": r["sbi"],
+                "sector_name": SBI_NAMES.get(r["sbi"], ""),
+                "area": r["area"],
+                "accounts": suppress(r["n"]),
+                "accounts_in_patterns": suppress(r["k"]),
+                "account_share": "" if hidden else num(r["share"]),
+                "account_share_low": "" if hidden else num(r["lo"]),
+                "account_share_high": "" if hidden else num(r["hi"]),
+                "amount_eur": "" if r["n"] < SMALL else num(r["amount"], 2),
+                "amount_in_patterns_eur": "" if hidden else num(r["amount_in"], 2),
+                "amount_share": "" if hidden else num(r["a_share"]),
+                "amount_share_low": "" if hidden else num(r["a_lo"]),
+                "amount_share_high": "" if hidden else num(r["a_hi"]),
+                "rank": "" if hidden else str(r.get("rank", "")),
+                "change_pp": "" if hidden else num(r["change"], 2),
+                "suppressed": "1" if hidden else "0",
+                "ruleset_version": RULESET_VERSION,
+            }
+        )
+    out.sort(
+        key=lambda r: (
+            r["period"],
+            r["area"] != "(alle wijken)",
+            r["area"],
+            int(r["rank"]) if r["rank"] else 10**9,
+            r["sbi"],
+        )
+    )
+    names = (
+        list(out[0])
+        if out
+        else [
+            "data_date",
+            "period",
+            "sbi",
+            "sector_name",
+            "area",
+            "accounts",
+            "accounts_in_patterns",
+            "account_share",
+            "account_share_low",
+            "account_share_high",
+            "amount_eur",
+            "amount_in_patterns_eur",
+            "amount_share",
+            "amount_share_low",
+            "amount_share_high",
+            "rank",
+            "change_pp",
+            "suppressed",
+            "ruleset_version",
+        ]
+    )
     return pa.table({n: pa.array([r[n] for r in out], pa.string()) for n in names})

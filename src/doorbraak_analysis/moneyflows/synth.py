@@ -23,36 +23,56 @@ import pyarrow.csv as pacsv
 
 from .io import AMLWORLD_HEADER
 
-WIJKEN = ["West", "Noordwest", "Overvecht", "Noordoost", "Oost", "Binnenstad", "Zuid",
-          "Zuidwest", "Leidsche Rijn", "Vleuten-De Meern"]
+WIJKEN = [
+    "West",
+    "Noordwest",
+    "Overvecht",
+    "Noordoost",
+    "Oost",
+    "Binnenstad",
+    "Zuid",
+    "Zuidwest",
+    "Leidsche Rijn",
+    "Vleuten-De Meern",
+]
 WIJK_WEIGHTS = np.array([0.09, 0.10, 0.10, 0.08, 0.08, 0.06, 0.08, 0.10, 0.22, 0.09])
 
 # SBI code -> (share of businesses, is retail/consumer-facing, launderer's preference)
 SECTORS = {
-    "4711": (0.06, True, 0.3),   # supermarkets
-    "4719": (0.05, True, 1.5),   # mini-markets / general stores
-    "5610": (0.12, True, 2.0),   # restaurants, takeaways
-    "5630": (0.06, True, 2.0),   # cafés, bars
-    "9602": (0.06, True, 2.5),   # hairdressers, barbershops
-    "9604": (0.03, True, 2.0),   # wellness, massage
-    "4511": (0.03, True, 3.0),   # car dealers
-    "4777": (0.02, True, 2.5),   # jewellers
-    "4730": (0.02, True, 1.0),   # petrol stations
+    "4711": (0.06, True, 0.3),  # supermarkets
+    "4719": (0.05, True, 1.5),  # mini-markets / general stores
+    "5610": (0.12, True, 2.0),  # restaurants, takeaways
+    "5630": (0.06, True, 2.0),  # cafés, bars
+    "9602": (0.06, True, 2.5),  # hairdressers, barbershops
+    "9604": (0.03, True, 2.0),  # wellness, massage
+    "4511": (0.03, True, 3.0),  # car dealers
+    "4777": (0.02, True, 2.5),  # jewellers
+    "4730": (0.02, True, 1.0),  # petrol stations
     "6820": (0.07, False, 2.0),  # letting of real estate
     "4120": (0.08, False, 1.5),  # construction
     "4941": (0.06, False, 1.5),  # road transport
     "4639": (0.05, False, 1.0),  # food wholesale
     "7022": (0.08, False, 1.0),  # business consultancy
     "6201": (0.08, False, 0.2),  # software
-    "8621": (0.05, True, 0.2),   # general practitioners
+    "8621": (0.05, True, 0.2),  # general practitioners
     "8510": (0.03, False, 0.1),  # education
     "6419": (0.05, False, 0.5),  # banking / payment institutions
 }
 FORMATS = ["ACH", "Credit Card", "Cash", "Cheque", "Wire", "Bitcoin", "Reinvestment"]
 CURRENCIES = ["Euro", "US Dollar", "UK Pound", "Swiss Franc", "Yuan", "Ruble", "Bitcoin"]
 EUR_PER = np.array([1.0, 0.92, 1.15, 1.03, 0.13, 0.011, 27000.0])
-TYPOLOGIES = ["fan-out", "fan-in", "gather-scatter", "scatter-gather", "cycle", "bipartite",
-              "stacked-bipartite", "structuring", "pass-through", "lone"]
+TYPOLOGIES = [
+    "fan-out",
+    "fan-in",
+    "gather-scatter",
+    "scatter-gather",
+    "cycle",
+    "bipartite",
+    "stacked-bipartite",
+    "structuring",
+    "pass-through",
+    "lone",
+]
 HOUR, DAY = 3600, 86400
 
 
@@ -96,7 +116,9 @@ def _pick(rng, pool, k, p=None):
 def _times(rng, n, t0, span):
     """Day uniform over the period, hour of day weighted to business hours."""
     day = rng.integers(0, span // DAY, n)
-    hour_w = np.array([1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 14, 15, 14, 14, 13, 13, 12, 10, 8, 6, 4, 3, 2], float)
+    hour_w = np.array(
+        [1, 1, 1, 1, 1, 2, 4, 8, 12, 14, 14, 14, 15, 14, 14, 13, 13, 12, 10, 8, 6, 4, 3, 2], float
+    )
     hour = rng.choice(24, n, p=hour_w / hour_w.sum())
     return t0 + day * DAY + hour * HOUR + rng.integers(0, 60, n) * 60
 
@@ -106,8 +128,17 @@ def _normal(w: _World, n: int, biz_pop, person_act, employer, suppliers, contact
     parts = []
     p_act = person_act / person_act.sum()
     b_pop = biz_pop / biz_pop.sum()
-    shares = {"purchase": 0.44, "salary": 0.08, "b2b": 0.2, "p2p": 0.17, "rent": 0.05,
-              "refund": 0.01, "sweep": 0.02, "bigbuy": 0.01, "cash": 0.02}
+    shares = {
+        "purchase": 0.44,
+        "salary": 0.08,
+        "b2b": 0.2,
+        "p2p": 0.17,
+        "rent": 0.05,
+        "refund": 0.01,
+        "sweep": 0.02,
+        "bigbuy": 0.01,
+        "cash": 0.02,
+    }
     counts = {k: int(v * n) for k, v in shares.items()}
     counts["purchase"] += n - sum(counts.values())
 
@@ -120,25 +151,49 @@ def _normal(w: _World, n: int, biz_pop, person_act, employer, suppliers, contact
     k = counts["purchase"]  # consumers at shops: legit fan-in
     src = w.persons[rng.choice(len(w.persons), k, p=p_act)]
     dst = w.businesses[rng.choice(len(w.businesses), k, p=b_pop)]
-    add(src, dst, _times(rng, k, w.t0, w.span), rng.lognormal(3.4, 1.1, k), fmts(k, [15, 50, 15, 3, 12, 1, 0]))
+    add(
+        src,
+        dst,
+        _times(rng, k, w.t0, w.span),
+        rng.lognormal(3.4, 1.1, k),
+        fmts(k, [15, 50, 15, 3, 12, 1, 0]),
+    )
 
     k = counts["salary"]  # payroll on the 25th: legit fan-out
     employed = w.persons[employer[w.persons] >= 0]
     pers = employed[rng.integers(0, len(employed), k)]
     month = rng.integers(0, 12, k)
-    t = w.t0 + (month * 30 + 24) * DAY + 9 * HOUR + (employer[pers] % 50) * 60 + rng.integers(0, 2, k) * DAY
+    t = (
+        w.t0
+        + (month * 30 + 24) * DAY
+        + 9 * HOUR
+        + (employer[pers] % 50) * 60
+        + rng.integers(0, 2, k) * DAY
+    )
     base = 1500 + (pers * 7919 % 4000)
     add(employer[pers], pers, t, base * rng.normal(1, 0.02, k), fmts(k, [95, 0, 0, 2, 3, 0, 0]))
 
     k = counts["b2b"]  # businesses paying regular suppliers
     payer = w.businesses[rng.choice(len(w.businesses), k, p=b_pop)]
     payee = suppliers[payer, rng.integers(0, suppliers.shape[1], k)]
-    add(payer, payee, _times(rng, k, w.t0, w.span), rng.lognormal(7.2, 1.3, k), fmts(k, [45, 3, 8, 14, 25, 1, 4]))
+    add(
+        payer,
+        payee,
+        _times(rng, k, w.t0, w.span),
+        rng.lognormal(7.2, 1.3, k),
+        fmts(k, [45, 3, 8, 14, 25, 1, 4]),
+    )
 
     k = counts["p2p"]
     a = w.persons[rng.choice(len(w.persons), k, p=p_act)]
     b = contacts[a, rng.integers(0, contacts.shape[1], k)]
-    add(a, b, _times(rng, k, w.t0, w.span), rng.lognormal(4.3, 1.2, k), fmts(k, [55, 15, 10, 2, 15, 3, 0]))
+    add(
+        a,
+        b,
+        _times(rng, k, w.t0, w.span),
+        rng.lognormal(4.3, 1.2, k),
+        fmts(k, [55, 15, 10, 2, 15, 3, 0]),
+    )
 
     k = counts["rent"]  # rent to landlords (SBI 6820)
     landlords = w.businesses[np.isin(w.businesses, w.landlords)]
@@ -152,26 +207,49 @@ def _normal(w: _World, n: int, biz_pop, person_act, employer, suppliers, contact
     k = counts["refund"]
     i = rng.integers(0, counts["purchase"], k)
     s0, d0, t0_, a0, _ = parts[0]
-    add(d0[i], s0[i], t0_[i] + rng.integers(HOUR, 5 * DAY, k), a0[i], fmts(k, [40, 50, 5, 0, 5, 0, 0]))
+    add(
+        d0[i],
+        s0[i],
+        t0_[i] + rng.integers(HOUR, 5 * DAY, k),
+        a0[i],
+        fmts(k, [40, 50, 5, 0, 5, 0, 0]),
+    )
 
     # savings sweeps: most of the salary moved on within hours -> legit pass-through
     k = counts["sweep"]
     s1, d1, t1, a1, _ = parts[1]
     i = rng.integers(0, len(s1), k)
-    add(d1[i], contacts[d1[i], 0], t1[i] + rng.integers(HOUR, 20 * HOUR, k), a1[i] * rng.uniform(0.8, 0.97, k),
-        fmts(k, [90, 0, 0, 0, 10, 0, 0]))
+    add(
+        d1[i],
+        contacts[d1[i], 0],
+        t1[i] + rng.integers(HOUR, 20 * HOUR, k),
+        a1[i] * rng.uniform(0.8, 0.97, k),
+        fmts(k, [90, 0, 0, 0, 10, 0, 0]),
+    )
 
     # big purchases (cars, kitchens): some just under 10,000, paid by persons to businesses
     k = counts["bigbuy"]
     a = w.persons[rng.integers(0, len(w.persons), k)]
     b = w.businesses[rng.integers(0, len(w.businesses), k)]
-    add(a, b, _times(rng, k, w.t0, w.span), rng.uniform(4000, 16000, k), fmts(k, [40, 5, 15, 10, 30, 0, 0]))
+    add(
+        a,
+        b,
+        _times(rng, k, w.t0, w.span),
+        rng.uniform(4000, 16000, k),
+        fmts(k, [40, 5, 15, 10, 30, 0, 0]),
+    )
 
     # cash-heavy businesses moving takings to their own other account / wholesaler
     k = counts["cash"]
     a = w.businesses[rng.choice(len(w.businesses), k, p=b_pop)]
     b = suppliers[a, 0]
-    add(a, b, _times(rng, k, w.t0, w.span), rng.lognormal(8.0, 0.8, k), fmts(k, [40, 0, 45, 5, 10, 0, 0]))
+    add(
+        a,
+        b,
+        _times(rng, k, w.t0, w.span),
+        rng.lognormal(8.0, 0.8, k),
+        fmts(k, [40, 0, 45, 5, 10, 0, 0]),
+    )
     return parts
 
 
@@ -184,8 +262,12 @@ def _laundering(w: _World, n_target: int):
     pool = np.concatenate([w.mules, w.fronts])
 
     def tx(a, b, t, x, name):
-        src.append(a); dst.append(b); ts.append(t); amt.append(x)
-        fmt.append(rng.choice(len(FORMATS), p=laund_fmt)); typ.append(name)
+        src.append(a)
+        dst.append(b)
+        ts.append(t)
+        amt.append(x)
+        fmt.append(rng.choice(len(FORMATS), p=laund_fmt))
+        typ.append(name)
 
     def stretch():
         # a fifth of the patterns are slower than the default windows: not caught by rules
@@ -208,9 +290,21 @@ def _laundering(w: _World, n_target: int):
             k1, k2 = int(rng.integers(5, 9)), int(rng.integers(5, 9))
             hub, *others = _pick(rng, pool, k1 + k2 + 1)
             for o in others[:k1]:
-                tx(o, hub, start + int(rng.uniform(0, 2 * DAY * s)), x / k1 * rng.uniform(0.7, 1.3), name)
+                tx(
+                    o,
+                    hub,
+                    start + int(rng.uniform(0, 2 * DAY * s)),
+                    x / k1 * rng.uniform(0.7, 1.3),
+                    name,
+                )
             for o in others[k1:]:
-                tx(hub, o, start + int((2 * DAY + rng.uniform(0, 2 * DAY)) * s), x / k2 * rng.uniform(0.6, 1.1), name)
+                tx(
+                    hub,
+                    o,
+                    start + int((2 * DAY + rng.uniform(0, 2 * DAY)) * s),
+                    x / k2 * rng.uniform(0.6, 1.1),
+                    name,
+                )
         elif name == "scatter-gather":
             m = int(rng.integers(3, 7))
             a, b, *mid = _pick(rng, pool, m + 2)
@@ -218,7 +312,13 @@ def _laundering(w: _World, n_target: int):
                 t1 = start + int(rng.uniform(0, 2 * DAY * s))
                 part = x / m * rng.uniform(0.8, 1.2)
                 tx(a, mm, t1, part, name)
-                tx(mm, b, t1 + int(rng.uniform(HOUR, 3 * DAY * s)), part * rng.uniform(0.9, 0.99), name)
+                tx(
+                    mm,
+                    b,
+                    t1 + int(rng.uniform(HOUR, 3 * DAY * s)),
+                    part * rng.uniform(0.9, 0.99),
+                    name,
+                )
         elif name == "cycle":
             n = int(rng.integers(2, 7))
             members = _pick(rng, pool, n)
@@ -255,8 +355,14 @@ def _laundering(w: _World, n_target: int):
         else:  # lone transfer from a launderer to a front: no pattern at all
             a, b = _pick(rng, pool, 2)
             tx(a, b, start, x * rng.uniform(0.2, 1.0), name)
-    return (np.array(src), np.array(dst), np.array(ts, dtype=np.int64), np.array(amt),
-            np.array(fmt), np.array(typ))
+    return (
+        np.array(src),
+        np.array(dst),
+        np.array(ts, dtype=np.int64),
+        np.array(amt),
+        np.array(fmt),
+        np.array(typ),
+    )
 
 
 def _write_plain(table: pa.Table, path: Path) -> None:
@@ -265,9 +371,17 @@ def _write_plain(table: pa.Table, path: Path) -> None:
         pacsv.write_csv(table, fh, pacsv.WriteOptions(include_header=False, quoting_style="none"))
 
 
-def generate(n_transactions: int = 1_000_000, seed: int = 7, out_dir: str | Path = ".", *,
-             laundering_rate: float = 0.003, start: str = "2023-01-01", days: int = 365,
-             name: str = "transactions", world: BankWorld | None = None) -> dict[str, Path]:
+def generate(
+    n_transactions: int = 1_000_000,
+    seed: int = 7,
+    out_dir: str | Path = ".",
+    *,
+    laundering_rate: float = 0.003,
+    start: str = "2023-01-01",
+    days: int = 365,
+    name: str = "transactions",
+    world: BankWorld | None = None,
+) -> dict[str, Path]:
     """Write `<name>.csv` (AMLworld format, labelled) and `<name>_accounts.csv`; return paths.
 
     The data covers `days` days from `start`. `world` shapes the accounts after a city (see
@@ -282,7 +396,8 @@ def generate(n_transactions: int = 1_000_000, seed: int = 7, out_dir: str | Path
     if world is None:
         area_names = WIJKEN
         codes = list(SECTORS)
-        share = np.array([SECTORS[c][0] for c in codes]); share /= share.sum()
+        share = np.array([SECTORS[c][0] for c in codes])
+        share /= share.sum()
         sector_idx = np.full(n_acc, -1)
         sector_idx[businesses] = rng.choice(len(codes), len(businesses), p=share)
         area = rng.choice(len(WIJKEN), n_acc, p=WIJK_WEIGHTS / WIJK_WEIGHTS.sum())
@@ -321,7 +436,9 @@ def generate(n_transactions: int = 1_000_000, seed: int = 7, out_dir: str | Path
         retail_codes = set(world.retail)
     t0 = int(np.datetime64(start, "s").astype(np.int64))
     w = _World(rng, n_acc, is_biz, persons, businesses, mules, fronts, t0, days * DAY)
-    w.landlords = businesses[np.isin(sector_idx[businesses], [codes.index(c) for c in landlord_codes])]
+    w.landlords = businesses[
+        np.isin(sector_idx[businesses], [codes.index(c) for c in landlord_codes])
+    ]
     if len(w.landlords) == 0:
         w.landlords = businesses[:1]
 
@@ -332,7 +449,9 @@ def generate(n_transactions: int = 1_000_000, seed: int = 7, out_dir: str | Path
     emp = rng.random(n_acc) < 0.6
     # payroll concentrated on a few large employers (Zipf)
     emp_w = rng.pareto(1.2, len(businesses)) + 0.01
-    employer[emp & ~is_biz] = rng.choice(businesses, int((emp & ~is_biz).sum()), p=emp_w / emp_w.sum())
+    employer[emp & ~is_biz] = rng.choice(
+        businesses, int((emp & ~is_biz).sum()), p=emp_w / emp_w.sum()
+    )
     suppliers = rng.choice(businesses, (n_acc, 6))
     contacts = rng.choice(persons, (n_acc, 5))
 
@@ -360,41 +479,70 @@ def generate(n_transactions: int = 1_000_000, seed: int = 7, out_dir: str | Path
     cross = wire & (rng.random(len(src)) < 0.2)
     rcur[cross] = rng.choice(6, int(cross.sum()))
     amount = np.round(np.maximum(amount, 0.01), 2)
-    paid = np.where(cur == 6, np.round(amount / EUR_PER[cur], 6), np.round(amount / EUR_PER[cur], 2))
-    received = np.where(rcur == 6, np.round(amount / EUR_PER[rcur], 6), np.round(amount / EUR_PER[rcur], 2))
+    paid = np.where(
+        cur == 6, np.round(amount / EUR_PER[cur], 6), np.round(amount / EUR_PER[cur], 2)
+    )
+    received = np.where(
+        rcur == 6, np.round(amount / EUR_PER[rcur], 6), np.round(amount / EUR_PER[rcur], 2)
+    )
 
     order = np.lexsort((dst, src, ts))
-    banks = np.array([f"{b:03d}" if b < 100 else str(b) for b in rng.choice([1, 10, 12, 20, 70, 211, 1120, 3208, 11, 119], 10, replace=False)])
-    acc_bank = rng.choice(len(banks), n_acc, p=[0.3, 0.2, 0.15, 0.1, 0.08, 0.06, 0.04, 0.03, 0.02, 0.02])
-    acc_code = np.char.mod("%09X", rng.choice(np.arange(0x800000000, 0x800000000 + 50 * n_acc), n_acc, replace=False))
+    banks = np.array(
+        [
+            f"{b:03d}" if b < 100 else str(b)
+            for b in rng.choice([1, 10, 12, 20, 70, 211, 1120, 3208, 11, 119], 10, replace=False)
+        ]
+    )
+    acc_bank = rng.choice(
+        len(banks), n_acc, p=[0.3, 0.2, 0.15, 0.1, 0.08, 0.06, 0.04, 0.03, 0.02, 0.02]
+    )
+    acc_code = np.char.mod(
+        "%09X", rng.choice(np.arange(0x800000000, 0x800000000 + 50 * n_acc), n_acc, replace=False)
+    )
 
     def col(values):
         return pa.array(values[order])
 
     ts_arr = pa.array(ts[order].astype("datetime64[s]"))
-    table = pa.table({
-        "Timestamp": pc.strftime(ts_arr, "%Y/%m/%d %H:%M"),
-        "From Bank": col(banks[acc_bank[src]]), "Account": col(acc_code[src]),
-        "To Bank": col(banks[acc_bank[dst]]), "Account2": col(acc_code[dst]),
-        "Amount Received": col(received), "Receiving Currency": col(np.array(CURRENCIES)[rcur]),
-        "Amount Paid": col(paid), "Payment Currency": col(np.array(CURRENCIES)[cur]),
-        "Payment Format": col(np.array(FORMATS)[fmt]), "Is Laundering": col(label),
-    })
+    table = pa.table(
+        {
+            "Timestamp": pc.strftime(ts_arr, "%Y/%m/%d %H:%M"),
+            "From Bank": col(banks[acc_bank[src]]),
+            "Account": col(acc_code[src]),
+            "To Bank": col(banks[acc_bank[dst]]),
+            "Account2": col(acc_code[dst]),
+            "Amount Received": col(received),
+            "Receiving Currency": col(np.array(CURRENCIES)[rcur]),
+            "Amount Paid": col(paid),
+            "Payment Currency": col(np.array(CURRENCIES)[cur]),
+            "Payment Format": col(np.array(FORMATS)[fmt]),
+            "Is Laundering": col(label),
+        }
+    )
     tx_path = out_dir / f"{name}.csv"
     with open(tx_path, "wb") as fh:
         fh.write((",".join(AMLWORLD_HEADER) + "\n").encode())
         pacsv.write_csv(table, fh, pacsv.WriteOptions(include_header=False, quoting_style="none"))
 
     sbi = np.where(sector_idx >= 0, np.array(codes)[np.maximum(sector_idx, 0)], "")
-    accounts = pa.table({
-        "account": pa.array(np.char.add(np.char.add(banks[acc_bank], ":"), acc_code)),
-        "sbi": pa.array(sbi), "area": pa.array(np.array(area_names)[area]),
-    })
+    accounts = pa.table(
+        {
+            "account": pa.array(np.char.add(np.char.add(banks[acc_bank], ":"), acc_code)),
+            "sbi": pa.array(sbi),
+            "area": pa.array(np.array(area_names)[area]),
+        }
+    )
     acc_path = out_dir / f"{name}_accounts.csv"
     _write_plain(accounts, acc_path)
     # the typology of each planted laundering transaction, for per-typology recall
-    truth = pa.table({"row": pa.array(np.flatnonzero(label[order] == 1)),
-                      "typology": pa.array(np.concatenate([np.full(len(label) - len(ls), ""), ltyp])[order][label[order] == 1])})
+    truth = pa.table(
+        {
+            "row": pa.array(np.flatnonzero(label[order] == 1)),
+            "typology": pa.array(
+                np.concatenate([np.full(len(label) - len(ls), ""), ltyp])[order][label[order] == 1]
+            ),
+        }
+    )
     truth_path = out_dir / f"{name}_truth.csv"
     _write_plain(truth, truth_path)
     return {"transactions": tx_path, "accounts": acc_path, "truth": truth_path}

@@ -10,8 +10,20 @@ import yaml
 
 from . import MAPPINGS_DIR
 
-FIELD_TYPES = {"text", "prefix", "int", "float", "date", "bsn", "kvk", "bag_id", "postcode", "sbi",
-               "house_number", "wijk"}
+FIELD_TYPES = {
+    "text",
+    "prefix",
+    "int",
+    "float",
+    "date",
+    "bsn",
+    "kvk",
+    "bag_id",
+    "postcode",
+    "sbi",
+    "house_number",
+    "wijk",
+}
 TARGETS = {"premises", "company", "officer", "resident", "entry"}
 
 
@@ -52,7 +64,9 @@ def source_types() -> list[str]:
 @cache
 def load_mapping(source_type: str) -> Mapping:
     if source_type not in source_types():
-        raise MappingError(f"onbekend brontype {source_type!r} (bekend: {', '.join(source_types())})")
+        raise MappingError(
+            f"onbekend brontype {source_type!r} (bekend: {', '.join(source_types())})"
+        )
     raw = yaml.safe_load((MAPPINGS_DIR / f"{source_type}.yaml").read_text(encoding="utf-8"))
     fields = {}
     for name, spec in raw["fields"].items():
@@ -63,8 +77,12 @@ def load_mapping(source_type: str) -> Mapping:
         cols = [cols] if isinstance(cols, str) else cols
         fields[name] = FieldSpec(name=name, columns=tuple(norm_header(c) for c in cols), **spec)
     mapping = Mapping(
-        source_type=raw["source_type"], title=raw.get("title", source_type), target=raw["target"],
-        key=tuple(raw["key"]), fields=fields, default_sources=tuple(raw.get("default_sources", ())),
+        source_type=raw["source_type"],
+        title=raw.get("title", source_type),
+        target=raw["target"],
+        key=tuple(raw["key"]),
+        fields=fields,
+        default_sources=tuple(raw.get("default_sources", ())),
         entry_kind=raw.get("entry_kind", ""),
     )
     if mapping.source_type != source_type or mapping.target not in TARGETS:

@@ -153,7 +153,9 @@ class HouseNumber:
 _HOUSE_RE = re.compile(r"^(\d{1,5})\s*(.*)$")
 
 
-def parse_house_number(value: object, letter: object = None, addition: object = None) -> HouseNumber:
+def parse_house_number(
+    value: object, letter: object = None, addition: object = None
+) -> HouseNumber:
     """BAG splits huisnummer, huisletter (one letter) and huisnummertoevoeging (≤4 characters).
 
     Combined forms: '12' -> 12; '12a' / '12 A' / '12-A' -> 12, letter A; '12-bis' / '12bis'

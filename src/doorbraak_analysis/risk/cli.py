@@ -25,7 +25,9 @@ def _date(text: str) -> date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="doorbraak risk", description="Gebiedsbeeld: indicatoren per pand en bedrijf.")
+    parser = argparse.ArgumentParser(
+        prog="doorbraak risk", description="Gebiedsbeeld: indicatoren per pand en bedrijf."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name in ("evaluate", "explain"):
         p = sub.add_parser(name)
@@ -69,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "evaluate":
         manifest = write_csv(result, args.out)
         counts = {t: sum(1 for r in result.rows if r[0] == t) for t in ("premises", "company")}
-        print(f"regelset {rules.version}, peildatum {result.as_of}: {counts['premises']} panden en "
-              f"{counts['company']} bedrijven met een signaal -> {args.out} (herleidbaar: {manifest.name})",
-              file=sys.stderr)
+        print(
+            f"regelset {rules.version}, peildatum {result.as_of}: {counts['premises']} panden en "
+            f"{counts['company']} bedrijven met een signaal -> {args.out} (herleidbaar: {manifest.name})",
+            file=sys.stderr,
+        )
         return 0
     text = explain(result, args.object_id)
     if text is None:

@@ -31,7 +31,16 @@ from .rules import RuleSet, load_rules
 
 EPOCH = date(1970, 1, 1)
 MEMORY_LIMIT = os.environ.get("DOORBRAAK_RISK_MEMORY", "1500MB")
-PREPARED = ("r_companies", "r_officers", "r_premises", "r_residents", "r_permits", "r_closures", "r_dor", "r_bank")
+PREPARED = (
+    "r_companies",
+    "r_officers",
+    "r_premises",
+    "r_residents",
+    "r_permits",
+    "r_closures",
+    "r_dor",
+    "r_bank",
+)
 
 
 def days(d: date) -> int:
@@ -59,12 +68,25 @@ class Result:
         from doorbraak_analysis import __version__
 
         return {
-            "rules_version": self.rules.version, "rules_sha256": self.rules.sha256, "as_of": self.as_of.isoformat(),
-            "indicators": {i.id: {"level": i.level, "weight": i.weight, "parameters": i.parameters,
-                                  "fired": len(self.fired.get(i.id, []))} for i in self.rules.indicators},
+            "rules_version": self.rules.version,
+            "rules_sha256": self.rules.sha256,
+            "as_of": self.as_of.isoformat(),
+            "indicators": {
+                i.id: {
+                    "level": i.level,
+                    "weight": i.weight,
+                    "parameters": i.parameters,
+                    "fired": len(self.fired.get(i.id, [])),
+                }
+                for i in self.rules.indicators
+            },
             "not_evaluated": self.not_evaluated,
-            "extracts": {t: {"file": e.path.name, "sha256": e.sha256, "rows": e.rows} for t, e in self.extracts.items()},
-            "objects": len(self.rows), "code_version": __version__,
+            "extracts": {
+                t: {"file": e.path.name, "sha256": e.sha256, "rows": e.rows}
+                for t, e in self.extracts.items()
+            },
+            "objects": len(self.rows),
+            "code_version": __version__,
         }
 
 
@@ -78,35 +100,56 @@ def _prepare(con, extracts: dict[str, Extract]) -> dict[str, str]:
             f"{d('deregistered_on')} AS dereg_d, CASE WHEN deregistered_on IS NULL THEN NULL ELSE "
             f"(year(deregistered_on) - year(registered_on)) * 12 + month(deregistered_on) - month(registered_on) - "
             f"CASE WHEN day(deregistered_on) < day(registered_on) THEN 1 ELSE 0 END END AS lifetime_m, _row AS row "
-            f"FROM x_kvk_companies")
+            f"FROM x_kvk_companies"
+        )
     if "kvk_officers" in extracts:
         # the same person: on BSN, else on name and birth date — only as a hash, never as a name
-        person = ("md5(CASE WHEN bsn <> '' THEN 'bsn:' || bsn ELSE 'naam:' || lower(given_names) || '|' || "
-                  "lower(surname_prefix) || '|' || lower(surname) || '|' || coalesce(CAST(birth_date AS VARCHAR), '') "
-                  "END)")
-        out["r_officers"] = (f"SELECT kvk_number AS kvk, {person} AS person, {d('since')} AS since_d, "
-                             f"{d('until')} AS until_d, _row AS row FROM x_kvk_officers")
+        person = (
+            "md5(CASE WHEN bsn <> '' THEN 'bsn:' || bsn ELSE 'naam:' || lower(given_names) || '|' || "
+            "lower(surname_prefix) || '|' || lower(surname) || '|' || coalesce(CAST(birth_date AS VARCHAR), '') "
+            "END)"
+        )
+        out["r_officers"] = (
+            f"SELECT kvk_number AS kvk, {person} AS person, {d('since')} AS since_d, "
+            f"{d('until')} AS until_d, _row AS row FROM x_kvk_officers"
+        )
     if "bag_premises" in extracts:
         out["r_premises"] = "SELECT bag_id, use, _row AS row FROM x_bag_premises"
     if "brp_occupancy" in extracts:
-        out["r_residents"] = ("SELECT premises_bag_id AS bag_id, count(*) AS n FROM x_brp_occupancy "
-                              "WHERE premises_bag_id IS NOT NULL GROUP BY premises_bag_id")
-        out["r_resident_rows"] = ("SELECT premises_bag_id AS bag_id, _row AS row FROM x_brp_occupancy "
-                                  "WHERE premises_bag_id IS NOT NULL")
-    company_bag = ("(SELECT c.premises_bag_id FROM x_kvk_companies c WHERE c.kvk_number = x.kvk_number)"
-                   if "kvk_companies" in extracts else "NULL")
-    entry = (f"SELECT key, NULLIF(kvk_number, '') AS kvk, coalesce(premises_bag_id, {company_bag}) AS bag_id, "
-             "{cols}, _row AS row FROM x_{src} x")
+        out["r_residents"] = (
+            "SELECT premises_bag_id AS bag_id, count(*) AS n FROM x_brp_occupancy "
+            "WHERE premises_bag_id IS NOT NULL GROUP BY premises_bag_id"
+        )
+        out["r_resident_rows"] = (
+            "SELECT premises_bag_id AS bag_id, _row AS row FROM x_brp_occupancy "
+            "WHERE premises_bag_id IS NOT NULL"
+        )
+    company_bag = (
+        "(SELECT c.premises_bag_id FROM x_kvk_companies c WHERE c.kvk_number = x.kvk_number)"
+        if "kvk_companies" in extracts
+        else "NULL"
+    )
+    entry = (
+        f"SELECT key, NULLIF(kvk_number, '') AS kvk, coalesce(premises_bag_id, {company_bag}) AS bag_id, "
+        "{cols}, _row AS row FROM x_{src} x"
+    )
     if "permits" in extracts:
-        out["r_permits"] = entry.format(src="permits", cols=f"{d('occurred_on')} AS start_d, {d('ends_on')} AS end_d, "
-                                        "lower(trim(status)) AS status")
+        out["r_permits"] = entry.format(
+            src="permits",
+            cols=f"{d('occurred_on')} AS start_d, {d('ends_on')} AS end_d, "
+            "lower(trim(status)) AS status",
+        )
     if "closures" in extracts:
         out["r_closures"] = entry.format(src="closures", cols=f"{d('occurred_on')} AS occ_d")
     if "dor" in extracts:
-        out["r_dor"] = entry.format(src="dor", cols=f"{d('occurred_on')} AS occ_d, lower(trim(flag)) AS flag")
+        out["r_dor"] = entry.format(
+            src="dor", cols=f"{d('occurred_on')} AS occ_d, lower(trim(flag)) AS flag"
+        )
     if "bank_sectors" in extracts:
-        out["r_bank"] = (f"SELECT sbi_code AS sbi, lower(trim(area)) AS area, {d('occurred_on')} AS period_d, "
-                         f"accounts, flagged, _row AS row FROM x_bank_sectors")
+        out["r_bank"] = (
+            f"SELECT sbi_code AS sbi, lower(trim(area)) AS area, {d('occurred_on')} AS period_d, "
+            f"accounts, flagged, _row AS row FROM x_bank_sectors"
+        )
     return out
 
 
@@ -120,8 +163,9 @@ def _window(as_of: date, rules: RuleSet) -> ind.Window:
     return ind.Window(days(as_of), cutoffs)
 
 
-def evaluate(extract_dir: Path, rules: RuleSet | Path | None = None, as_of: date | None = None,
-             engine=None) -> Result:
+def evaluate(
+    extract_dir: Path, rules: RuleSet | Path | None = None, as_of: date | None = None, engine=None
+) -> Result:
     """Evaluate ``rules`` (default: the shipped rule set) over the extracts in ``extract_dir``."""
     import duckdb
 
@@ -140,7 +184,9 @@ def evaluate(extract_dir: Path, rules: RuleSet | Path | None = None, as_of: date
     engine = engine or DuckDBEngine(con)
     same_connection = getattr(engine, "con", None) is con
     for name, query in prepared.items():
-        _exec(con, f"CREATE OR REPLACE TEMP TABLE {name} AS {query}")  # combine and explain use them here
+        _exec(
+            con, f"CREATE OR REPLACE TEMP TABLE {name} AS {query}"
+        )  # combine and explain use them here
         if not same_connection:
             engine.register(name, con.sql(f"SELECT * FROM {name}").to_arrow_table())
     tables = set(prepared)
@@ -155,9 +201,15 @@ def evaluate(extract_dir: Path, rules: RuleSet | Path | None = None, as_of: date
         ids = table.column("object_id").to_pylist()
         values = table.column("value").to_pylist()
         fired[i.id] = sorted(zip(ids, values, strict=True))
-        parts.append(pa.table({"level": pa.array([i.level] * len(ids), pa.string()),
-                               "indicator": pa.array([i.id] * len(ids), pa.string()),
-                               "object_id": pa.array(ids, pa.string())}))
+        parts.append(
+            pa.table(
+                {
+                    "level": pa.array([i.level] * len(ids), pa.string()),
+                    "indicator": pa.array([i.id] * len(ids), pa.string()),
+                    "object_id": pa.array(ids, pa.string()),
+                }
+            )
+        )
     rows = _combine(con, rules, parts, as_of, "r_companies" in tables)
     return Result(rules, as_of, rows, fired, not_evaluated, extracts, con, window, tables)
 
@@ -165,17 +217,32 @@ def evaluate(extract_dir: Path, rules: RuleSet | Path | None = None, as_of: date
 def _combine(con, rules: RuleSet, parts: list[pa.Table], as_of: date, companies: bool) -> list:
     """Objects with the indicators that fired there; company indicators also at their premises."""
     weights = {i.id: i.weight for i in rules.indicators}
-    fired = pa.concat_tables(parts) if parts else pa.table({"level": pa.array([], pa.string()),
-                                                            "indicator": pa.array([], pa.string()),
-                                                            "object_id": pa.array([], pa.string())})
+    fired = (
+        pa.concat_tables(parts)
+        if parts
+        else pa.table(
+            {
+                "level": pa.array([], pa.string()),
+                "indicator": pa.array([], pa.string()),
+                "object_id": pa.array([], pa.string()),
+            }
+        )
+    )
     con.register("fired__arrow", fired)
-    at_premises = (f"UNION SELECT 'premises', f.indicator, c.bag_id FROM fired__arrow f JOIN r_companies c "
-                   f"ON c.kvk = f.object_id WHERE f.level = 'company' AND c.bag_id IS NOT NULL AND "
-                   f"{ind.active('c', days(as_of))}") if companies else ""
+    at_premises = (
+        (
+            f"UNION SELECT 'premises', f.indicator, c.bag_id FROM fired__arrow f JOIN r_companies c "
+            f"ON c.kvk = f.object_id WHERE f.level = 'company' AND c.bag_id IS NOT NULL AND "
+            f"{ind.active('c', days(as_of))}"
+        )
+        if companies
+        else ""
+    )
     objects = con.execute(
         f"SELECT object_type, object_id, list_sort(list(DISTINCT indicator)) FROM ("
         f"SELECT level AS object_type, indicator, object_id FROM fired__arrow {at_premises}) "
-        f"GROUP BY object_type, object_id").fetchall()
+        f"GROUP BY object_type, object_id"
+    ).fetchall()
     con.unregister("fired__arrow")
     rows = [(t, oid, round(sum(weights[i] for i in ids), 6), ids) for t, oid, ids in objects]
     rows.sort(key=lambda r: (-r[2], r[0], r[1]))
@@ -195,7 +262,9 @@ def write_csv(result: Result, out: Path) -> Path:
             writer.writerow([object_type, object_id, f"{score:g}", ";".join(ids)])
     tmp.replace(out)  # never a half-written OUT
     manifest = out.with_name(out.name + ".run.json")
-    manifest.write_text(json.dumps(result.manifest(), indent=2, ensure_ascii=False), encoding="utf-8")
+    manifest.write_text(
+        json.dumps(result.manifest(), indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     return manifest
 
 

@@ -12,7 +12,9 @@ MAX_RECORDS = 20
 def _records(result, iid: str, object_id: str) -> list[str]:
     i = result.rules.get(iid)
     query = ind.evidence(iid, i.parameters, result.window, result.tables, object_id)
-    rows = result.con.execute(f"SELECT * FROM ({query}) ORDER BY 1, 3 LIMIT {MAX_RECORDS + 1}").fetchall()
+    rows = result.con.execute(
+        f"SELECT * FROM ({query}) ORDER BY 1, 3 LIMIT {MAX_RECORDS + 1}"
+    ).fetchall()
     shown = [f"{source} {record} (rij {row})" for source, record, row in rows[:MAX_RECORDS]]
     if len(rows) > MAX_RECORDS:
         shown.append("...")
@@ -26,8 +28,10 @@ def explain(result, object_id: str) -> str | None:
     lines = []
     values = {iid: dict(pairs) for iid, pairs in result.fired.items()}
     for object_type, oid, score, ids in rows:
-        lines.append(f"{NAMES[object_type]} {oid}: score {score:g} (regelset {result.rules.version}, "
-                     f"peildatum {result.as_of.isoformat()})")
+        lines.append(
+            f"{NAMES[object_type]} {oid}: score {score:g} (regelset {result.rules.version}, "
+            f"peildatum {result.as_of.isoformat()})"
+        )
         for iid in ids:
             i = result.rules.get(iid)
             lines.append(f"- {iid} (gewicht {i.weight:g}): {i.description}")
@@ -36,12 +40,20 @@ def explain(result, object_id: str) -> str | None:
                 lines += [f"  bron: {r}" for r in _records(result, iid, oid)]
                 continue
             # a company indicator counted at the premises where the company is established
-            companies = [kvk for (kvk,) in result.con.execute(
-                f"SELECT kvk FROM r_companies c WHERE c.bag_id = ? AND {ind.active('c', result.window.as_of)} "
-                f"ORDER BY kvk", [oid]).fetchall() if kvk in values[iid]]
+            companies = [
+                kvk
+                for (kvk,) in result.con.execute(
+                    f"SELECT kvk FROM r_companies c WHERE c.bag_id = ? AND {ind.active('c', result.window.as_of)} "
+                    f"ORDER BY kvk",
+                    [oid],
+                ).fetchall()
+                if kvk in values[iid]
+            ]
             for kvk in companies:
                 lines.append(f"  via bedrijf {kvk}, waarde {values[iid][kvk]:g}")
                 lines += [f"  bron: {r}" for r in _records(result, iid, kvk)]
-        lines.append(f"  juridische grondslag per indicator: zie `doorbraak risk rules`; "
-                     f"extracten: {', '.join(f'{t} ({e.sha256[:12]})' for t, e in sorted(result.extracts.items()))}")
+        lines.append(
+            f"  juridische grondslag per indicator: zie `doorbraak risk rules`; "
+            f"extracten: {', '.join(f'{t} ({e.sha256[:12]})' for t, e in sorted(result.extracts.items()))}"
+        )
     return "\n".join(lines)

@@ -12,8 +12,16 @@ from .indicators import READS
 
 DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
 LEVELS = {"premises", "company"}
-SOURCES = {"bag_premises", "kvk_companies", "kvk_officers", "brp_occupancy", "permits", "closures", "dor",
-           "bank_sectors"}
+SOURCES = {
+    "bag_premises",
+    "kvk_companies",
+    "kvk_officers",
+    "brp_occupancy",
+    "permits",
+    "closures",
+    "dor",
+    "bank_sectors",
+}
 PARAMETERS = {
     "vulnerable_sector": {"sbi_codes"},
     "many_businesses_at_address": {"min_companies"},
@@ -27,9 +35,23 @@ PARAMETERS = {
     "bank_sector_vulnerability": {"top_n", "min_accounts", "city_areas"},
     "vacancy_turnover": {"min_changes", "months"},
 }
-LEVEL = {"many_businesses_at_address": "premises", "short_lived_succession": "premises", "earlier_closure": "premises",
-         "occupancy_mismatch": "premises", "vacancy_turnover": "premises"}
-REQUIRED = ("id", "level", "description", "parameters", "weight", "sources", "legal_basis", "rationale")
+LEVEL = {
+    "many_businesses_at_address": "premises",
+    "short_lived_succession": "premises",
+    "earlier_closure": "premises",
+    "occupancy_mismatch": "premises",
+    "vacancy_turnover": "premises",
+}
+REQUIRED = (
+    "id",
+    "level",
+    "description",
+    "parameters",
+    "weight",
+    "sources",
+    "legal_basis",
+    "rationale",
+)
 
 
 class RulesError(ValueError):
@@ -74,7 +96,11 @@ def load_rules(path: Path | str | None = None) -> RuleSet:
 
 def parse_rules(raw, text: str = "", path: str = "") -> RuleSet:
     where = path or "regelset"
-    if not isinstance(raw, dict) or not raw.get("version") or not isinstance(raw.get("indicators"), list):
+    if (
+        not isinstance(raw, dict)
+        or not raw.get("version")
+        or not isinstance(raw.get("indicators"), list)
+    ):
         raise RulesError(f"{where}: verwacht 'version' en een lijst 'indicators'")
     indicators, seen = [], set()
     for n, item in enumerate(raw["indicators"], 1):
@@ -85,15 +111,21 @@ def parse_rules(raw, text: str = "", path: str = "") -> RuleSet:
         if missing:
             raise RulesError(f"{where}: indicator {iid}: ontbreekt {', '.join(missing)}")
         if iid not in READS:
-            raise RulesError(f"{where}: onbekende indicator {iid!r} (bekend: {', '.join(sorted(READS))})")
+            raise RulesError(
+                f"{where}: onbekende indicator {iid!r} (bekend: {', '.join(sorted(READS))})"
+            )
         if iid in seen:
             raise RulesError(f"{where}: indicator {iid} staat er twee keer in")
         seen.add(iid)
         if item["level"] != LEVEL.get(iid, "company"):
-            raise RulesError(f"{where}: {iid} geldt voor niveau {LEVEL.get(iid, 'company')}, niet {item['level']}")
+            raise RulesError(
+                f"{where}: {iid} geldt voor niveau {LEVEL.get(iid, 'company')}, niet {item['level']}"
+            )
         params = item["parameters"] or {}
         if set(params) != PARAMETERS[iid]:
-            raise RulesError(f"{where}: {iid}: parameters moeten {', '.join(sorted(PARAMETERS[iid]))} zijn")
+            raise RulesError(
+                f"{where}: {iid}: parameters moeten {', '.join(sorted(PARAMETERS[iid]))} zijn"
+            )
         for key, value in params.items():
             if isinstance(value, bool) or not isinstance(value, int | float | list):
                 raise RulesError(f"{where}: {iid}.{key}: verwacht een getal of een lijst")
@@ -105,7 +137,17 @@ def parse_rules(raw, text: str = "", path: str = "") -> RuleSet:
         sources = tuple(item["sources"] or ())
         if not sources or set(sources) - SOURCES:
             raise RulesError(f"{where}: {iid}: onbekende bronnen {sorted(set(sources) - SOURCES)}")
-        indicators.append(Indicator(iid, item["level"], " ".join(str(item["description"]).split()), dict(params),
-                                    float(weight), sources, str(item["legal_basis"]), " ".join(str(item["rationale"]).split())))
+        indicators.append(
+            Indicator(
+                iid,
+                item["level"],
+                " ".join(str(item["description"]).split()),
+                dict(params),
+                float(weight),
+                sources,
+                str(item["legal_basis"]),
+                " ".join(str(item["rationale"]).split()),
+            )
+        )
     digest = hashlib.sha256((text or yaml.safe_dump(raw, sort_keys=True)).encode()).hexdigest()
     return RuleSet(str(raw["version"]), str(raw.get("title", "")), digest, tuple(indicators), path)

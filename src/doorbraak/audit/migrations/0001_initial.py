@@ -4,46 +4,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='tijdstip')),
-                ('username', models.CharField(db_index=True, max_length=150, verbose_name='gebruiker')),
-                ('organisation', models.CharField(blank=True, max_length=40, verbose_name='organisatie')),
-                ('role', models.CharField(blank=True, max_length=30, verbose_name='rol')),
-                ('purpose', models.CharField(blank=True, db_index=True, max_length=40, verbose_name='doel')),
-                ('action', models.CharField(choices=[('read', 'inzien'), ('create', 'aanmaken'), ('update', 'wijzigen'), ('delete', 'verwijderen'), ('deny', 'toegang geweigerd'), ('export', 'exporteren'), ('reveal', 'identiteit onthuld'), ('anonymise', 'geanonimiseerd'), ('login', 'aangemeld'), ('login_failed', 'aanmelden mislukt')], db_index=True, max_length=20, verbose_name='handeling')),
-                ('object_type', models.CharField(blank=True, db_index=True, max_length=60, verbose_name='objecttype')),
-                ('object_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='object-id')),
-                ('data_categories', models.CharField(blank=True, max_length=200, verbose_name='gegevenscategorieën')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='verzoek-id')),
-                ('ip_address', models.CharField(blank=True, max_length=45, verbose_name='IP-adres')),
-                ('method', models.CharField(blank=True, max_length=10)),
-                ('path', models.CharField(blank=True, max_length=500, verbose_name='pad')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='details')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('entry_hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="tijdstip")),
+                (
+                    "username",
+                    models.CharField(db_index=True, max_length=150, verbose_name="gebruiker"),
+                ),
+                (
+                    "organisation",
+                    models.CharField(blank=True, max_length=40, verbose_name="organisatie"),
+                ),
+                ("role", models.CharField(blank=True, max_length=30, verbose_name="rol")),
+                (
+                    "purpose",
+                    models.CharField(blank=True, db_index=True, max_length=40, verbose_name="doel"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("read", "inzien"),
+                            ("create", "aanmaken"),
+                            ("update", "wijzigen"),
+                            ("delete", "verwijderen"),
+                            ("deny", "toegang geweigerd"),
+                            ("export", "exporteren"),
+                            ("reveal", "identiteit onthuld"),
+                            ("anonymise", "geanonimiseerd"),
+                            ("login", "aangemeld"),
+                            ("login_failed", "aanmelden mislukt"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="handeling",
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=60, verbose_name="objecttype"
+                    ),
+                ),
+                (
+                    "object_id",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="object-id"
+                    ),
+                ),
+                (
+                    "data_categories",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="gegevenscategorieën"
+                    ),
+                ),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="verzoek-id"),
+                ),
+                (
+                    "ip_address",
+                    models.CharField(blank=True, max_length=45, verbose_name="IP-adres"),
+                ),
+                ("method", models.CharField(blank=True, max_length=10)),
+                ("path", models.CharField(blank=True, max_length=500, verbose_name="pad")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="details")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("entry_hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'auditregel',
-                'verbose_name_plural': 'auditlog',
-                'ordering': ['id'],
+                "verbose_name": "auditregel",
+                "verbose_name_plural": "auditlog",
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
-                ('last_entry_id', models.BigIntegerField(null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
+                ("last_entry_id", models.BigIntegerField(null=True)),
             ],
         ),
     ]

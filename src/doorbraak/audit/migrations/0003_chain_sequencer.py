@@ -13,8 +13,21 @@ from django.db import migrations, models
 # Every column of audit_auditentry except the three the sequencer fills in. A test checks this
 # list against the model, so a new column cannot slip past the SQLite trigger.
 PROTECTED_COLUMNS = [
-    "id", "occurred_at", "username", "organisation", "role", "purpose", "action", "object_type", "object_id",
-    "data_categories", "request_id", "ip_address", "method", "path", "detail",
+    "id",
+    "occurred_at",
+    "username",
+    "organisation",
+    "role",
+    "purpose",
+    "action",
+    "object_type",
+    "object_id",
+    "data_categories",
+    "request_id",
+    "ip_address",
+    "method",
+    "path",
+    "detail",
 ]
 CHAIN_COLUMNS = ["chain_seq", "prev_hash", "entry_hash"]
 
@@ -99,12 +112,16 @@ def number_existing_entries(apps, schema_editor):
     AuditEntry = apps.get_model("audit", "AuditEntry")
     ChainHead = apps.get_model("audit", "ChainHead")
     connection = schema_editor.connection
-    ids = list(AuditEntry.objects.filter(entry_hash__isnull=False).order_by("id").values_list("id", flat=True))
+    ids = list(
+        AuditEntry.objects.filter(entry_hash__isnull=False)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 5000):
             cursor.executemany(
                 "UPDATE audit_auditentry SET chain_seq = %s WHERE id = %s",
-                [(start + i + 1, pk) for i, pk in enumerate(ids[start:start + 5000])],
+                [(start + i + 1, pk) for i, pk in enumerate(ids[start : start + 5000])],
             )
     if ids:
         head = ChainHead.objects.filter(pk=1).first()
@@ -124,7 +141,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditentry",
             name="chain_seq",
-            field=models.BigIntegerField(blank=True, null=True, unique=True, verbose_name="plaats in de keten"),
+            field=models.BigIntegerField(
+                blank=True, null=True, unique=True, verbose_name="plaats in de keten"
+            ),
         ),
         migrations.AddField(
             model_name="chainhead",
@@ -143,12 +162,17 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="auditentry",
-            index=models.Index(condition=models.Q(("entry_hash__isnull", True)), fields=["id"],
-                               name="audit_entry_unchained"),
+            index=models.Index(
+                condition=models.Q(("entry_hash__isnull", True)),
+                fields=["id"],
+                name="audit_entry_unchained",
+            ),
         ),
         migrations.RunPython(number_existing_entries, migrations.RunPython.noop),
         migrations.RunPython(
-            _run({"sqlite": SQLITE_SEQUENCER, "postgresql": POSTGRES_SEQUENCER + POSTGRES_TRIGGERS}),
+            _run(
+                {"sqlite": SQLITE_SEQUENCER, "postgresql": POSTGRES_SEQUENCER + POSTGRES_TRIGGERS}
+            ),
             _run({"sqlite": SQLITE_DROP, "postgresql": POSTGRES_DROP}),
         ),
     ]

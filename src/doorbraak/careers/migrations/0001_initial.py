@@ -4,51 +4,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=20, unique=True, verbose_name='zaaknummer')),
-                ('kind', models.CharField(choices=[('individual', 'Individuele casus'), ('family', 'Gezinscasus')], default='individual', max_length=20, verbose_name='soort')),
-                ('status', models.CharField(choices=[('open', 'Lopend'), ('closed', 'Afgesloten')], default='open', max_length=20, verbose_name='status')),
-                ('opened_on', models.DateField(verbose_name='gestart op')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='afgesloten op')),
-                ('summary', models.TextField(blank=True, verbose_name='samenvatting')),
-                ('anonymised', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(max_length=20, unique=True, verbose_name="zaaknummer"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("individual", "Individuele casus"), ("family", "Gezinscasus")],
+                        default="individual",
+                        max_length=20,
+                        verbose_name="soort",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Lopend"), ("closed", "Afgesloten")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="gestart op")),
+                (
+                    "closed_on",
+                    models.DateField(blank=True, null=True, verbose_name="afgesloten op"),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="samenvatting")),
+                ("anonymised", models.BooleanField(default=False)),
             ],
             options={
-                'verbose_name': 'casus',
-                'verbose_name_plural': 'casussen',
-                'ordering': ['-opened_on', 'reference'],
+                "verbose_name": "casus",
+                "verbose_name_plural": "casussen",
+                "ordering": ["-opened_on", "reference"],
             },
         ),
         migrations.CreateModel(
-            name='CaseParticipant',
+            name="CaseParticipant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(verbose_name='sinds')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="sinds")),
             ],
         ),
         migrations.CreateModel(
-            name='CaseRecord',
+            name="CaseRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('identity', 'Identiteit'), ('contact', 'Contactgegevens'), ('education', 'Onderwijs en werk'), ('care', 'Zorg en welzijn'), ('health', 'Gezondheid'), ('finance', 'Financiën'), ('justice', 'Justitie en politie'), ('premises', 'Panden en bedrijven'), ('transactions', 'Transacties')], max_length=20, verbose_name='categorie')),
-                ('occurred_on', models.DateField(verbose_name='datum')),
-                ('title', models.CharField(max_length=200, verbose_name='onderwerp')),
-                ('text', models.TextField(blank=True, verbose_name='toelichting')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("identity", "Identiteit"),
+                            ("contact", "Contactgegevens"),
+                            ("education", "Onderwijs en werk"),
+                            ("care", "Zorg en welzijn"),
+                            ("health", "Gezondheid"),
+                            ("finance", "Financiën"),
+                            ("justice", "Justitie en politie"),
+                            ("premises", "Panden en bedrijven"),
+                            ("transactions", "Transacties"),
+                        ],
+                        max_length=20,
+                        verbose_name="categorie",
+                    ),
+                ),
+                ("occurred_on", models.DateField(verbose_name="datum")),
+                ("title", models.CharField(max_length=200, verbose_name="onderwerp")),
+                ("text", models.TextField(blank=True, verbose_name="toelichting")),
             ],
             options={
-                'verbose_name': 'casusgegeven',
-                'verbose_name_plural': 'casusgegevens',
-                'ordering': ['-occurred_on', '-id'],
+                "verbose_name": "casusgegeven",
+                "verbose_name_plural": "casusgegevens",
+                "ordering": ["-occurred_on", "-id"],
             },
         ),
     ]

@@ -6,60 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('careers', '0001_initial'),
-        ('partners', '0001_initial'),
-        ('privacy', '0001_initial'),
-        ('registers', '0001_initial'),
+        ("careers", "0001_initial"),
+        ("partners", "0001_initial"),
+        ("privacy", "0001_initial"),
+        ("registers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='case_type',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='privacy.processingactivity', verbose_name='zaaktype'),
+            model_name="case",
+            name="case_type",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="privacy.processingactivity",
+                verbose_name="zaaktype",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='director',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='directed_cases', to=settings.AUTH_USER_MODEL, verbose_name='procesregisseur'),
+            model_name="case",
+            name="director",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="directed_cases",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="procesregisseur",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='subject',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to='registers.person', verbose_name='betrokkene'),
+            model_name="case",
+            name="subject",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="cases",
+                to="registers.person",
+                verbose_name="betrokkene",
+            ),
         ),
         migrations.AddField(
-            model_name='caseparticipant',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='careers.case'),
+            model_name="caseparticipant",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="participants",
+                to="careers.case",
+            ),
         ),
         migrations.AddField(
-            model_name='caseparticipant',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='partners.organisation'),
+            model_name="caseparticipant",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="participations",
+                to="partners.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='organisations',
-            field=models.ManyToManyField(related_name='cases', through='careers.CaseParticipant', to='partners.organisation', verbose_name='partners'),
+            model_name="case",
+            name="organisations",
+            field=models.ManyToManyField(
+                related_name="cases",
+                through="careers.CaseParticipant",
+                to="partners.organisation",
+                verbose_name="partners",
+            ),
         ),
         migrations.AddField(
-            model_name='caserecord',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='records', to='careers.case'),
+            model_name="caserecord",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="records",
+                to="careers.case",
+            ),
         ),
         migrations.AddField(
-            model_name='caserecord',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.organisation', verbose_name='bron'),
+            model_name="caserecord",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="partners.organisation",
+                verbose_name="bron",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='caseparticipant',
-            constraint=models.UniqueConstraint(fields=('case', 'organisation'), name='unique_case_participant'),
+            model_name="caseparticipant",
+            constraint=models.UniqueConstraint(
+                fields=("case", "organisation"), name="unique_case_participant"
+            ),
         ),
     ]

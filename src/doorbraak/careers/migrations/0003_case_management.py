@@ -6,324 +6,1028 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('careers', '0002_initial'),
-        ('partners', '0001_initial'),
-        ('registers', '0002_ingestion'),
+        ("careers", "0002_initial"),
+        ("partners", "0001_initial"),
+        ("registers", "0002_ingestion"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InclusionCriterion',
+            name="InclusionCriterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('label', models.CharField(max_length=300, verbose_name='criterium')),
-                ('active', models.BooleanField(default=True, verbose_name='in gebruik')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='volgorde')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("label", models.CharField(max_length=300, verbose_name="criterium")),
+                ("active", models.BooleanField(default=True, verbose_name="in gebruik")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="volgorde")),
             ],
             options={
-                'verbose_name': 'opnamecriterium',
-                'verbose_name_plural': 'opnamecriteria',
-                'ordering': ['order', 'code'],
+                "verbose_name": "opnamecriterium",
+                "verbose_name_plural": "opnamecriteria",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Intervention',
+            name="Intervention",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='naam')),
-                ('provider', models.CharField(max_length=200, verbose_name='aanbieder')),
-                ('recognition', models.CharField(choices=[('erkend', 'Erkend'), ('in_ontwikkeling', 'In ontwikkeling'), ('nieuw', 'Nieuw')], max_length=20, verbose_name='erkenning')),
-                ('type', models.CharField(choices=[('credible_messenger', 'Credible messenger'), ('job_coach', 'Jobcoach (ook in detentie)'), ('internship', 'Stage of opleiding met status'), ('sport_day', 'Sport- en dagprogramma'), ('wijkrechtspraak', 'Wijkrechtspraak'), ('debt_judge', 'Online schuldenrechter'), ('mdt', 'Multidisciplinair begeleidingsteam'), ('own_network', 'Vrijwilligers uit eigen netwerk'), ('prevention', 'Kapot Sterk en andere preventie'), ('probation', 'Reclasseringsinterventie (3RO)')], max_length=30, verbose_name='soort')),
-                ('description', models.TextField(blank=True, verbose_name='omschrijving')),
-                ('in_detention', models.BooleanField(default=False, verbose_name='ook in detentie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="naam")),
+                ("provider", models.CharField(max_length=200, verbose_name="aanbieder")),
+                (
+                    "recognition",
+                    models.CharField(
+                        choices=[
+                            ("erkend", "Erkend"),
+                            ("in_ontwikkeling", "In ontwikkeling"),
+                            ("nieuw", "Nieuw"),
+                        ],
+                        max_length=20,
+                        verbose_name="erkenning",
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("credible_messenger", "Credible messenger"),
+                            ("job_coach", "Jobcoach (ook in detentie)"),
+                            ("internship", "Stage of opleiding met status"),
+                            ("sport_day", "Sport- en dagprogramma"),
+                            ("wijkrechtspraak", "Wijkrechtspraak"),
+                            ("debt_judge", "Online schuldenrechter"),
+                            ("mdt", "Multidisciplinair begeleidingsteam"),
+                            ("own_network", "Vrijwilligers uit eigen netwerk"),
+                            ("prevention", "Kapot Sterk en andere preventie"),
+                            ("probation", "Reclasseringsinterventie (3RO)"),
+                        ],
+                        max_length=30,
+                        verbose_name="soort",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="omschrijving")),
+                (
+                    "in_detention",
+                    models.BooleanField(default=False, verbose_name="ook in detentie"),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='VogGuidance',
+            name="VogGuidance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('job', models.CharField(max_length=200, unique=True, verbose_name='functie of stage')),
-                ('sector', models.CharField(blank=True, max_length=200, verbose_name='sector')),
-                ('needs_vog', models.BooleanField(verbose_name='VOG nodig')),
-                ('screening_profile', models.CharField(blank=True, max_length=200, verbose_name='screeningsprofiel')),
-                ('functieaspecten', models.CharField(blank=True, max_length=300, verbose_name='functieaspecten')),
-                ('advice', models.TextField(blank=True, verbose_name='uitleg voor de jongere')),
-                ('verified', models.BooleanField(default=False, verbose_name='geverifieerd bij Justis')),
-                ('updated_on', models.DateField(auto_now=True, verbose_name='bijgewerkt op')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "job",
+                    models.CharField(max_length=200, unique=True, verbose_name="functie of stage"),
+                ),
+                ("sector", models.CharField(blank=True, max_length=200, verbose_name="sector")),
+                ("needs_vog", models.BooleanField(verbose_name="VOG nodig")),
+                (
+                    "screening_profile",
+                    models.CharField(blank=True, max_length=200, verbose_name="screeningsprofiel"),
+                ),
+                (
+                    "functieaspecten",
+                    models.CharField(blank=True, max_length=300, verbose_name="functieaspecten"),
+                ),
+                ("advice", models.TextField(blank=True, verbose_name="uitleg voor de jongere")),
+                (
+                    "verified",
+                    models.BooleanField(default=False, verbose_name="geverifieerd bij Justis"),
+                ),
+                ("updated_on", models.DateField(auto_now=True, verbose_name="bijgewerkt op")),
             ],
             options={
-                'ordering': ['job'],
+                "ordering": ["job"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='contact_cadence_days',
-            field=models.PositiveSmallIntegerField(default=14, verbose_name='contactfrequentie (dagen)'),
+            model_name="case",
+            name="contact_cadence_days",
+            field=models.PositiveSmallIntegerField(
+                default=14, verbose_name="contactfrequentie (dagen)"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='inclusion_end',
-            field=models.DateField(blank=True, null=True, verbose_name='einddatum opname'),
+            model_name="case",
+            name="inclusion_end",
+            field=models.DateField(blank=True, null=True, verbose_name="einddatum opname"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='lead_professional',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lead_cases', to=settings.AUTH_USER_MODEL, verbose_name='regiehouder (lead professional)'),
+            model_name="case",
+            name="lead_professional",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="lead_cases",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="regiehouder (lead professional)",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='next_review_due',
-            field=models.DateField(blank=True, null=True, verbose_name='volgende toets uiterlijk'),
+            model_name="case",
+            name="next_review_due",
+            field=models.DateField(blank=True, null=True, verbose_name="volgende toets uiterlijk"),
         ),
         migrations.AddField(
-            model_name='caserecord',
-            name='kind',
-            field=models.CharField(choices=[('school', 'School'), ('work', 'Werk'), ('debts', 'Schulden'), ('police', 'Politiecontact'), ('detention_in', 'Detentie (in)'), ('detention_out', 'Detentie (uit)'), ('intervention', 'Interventie'), ('move', 'Verhuizing'), ('other', 'Overig')], default='other', max_length=20, verbose_name='soort'),
+            model_name="caserecord",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("school", "School"),
+                    ("work", "Werk"),
+                    ("debts", "Schulden"),
+                    ("police", "Politiecontact"),
+                    ("detention_in", "Detentie (in)"),
+                    ("detention_out", "Detentie (uit)"),
+                    ("intervention", "Interventie"),
+                    ("move", "Verhuizing"),
+                    ("other", "Overig"),
+                ],
+                default="other",
+                max_length=20,
+                verbose_name="soort",
+            ),
         ),
         migrations.AddField(
-            model_name='caserecord',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registers.person', verbose_name='persoon'),
+            model_name="caserecord",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="registers.person",
+                verbose_name="persoon",
+            ),
         ),
         migrations.CreateModel(
-            name='Coach',
+            name="Coach",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('kind', models.CharField(choices=[('credible_messenger', 'Credible messenger'), ('job_coach', 'Jobcoach')], max_length=30, verbose_name='soort')),
-                ('expertise', models.CharField(max_length=300, verbose_name='expertise')),
-                ('max_cases', models.PositiveSmallIntegerField(default=5, verbose_name='maximaal aantal casussen')),
-                ('available', models.BooleanField(default=True, verbose_name='beschikbaar')),
-                ('works_in_detention', models.BooleanField(default=False, verbose_name='ook in detentie')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="naam")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("credible_messenger", "Credible messenger"),
+                            ("job_coach", "Jobcoach"),
+                        ],
+                        max_length=30,
+                        verbose_name="soort",
+                    ),
+                ),
+                ("expertise", models.CharField(max_length=300, verbose_name="expertise")),
+                (
+                    "max_cases",
+                    models.PositiveSmallIntegerField(
+                        default=5, verbose_name="maximaal aantal casussen"
+                    ),
+                ),
+                ("available", models.BooleanField(default=True, verbose_name="beschikbaar")),
+                (
+                    "works_in_detention",
+                    models.BooleanField(default=False, verbose_name="ook in detentie"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='CoachMatch',
+            name="CoachMatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(verbose_name='sinds')),
-                ('until', models.DateField(blank=True, null=True, verbose_name='tot')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='coach_matches', to='careers.case')),
-                ('coach', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='matches', to='careers.coach')),
-                ('matched_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="sinds")),
+                ("until", models.DateField(blank=True, null=True, verbose_name="tot")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="coach_matches",
+                        to="careers.case",
+                    ),
+                ),
+                (
+                    "coach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="matches",
+                        to="careers.coach",
+                    ),
+                ),
+                (
+                    "matched_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Concern',
+            name="Concern",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField(verbose_name='datum aanmelding')),
-                ('description', models.TextField(verbose_name='zorg en aanleiding')),
-                ('status', models.CharField(choices=[('open', 'Wacht op casusoverleg'), ('decided', 'Besloten')], default='open', max_length=20, verbose_name='status')),
-                ('family_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='member_concerns', to='careers.case', verbose_name='voor gezinscasus')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.organisation', verbose_name='aangemeld door')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='concerns', to='registers.person', verbose_name='persoon')),
-                ('reported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("received_on", models.DateField(verbose_name="datum aanmelding")),
+                ("description", models.TextField(verbose_name="zorg en aanleiding")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Wacht op casusoverleg"), ("decided", "Besloten")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "family_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="member_concerns",
+                        to="careers.case",
+                        verbose_name="voor gezinscasus",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.organisation",
+                        verbose_name="aangemeld door",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="concerns",
+                        to="registers.person",
+                        verbose_name="persoon",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aanmelding',
-                'verbose_name_plural': 'aanmeldingen',
-                'ordering': ['-received_on', '-id'],
+                "verbose_name": "aanmelding",
+                "verbose_name_plural": "aanmeldingen",
+                "ordering": ["-received_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_on', models.DateField(verbose_name='datum')),
-                ('kind', models.CharField(choices=[('face', 'Face-to-face'), ('home', 'Huisbezoek'), ('phone', 'Telefonisch'), ('detention', 'Bezoek in detentie'), ('attempt', 'Poging, niet bereikt')], max_length=20, verbose_name='soort contact')),
-                ('note', models.TextField(blank=True, verbose_name='verslag')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='careers.case')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("contact_on", models.DateField(verbose_name="datum")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("face", "Face-to-face"),
+                            ("home", "Huisbezoek"),
+                            ("phone", "Telefonisch"),
+                            ("detention", "Bezoek in detentie"),
+                            ("attempt", "Poging, niet bereikt"),
+                        ],
+                        max_length=20,
+                        verbose_name="soort contact",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="verslag")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="careers.case",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-contact_on', '-id'],
+                "ordering": ["-contact_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('domain', models.CharField(choices=[('financien', 'Financiën'), ('werk_opleiding', 'Werk & opleiding'), ('tijdsbesteding', 'Tijdsbesteding'), ('huisvesting', 'Huisvesting'), ('huiselijke_relaties', 'Huiselijke relaties'), ('geestelijke_gezondheid', 'Geestelijke gezondheid'), ('lichamelijke_gezondheid', 'Lichamelijke gezondheid'), ('middelengebruik', 'Middelengebruik'), ('basale_adl', 'Basale ADL'), ('instrumentele_adl', 'Instrumentele ADL'), ('sociaal_netwerk', 'Sociaal netwerk'), ('maatschappelijke_participatie', 'Maatschappelijke participatie'), ('justitie', 'Justitie')], max_length=40, verbose_name='leefgebied')),
-                ('description', models.CharField(max_length=300, verbose_name='doel')),
-                ('status', models.CharField(choices=[('open', 'Loopt'), ('reached', 'Bereikt'), ('stopped', 'Gestopt')], default='open', max_length=20, verbose_name='status')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='careers.case')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "domain",
+                    models.CharField(
+                        choices=[
+                            ("financien", "Financiën"),
+                            ("werk_opleiding", "Werk & opleiding"),
+                            ("tijdsbesteding", "Tijdsbesteding"),
+                            ("huisvesting", "Huisvesting"),
+                            ("huiselijke_relaties", "Huiselijke relaties"),
+                            ("geestelijke_gezondheid", "Geestelijke gezondheid"),
+                            ("lichamelijke_gezondheid", "Lichamelijke gezondheid"),
+                            ("middelengebruik", "Middelengebruik"),
+                            ("basale_adl", "Basale ADL"),
+                            ("instrumentele_adl", "Instrumentele ADL"),
+                            ("sociaal_netwerk", "Sociaal netwerk"),
+                            ("maatschappelijke_participatie", "Maatschappelijke participatie"),
+                            ("justitie", "Justitie"),
+                        ],
+                        max_length=40,
+                        verbose_name="leefgebied",
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="doel")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Loopt"), ("reached", "Bereikt"), ("stopped", "Gestopt")],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="careers.case",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['domain', 'id'],
+                "ordering": ["domain", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseDecision',
+            name="CaseDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decided_on', models.DateField(verbose_name='datum casusoverleg')),
-                ('outcome', models.CharField(choices=[('individual', 'Opnemen als individuele casus'), ('family_new', 'Opnemen als gezinscasus (nieuw)'), ('family_member', 'Opnemen als lid van een bestaande gezinscasus'), ('not_included', 'Niet opnemen')], max_length=20, verbose_name='besluit')),
-                ('criteria_text', models.TextField(blank=True, verbose_name='criteria (toelichting)')),
-                ('reasons', models.TextField(verbose_name='motivering')),
-                ('legal_basis', models.TextField(verbose_name='grondslag')),
-                ('review_due', models.DateField(blank=True, null=True, verbose_name='toetsdatum')),
-                ('inclusion_end', models.DateField(blank=True, null=True, verbose_name='einddatum opname')),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='careers.case')),
-                ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partners', models.ManyToManyField(related_name='+', to='partners.organisation', verbose_name='deelnemende partners')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registers.person')),
-                ('concern', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='decision', to='careers.concern')),
-                ('criteria', models.ManyToManyField(blank=True, related_name='+', to='careers.inclusioncriterion', verbose_name='criteria')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("decided_on", models.DateField(verbose_name="datum casusoverleg")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("individual", "Opnemen als individuele casus"),
+                            ("family_new", "Opnemen als gezinscasus (nieuw)"),
+                            ("family_member", "Opnemen als lid van een bestaande gezinscasus"),
+                            ("not_included", "Niet opnemen"),
+                        ],
+                        max_length=20,
+                        verbose_name="besluit",
+                    ),
+                ),
+                (
+                    "criteria_text",
+                    models.TextField(blank=True, verbose_name="criteria (toelichting)"),
+                ),
+                ("reasons", models.TextField(verbose_name="motivering")),
+                ("legal_basis", models.TextField(verbose_name="grondslag")),
+                ("review_due", models.DateField(blank=True, null=True, verbose_name="toetsdatum")),
+                (
+                    "inclusion_end",
+                    models.DateField(blank=True, null=True, verbose_name="einddatum opname"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decisions",
+                        to="careers.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partners",
+                    models.ManyToManyField(
+                        related_name="+",
+                        to="partners.organisation",
+                        verbose_name="deelnemende partners",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registers.person",
+                    ),
+                ),
+                (
+                    "concern",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="decision",
+                        to="careers.concern",
+                    ),
+                ),
+                (
+                    "criteria",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="careers.inclusioncriterion",
+                        verbose_name="criteria",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'besluit casusoverleg',
-                'verbose_name_plural': 'besluiten casusoverleg',
-                'ordering': ['-decided_on', '-id'],
+                "verbose_name": "besluit casusoverleg",
+                "verbose_name_plural": "besluiten casusoverleg",
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanAction',
+            name="PlanAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300, verbose_name='actie')),
-                ('owner_name', models.CharField(max_length=200, verbose_name='uitvoerder')),
-                ('due_on', models.DateField(verbose_name='uiterlijk')),
-                ('status', models.CharField(choices=[('planned', 'Gepland'), ('busy', 'Bezig'), ('done', 'Gedaan'), ('cancelled', 'Vervallen')], default='planned', max_length=20, verbose_name='status')),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='careers.goal')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.organisation', verbose_name='eigenaar (organisatie)')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=300, verbose_name="actie")),
+                ("owner_name", models.CharField(max_length=200, verbose_name="uitvoerder")),
+                ("due_on", models.DateField(verbose_name="uiterlijk")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Gepland"),
+                            ("busy", "Bezig"),
+                            ("done", "Gedaan"),
+                            ("cancelled", "Vervallen"),
+                        ],
+                        default="planned",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="careers.goal",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.organisation",
+                        verbose_name="eigenaar (organisatie)",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='naam')),
-                ('capacity', models.PositiveSmallIntegerField(verbose_name='plaatsen')),
-                ('has_job_guarantee', models.BooleanField(default=False, verbose_name='met baangarantie')),
-                ('no_reoffending_months', models.PositiveSmallIntegerField(default=6, verbose_name='periode zonder recidive (maanden)')),
-                ('comparison_note', models.TextField(blank=True, verbose_name='toelichting vergelijkingsgroep')),
-                ('comparison_cases', models.ManyToManyField(blank=True, related_name='+', to='careers.case', verbose_name='vergelijkingsgroep')),
-                ('intervention', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='careers.intervention')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='owned_programmes', to=settings.AUTH_USER_MODEL, verbose_name='programma-eigenaar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="naam")),
+                ("capacity", models.PositiveSmallIntegerField(verbose_name="plaatsen")),
+                (
+                    "has_job_guarantee",
+                    models.BooleanField(default=False, verbose_name="met baangarantie"),
+                ),
+                (
+                    "no_reoffending_months",
+                    models.PositiveSmallIntegerField(
+                        default=6, verbose_name="periode zonder recidive (maanden)"
+                    ),
+                ),
+                (
+                    "comparison_note",
+                    models.TextField(blank=True, verbose_name="toelichting vergelijkingsgroep"),
+                ),
+                (
+                    "comparison_cases",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="careers.case",
+                        verbose_name="vergelijkingsgroep",
+                    ),
+                ),
+                (
+                    "intervention",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="careers.intervention",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="owned_programmes",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="programma-eigenaar",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_on', models.DateField(verbose_name='aangemeld op')),
-                ('status', models.CharField(choices=[('waiting', 'Wachtlijst'), ('active', 'Deelnemer'), ('completed', 'Afgerond'), ('dropped', 'Uitgevallen')], max_length=20, verbose_name='status')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='gestart op')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='geëindigd op')),
-                ('sessions_planned', models.PositiveSmallIntegerField(default=0, verbose_name='bijeenkomsten gepland')),
-                ('sessions_attended', models.PositiveSmallIntegerField(default=0, verbose_name='bijeenkomsten aanwezig')),
-                ('positive', models.BooleanField(blank=True, null=True, verbose_name='positief afgerond')),
-                ('dropout_reason', models.CharField(blank=True, max_length=300, verbose_name='reden uitval')),
-                ('job_status', models.CharField(blank=True, choices=[('pending', 'Loopt (periode zonder recidive)'), ('due', 'Baan moet worden aangeboden'), ('offered', 'Baan aangeboden'), ('lapsed', 'Vervallen')], max_length=20, verbose_name='baangarantie')),
-                ('job_placed_on', models.DateField(blank=True, null=True, verbose_name='baan gestart op')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='careers.case')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.person')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='careers.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_on", models.DateField(verbose_name="aangemeld op")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("waiting", "Wachtlijst"),
+                            ("active", "Deelnemer"),
+                            ("completed", "Afgerond"),
+                            ("dropped", "Uitgevallen"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="gestart op")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="geëindigd op")),
+                (
+                    "sessions_planned",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="bijeenkomsten gepland"
+                    ),
+                ),
+                (
+                    "sessions_attended",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="bijeenkomsten aanwezig"
+                    ),
+                ),
+                (
+                    "positive",
+                    models.BooleanField(blank=True, null=True, verbose_name="positief afgerond"),
+                ),
+                (
+                    "dropout_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="reden uitval"),
+                ),
+                (
+                    "job_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("pending", "Loopt (periode zonder recidive)"),
+                            ("due", "Baan moet worden aangeboden"),
+                            ("offered", "Baan aangeboden"),
+                            ("lapsed", "Vervallen"),
+                        ],
+                        max_length=20,
+                        verbose_name="baangarantie",
+                    ),
+                ),
+                (
+                    "job_placed_on",
+                    models.DateField(blank=True, null=True, verbose_name="baan gestart op"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="careers.case",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registers.person",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to="careers.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_on', 'id'],
+                "ordering": ["requested_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Relation',
+            name="Relation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('parent', 'Ouder van'), ('sibling', 'Broer/zus van'), ('partner', 'Partner van'), ('household', 'Huisgenoot van'), ('family', 'Familielid van'), ('friend', 'Vriend van'), ('co_suspect', 'Medeverdachte van'), ('mentor', 'Mentor van'), ('other', 'Andere relatie met')], max_length=20, verbose_name='relatie')),
-                ('recorded_on', models.DateField(verbose_name='datum')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='toelichting')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relations', to='careers.case')),
-                ('from_person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registers.person')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.organisation', verbose_name='bron')),
-                ('to_person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("parent", "Ouder van"),
+                            ("sibling", "Broer/zus van"),
+                            ("partner", "Partner van"),
+                            ("household", "Huisgenoot van"),
+                            ("family", "Familielid van"),
+                            ("friend", "Vriend van"),
+                            ("co_suspect", "Medeverdachte van"),
+                            ("mentor", "Mentor van"),
+                            ("other", "Andere relatie met"),
+                        ],
+                        max_length=20,
+                        verbose_name="relatie",
+                    ),
+                ),
+                ("recorded_on", models.DateField(verbose_name="datum")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="toelichting")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relations",
+                        to="careers.case",
+                    ),
+                ),
+                (
+                    "from_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registers.person",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.organisation",
+                        verbose_name="bron",
+                    ),
+                ),
+                (
+                    "to_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="registers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'id'],
+                "ordering": ["kind", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='datum toets')),
-                ('suitable', models.TextField(verbose_name='geschikt')),
-                ('necessary', models.TextField(verbose_name='noodzakelijk')),
-                ('balanced', models.TextField(verbose_name='evenwichtig')),
-                ('outcome', models.CharField(choices=[('continue', 'Voortzetten'), ('exit', 'Uitstromen (casus sluiten)')], max_length=20, verbose_name='uitkomst')),
-                ('next_review_due', models.DateField(blank=True, null=True, verbose_name='volgende toets')),
-                ('by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='careers.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="datum toets")),
+                ("suitable", models.TextField(verbose_name="geschikt")),
+                ("necessary", models.TextField(verbose_name="noodzakelijk")),
+                ("balanced", models.TextField(verbose_name="evenwichtig")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("continue", "Voortzetten"),
+                            ("exit", "Uitstromen (casus sluiten)"),
+                        ],
+                        max_length=20,
+                        verbose_name="uitkomst",
+                    ),
+                ),
+                (
+                    "next_review_due",
+                    models.DateField(blank=True, null=True, verbose_name="volgende toets"),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="careers.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ZrmAssessment',
+            name="ZrmAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField(verbose_name='datum')),
-                ('assessor_name', models.CharField(max_length=200, verbose_name='afgenomen door')),
-                ('version', models.CharField(default='ZRM 2017', max_length=20, verbose_name='ZRM-versie')),
-                ('scores', models.JSONField(default=dict, verbose_name='scores per domein')),
-                ('assessor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='zrm_assessments', to='careers.case')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("assessed_on", models.DateField(verbose_name="datum")),
+                ("assessor_name", models.CharField(max_length=200, verbose_name="afgenomen door")),
+                (
+                    "version",
+                    models.CharField(default="ZRM 2017", max_length=20, verbose_name="ZRM-versie"),
+                ),
+                ("scores", models.JSONField(default=dict, verbose_name="scores per domein")),
+                (
+                    "assessor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="zrm_assessments",
+                        to="careers.case",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['assessed_on', 'id'],
+                "ordering": ["assessed_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('review_due', 'Toets komt eraan'), ('review_overdue', 'Toets verlopen'), ('inclusion_end', 'Einddatum opname bereikt'), ('contact_missed', 'Niet gezien binnen contactfrequentie'), ('contact_escalated', 'Escalatie: langdurig niet gezien'), ('job_due', 'Baangarantie: baan moet worden aangeboden'), ('job_lapsed', 'Baangarantie vervallen')], max_length=30, verbose_name='soort')),
-                ('key', models.CharField(help_text='Makes the daily job idempotent.', max_length=100)),
-                ('created_on', models.DateField(verbose_name='datum')),
-                ('message', models.CharField(max_length=400, verbose_name='melding')),
-                ('resolved_on', models.DateField(blank=True, null=True, verbose_name='afgehandeld op')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='alerts', to='careers.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("review_due", "Toets komt eraan"),
+                            ("review_overdue", "Toets verlopen"),
+                            ("inclusion_end", "Einddatum opname bereikt"),
+                            ("contact_missed", "Niet gezien binnen contactfrequentie"),
+                            ("contact_escalated", "Escalatie: langdurig niet gezien"),
+                            ("job_due", "Baangarantie: baan moet worden aangeboden"),
+                            ("job_lapsed", "Baangarantie vervallen"),
+                        ],
+                        max_length=30,
+                        verbose_name="soort",
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(help_text="Makes the daily job idempotent.", max_length=100),
+                ),
+                ("created_on", models.DateField(verbose_name="datum")),
+                ("message", models.CharField(max_length=400, verbose_name="melding")),
+                (
+                    "resolved_on",
+                    models.DateField(blank=True, null=True, verbose_name="afgehandeld op"),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="careers.case",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['resolved_on', '-created_on', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'kind', 'key'), name='unique_alert')],
+                "ordering": ["resolved_on", "-created_on", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "kind", "key"), name="unique_alert")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseMember',
+            name="CaseMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('subject', 'Hoofdpersoon'), ('parent', 'Ouder'), ('child', 'Kind'), ('sibling', 'Broer/zus'), ('partner', 'Partner'), ('other', 'Ander gezinslid')], default='subject', max_length=20, verbose_name='rol in het gezin')),
-                ('since', models.DateField(verbose_name='sinds')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='careers.case')),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='member', to='careers.casedecision')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='case_memberships', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("subject", "Hoofdpersoon"),
+                            ("parent", "Ouder"),
+                            ("child", "Kind"),
+                            ("sibling", "Broer/zus"),
+                            ("partner", "Partner"),
+                            ("other", "Ander gezinslid"),
+                        ],
+                        default="subject",
+                        max_length=20,
+                        verbose_name="rol in het gezin",
+                    ),
+                ),
+                ("since", models.DateField(verbose_name="sinds")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="members",
+                        to="careers.case",
+                    ),
+                ),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="member",
+                        to="careers.casedecision",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="case_memberships",
+                        to="registers.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['since', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'person'), name='unique_case_member')],
+                "ordering": ["since", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("case", "person"), name="unique_case_member")
+                ],
             },
         ),
     ]

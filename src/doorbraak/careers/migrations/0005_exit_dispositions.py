@@ -4,25 +4,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('careers', '0004_default_criteria'),
+        ("careers", "0004_default_criteria"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enrolment',
-            name='status',
-            field=models.CharField(choices=[('waiting', 'Wachtlijst'), ('active', 'Deelnemer'), ('completed', 'Afgerond'), ('dropped', 'Uitgevallen'), ('ended', 'Beëindigd bij uitstroom'), ('handed_over', 'Overgedragen aan reguliere zorg')], max_length=20, verbose_name='status'),
+            model_name="enrolment",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("waiting", "Wachtlijst"),
+                    ("active", "Deelnemer"),
+                    ("completed", "Afgerond"),
+                    ("dropped", "Uitgevallen"),
+                    ("ended", "Beëindigd bij uitstroom"),
+                    ("handed_over", "Overgedragen aan reguliere zorg"),
+                ],
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='goal',
-            name='status',
-            field=models.CharField(choices=[('open', 'Loopt'), ('reached', 'Bereikt'), ('stopped', 'Gestopt'), ('handed_over', 'Overgedragen aan reguliere zorg')], default='open', max_length=20, verbose_name='status'),
+            model_name="goal",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("open", "Loopt"),
+                    ("reached", "Bereikt"),
+                    ("stopped", "Gestopt"),
+                    ("handed_over", "Overgedragen aan reguliere zorg"),
+                ],
+                default="open",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='planaction',
-            name='status',
-            field=models.CharField(choices=[('planned', 'Gepland'), ('busy', 'Bezig'), ('done', 'Gedaan'), ('cancelled', 'Vervallen'), ('handed_over', 'Overgedragen aan reguliere zorg')], default='planned', max_length=20, verbose_name='status'),
+            model_name="planaction",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("planned", "Gepland"),
+                    ("busy", "Bezig"),
+                    ("done", "Gedaan"),
+                    ("cancelled", "Vervallen"),
+                    ("handed_over", "Overgedragen aan reguliere zorg"),
+                ],
+                default="planned",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
     ]

@@ -14,7 +14,6 @@ def adopt_earlier_demo_database(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -26,7 +25,12 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="DemoDatabase",
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
                 ("built_at", models.DateTimeField(auto_now_add=True)),
                 ("seed", models.IntegerField()),
             ],

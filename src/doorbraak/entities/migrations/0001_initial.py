@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,86 +14,204 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='LinkageRun',
+            name="LinkageRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity_type', models.CharField(choices=[('person', 'persoon'), ('company', 'bedrijf')], db_index=True, max_length=10, verbose_name='soort')),
-                ('link_threshold', models.FloatField(default=0.9, verbose_name='drempel koppelen')),
-                ('review_threshold', models.FloatField(default=0.5, verbose_name='drempel beoordelen')),
-                ('model_json', models.TextField(blank=True, verbose_name='model (JSON)')),
-                ('started_at', models.DateTimeField(verbose_name='gestart')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='klaar')),
-                ('started_by', models.CharField(max_length=150, verbose_name='door')),
-                ('record_count', models.PositiveIntegerField(default=0, verbose_name='records')),
-                ('entity_count', models.PositiveIntegerField(default=0, verbose_name='entiteiten')),
-                ('review_count', models.PositiveIntegerField(default=0, verbose_name='te beoordelen')),
-                ('judgement_count', models.PositiveIntegerField(default=0, verbose_name='oordelen gebruikt')),
-                ('refused_merges', models.JSONField(blank=True, default=list, verbose_name='door oordelen geweigerde koppelingen')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "entity_type",
+                    models.CharField(
+                        choices=[("person", "persoon"), ("company", "bedrijf")],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="soort",
+                    ),
+                ),
+                ("link_threshold", models.FloatField(default=0.9, verbose_name="drempel koppelen")),
+                (
+                    "review_threshold",
+                    models.FloatField(default=0.5, verbose_name="drempel beoordelen"),
+                ),
+                ("model_json", models.TextField(blank=True, verbose_name="model (JSON)")),
+                ("started_at", models.DateTimeField(verbose_name="gestart")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="klaar")),
+                ("started_by", models.CharField(max_length=150, verbose_name="door")),
+                ("record_count", models.PositiveIntegerField(default=0, verbose_name="records")),
+                ("entity_count", models.PositiveIntegerField(default=0, verbose_name="entiteiten")),
+                (
+                    "review_count",
+                    models.PositiveIntegerField(default=0, verbose_name="te beoordelen"),
+                ),
+                (
+                    "judgement_count",
+                    models.PositiveIntegerField(default=0, verbose_name="oordelen gebruikt"),
+                ),
+                (
+                    "refused_merges",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        verbose_name="door oordelen geweigerde koppelingen",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'koppelrun',
-                'verbose_name_plural': 'koppelruns',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "koppelrun",
+                "verbose_name_plural": "koppelruns",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Judgement',
+            name="Judgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('entity_type', models.CharField(choices=[('person', 'persoon'), ('company', 'bedrijf')], max_length=10, verbose_name='soort')),
-                ('left_record', models.CharField(max_length=40, verbose_name='record links')),
-                ('right_record', models.CharField(max_length=40, verbose_name='record rechts')),
-                ('verdict', models.CharField(choices=[('same', 'dezelfde'), ('not_same', 'niet dezelfde'), ('unsure', 'twijfel')], max_length=10, verbose_name='oordeel')),
-                ('created_at', models.DateTimeField(verbose_name='gegeven op')),
-                ('deleted_at', models.DateTimeField(blank=True, null=True, verbose_name='ingetrokken op')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='toelichting')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "entity_type",
+                    models.CharField(
+                        choices=[("person", "persoon"), ("company", "bedrijf")],
+                        max_length=10,
+                        verbose_name="soort",
+                    ),
+                ),
+                ("left_record", models.CharField(max_length=40, verbose_name="record links")),
+                ("right_record", models.CharField(max_length=40, verbose_name="record rechts")),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("same", "dezelfde"),
+                            ("not_same", "niet dezelfde"),
+                            ("unsure", "twijfel"),
+                        ],
+                        max_length=10,
+                        verbose_name="oordeel",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(verbose_name="gegeven op")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="ingetrokken op"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="toelichting")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'oordeel',
-                'verbose_name_plural': 'oordelen',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "oordeel",
+                "verbose_name_plural": "oordelen",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EntityAssignment',
+            name="EntityAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_type', models.CharField(choices=[('person', 'persoon'), ('company', 'bedrijf')], max_length=10, verbose_name='soort record')),
-                ('record_id', models.PositiveBigIntegerField(verbose_name='record-id')),
-                ('entity_id', models.CharField(db_index=True, max_length=64, verbose_name='entiteit')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='entities.linkagerun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "record_type",
+                    models.CharField(
+                        choices=[("person", "persoon"), ("company", "bedrijf")],
+                        max_length=10,
+                        verbose_name="soort record",
+                    ),
+                ),
+                ("record_id", models.PositiveBigIntegerField(verbose_name="record-id")),
+                (
+                    "entity_id",
+                    models.CharField(db_index=True, max_length=64, verbose_name="entiteit"),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="entities.linkagerun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'toewijzing aan entiteit',
-                'verbose_name_plural': 'toewijzingen aan entiteiten',
-                'ordering': ['run', 'entity_id', 'record_id'],
+                "verbose_name": "toewijzing aan entiteit",
+                "verbose_name_plural": "toewijzingen aan entiteiten",
+                "ordering": ["run", "entity_id", "record_id"],
             },
         ),
         migrations.CreateModel(
-            name='ReviewPair',
+            name="ReviewPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('left_record', models.CharField(max_length=40, verbose_name='record links')),
-                ('right_record', models.CharField(max_length=40, verbose_name='record rechts')),
-                ('match_probability', models.FloatField(verbose_name='kans op dezelfde')),
-                ('explanation', models.JSONField(default=dict, verbose_name='uitleg')),
-                ('state', models.CharField(choices=[('open', 'open'), ('decided', 'beoordeeld')], db_index=True, default='open', max_length=10, verbose_name='status')),
-                ('judgement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pairs', to='entities.judgement')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_pairs', to='entities.linkagerun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("left_record", models.CharField(max_length=40, verbose_name="record links")),
+                ("right_record", models.CharField(max_length=40, verbose_name="record rechts")),
+                ("match_probability", models.FloatField(verbose_name="kans op dezelfde")),
+                ("explanation", models.JSONField(default=dict, verbose_name="uitleg")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "open"), ("decided", "beoordeeld")],
+                        db_index=True,
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "judgement",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pairs",
+                        to="entities.judgement",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_pairs",
+                        to="entities.linkagerun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'te beoordelen paar',
-                'verbose_name_plural': 'te beoordelen paren',
-                'ordering': ['-match_probability', 'id'],
+                "verbose_name": "te beoordelen paar",
+                "verbose_name_plural": "te beoordelen paren",
+                "ordering": ["-match_probability", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='judgement',
-            index=models.Index(fields=['left_record', 'right_record'], name='entities_ju_left_re_4cfb9d_idx'),
+            model_name="judgement",
+            index=models.Index(
+                fields=["left_record", "right_record"], name="entities_ju_left_re_4cfb9d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='entityassignment',
-            constraint=models.UniqueConstraint(fields=('run', 'record_type', 'record_id'), name='entityassignment_unique_record'),
+            model_name="entityassignment",
+            constraint=models.UniqueConstraint(
+                fields=("run", "record_type", "record_id"), name="entityassignment_unique_record"
+            ),
         ),
     ]

@@ -5,25 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('entities', '0001_initial'),
+        ("entities", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='linkagerun',
-            name='base_run',
-            field=models.ForeignKey(blank=True, help_text='De volledige run waarvan het model is gebruikt (alleen bij incrementele runs).', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='entities.linkagerun', verbose_name='basisrun'),
+            model_name="linkagerun",
+            name="base_run",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="De volledige run waarvan het model is gebruikt (alleen bij incrementele runs).",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="entities.linkagerun",
+                verbose_name="basisrun",
+            ),
         ),
         migrations.AddField(
-            model_name='linkagerun',
-            name='incremental',
-            field=models.BooleanField(default=False, help_text='Alleen nieuwe en gewijzigde records gekoppeld aan de bestaande entiteiten, met het model van de basisrun.', verbose_name='incrementeel'),
+            model_name="linkagerun",
+            name="incremental",
+            field=models.BooleanField(
+                default=False,
+                help_text="Alleen nieuwe en gewijzigde records gekoppeld aan de bestaande entiteiten, met het model van de basisrun.",
+                verbose_name="incrementeel",
+            ),
         ),
         migrations.AddField(
-            model_name='linkagerun',
-            name='new_record_count',
-            field=models.PositiveIntegerField(default=0, verbose_name='nieuw of gewijzigd gekoppeld'),
+            model_name="linkagerun",
+            name="new_record_count",
+            field=models.PositiveIntegerField(
+                default=0, verbose_name="nieuw of gewijzigd gekoppeld"
+            ),
         ),
     ]

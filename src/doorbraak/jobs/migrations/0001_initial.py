@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,62 +15,143 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Job',
+            name="Job",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(db_index=True, max_length=40, verbose_name='soort')),
-                ('requested_by', models.CharField(max_length=150, verbose_name='gestart door (naam)')),
-                ('status', models.CharField(choices=[('queued', 'In de wachtrij'), ('running', 'Bezig'), ('done', 'Klaar'), ('failed', 'Mislukt')], db_index=True, default='queued', max_length=10, verbose_name='status')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
-                ('purpose', models.CharField(blank=True, max_length=40, verbose_name='doel')),
-                ('data_categories', models.JSONField(blank=True, default=list, verbose_name='gegevenscategorieën')),
-                ('progress', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='voortgang (%)')),
-                ('progress_note', models.CharField(blank=True, max_length=200, verbose_name='stap')),
-                ('summary', models.TextField(blank=True, verbose_name='resultaat')),
-                ('result', models.JSONField(blank=True, default=dict, verbose_name='resultaatgegevens')),
-                ('result_url', models.CharField(blank=True, max_length=300, verbose_name='resultaat (link)')),
-                ('result_file', models.CharField(blank=True, max_length=300, verbose_name='resultaatbestand')),
-                ('error', models.TextField(blank=True, verbose_name='reden')),
-                ('task_id', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('worker_id', models.CharField(blank=True, max_length=64)),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='pogingen')),
-                ('max_attempts', models.PositiveSmallIntegerField(default=1, verbose_name='maximaal aantal pogingen')),
-                ('scheduled_for', models.DateField(blank=True, null=True, verbose_name='gepland voor')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='aangemaakt')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='gestart')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='klaar')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='bijgewerkt')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to=settings.AUTH_USER_MODEL, verbose_name='gestart door')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(db_index=True, max_length=40, verbose_name="soort")),
+                (
+                    "requested_by",
+                    models.CharField(max_length=150, verbose_name="gestart door (naam)"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "In de wachtrij"),
+                            ("running", "Bezig"),
+                            ("done", "Klaar"),
+                            ("failed", "Mislukt"),
+                        ],
+                        db_index=True,
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="parameters")),
+                ("purpose", models.CharField(blank=True, max_length=40, verbose_name="doel")),
+                (
+                    "data_categories",
+                    models.JSONField(blank=True, default=list, verbose_name="gegevenscategorieën"),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="voortgang (%)"
+                    ),
+                ),
+                (
+                    "progress_note",
+                    models.CharField(blank=True, max_length=200, verbose_name="stap"),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="resultaat")),
+                (
+                    "result",
+                    models.JSONField(blank=True, default=dict, verbose_name="resultaatgegevens"),
+                ),
+                (
+                    "result_url",
+                    models.CharField(blank=True, max_length=300, verbose_name="resultaat (link)"),
+                ),
+                (
+                    "result_file",
+                    models.CharField(blank=True, max_length=300, verbose_name="resultaatbestand"),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="reden")),
+                ("task_id", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("worker_id", models.CharField(blank=True, max_length=64)),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="pogingen")),
+                (
+                    "max_attempts",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="maximaal aantal pogingen"
+                    ),
+                ),
+                (
+                    "scheduled_for",
+                    models.DateField(blank=True, null=True, verbose_name="gepland voor"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="aangemaakt"
+                    ),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="gestart")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="klaar")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="bijgewerkt")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="jobs",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="gestart door",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'achtergrondtaak',
-                'verbose_name_plural': 'achtergrondtaken',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "achtergrondtaak",
+                "verbose_name_plural": "achtergrondtaken",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkerHeartbeat',
+            name="WorkerHeartbeat",
             fields=[
-                ('worker_id', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('hostname', models.CharField(max_length=255)),
-                ('boot_id', models.CharField(blank=True, max_length=64)),
-                ('pid', models.PositiveIntegerField()),
-                ('pid_started', models.BigIntegerField(blank=True, null=True)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_seen', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('stopped_at', models.DateTimeField(blank=True, null=True)),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='jobs.job')),
+                ("worker_id", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("hostname", models.CharField(max_length=255)),
+                ("boot_id", models.CharField(blank=True, max_length=64)),
+                ("pid", models.PositiveIntegerField()),
+                ("pid_started", models.BigIntegerField(blank=True, null=True)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "last_seen",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
+                ("stopped_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="jobs.job",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_seen'],
+                "ordering": ["-last_seen"],
             },
         ),
         migrations.AddIndex(
-            model_name='job',
-            index=models.Index(fields=['user', '-created_at'], name='jobs_job_user_id_58dc09_idx'),
+            model_name="job",
+            index=models.Index(fields=["user", "-created_at"], name="jobs_job_user_id_58dc09_idx"),
         ),
         migrations.AddConstraint(
-            model_name='job',
-            constraint=models.UniqueConstraint(condition=models.Q(('scheduled_for__isnull', False)), fields=('kind', 'scheduled_for'), name='jobs_one_scheduled_run_per_day'),
+            model_name="job",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("scheduled_for__isnull", False)),
+                fields=("kind", "scheduled_for"),
+                name="jobs_one_scheduled_run_per_day",
+            ),
         ),
     ]

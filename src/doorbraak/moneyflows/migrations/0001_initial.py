@@ -5,56 +5,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('privacy', '0001_initial'),
+        ("privacy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SectorFigureSet',
+            name="SectorFigureSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data_date', models.DateField(verbose_name='peildatum gegevens')),
-                ('ruleset_version', models.CharField(max_length=40, verbose_name='versie regels')),
-                ('file_name', models.CharField(max_length=255, verbose_name='bestand')),
-                ('content_hash', models.CharField(max_length=64, unique=True)),
-                ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='ingelezen op')),
-                ('loaded_by', models.CharField(max_length=150, verbose_name='ingelezen door')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy.processingactivity', verbose_name='bron')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data_date", models.DateField(verbose_name="peildatum gegevens")),
+                ("ruleset_version", models.CharField(max_length=40, verbose_name="versie regels")),
+                ("file_name", models.CharField(max_length=255, verbose_name="bestand")),
+                ("content_hash", models.CharField(max_length=64, unique=True)),
+                ("loaded_at", models.DateTimeField(auto_now_add=True, verbose_name="ingelezen op")),
+                ("loaded_by", models.CharField(max_length=150, verbose_name="ingelezen door")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="privacy.processingactivity",
+                        verbose_name="bron",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'set sectorcijfers',
-                'ordering': ['-data_date', '-loaded_at'],
+                "verbose_name": "set sectorcijfers",
+                "ordering": ["-data_date", "-loaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='SectorFigure',
+            name="SectorFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(db_index=True, max_length=10, verbose_name='periode')),
-                ('sbi', models.CharField(db_index=True, max_length=6, verbose_name='SBI-code')),
-                ('sector_name', models.CharField(blank=True, max_length=200, verbose_name='sector')),
-                ('area', models.CharField(db_index=True, max_length=60, verbose_name='gebied')),
-                ('accounts', models.CharField(max_length=12, verbose_name='rekeningen')),
-                ('accounts_in_patterns', models.CharField(max_length=12, verbose_name='rekeningen in patronen')),
-                ('account_share', models.FloatField(null=True)),
-                ('account_share_low', models.FloatField(null=True)),
-                ('account_share_high', models.FloatField(null=True)),
-                ('amount_eur', models.FloatField(null=True)),
-                ('amount_in_patterns_eur', models.FloatField(null=True)),
-                ('amount_share', models.FloatField(null=True)),
-                ('amount_share_low', models.FloatField(null=True)),
-                ('amount_share_high', models.FloatField(null=True)),
-                ('rank', models.PositiveIntegerField(null=True)),
-                ('change_pp', models.FloatField(null=True, verbose_name='verandering (procentpunt)')),
-                ('suppressed', models.BooleanField(default=False)),
-                ('figure_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='figures', to='moneyflows.sectorfigureset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(db_index=True, max_length=10, verbose_name="periode")),
+                ("sbi", models.CharField(db_index=True, max_length=6, verbose_name="SBI-code")),
+                (
+                    "sector_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="sector"),
+                ),
+                ("area", models.CharField(db_index=True, max_length=60, verbose_name="gebied")),
+                ("accounts", models.CharField(max_length=12, verbose_name="rekeningen")),
+                (
+                    "accounts_in_patterns",
+                    models.CharField(max_length=12, verbose_name="rekeningen in patronen"),
+                ),
+                ("account_share", models.FloatField(null=True)),
+                ("account_share_low", models.FloatField(null=True)),
+                ("account_share_high", models.FloatField(null=True)),
+                ("amount_eur", models.FloatField(null=True)),
+                ("amount_in_patterns_eur", models.FloatField(null=True)),
+                ("amount_share", models.FloatField(null=True)),
+                ("amount_share_low", models.FloatField(null=True)),
+                ("amount_share_high", models.FloatField(null=True)),
+                ("rank", models.PositiveIntegerField(null=True)),
+                (
+                    "change_pp",
+                    models.FloatField(null=True, verbose_name="verandering (procentpunt)"),
+                ),
+                ("suppressed", models.BooleanField(default=False)),
+                (
+                    "figure_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="figures",
+                        to="moneyflows.sectorfigureset",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['period', 'rank', 'sbi', 'area'],
+                "ordering": ["period", "rank", "sbi", "area"],
             },
         ),
     ]

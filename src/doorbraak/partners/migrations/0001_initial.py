@@ -8,99 +8,290 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Covenant',
+            name="Covenant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='titel')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='kenmerk')),
-                ('legal_basis', models.TextField(verbose_name='grondslag')),
-                ('valid_from', models.DateField(verbose_name='geldig vanaf')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='geldig tot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="titel")),
+                ("reference", models.CharField(blank=True, max_length=100, verbose_name="kenmerk")),
+                ("legal_basis", models.TextField(verbose_name="grondslag")),
+                ("valid_from", models.DateField(verbose_name="geldig vanaf")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="geldig tot")),
             ],
             options={
-                'verbose_name': 'convenant',
-                'verbose_name_plural': 'convenanten',
+                "verbose_name": "convenant",
+                "verbose_name_plural": "convenanten",
             },
         ),
         migrations.CreateModel(
-            name='Purpose',
+            name="Purpose",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('description', models.TextField(blank=True, verbose_name='omschrijving')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="naam")),
+                ("description", models.TextField(blank=True, verbose_name="omschrijving")),
             ],
             options={
-                'verbose_name': 'doel',
-                'verbose_name_plural': 'doelen',
-                'ordering': ['name'],
+                "verbose_name": "doel",
+                "verbose_name_plural": "doelen",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('kind', models.CharField(choices=[('municipality', 'Gemeente'), ('police', 'Politie'), ('prosecution', 'Openbaar Ministerie'), ('probation', 'Reclassering'), ('care', 'Zorg en welzijn'), ('youth_work', 'Jongerenwerk'), ('education', 'Onderwijs'), ('riec', 'RIEC'), ('tax', 'Belastingdienst'), ('bank', 'Bank'), ('other', 'Overig')], max_length=20, verbose_name='soort')),
-                ('active', models.BooleanField(default=True, verbose_name='actief')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='partners.organisation', verbose_name='onderdeel van')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="naam")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("municipality", "Gemeente"),
+                            ("police", "Politie"),
+                            ("prosecution", "Openbaar Ministerie"),
+                            ("probation", "Reclassering"),
+                            ("care", "Zorg en welzijn"),
+                            ("youth_work", "Jongerenwerk"),
+                            ("education", "Onderwijs"),
+                            ("riec", "RIEC"),
+                            ("tax", "Belastingdienst"),
+                            ("bank", "Bank"),
+                            ("other", "Overig"),
+                        ],
+                        max_length=20,
+                        verbose_name="soort",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="actief")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="partners.organisation",
+                        verbose_name="onderdeel van",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisatie',
-                'verbose_name_plural': 'organisaties',
-                'ordering': ['name'],
+                "verbose_name": "organisatie",
+                "verbose_name_plural": "organisaties",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('role', models.CharField(choices=[('case_director', 'Procesregisseur'), ('partner_professional', 'Partnerprofessional'), ('analyst', 'Analist'), ('enforcement_officer', 'Handhaver'), ('lawyer', 'Jurist'), ('policy_staff', 'Beleidsmedewerker'), ('privacy_officer', 'Privacyfunctionaris'), ('administrator', 'Beheerder')], default='partner_professional', max_length=30, verbose_name='rol')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='partners.organisation', verbose_name='organisatie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="first name"),
+                ),
+                (
+                    "last_name",
+                    models.CharField(blank=True, max_length=150, verbose_name="last name"),
+                ),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="email address"),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("case_director", "Procesregisseur"),
+                            ("partner_professional", "Partnerprofessional"),
+                            ("analyst", "Analist"),
+                            ("enforcement_officer", "Handhaver"),
+                            ("lawyer", "Jurist"),
+                            ("policy_staff", "Beleidsmedewerker"),
+                            ("privacy_officer", "Privacyfunctionaris"),
+                            ("administrator", "Beheerder"),
+                        ],
+                        default="partner_professional",
+                        max_length=30,
+                        verbose_name="rol",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="partners.organisation",
+                        verbose_name="organisatie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gebruiker',
-                'verbose_name_plural': 'gebruikers',
+                "verbose_name": "gebruiker",
+                "verbose_name_plural": "gebruikers",
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='CovenantGrant',
+            name="CovenantGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data_category', models.CharField(choices=[('identity', 'Identiteit'), ('contact', 'Contactgegevens'), ('education', 'Onderwijs en werk'), ('care', 'Zorg en welzijn'), ('health', 'Gezondheid'), ('finance', 'Financiën'), ('justice', 'Justitie en politie'), ('premises', 'Panden en bedrijven'), ('transactions', 'Transacties')], max_length=20, verbose_name='gegevenscategorie')),
-                ('covenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='partners.covenant')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='grants', to='partners.organisation')),
-                ('purpose', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='grants', to='partners.purpose')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "data_category",
+                    models.CharField(
+                        choices=[
+                            ("identity", "Identiteit"),
+                            ("contact", "Contactgegevens"),
+                            ("education", "Onderwijs en werk"),
+                            ("care", "Zorg en welzijn"),
+                            ("health", "Gezondheid"),
+                            ("finance", "Financiën"),
+                            ("justice", "Justitie en politie"),
+                            ("premises", "Panden en bedrijven"),
+                            ("transactions", "Transacties"),
+                        ],
+                        max_length=20,
+                        verbose_name="gegevenscategorie",
+                    ),
+                ),
+                (
+                    "covenant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to="partners.covenant",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="grants",
+                        to="partners.organisation",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="grants",
+                        to="partners.purpose",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'convenantafspraak',
-                'verbose_name_plural': 'convenantafspraken',
-                'constraints': [models.UniqueConstraint(fields=('covenant', 'organisation', 'data_category', 'purpose'), name='unique_covenant_grant')],
+                "verbose_name": "convenantafspraak",
+                "verbose_name_plural": "convenantafspraken",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("covenant", "organisation", "data_category", "purpose"),
+                        name="unique_covenant_grant",
+                    )
+                ],
             },
         ),
     ]

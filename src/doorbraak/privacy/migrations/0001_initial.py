@@ -5,49 +5,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0001_initial'),
+        ("partners", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RetentionRun',
+            name="RetentionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ran_at', models.DateTimeField(auto_now_add=True)),
-                ('as_of', models.DateField(verbose_name='peildatum')),
-                ('run_by', models.CharField(max_length=150)),
-                ('summary', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ran_at", models.DateTimeField(auto_now_add=True)),
+                ("as_of", models.DateField(verbose_name="peildatum")),
+                ("run_by", models.CharField(max_length=150)),
+                ("summary", models.JSONField(default=dict)),
             ],
             options={
-                'verbose_name': 'bewaartermijnrun',
-                'ordering': ['-ran_at'],
+                "verbose_name": "bewaartermijnrun",
+                "ordering": ["-ran_at"],
             },
         ),
         migrations.CreateModel(
-            name='ProcessingActivity',
+            name="ProcessingActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('kind', models.CharField(choices=[('source', 'Gegevensbron'), ('case_type', 'Zaaktype'), ('analysis', 'Analyse')], max_length=20, verbose_name='soort')),
-                ('legal_basis', models.TextField(verbose_name='grondslag')),
-                ('data_categories', models.JSONField(default=list, verbose_name='gegevenscategorieën')),
-                ('retention_days', models.PositiveIntegerField(verbose_name='bewaartermijn (dagen)')),
-                ('retention_action', models.CharField(choices=[('delete', 'verwijderen'), ('anonymise', 'anonimiseren')], default='delete', max_length=20, verbose_name='na de bewaartermijn')),
-                ('retention_trigger', models.CharField(help_text="bijv. 'sluiting van de zaak', 'laatste levering'", max_length=200, verbose_name='bewaartermijn loopt vanaf')),
-                ('recipients', models.TextField(blank=True, verbose_name='ontvangers')),
-                ('refreshed_on', models.DateField(blank=True, null=True, verbose_name='laatst ververst')),
-                ('controller', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='partners.organisation', verbose_name='verantwoordelijke / eigenaar')),
-                ('purpose', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='partners.purpose', verbose_name='doel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="naam")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("source", "Gegevensbron"),
+                            ("case_type", "Zaaktype"),
+                            ("analysis", "Analyse"),
+                        ],
+                        max_length=20,
+                        verbose_name="soort",
+                    ),
+                ),
+                ("legal_basis", models.TextField(verbose_name="grondslag")),
+                (
+                    "data_categories",
+                    models.JSONField(default=list, verbose_name="gegevenscategorieën"),
+                ),
+                (
+                    "retention_days",
+                    models.PositiveIntegerField(verbose_name="bewaartermijn (dagen)"),
+                ),
+                (
+                    "retention_action",
+                    models.CharField(
+                        choices=[("delete", "verwijderen"), ("anonymise", "anonimiseren")],
+                        default="delete",
+                        max_length=20,
+                        verbose_name="na de bewaartermijn",
+                    ),
+                ),
+                (
+                    "retention_trigger",
+                    models.CharField(
+                        help_text="bijv. 'sluiting van de zaak', 'laatste levering'",
+                        max_length=200,
+                        verbose_name="bewaartermijn loopt vanaf",
+                    ),
+                ),
+                ("recipients", models.TextField(blank=True, verbose_name="ontvangers")),
+                (
+                    "refreshed_on",
+                    models.DateField(blank=True, null=True, verbose_name="laatst ververst"),
+                ),
+                (
+                    "controller",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activities",
+                        to="partners.organisation",
+                        verbose_name="verantwoordelijke / eigenaar",
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activities",
+                        to="partners.purpose",
+                        verbose_name="doel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'verwerking',
-                'verbose_name_plural': 'verwerkingsregister',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "verwerking",
+                "verbose_name_plural": "verwerkingsregister",
+                "ordering": ["kind", "name"],
             },
         ),
     ]

@@ -6,113 +6,273 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('privacy', '0001_initial'),
+        ("privacy", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Company',
+            name="Company",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_file', models.CharField(blank=True, max_length=255, verbose_name='bestand')),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True, verbose_name='regel')),
-                ('received_on', models.DateField(verbose_name='ontvangen op')),
-                ('kvk_number', models.CharField(max_length=8, unique=True, verbose_name='KvK-nummer')),
-                ('name', models.CharField(max_length=200, verbose_name='naam')),
-                ('trade_name', models.CharField(blank=True, max_length=200, verbose_name='handelsnaam')),
-                ('legal_form', models.CharField(max_length=60, verbose_name='rechtsvorm')),
-                ('sbi_code', models.CharField(db_index=True, max_length=6, verbose_name='SBI-code')),
-                ('sbi_description', models.CharField(max_length=200, verbose_name='SBI-omschrijving')),
-                ('registered_on', models.DateField(verbose_name='ingeschreven op')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy.processingactivity', verbose_name='bron')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_file",
+                    models.CharField(blank=True, max_length=255, verbose_name="bestand"),
+                ),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="regel"),
+                ),
+                ("received_on", models.DateField(verbose_name="ontvangen op")),
+                (
+                    "kvk_number",
+                    models.CharField(max_length=8, unique=True, verbose_name="KvK-nummer"),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="naam")),
+                (
+                    "trade_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="handelsnaam"),
+                ),
+                ("legal_form", models.CharField(max_length=60, verbose_name="rechtsvorm")),
+                (
+                    "sbi_code",
+                    models.CharField(db_index=True, max_length=6, verbose_name="SBI-code"),
+                ),
+                (
+                    "sbi_description",
+                    models.CharField(max_length=200, verbose_name="SBI-omschrijving"),
+                ),
+                ("registered_on", models.DateField(verbose_name="ingeschreven op")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="privacy.processingactivity",
+                        verbose_name="bron",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bedrijf',
-                'verbose_name_plural': 'bedrijven',
-                'ordering': ['name'],
+                "verbose_name": "bedrijf",
+                "verbose_name_plural": "bedrijven",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_file', models.CharField(blank=True, max_length=255, verbose_name='bestand')),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True, verbose_name='regel')),
-                ('received_on', models.DateField(verbose_name='ontvangen op')),
-                ('pseudonym', models.CharField(default=doorbraak.registers.models.new_pseudonym, max_length=16, unique=True, verbose_name='pseudoniem')),
-                ('bsn', models.CharField(blank=True, max_length=9, verbose_name='BSN')),
-                ('given_names', models.CharField(max_length=120, verbose_name='voornamen')),
-                ('surname_prefix', models.CharField(blank=True, max_length=20, verbose_name='voorvoegsel')),
-                ('surname', models.CharField(max_length=120, verbose_name='achternaam')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='geboortedatum')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='telefoon')),
-                ('anonymised', models.BooleanField(default=False)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy.processingactivity', verbose_name='bron')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_file",
+                    models.CharField(blank=True, max_length=255, verbose_name="bestand"),
+                ),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="regel"),
+                ),
+                ("received_on", models.DateField(verbose_name="ontvangen op")),
+                (
+                    "pseudonym",
+                    models.CharField(
+                        default=doorbraak.registers.models.new_pseudonym,
+                        max_length=16,
+                        unique=True,
+                        verbose_name="pseudoniem",
+                    ),
+                ),
+                ("bsn", models.CharField(blank=True, max_length=9, verbose_name="BSN")),
+                ("given_names", models.CharField(max_length=120, verbose_name="voornamen")),
+                (
+                    "surname_prefix",
+                    models.CharField(blank=True, max_length=20, verbose_name="voorvoegsel"),
+                ),
+                ("surname", models.CharField(max_length=120, verbose_name="achternaam")),
+                (
+                    "birth_date",
+                    models.DateField(blank=True, null=True, verbose_name="geboortedatum"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="telefoon")),
+                ("anonymised", models.BooleanField(default=False)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="privacy.processingactivity",
+                        verbose_name="bron",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'persoon',
-                'verbose_name_plural': 'personen',
-                'ordering': ['surname', 'given_names'],
+                "verbose_name": "persoon",
+                "verbose_name_plural": "personen",
+                "ordering": ["surname", "given_names"],
             },
         ),
         migrations.CreateModel(
-            name='Officer',
+            name="Officer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_file', models.CharField(blank=True, max_length=255, verbose_name='bestand')),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True, verbose_name='regel')),
-                ('received_on', models.DateField(verbose_name='ontvangen op')),
-                ('role', models.CharField(max_length=40, verbose_name='functie')),
-                ('since', models.DateField(verbose_name='sinds')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='officers', to='registers.company')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy.processingactivity', verbose_name='bron')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='functions', to='registers.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_file",
+                    models.CharField(blank=True, max_length=255, verbose_name="bestand"),
+                ),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="regel"),
+                ),
+                ("received_on", models.DateField(verbose_name="ontvangen op")),
+                ("role", models.CharField(max_length=40, verbose_name="functie")),
+                ("since", models.DateField(verbose_name="sinds")),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="officers",
+                        to="registers.company",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="privacy.processingactivity",
+                        verbose_name="bron",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="functions",
+                        to="registers.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'functionaris',
-                'verbose_name_plural': 'functionarissen',
+                "verbose_name": "functionaris",
+                "verbose_name_plural": "functionarissen",
             },
         ),
         migrations.CreateModel(
-            name='Premises',
+            name="Premises",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_file', models.CharField(blank=True, max_length=255, verbose_name='bestand')),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True, verbose_name='regel')),
-                ('received_on', models.DateField(verbose_name='ontvangen op')),
-                ('bag_id', models.CharField(max_length=16, unique=True, verbose_name='BAG-id')),
-                ('street', models.CharField(max_length=120, verbose_name='straat')),
-                ('house_number', models.PositiveIntegerField(verbose_name='huisnummer')),
-                ('house_letter', models.CharField(blank=True, max_length=1, verbose_name='huisletter')),
-                ('house_number_addition', models.CharField(blank=True, max_length=4, verbose_name='toevoeging')),
-                ('postcode', models.CharField(max_length=6, verbose_name='postcode')),
-                ('city', models.CharField(default='Utrecht', max_length=80, verbose_name='woonplaats')),
-                ('wijk', models.CharField(choices=[('west', 'West'), ('noordwest', 'Noordwest'), ('overvecht', 'Overvecht'), ('noordoost', 'Noordoost'), ('oost', 'Oost'), ('binnenstad', 'Binnenstad'), ('zuid', 'Zuid'), ('zuidwest', 'Zuidwest'), ('leidsche_rijn', 'Leidsche Rijn'), ('vleuten_de_meern', 'Vleuten-De Meern')], db_index=True, max_length=20, verbose_name='wijk')),
-                ('area', models.CharField(blank=True, db_index=True, max_length=60, verbose_name='gebied')),
-                ('use', models.CharField(max_length=40, verbose_name='gebruiksdoel')),
-                ('floor_area', models.PositiveIntegerField(verbose_name='oppervlakte (m²)')),
-                ('lat', models.FloatField()),
-                ('lon', models.FloatField()),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy.processingactivity', verbose_name='bron')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_file",
+                    models.CharField(blank=True, max_length=255, verbose_name="bestand"),
+                ),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="regel"),
+                ),
+                ("received_on", models.DateField(verbose_name="ontvangen op")),
+                ("bag_id", models.CharField(max_length=16, unique=True, verbose_name="BAG-id")),
+                ("street", models.CharField(max_length=120, verbose_name="straat")),
+                ("house_number", models.PositiveIntegerField(verbose_name="huisnummer")),
+                (
+                    "house_letter",
+                    models.CharField(blank=True, max_length=1, verbose_name="huisletter"),
+                ),
+                (
+                    "house_number_addition",
+                    models.CharField(blank=True, max_length=4, verbose_name="toevoeging"),
+                ),
+                ("postcode", models.CharField(max_length=6, verbose_name="postcode")),
+                (
+                    "city",
+                    models.CharField(default="Utrecht", max_length=80, verbose_name="woonplaats"),
+                ),
+                (
+                    "wijk",
+                    models.CharField(
+                        choices=[
+                            ("west", "West"),
+                            ("noordwest", "Noordwest"),
+                            ("overvecht", "Overvecht"),
+                            ("noordoost", "Noordoost"),
+                            ("oost", "Oost"),
+                            ("binnenstad", "Binnenstad"),
+                            ("zuid", "Zuid"),
+                            ("zuidwest", "Zuidwest"),
+                            ("leidsche_rijn", "Leidsche Rijn"),
+                            ("vleuten_de_meern", "Vleuten-De Meern"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="wijk",
+                    ),
+                ),
+                (
+                    "area",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=60, verbose_name="gebied"
+                    ),
+                ),
+                ("use", models.CharField(max_length=40, verbose_name="gebruiksdoel")),
+                ("floor_area", models.PositiveIntegerField(verbose_name="oppervlakte (m²)")),
+                ("lat", models.FloatField()),
+                ("lon", models.FloatField()),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="privacy.processingactivity",
+                        verbose_name="bron",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pand',
-                'verbose_name_plural': 'panden',
-                'ordering': ['street', 'house_number', 'house_letter', 'house_number_addition'],
+                "verbose_name": "pand",
+                "verbose_name_plural": "panden",
+                "ordering": ["street", "house_number", "house_letter", "house_number_addition"],
             },
         ),
         migrations.AddField(
-            model_name='person',
-            name='residence',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='residents', to='registers.premises', verbose_name='woonadres'),
+            model_name="person",
+            name="residence",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="residents",
+                to="registers.premises",
+                verbose_name="woonadres",
+            ),
         ),
         migrations.AddField(
-            model_name='company',
-            name='establishment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='companies', to='registers.premises', verbose_name='vestiging'),
+            model_name="company",
+            name="establishment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="companies",
+                to="registers.premises",
+                verbose_name="vestiging",
+            ),
         ),
     ]

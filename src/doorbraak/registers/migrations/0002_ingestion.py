@@ -5,112 +5,292 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('privacy', '0001_initial'),
-        ('registers', '0001_initial'),
+        ("privacy", "0001_initial"),
+        ("registers", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SourceFeed',
+            name="SourceFeed",
             fields=[
-                ('activity', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='feed', serialize=False, to='privacy.processingactivity', verbose_name='bron')),
-                ('source_type', models.CharField(choices=[('kvk_companies', 'KvK: bedrijven en vestigingen'), ('kvk_officers', 'KvK: functionarissen'), ('bag_premises', 'BAG: verblijfsobjecten'), ('brp_occupancy', 'BRP: bewoning per adres'), ('permits', 'Vergunningen'), ('closures', 'Sluitingen (Opiumwet 13b, APV)'), ('dor', 'Digitaal Opkopersregister'), ('police_signals', 'Politiesignalen (gepseudonimiseerd)'), ('bank_sectors', 'Sectorinzichten bank')], max_length=30, verbose_name='brontype')),
-                ('refresh_days', models.PositiveIntegerField(blank=True, null=True, verbose_name='verversing verwacht (dagen)')),
-                ('delivered_by', models.CharField(blank=True, max_length=200, verbose_name='aangeleverd door')),
+                (
+                    "activity",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="feed",
+                        serialize=False,
+                        to="privacy.processingactivity",
+                        verbose_name="bron",
+                    ),
+                ),
+                (
+                    "source_type",
+                    models.CharField(
+                        choices=[
+                            ("kvk_companies", "KvK: bedrijven en vestigingen"),
+                            ("kvk_officers", "KvK: functionarissen"),
+                            ("bag_premises", "BAG: verblijfsobjecten"),
+                            ("brp_occupancy", "BRP: bewoning per adres"),
+                            ("permits", "Vergunningen"),
+                            ("closures", "Sluitingen (Opiumwet 13b, APV)"),
+                            ("dor", "Digitaal Opkopersregister"),
+                            ("police_signals", "Politiesignalen (gepseudonimiseerd)"),
+                            ("bank_sectors", "Sectorinzichten bank"),
+                        ],
+                        max_length=30,
+                        verbose_name="brontype",
+                    ),
+                ),
+                (
+                    "refresh_days",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="verversing verwacht (dagen)"
+                    ),
+                ),
+                (
+                    "delivered_by",
+                    models.CharField(blank=True, max_length=200, verbose_name="aangeleverd door"),
+                ),
             ],
             options={
-                'verbose_name': 'bronaanlevering',
-                'verbose_name_plural': 'bronaanleveringen',
+                "verbose_name": "bronaanlevering",
+                "verbose_name_plural": "bronaanleveringen",
             },
         ),
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_type', models.CharField(choices=[('kvk_companies', 'KvK: bedrijven en vestigingen'), ('kvk_officers', 'KvK: functionarissen'), ('bag_premises', 'BAG: verblijfsobjecten'), ('brp_occupancy', 'BRP: bewoning per adres'), ('permits', 'Vergunningen'), ('closures', 'Sluitingen (Opiumwet 13b, APV)'), ('dor', 'Digitaal Opkopersregister'), ('police_signals', 'Politiesignalen (gepseudonimiseerd)'), ('bank_sectors', 'Sectorinzichten bank')], max_length=30, verbose_name='brontype')),
-                ('file_name', models.CharField(max_length=255, verbose_name='bestand')),
-                ('file_format', models.CharField(max_length=10, verbose_name='formaat')),
-                ('file_hash', models.CharField(db_index=True, max_length=64, verbose_name='SHA-256')),
-                ('received_on', models.DateField(verbose_name='ontvangen op')),
-                ('status', models.CharField(choices=[('accepted', 'ingelezen'), ('unchanged', 'ongewijzigd (zelfde bestand)'), ('rejected', 'afgewezen')], max_length=20, verbose_name='status')),
-                ('started_at', models.DateTimeField(auto_now_add=True, verbose_name='gestart')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='klaar')),
-                ('imported_by', models.CharField(max_length=150, verbose_name='door')),
-                ('row_count', models.PositiveIntegerField(default=0, verbose_name='rijen')),
-                ('counts', models.JSONField(blank=True, default=dict, verbose_name='aantallen')),
-                ('note', models.TextField(blank=True, verbose_name='toelichting')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='import_batches', to='privacy.processingactivity', verbose_name='bron')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_type",
+                    models.CharField(
+                        choices=[
+                            ("kvk_companies", "KvK: bedrijven en vestigingen"),
+                            ("kvk_officers", "KvK: functionarissen"),
+                            ("bag_premises", "BAG: verblijfsobjecten"),
+                            ("brp_occupancy", "BRP: bewoning per adres"),
+                            ("permits", "Vergunningen"),
+                            ("closures", "Sluitingen (Opiumwet 13b, APV)"),
+                            ("dor", "Digitaal Opkopersregister"),
+                            ("police_signals", "Politiesignalen (gepseudonimiseerd)"),
+                            ("bank_sectors", "Sectorinzichten bank"),
+                        ],
+                        max_length=30,
+                        verbose_name="brontype",
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255, verbose_name="bestand")),
+                ("file_format", models.CharField(max_length=10, verbose_name="formaat")),
+                (
+                    "file_hash",
+                    models.CharField(db_index=True, max_length=64, verbose_name="SHA-256"),
+                ),
+                ("received_on", models.DateField(verbose_name="ontvangen op")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("accepted", "ingelezen"),
+                            ("unchanged", "ongewijzigd (zelfde bestand)"),
+                            ("rejected", "afgewezen"),
+                        ],
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="gestart")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="klaar")),
+                ("imported_by", models.CharField(max_length=150, verbose_name="door")),
+                ("row_count", models.PositiveIntegerField(default=0, verbose_name="rijen")),
+                ("counts", models.JSONField(blank=True, default=dict, verbose_name="aantallen")),
+                ("note", models.TextField(blank=True, verbose_name="toelichting")),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="import_batches",
+                        to="privacy.processingactivity",
+                        verbose_name="bron",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'importbatch',
-                'verbose_name_plural': 'importbatches',
-                'ordering': ['-started_at', '-id'],
+                "verbose_name": "importbatch",
+                "verbose_name_plural": "importbatches",
+                "ordering": ["-started_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRejection',
+            name="ImportRejection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row', models.PositiveIntegerField(blank=True, null=True, verbose_name='rij')),
-                ('line', models.PositiveIntegerField(blank=True, null=True, verbose_name='regel in het bestand')),
-                ('field', models.CharField(blank=True, max_length=60, verbose_name='veld')),
-                ('value', models.CharField(blank=True, max_length=200, verbose_name='waarde')),
-                ('reason', models.CharField(max_length=300, verbose_name='reden')),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rejections', to='registers.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row", models.PositiveIntegerField(blank=True, null=True, verbose_name="rij")),
+                (
+                    "line",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="regel in het bestand"
+                    ),
+                ),
+                ("field", models.CharField(blank=True, max_length=60, verbose_name="veld")),
+                ("value", models.CharField(blank=True, max_length=200, verbose_name="waarde")),
+                ("reason", models.CharField(max_length=300, verbose_name="reden")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rejections",
+                        to="registers.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'afgewezen rij',
-                'verbose_name_plural': 'afgewezen rijen',
-                'ordering': ['row', 'id'],
+                "verbose_name": "afgewezen rij",
+                "verbose_name_plural": "afgewezen rijen",
+                "ordering": ["row", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RecordVersion',
+            name="RecordVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('model', models.CharField(db_index=True, max_length=40, verbose_name='soort')),
-                ('object_id', models.PositiveBigIntegerField(verbose_name='object-id')),
-                ('key', models.CharField(max_length=200, verbose_name='sleutel')),
-                ('source_file', models.CharField(max_length=255, verbose_name='bestand')),
-                ('source_row', models.PositiveIntegerField(verbose_name='regel')),
-                ('received_on', models.DateField(verbose_name='ontvangen op')),
-                ('valid_from', models.DateField(verbose_name='geldig vanaf')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='geldig tot')),
-                ('values', models.JSONField(default=dict, verbose_name='waarden')),
-                ('batch', models.ForeignKey(blank=True, help_text='leeg: de stand van vóór de eerste import via Doorbraak', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='registers.importbatch')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy.processingactivity', verbose_name='bron')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("model", models.CharField(db_index=True, max_length=40, verbose_name="soort")),
+                ("object_id", models.PositiveBigIntegerField(verbose_name="object-id")),
+                ("key", models.CharField(max_length=200, verbose_name="sleutel")),
+                ("source_file", models.CharField(max_length=255, verbose_name="bestand")),
+                ("source_row", models.PositiveIntegerField(verbose_name="regel")),
+                ("received_on", models.DateField(verbose_name="ontvangen op")),
+                ("valid_from", models.DateField(verbose_name="geldig vanaf")),
+                ("valid_to", models.DateField(blank=True, null=True, verbose_name="geldig tot")),
+                ("values", models.JSONField(default=dict, verbose_name="waarden")),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="leeg: de stand van vóór de eerste import via Doorbraak",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="registers.importbatch",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="privacy.processingactivity",
+                        verbose_name="bron",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'recordversie',
-                'verbose_name_plural': 'recordversies',
-                'ordering': ['model', 'object_id', 'valid_from', 'id'],
-                'indexes': [models.Index(fields=['model', 'object_id'], name='registers_r_model_6739bd_idx')],
+                "verbose_name": "recordversie",
+                "verbose_name_plural": "recordversies",
+                "ordering": ["model", "object_id", "valid_from", "id"],
+                "indexes": [
+                    models.Index(fields=["model", "object_id"], name="registers_r_model_6739bd_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RegisterEntry',
+            name="RegisterEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_file', models.CharField(blank=True, max_length=255, verbose_name='bestand')),
-                ('source_row', models.PositiveIntegerField(blank=True, null=True, verbose_name='regel')),
-                ('received_on', models.DateField(verbose_name='ontvangen op')),
-                ('kind', models.CharField(choices=[('permit', 'vergunning'), ('closure', 'sluiting'), ('dor', 'opkopersregistratie'), ('police_signal', 'politiesignaal'), ('bank_sector', 'sectorinzicht bank')], db_index=True, max_length=20, verbose_name='soort')),
-                ('key', models.CharField(max_length=100, verbose_name='kenmerk')),
-                ('occurred_on', models.DateField(blank=True, null=True, verbose_name='datum')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='einddatum')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='omschrijving')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='gegevens')),
-                ('company', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='register_entries', to='registers.company', verbose_name='bedrijf')),
-                ('premises', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='register_entries', to='registers.premises', verbose_name='pand')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='privacy.processingactivity', verbose_name='bron')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_file",
+                    models.CharField(blank=True, max_length=255, verbose_name="bestand"),
+                ),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="regel"),
+                ),
+                ("received_on", models.DateField(verbose_name="ontvangen op")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("permit", "vergunning"),
+                            ("closure", "sluiting"),
+                            ("dor", "opkopersregistratie"),
+                            ("police_signal", "politiesignaal"),
+                            ("bank_sector", "sectorinzicht bank"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                        verbose_name="soort",
+                    ),
+                ),
+                ("key", models.CharField(max_length=100, verbose_name="kenmerk")),
+                ("occurred_on", models.DateField(blank=True, null=True, verbose_name="datum")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="einddatum")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="omschrijving"),
+                ),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="gegevens")),
+                (
+                    "company",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="register_entries",
+                        to="registers.company",
+                        verbose_name="bedrijf",
+                    ),
+                ),
+                (
+                    "premises",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="register_entries",
+                        to="registers.premises",
+                        verbose_name="pand",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="privacy.processingactivity",
+                        verbose_name="bron",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'registervermelding',
-                'verbose_name_plural': 'registervermeldingen',
-                'ordering': ['kind', '-occurred_on', 'key'],
-                'constraints': [models.UniqueConstraint(fields=('source', 'kind', 'key'), name='registerentry_unique_key')],
+                "verbose_name": "registervermelding",
+                "verbose_name_plural": "registervermeldingen",
+                "ordering": ["kind", "-occurred_on", "key"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "kind", "key"), name="registerentry_unique_key"
+                    )
+                ],
             },
         ),
     ]

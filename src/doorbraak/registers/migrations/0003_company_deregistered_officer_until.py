@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registers', '0002_ingestion'),
+        ("registers", "0002_ingestion"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='company',
-            name='deregistered_on',
-            field=models.DateField(blank=True, null=True, verbose_name='uitgeschreven op'),
+            model_name="company",
+            name="deregistered_on",
+            field=models.DateField(blank=True, null=True, verbose_name="uitgeschreven op"),
         ),
         migrations.AddField(
-            model_name='officer',
-            name='until',
-            field=models.DateField(blank=True, null=True, verbose_name='tot'),
+            model_name="officer",
+            name="until",
+            field=models.DateField(blank=True, null=True, verbose_name="tot"),
         ),
     ]

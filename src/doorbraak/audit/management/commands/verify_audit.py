@@ -4,13 +4,20 @@ from doorbraak.audit.services import verify_chain
 
 
 class Command(BaseCommand):
-    help = ("Chain the audit entries not yet chained, then verify the audit log's hash chain; exits non-zero "
-            "at the first altered, removed or inserted entry. Reports entries still waiting for the chain.")
+    help = (
+        "Chain the audit entries not yet chained, then verify the audit log's hash chain; exits non-zero "
+        "at the first altered, removed or inserted entry. Reports entries still waiting for the chain."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--no-chain", action="store_true",
-                            help="Only verify: do not chain pending entries first (they are counted and reported).")
-        parser.add_argument("--enqueue", action="store_true", help="queue the check for `doorbraak worker`")
+        parser.add_argument(
+            "--no-chain",
+            action="store_true",
+            help="Only verify: do not chain pending entries first (they are counted and reported).",
+        )
+        parser.add_argument(
+            "--enqueue", action="store_true", help="queue the check for `doorbraak worker`"
+        )
 
     def handle(self, *args, **options):
         if options["enqueue"]:
@@ -21,15 +28,23 @@ class Command(BaseCommand):
             return
         report = verify_chain(chain_first=not options["no_chain"])
         if report.chained_now:
-            self.stdout.write(f"Chained {report.chained_now} entries that were not yet in the chain.")
+            self.stdout.write(
+                f"Chained {report.chained_now} entries that were not yet in the chain."
+            )
         if not report.ok:
-            raise CommandError(f"Audit chain BROKEN at entry {report.first_bad_id}: {report.reason} "
-                               f"({report.checked} entries fine before it)")
-        self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {report.checked} entries verified."))
+            raise CommandError(
+                f"Audit chain BROKEN at entry {report.first_bad_id}: {report.reason} "
+                f"({report.checked} entries fine before it)"
+            )
+        self.stdout.write(
+            self.style.SUCCESS(f"Audit chain intact: {report.checked} entries verified.")
+        )
         if report.unchained:
-            self.stdout.write(self.style.WARNING(
-                f"{report.unchained} entries are stored but not yet chained (not verified yet; "
-                "run without --no-chain to chain them first)."
-                if options["no_chain"] else
-                f"{report.unchained} entries were written during the check and are not yet chained."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{report.unchained} entries are stored but not yet chained (not verified yet; "
+                    "run without --no-chain to chain them first)."
+                    if options["no_chain"]
+                    else f"{report.unchained} entries were written during the check and are not yet chained."
+                )
+            )

@@ -20,4 +20,6 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError("--today verwacht JJJJ-MM-DD") from exc
         result = run_daily(today)
-        self.stdout.write(f"Casusregie {result['today']}: {result['total']} nieuwe meldingen {result['alerts']}")
+        self.stdout.write(
+            f"Casusregie {result['today']}: {result['total']} nieuwe meldingen {result['alerts']}"
+        )

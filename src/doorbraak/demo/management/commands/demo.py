@@ -21,16 +21,27 @@ def _bank_data_loaded() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Migreert, bouwt de demostad (als die er nog niet is) en start de server op 127.0.0.1:8000."
+    help = (
+        "Migreert, bouwt de demostad (als die er nog niet is) en start de server op 127.0.0.1:8000."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000", help="Adres en poort (standaard 127.0.0.1:8000).")
-        parser.add_argument("--no-serve", action="store_true", help="Alleen migreren en bouwen, niet serveren.")
+        parser.add_argument(
+            "addrport",
+            nargs="?",
+            default="127.0.0.1:8000",
+            help="Adres en poort (standaard 127.0.0.1:8000).",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Alleen migreren en bouwen, niet serveren."
+        )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         if has_demo_data():
-            self.stdout.write("De demostad staat al in de database (opnieuw bouwen: doorbraak demo_city --reset).")
+            self.stdout.write(
+                "De demostad staat al in de database (opnieuw bouwen: doorbraak demo_city --reset)."
+            )
             self.stdout.write("")
             print_demo_accounts(self.stdout)
         else:
@@ -42,9 +53,11 @@ class Command(BaseCommand):
                 call_command("worker", "--batch", "--no-startup-delay", verbosity=0)
             return
         if not settings.DEMO_MODE:
-            self.stdout.write(self.style.WARNING(
-                "Let op: DOORBRAAK_DEMO_MODE staat niet aan; de inlogpagina toont de demo-accounts dan niet."
-            ))
+            self.stdout.write(
+                self.style.WARNING(
+                    "Let op: DOORBRAAK_DEMO_MODE staat niet aan; de inlogpagina toont de demo-accounts dan niet."
+                )
+            )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Doorbraak demo: http://{options['addrport']}/"))
         worker = self._start_worker()
@@ -71,8 +84,11 @@ class Command(BaseCommand):
 
         log = open(settings.VAR_DIR / "worker.log", "a")  # noqa: SIM115 (kept open for the child)
         self.stdout.write(f"Achtergrondtaken: doorbraak worker draait mee (log: {log.name}).")
-        return subprocess.Popen([sys.executable, "-m", "doorbraak.cli", "worker", "--no-startup-delay"],
-                                stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "doorbraak.cli", "worker", "--no-startup-delay"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     @staticmethod
     def _stop_worker(proc) -> None:

@@ -24,36 +24,67 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset", action="store_true",
-                            help="Maak eerst alle tabellen leeg (behalve het auditlog, dat append-only is).")
-        parser.add_argument("--seed", type=int, default=DEMO_SEED, help=f"Startwaarde (standaard {DEMO_SEED}).")
-        parser.add_argument("--businesses", type=int, default=DEMO_BUSINESSES,
-                            help=f"Aantal bedrijven (standaard {DEMO_BUSINESSES}).")
-        parser.add_argument("--cases", type=int, default=DEMO_CASES, help=f"Aantal casussen (standaard {DEMO_CASES}).")
-        parser.add_argument("--no-registers", action="store_true",
-                            help="Geen nieuwere registerleveringen met ruis inlezen en niet koppelen "
-                                 "(zie doorbraak demo_extracts).")
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Maak eerst alle tabellen leeg (behalve het auditlog, dat append-only is).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=DEMO_SEED, help=f"Startwaarde (standaard {DEMO_SEED})."
+        )
+        parser.add_argument(
+            "--businesses",
+            type=int,
+            default=DEMO_BUSINESSES,
+            help=f"Aantal bedrijven (standaard {DEMO_BUSINESSES}).",
+        )
+        parser.add_argument(
+            "--cases",
+            type=int,
+            default=DEMO_CASES,
+            help=f"Aantal casussen (standaard {DEMO_CASES}).",
+        )
+        parser.add_argument(
+            "--no-registers",
+            action="store_true",
+            help="Geen nieuwere registerleveringen met ruis inlezen en niet koppelen "
+            "(zie doorbraak demo_extracts).",
+        )
 
     def handle(self, *args, **options):
         try:
             if options["reset"]:
                 reset_demo_data()
                 self.stdout.write("Database leeggemaakt (auditlog behouden).")
-            summary = build_demo_city(seed=options["seed"], businesses=options["businesses"], cases=options["cases"])
+            summary = build_demo_city(
+                seed=options["seed"], businesses=options["businesses"], cases=options["cases"]
+            )
         except (DemoCityExists, NotADemo) as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(self.style.SUCCESS(
-            f"Demostad gebouwd in {summary.seconds:.1f} s (seed {summary.seed}) — alle gegevens zijn synthetisch."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demostad gebouwd in {summary.seconds:.1f} s (seed {summary.seed}) — alle gegevens zijn synthetisch."
+            )
+        )
         self.stdout.write(
             f"  panden {summary.premises}, bedrijven {summary.companies}, personen {summary.persons}, "
             f"functionarissen {summary.officers}, casussen {summary.cases} ({summary.case_records} casusgegevens)"
         )
-        self.stdout.write(f"  gedateerd op {summary.today:%d-%m-%Y} (de bouwdatum); bewaartermijnen toegepast: "
-                          + (", ".join(f"{k} {v}" for k, v in sorted(summary.retention.items())) or "niets verlopen"))
-        areas = {"nieuw_overvecht": "Nieuw Overvecht", "amsterdamsestraatweg": "Amsterdamsestraatweg"}
+        self.stdout.write(
+            f"  gedateerd op {summary.today:%d-%m-%Y} (de bouwdatum); bewaartermijnen toegepast: "
+            + (
+                ", ".join(f"{k} {v}" for k, v in sorted(summary.retention.items()))
+                or "niets verlopen"
+            )
+        )
+        areas = {
+            "nieuw_overvecht": "Nieuw Overvecht",
+            "amsterdamsestraatweg": "Amsterdamsestraatweg",
+        }
         for area, label in areas.items():
-            self.stdout.write(f"  {label}: {Company.objects.filter(establishment__area=area).count()} bedrijven")
+            self.stdout.write(
+                f"  {label}: {Company.objects.filter(establishment__area=area).count()} bedrijven"
+            )
         if not options["no_registers"]:
             self._registers(options["seed"])
         self.stdout.write("")

@@ -12,8 +12,11 @@ class Command(BaseCommand):
     help = "Toont de demo-accounts met hun huidige verificatiecode (TOTP)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--secrets", action="store_true",
-                            help="Toon ook het base32-geheim om in een authenticator-app toe te voegen.")
+        parser.add_argument(
+            "--secrets",
+            action="store_true",
+            help="Toon ook het base32-geheim om in een authenticator-app toe te voegen.",
+        )
 
     def handle(self, *args, **options):
         try:

@@ -22,7 +22,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--transactions", type=int, default=DEMO_TRANSACTIONS)
         parser.add_argument("--seed", type=int, default=DEMO_BANK_SEED)
-        parser.add_argument("--enqueue", action="store_true", help="in de wachtrij zetten voor doorbraak worker")
+        parser.add_argument(
+            "--enqueue", action="store_true", help="in de wachtrij zetten voor doorbraak worker"
+        )
 
     def handle(self, *args, **options):
         from doorbraak.demo.guards import NotADemo, require_demo_database
@@ -34,7 +36,9 @@ class Command(BaseCommand):
         params = {"transactions": options["transactions"], "seed": options["seed"]}
         job = start_job("demo_bank", requested_by="demo", params=params, now=not options["enqueue"])
         if options["enqueue"]:
-            self.stdout.write(f"Taak {job.pk} (bankgegevens) staat in de wachtrij voor doorbraak worker.")
+            self.stdout.write(
+                f"Taak {job.pk} (bankgegevens) staat in de wachtrij voor doorbraak worker."
+            )
             return
         if job.status != "done":
             raise CommandError(job.error or f"taak {job.pk}: {job.status}")

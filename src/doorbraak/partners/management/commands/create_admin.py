@@ -30,15 +30,26 @@ class Command(BaseCommand):
         parser.add_argument("--last-name", default="")
         parser.add_argument("--organisation-code", required=True, help="bijvoorbeeld gemeente-ict")
         parser.add_argument("--organisation-name", help="nodig als de organisatie nog niet bestaat")
-        parser.add_argument("--password-from-env", metavar="VAR",
-                            help="lees het wachtwoord uit deze omgevingsvariabele (anders wordt erom gevraagd)")
+        parser.add_argument(
+            "--password-from-env",
+            metavar="VAR",
+            help="lees het wachtwoord uit deze omgevingsvariabele (anders wordt erom gevraagd)",
+        )
 
     def handle(self, *args, **options):
         if User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).exists():
-            raise CommandError("Er is al een beheerder; die maakt verdere accounts aan op de gebruikerspagina's.")
+            raise CommandError(
+                "Er is al een beheerder; die maakt verdere accounts aan op de gebruikerspagina's."
+            )
         password = self._password(options)
-        user = User(username=options["username"], email=options["email"], first_name=options["first_name"],
-                    last_name=options["last_name"], role=Role.ADMINISTRATOR, is_staff=True)
+        user = User(
+            username=options["username"],
+            email=options["email"],
+            first_name=options["first_name"],
+            last_name=options["last_name"],
+            role=Role.ADMINISTRATOR,
+            is_staff=True,
+        )
         try:
             validate_password(password, user)
         except ValidationError as exc:
@@ -47,19 +58,36 @@ class Command(BaseCommand):
             organisation = Organisation.objects.filter(code=options["organisation_code"]).first()
             if organisation is None:
                 if not options["organisation_name"]:
-                    raise CommandError("De organisatie bestaat nog niet: geef ook --organisation-name.")
-                organisation = Organisation.objects.create(code=options["organisation_code"],
-                                                           name=options["organisation_name"],
-                                                           kind=OrganisationKind.MUNICIPALITY)
+                    raise CommandError(
+                        "De organisatie bestaat nog niet: geef ook --organisation-name."
+                    )
+                organisation = Organisation.objects.create(
+                    code=options["organisation_code"],
+                    name=options["organisation_name"],
+                    kind=OrganisationKind.MUNICIPALITY,
+                )
             user.organisation = organisation
             user.set_password(password)
             user.save()
-            audit.record(AuditAction.CREATE, username="installatie", purpose=PURPOSE_MANAGEMENT, object_type="user",
-                         object_id=user.pk, detail={"username": user.username, "role": user.role,
-                                                    "organisation": organisation.code, "first_administrator": True})
-        self.stdout.write(self.style.SUCCESS(
-            f"Beheerder {user.username} ({organisation.name}) aangemaakt. Log in; de tweede factor (TOTP) "
-            "wordt bij de eerste keer ingesteld."))
+            audit.record(
+                AuditAction.CREATE,
+                username="installatie",
+                purpose=PURPOSE_MANAGEMENT,
+                object_type="user",
+                object_id=user.pk,
+                detail={
+                    "username": user.username,
+                    "role": user.role,
+                    "organisation": organisation.code,
+                    "first_administrator": True,
+                },
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Beheerder {user.username} ({organisation.name}) aangemaakt. Log in; de tweede factor (TOTP) "
+                "wordt bij de eerste keer ingesteld."
+            )
+        )
 
     def _password(self, options) -> str:
         if options["password_from_env"]:

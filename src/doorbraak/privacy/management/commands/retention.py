@@ -11,14 +11,21 @@ class Command(BaseCommand):
     help = "Apply retention periods from the verwerkingsregister: delete or anonymise what has expired (doorbraak worker runs this daily)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--as-of", help="date to apply retention as of (YYYY-MM-DD); default today")
+        parser.add_argument(
+            "--as-of", help="date to apply retention as of (YYYY-MM-DD); default today"
+        )
         parser.add_argument("--dry-run", action="store_true", help="only show what would be done")
-        parser.add_argument("--enqueue", action="store_true",
-                            help="queue the run for `doorbraak worker` (which also schedules it daily by itself)")
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="queue the run for `doorbraak worker` (which also schedules it daily by itself)",
+        )
 
     def handle(self, *args, **options):
         try:
-            as_of = date.fromisoformat(options["as_of"]) if options["as_of"] else timezone.localdate()
+            as_of = (
+                date.fromisoformat(options["as_of"]) if options["as_of"] else timezone.localdate()
+            )
         except ValueError as exc:
             raise CommandError(f"--as-of must be YYYY-MM-DD: {exc}") from exc
         if options["dry_run"]:

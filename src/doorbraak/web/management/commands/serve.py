@@ -15,7 +15,11 @@ from django.db import connections
 
 
 def gunicorn_options(bind: str, workers: int, threads: int, timeout: int, log_level: str) -> dict:
-    handler = {"class": "logging.StreamHandler", "formatter": settings.LOG_FORMAT, "stream": "ext://sys.stderr"}
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": settings.LOG_FORMAT,
+        "stream": "ext://sys.stderr",
+    }
     return {
         "bind": [bind],
         "workers": workers,
@@ -45,7 +49,11 @@ def gunicorn_options(bind: str, workers: int, threads: int, timeout: int, log_le
             "loggers": {
                 "gunicorn.error": {"handlers": ["console"], "level": log_level, "propagate": False},
                 # One line per request at INFO; DOORBRAAK_LOG_LEVEL=WARNING leaves them out.
-                "gunicorn.access": {"handlers": ["console"], "level": log_level, "propagate": False},
+                "gunicorn.access": {
+                    "handlers": ["console"],
+                    "level": log_level,
+                    "propagate": False,
+                },
             },
         },
     }
@@ -73,24 +81,42 @@ class Command(BaseCommand):
     help = "Start de productieserver (gunicorn) met de instellingen uit de omgeving."
 
     def add_arguments(self, parser):
-        parser.add_argument("addrport", nargs="?", default=None,
-                            help=f"Adres en poort (standaard DOORBRAAK_BIND of {settings.SERVE_BIND}).")
+        parser.add_argument(
+            "addrport",
+            nargs="?",
+            default=None,
+            help=f"Adres en poort (standaard DOORBRAAK_BIND of {settings.SERVE_BIND}).",
+        )
         parser.add_argument("--workers", type=int, default=settings.SERVE_WORKERS)
         parser.add_argument("--threads", type=int, default=settings.SERVE_THREADS)
         parser.add_argument("--timeout", type=int, default=settings.SERVE_TIMEOUT)
-        parser.add_argument("--no-collectstatic", action="store_true",
-                            help="De statische bestanden niet eerst verzamelen (al gedaan met collectstatic).")
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="De statische bestanden niet eerst verzamelen (al gedaan met collectstatic).",
+        )
 
     def handle(self, *args, **options):
         if settings.DEBUG:
-            self.stderr.write(self.style.WARNING("DOORBRAAK_DEBUG staat aan: niet gebruiken in productie."))
+            self.stderr.write(
+                self.style.WARNING("DOORBRAAK_DEBUG staat aan: niet gebruiken in productie.")
+            )
         bind = options["addrport"] or settings.SERVE_BIND
         if ":" not in bind and not bind.startswith("unix:"):
             raise CommandError(f"Geef adres:poort op, niet {bind!r}.")
         if not options["no_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         logging.getLogger("doorbraak.serve").info(
-            "serving", extra={"bind": bind, "workers": options["workers"], "threads": options["threads"],
-                              "demo_mode": settings.DEMO_MODE})
-        run_gunicorn(gunicorn_options(bind, options["workers"], options["threads"], options["timeout"],
-                                      settings.LOG_LEVEL))
+            "serving",
+            extra={
+                "bind": bind,
+                "workers": options["workers"],
+                "threads": options["threads"],
+                "demo_mode": settings.DEMO_MODE,
+            },
+        )
+        run_gunicorn(
+            gunicorn_options(
+                bind, options["workers"], options["threads"], options["timeout"], settings.LOG_LEVEL
+            )
+        )
