@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from freezegun import freeze_time
 
-import doorbraak.urls  # noqa: F401  (load the pages, and pandas with them, before a clock is frozen: fast)
+import doorbraak.site.urls  # noqa: F401  (load the pages, and pandas with them, before a clock is frozen: fast)
 
 from doorbraak.audit.models import AuditEntry
 from doorbraak.careers.models import Alert, Case, CaseStatus, Contact, PlanAction, Review

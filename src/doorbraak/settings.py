@@ -184,7 +184,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "doorbraak.urls"
+ROOT_URLCONF = "doorbraak.site.urls"
 WSGI_APPLICATION = "doorbraak.wsgi.application"
 
 TEMPLATES = [

@@ -7,11 +7,12 @@ from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from doorbraak import policy
+from doorbraak.api.base import PolicyView
 from doorbraak.api.permissions import HasCapability
 from doorbraak.limits import MAX_ID, TEXT_MAX
 from doorbraak.partners.models import DataCategory
@@ -19,6 +20,8 @@ from doorbraak.policy import Capability as C
 
 from . import actions, selectors
 from .models import (
+    Case,
+    CaseRecord,
     ContactKind,
     DecisionOutcome,
     ExitChoice,
@@ -487,7 +490,96 @@ class Outcomes(APIView):
         return Response({"programmes": programmes, "persons": selectors.person_outcomes(today)})
 
 
+# --- the case list, case and case records (/api/v1/cases/...) --------------------------
+
+
+class CaseListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "kind", "status", "opened_on", "closed_on"]
+
+
+class CaseRecordSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.code", read_only=True)
+
+    class Meta:
+        model = CaseRecord
+        fields = ["id", "category", "organisation", "occurred_on", "title", "text"]
+
+
+class CaseRecordCreateSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=DataCategory.choices)
+    occurred_on = serializers.DateField()
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
+
+
+class CaseDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    opened_on = serializers.DateField()
+    closed_on = serializers.DateField(allow_null=True)
+    subject = serializers.CharField(
+        help_text="Name where the identity category is allowed, else the pseudonym."
+    )
+    visible_categories = serializers.ListField(child=serializers.CharField())
+    records = CaseRecordSerializer(many=True)
+
+
+class CaseList(PolicyView, generics.ListAPIView):
+    capability = C.CASES_VIEW
+    serializer_class = CaseListSerializer
+
+    def get_queryset(self):
+        return policy.visible_cases(self.request.user).order_by("-opened_on", "id")
+
+
+class CaseDetail(PolicyView, APIView):
+    capability = C.CASES_VIEW
+
+    @extend_schema(responses=CaseDetailSerializer)
+    def get(self, request, pk: int):
+        case, categories = policy.get_case_for_user(request.user, pk)
+        subject = case.subject
+        if subject is None:
+            label = ""
+        elif DataCategory.IDENTITY in categories and not subject.anonymised:
+            label = subject.full_name
+        else:
+            label = subject.pseudonym
+        data = {
+            "id": case.pk,
+            "reference": case.reference,
+            "kind": case.kind,
+            "status": case.status,
+            "opened_on": case.opened_on,
+            "closed_on": case.closed_on,
+            "subject": label,
+            "visible_categories": sorted(categories),
+            "records": [
+                r for r in case.records.select_related("organisation") if r.category in categories
+            ],
+        }
+        return Response(CaseDetailSerializer(data).data)
+
+
+class CaseRecordCreate(PolicyView, APIView):
+    capability = C.CASES_VIEW
+
+    @extend_schema(request=CaseRecordCreateSerializer, responses={201: CaseRecordSerializer})
+    def post(self, request, pk: int):
+        ser = CaseRecordCreateSerializer(data=request.data)
+        ser.is_valid(raise_exception=True)
+        record = actions.do_add_case_record(request.user, pk, **ser.validated_data)
+        return Response(CaseRecordSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
 urlpatterns = [
+    path("cases/", CaseList.as_view(), name="api_cases"),
+    path("cases/<int:pk>/", CaseDetail.as_view(), name="api_case"),
+    path("cases/<int:pk>/records/", CaseRecordCreate.as_view(), name="api_case_records"),
     path("careers/concerns/", ConcernCreate.as_view(), name="api_concerns"),
     path(
         "careers/concerns/<int:pk>/decision/", DecisionCreate.as_view(), name="api_concern_decision"

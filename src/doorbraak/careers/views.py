@@ -73,7 +73,7 @@ def case_list(request):
         cases = cases.filter(status=status)
     page_obj = Paginator(cases, 25).get_page(request.GET.get("page"))
     # References and dates only, no personal data: no read audit needed.
-    return render(request, "web/case_list.html", {"page_obj": page_obj, "status": status})
+    return render(request, "careers/case_list.html", {"page_obj": page_obj, "status": status})
 
 
 @page(C.CASES_VIEW)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
+from doorbraak.audit import display as audit_display
+
 from .models import CovenantGrant, DataCategory, Organisation, Purpose, User
 
 
@@ -48,3 +50,23 @@ def grant_matrix(covenant, organisation) -> dict:
         for code, label in DataCategory.choices
     ]
     return {"purposes": purposes, "rows": rows}
+
+
+def covenant_matrix() -> dict:
+    """Organisation × data category → purposes, for reading the covenant at a glance."""
+    rows = {}
+    for g in CovenantGrant.objects.select_related("organisation", "purpose"):
+        purpose = audit_display.PURPOSES.get(g.purpose.code, g.purpose.name)
+        rows.setdefault(g.organisation.name, {}).setdefault(g.data_category, []).append(
+            str(purpose)
+        )
+    return {
+        "categories": DataCategory.choices,
+        "rows": [
+            {
+                "organisation": org,
+                "cells": [", ".join(sorted(cells.get(c, []))) for c, _ in DataCategory.choices],
+            }
+            for org, cells in sorted(rows.items())
+        ],
+    }

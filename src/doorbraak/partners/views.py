@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user
 
+from doorbraak import policy
 from doorbraak.policy import Capability as C
 from doorbraak.web.decorators import page
 
@@ -240,3 +241,18 @@ def covenant_edit(request, pk: int | None = None):
             return redirect("covenant")
         return _form_page(request, form, title, reverse("covenant"), status=400)
     return _form_page(request, form, title, reverse("covenant"))
+
+
+@page(C.LEGAL_VIEW)
+def covenant_view(request):
+    covenants = Covenant.objects.prefetch_related("grants__organisation", "grants__purpose")
+    matrix = selectors.covenant_matrix()
+    return render(
+        request,
+        "partners/covenant.html",
+        {
+            "covenants": covenants,
+            "matrix": matrix,
+            "can_manage": policy.has(request.user, C.PARTNERS_MANAGE),
+        },
+    )

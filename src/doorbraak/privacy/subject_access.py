@@ -123,7 +123,7 @@ def collect(person) -> dict:
 def render_pdf(data: dict) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("privacy/subject_access.html", {"data": data})
+    html = render_to_string("privacy/subject_access_pdf.html", {"data": data})
     return HTML(string=html).write_pdf()
 
 

@@ -1,4 +1,5 @@
-"""Pages for the source registry and import runs (analysts and administrators).
+"""Pages of the registers: premises, companies and persons (their officers), the source registry
+and import runs.
 
 Thin: access through the policy layer, the work in ``importers.import_file`` (the same
 all-or-nothing service as ``doorbraak import``)."""
@@ -13,21 +14,26 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from doorbraak import policy
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
 from doorbraak.jobs.actions import start_job
+from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
 from doorbraak.web.decorators import page
+from doorbraak.web.display import officer_label, person_label, shows_officer
 
-from . import importers
-from .models import BatchStatus, ImportBatch, SourceType
+from . import importers, selectors
+from .models import BatchStatus, Company, ImportBatch, Person, Premises, SourceType, Wijk
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -194,3 +200,121 @@ def import_detail(request, pk: int):
         "registers/import_detail.html",
         {"batch": batch, "rejections": rejections, "counts": counts},
     )
+
+
+# --- premises, companies and persons ----------------------------------------------------
+
+
+@page(C.REGISTERS_VIEW)
+def premises_list(request):
+    filters = {k: request.GET.get(k, "") for k in ("wijk", "area", "use", "q")}
+    qs = selectors.premises_search(**filters)
+    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registers/premises_list.html",
+        {
+            "page_obj": page_obj,
+            "filters": filters,
+            "wijken": Wijk.choices,
+            "areas": selectors.AREAS,
+            "uses": selectors.uses(),
+        },
+    )
+
+
+@page(C.REGISTERS_VIEW)
+def premises_detail(request, pk: int):
+    premises = get_object_or_404(Premises, pk=pk)
+    companies = premises.companies.all()
+    residents = premises.residents.count()
+    return render(
+        request,
+        "registers/premises_detail.html",
+        {"premises": premises, "companies": companies, "residents": residents},
+    )
+
+
+@page(C.REGISTERS_VIEW)
+def company_list(request):
+    filters = {k: request.GET.get(k, "") for k in ("wijk", "area", "sbi", "q")}
+    qs = selectors.company_search(**filters)
+    page_obj = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "registers/company_list.html",
+        {
+            "page_obj": page_obj,
+            "filters": filters,
+            "wijken": Wijk.choices,
+            "areas": selectors.AREAS,
+            "sectors": selectors.sectors(),
+        },
+    )
+
+
+@page(C.REGISTERS_VIEW)
+def company_detail(request, pk: int):
+    company = get_object_or_404(Company.objects.select_related("establishment", "source"), pk=pk)
+    officers = list(company.officers.select_related("person", "company__establishment"))
+    may_open = policy.has(request.user, C.REGISTER_PERSONS)
+    rows = [
+        {
+            "officer": o,
+            "label": officer_label(request.user, o, request.session),
+            "url": reverse("person_detail", kwargs={"pk": o.person_id}) if may_open else "",
+        }
+        for o in officers
+    ]
+    named = any(shows_officer(request.user, o, request.session) for o in officers)
+    policy.audit_list_read(
+        request.user,
+        "person",
+        [o.person_id for o in officers],
+        policy.register_purpose(request.user),
+        [DataCategory.IDENTITY] if named else [],
+    )
+    return render(request, "registers/company_detail.html", {"company": company, "officers": rows})
+
+
+@page(C.REGISTER_PERSONS)
+def person_detail(request, pk: int):
+    person = get_object_or_404(Person.objects.select_related("residence", "source"), pk=pk)
+    purpose = policy.register_purpose(request.user)
+    label = person_label(request.user, person, request.session)
+    revealed = policy.shows_identity(request.user, person, request.session)
+    audit.record(
+        AuditAction.READ,
+        user=request.user,
+        purpose=purpose,
+        object_type="person",
+        object_id=person.pk,
+        categories=[DataCategory.IDENTITY] if revealed else [],
+        detail={"pseudonymised": not revealed},
+    )
+    functions = person.functions.select_related("company")
+    return render(
+        request,
+        "registers/person_detail.html",
+        {
+            "person": person,
+            "label": label,
+            "revealed": revealed,
+            "functions": functions,
+            "can_reveal": policy.can_reveal(request.user) and not revealed,
+        },
+    )
+
+
+@require_POST
+@page(C.PERSONS_REVEAL)
+def person_reveal(request, pk: int):
+    person = get_object_or_404(Person, pk=pk)
+    try:
+        policy.reveal_person(request.user, person, request.POST.get("reason", ""), request.session)
+    except ValueError as exc:  # bad input: say why, on the page, with a 400
+        messages.error(request, str(exc))
+        response = person_detail(request, pk)
+        response.status_code = 400
+        return response
+    return redirect("person_detail", pk=pk)

@@ -13,7 +13,7 @@ from doorbraak.audit import display as audit_display
 from doorbraak.audit import selectors as audit_selectors
 from doorbraak.audit.models import AuditAction, AuditEntry
 from doorbraak.careers.models import Case, CaseStatus
-from doorbraak.partners.models import CovenantGrant, DataCategory, Organisation, Purpose, Role, User
+from doorbraak.partners.models import DataCategory, Organisation, Purpose, Role, User
 from doorbraak.privacy import retention
 from doorbraak.privacy.disclosure import suppress
 from doorbraak.privacy.models import ProcessingActivity
@@ -173,23 +173,3 @@ def monitoring_figures() -> dict:
         ],
     }
     return {"tables": tables}
-
-
-def covenant_matrix() -> dict:
-    """Organisation × data category → purposes, for reading the covenant at a glance."""
-    rows = {}
-    for g in CovenantGrant.objects.select_related("organisation", "purpose"):
-        purpose = audit_display.PURPOSES.get(g.purpose.code, g.purpose.name)
-        rows.setdefault(g.organisation.name, {}).setdefault(g.data_category, []).append(
-            str(purpose)
-        )
-    return {
-        "categories": DataCategory.choices,
-        "rows": [
-            {
-                "organisation": org,
-                "cells": [", ".join(sorted(cells.get(c, []))) for c, _ in DataCategory.choices],
-            }
-            for org, cells in sorted(rows.items())
-        ],
-    }

@@ -1,0 +1,73 @@
+"""API of the partners app: who am I (/api/v1/me/) and the organisations."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from doorbraak import policy
+from doorbraak.api.base import PolicyView
+from doorbraak.audit import services as audit
+from doorbraak.audit.models import AuditAction
+from doorbraak.policy import Capability as C
+
+from .models import Organisation, OrganisationKind
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    organisation = serializers.CharField(allow_null=True)
+    role = serializers.CharField()
+    capabilities = serializers.ListField(child=serializers.CharField())
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=OrganisationKind.choices)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "code", "name", "kind", "parent", "active"]
+
+
+class MeView(PolicyView, APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        u = request.user
+        caps = sorted(policy.ROLE_CAPABILITIES.get(u.role, frozenset()))
+        return Response(
+            MeSerializer(
+                {
+                    "username": u.username,
+                    "organisation": u.organisation.code if u.organisation else None,
+                    "role": u.role,
+                    "capabilities": caps,
+                }
+            ).data
+        )
+
+
+class OrganisationList(PolicyView, generics.ListCreateAPIView):
+    capability = C.PARTNERS_MANAGE
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.all()
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            org = serializer.save()
+            audit.record(
+                AuditAction.CREATE,
+                user=self.request.user,
+                purpose=policy.PURPOSE_MANAGEMENT,
+                object_type="organisation",
+                object_id=org.pk,
+            )
+
+
+urlpatterns = [
+    path("me/", MeView.as_view(), name="api_me"),
+    path("organisations/", OrganisationList.as_view(), name="api_organisations"),
+]
