@@ -45,6 +45,17 @@ def _dutch_to_begin_with():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def areas(db):
+    """Utrecht's areas (the city, ten wijken, two focus areas), as `loaddata utrecht` loads them."""
+    from django.core.management import call_command
+
+    from doorbraak.areas import selectors
+
+    call_command("loaddata", "utrecht", verbosity=0)
+    return selectors
+
+
 @dataclass
 class World:
     orgs: dict = field(default_factory=dict)
@@ -55,7 +66,7 @@ class World:
 
 
 @pytest.fixture
-def world(db):
+def world(db, areas):
     """Gemeente (OOV, VTH, FG, ICT), politie and a school; the covenant lets the police see
     justice data and the school only education; case A has police and school, case B only
     the gemeente. One user per role."""

@@ -64,6 +64,8 @@ organisation_list    .   .   .   .   .   .   .   Y
 user_list            .   .   .   .   .   .   .   Y
 user_create          .   .   .   .   .   .   .   Y
 organisation_create  .   .   .   .   .   .   .   Y
+area_list            .   .   .   .   .   .   .   Y
+focus_area_create    .   .   .   .   .   .   .   Y
 job_list             Y   Y   Y   Y   Y   Y   Y   Y
 api_docs             Y   Y   Y   Y   Y   Y   Y   Y
 schema               Y   Y   Y   Y   Y   Y   Y   Y

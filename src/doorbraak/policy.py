@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doorbraak.areas import selectors as areas
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
 from doorbraak.limits import REASON_MAX
@@ -39,6 +40,7 @@ class Capability:
     AUDIT_VIEW = "audit.view"
     PRIVACY_MANAGE = "privacy.manage"
     PARTNERS_MANAGE = "partners.manage"
+    AREAS_MANAGE = "areas.manage"  # the municipality's areas: add or edit a focus area
     CONCERNS_REPORT = "concerns.report"  # register a concern (aanmelding) about a person
     PROGRAMMES_MANAGE = (
         "programmes.manage"  # intervention catalogue, programmes, coaches, VOG guidance
@@ -77,7 +79,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {Capability.AUDIT_VIEW, Capability.PRIVACY_MANAGE, Capability.LEGAL_VIEW}
     ),
     R.ADMINISTRATOR: frozenset(
-        {Capability.PARTNERS_MANAGE, Capability.LEGAL_VIEW, Capability.REGISTERS_IMPORT}
+        {
+            Capability.PARTNERS_MANAGE,
+            Capability.AREAS_MANAGE,
+            Capability.LEGAL_VIEW,
+            Capability.REGISTERS_IMPORT,
+        }
     ),
 }
 
@@ -431,10 +438,9 @@ def shows_identity(user, person, session) -> bool:
 
 
 def enforcement_areas() -> frozenset[str]:
-    """The areas of the information- and risk-driven enforcement approach (registers.AREAS)."""
-    from doorbraak.registers.selectors import AREAS
-
-    return frozenset(code for code, _label in AREAS)
+    """The areas of the information- and risk-driven enforcement approach: the codes of the
+    active focus areas (areas app, configured by an administrator)."""
+    return frozenset(areas.focus_areas().values_list("code", flat=True))
 
 
 def shows_officer_identity(user, officer) -> bool:

@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "doorbraak.partners",
     "doorbraak.audit",
     "doorbraak.privacy",
+    "doorbraak.areas",
     "doorbraak.registers",
     "doorbraak.careers",
     "doorbraak.web",

@@ -9,7 +9,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
-def sources(db):
+def sources(db, areas):
     """The sources of the verwerkingsregister the fixtures belong to."""
     from doorbraak.privacy.models import ActivityKind
     from tests import factories as f

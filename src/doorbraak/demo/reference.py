@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.management import call_command
 from django.db import transaction
 
 from doorbraak import policy
+from doorbraak.areas.models import Area
 from doorbraak.partners.models import (
     Covenant,
     CovenantGrant,
@@ -492,12 +494,19 @@ def seed_reference_data(today: date | None = None) -> dict[str, int]:
                 "refreshed_on": shift(a.refreshed_on, today) if a.refreshed_on else None,
             },
         )
+    # The city, its wijken and the two focus areas, as an installation loads them
+    # (`loaddata utrecht`); loading again updates them (natural keys).
+    call_command("loaddata", AREAS_FIXTURE, verbosity=0)
     return {
+        "areas": Area.objects.count(),
         "purposes": len(purposes),
         "organisations": len(orgs),
         "grants": len(wanted),
         "activities": len(ACTIVITIES),
     }
+
+
+AREAS_FIXTURE = "utrecht"  # doorbraak/areas/fixtures/utrecht.json
 
 
 def organisation(code: str) -> Organisation:

@@ -40,6 +40,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from doorbraak.areas import selectors as area_selectors
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
 from doorbraak_analysis.registers.mapping import FieldSpec, Mapping, column_of, norm_header
 from doorbraak_analysis.registers.mapping import load_mapping as _load_mapping
@@ -58,7 +59,6 @@ from .models import (
     RegisterEntry,
     SourceFeed,
     SourceType,
-    Wijk,
 )
 
 logger = logging.getLogger(__name__)
@@ -331,17 +331,24 @@ _PARSERS = {
     "text": v.as_text,
 }
 
-_WIJK = {**{w.value: w.value for w in Wijk}, **{v.as_text(w.label).lower(): w.value for w in Wijk}}
 
+def _wijk_parser():
+    """A parser for the wijk column against the wijken configured as areas (their codes and
+    names; see doorbraak.areas), read once per file."""
+    known = area_selectors.wijk_codes()
 
-def _parse_wijk(value: object) -> str:
-    text = v.as_text(value).lower()
-    key = text.replace(" ", "_").replace("-", "_")
-    if text in _WIJK:
-        return _WIJK[text]
-    if key in _WIJK:
-        return _WIJK[key]
-    raise v.Invalid("onbekende wijk")
+    def parse(value: object) -> str:
+        text = v.as_text(value).lower()
+        key = text.replace(" ", "_").replace("-", "_")
+        if text in known:
+            return known[text]
+        if key in known:
+            return known[key]
+        raise v.Invalid(
+            "onbekende wijk" if known else "onbekende wijk (er zijn geen wijken ingesteld)"
+        )
+
+    return parse
 
 
 _column_of = column_of
@@ -430,7 +437,7 @@ class Validator:
     @staticmethod
     def _field_check(spec: FieldSpec, limit: int | None):
         """value -> (True, parsed) or (False, (shown value, reason))."""
-        parse = _parse_wijk if spec.type == "wijk" else _PARSERS[spec.type]
+        parse = _wijk_parser() if spec.type == "wijk" else _PARSERS[spec.type]
         empty = (
             spec.default
             if spec.default is not None

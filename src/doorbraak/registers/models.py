@@ -8,9 +8,12 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from doorbraak.areas.models import Area
 from doorbraak.privacy.models import ProcessingActivity
 
 
+# Utrecht's wijken, kept only for the demo and pages still being moved (issue 11): the wijken of
+# an installation are Area rows (doorbraak.areas), and Premises.wijk holds a wijk's code.
 class Wijk(models.TextChoices):
     WEST = "west", "West"
     NOORDWEST = "noordwest", "Noordwest"
@@ -46,7 +49,8 @@ class Premises(SourceRecord):
     house_number_addition = models.CharField(_("toevoeging"), max_length=4, blank=True)
     postcode = models.CharField(_("postcode"), max_length=6)
     city = models.CharField(_("woonplaats"), max_length=80, default="Utrecht")
-    wijk = models.CharField(_("wijk"), max_length=20, choices=Wijk.choices, db_index=True)
+    # the code of an Area of kind wijk (doorbraak.areas); area: the code of a focus area, if any
+    wijk = models.CharField(_("wijk"), max_length=20, db_index=True)
     area = models.CharField(_("gebied"), max_length=60, blank=True, db_index=True)
     use = models.CharField(_("gebruiksdoel"), max_length=40)
     floor_area = models.PositiveIntegerField(_("oppervlakte (m²)"))
@@ -60,6 +64,14 @@ class Premises(SourceRecord):
 
     def __str__(self) -> str:
         return self.address
+
+    def get_wijk_display(self) -> str:
+        """The wijk's name (an Area), as the choices' display was: from the `wijk_name`
+        annotation of registers.selectors when there, else one read; the code if unknown."""
+        name = getattr(self, "wijk_name", None)
+        if name is None:
+            name = Area.objects.filter(code=self.wijk).values_list("name", flat=True).first()
+        return name or self.wijk
 
     @property
     def address(self) -> str:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+
+from doorbraak.areas.models import Area
 
 from .models import Company, Premises
 
@@ -11,8 +13,15 @@ AREAS = [
 ]
 
 
+def with_wijk_name(qs):
+    """Premises annotated with `wijk_name`: the name of the Area with the premises' wijk code."""
+    return qs.annotate(
+        wijk_name=Subquery(Area.objects.filter(code=OuterRef("wijk")).values("name")[:1])
+    )
+
+
 def premises_search(wijk="", area="", use="", q=""):
-    qs = Premises.objects.all()
+    qs = with_wijk_name(Premises.objects.all())
     if wijk:
         qs = qs.filter(wijk=wijk)
     if area:

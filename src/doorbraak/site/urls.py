@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("doorbraak.privacy.urls")),
     path("", include("doorbraak.audit.urls")),
     path("", include("doorbraak.partners.urls")),
+    path("", include("doorbraak.areas.urls")),
     path("django-admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),

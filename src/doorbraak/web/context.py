@@ -28,6 +28,7 @@ NAV = [
     ("subject_access", gettext_noop("Inzageverzoeken"), C.PRIVACY_MANAGE),
     ("organisation_list", gettext_noop("Organisaties"), C.PARTNERS_MANAGE),
     ("user_list", gettext_noop("Gebruikers"), C.PARTNERS_MANAGE),
+    ("area_list", gettext_noop("Gebieden"), C.AREAS_MANAGE),
     ("job_list", gettext_noop("Mijn taken"), None),
 ]
 
