@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 sys.path.insert(0, str(ROOT / "src"))
 
+from doorbraak_analysis.metrics import cluster_label_scores, pair_set_scores  # noqa: E402
+
 THRESHOLD = 0.9
 
 # ------------------------------------------------------------------ data
@@ -122,16 +124,13 @@ def dutch(n: int):
 
 
 def scores(predicted: set, truth: set) -> dict:
-    tp = len(predicted & truth)
-    precision = tp / len(predicted) if predicted else 0.0
-    recall = tp / len(truth) if truth else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    s = pair_set_scores(predicted, truth, empty=0.0)
     return {
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-        "predicted": len(predicted),
-        "true": len(truth),
+        "precision": s.precision,
+        "recall": s.recall,
+        "f1": s.f1,
+        "predicted": s.predicted_pairs,
+        "true": s.true_pairs,
     }
 
 
@@ -323,23 +322,14 @@ def run_dedupe(n: int) -> dict:
     seconds = time.perf_counter() - started
     truth = pd.read_parquet(truth_path)
     ent = result.entities.merge(truth, on="record_id")
-    from collections import Counter
-
-    def pair_count(counter):
-        return sum(k * (k - 1) // 2 for k in counter.values())
-
-    tp = pair_count(Counter(zip(ent.entity_id, ent.person_id)))
-    predicted = pair_count(Counter(ent.entity_id))
-    true = pair_count(Counter(ent.person_id))
-    precision = tp / predicted if predicted else 0.0
-    recall = tp / true if true else 0.0
+    s = cluster_label_scores(ent.entity_id, ent.person_id, empty=0.0)
     return {
         "seconds": seconds,
         "records": len(records),
         "entities": int(result.entities.entity_id.nunique()),
-        "precision": precision,
-        "recall": recall,
-        "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+        "precision": s.precision,
+        "recall": s.recall,
+        "f1": s.f1,
     }
 
 

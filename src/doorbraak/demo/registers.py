@@ -52,6 +52,7 @@ from doorbraak.registers.models import (
     SourceType,
 )
 from doorbraak_analysis.linkage import synth
+from doorbraak_analysis.metrics import cluster_scores
 
 from . import clock
 from . import reference as ref
@@ -762,24 +763,7 @@ def truth_clusters(out_dir: str | Path) -> dict[int, str]:
 
 def pairwise_scores(predicted: dict, truth: dict) -> dict:
     """Pairwise precision/recall/F1 of a clustering (record -> entity) against the truth."""
-    keys = [k for k in truth if k in predicted]
-
-    def pairs(counter: Counter) -> int:
-        return sum(n * (n - 1) // 2 for n in counter.values())
-
-    tp = pairs(Counter((predicted[k], truth[k]) for k in keys))
-    n_pred = pairs(Counter(predicted[k] for k in keys))
-    n_true = pairs(Counter(truth[k] for k in keys))
-    precision = tp / n_pred if n_pred else 1.0
-    recall = tp / n_true if n_true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
-        "true_pairs": n_true,
-        "predicted_pairs": n_pred,
-    }
+    return cluster_scores(predicted, truth).as_dict()
 
 
 def linkage_scores(out_dir: str | Path) -> dict:

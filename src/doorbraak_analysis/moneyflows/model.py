@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
+from ..metrics import scores
 from .config import RULESET_VERSION, FlowConfig
 from .engine import DuckDBEngine
 from .features import build_features, feature_names
@@ -101,10 +102,8 @@ def f1_report(y: np.ndarray, flagged: np.ndarray) -> dict:
     tp = int(((flagged == 1) & (y == 1)).sum())
     fp = int(((flagged == 1) & (y == 0)).sum())
     fn = int(((flagged == 0) & (y == 1)).sum())
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"f1": f1, "precision": p, "recall": r, "tp": tp, "fp": fp, "fn": fn}
+    s = scores(tp, tp + fp, tp + fn, empty=0.0)
+    return {"f1": s.f1, "precision": s.precision, "recall": s.recall, "tp": tp, "fp": fp, "fn": fn}
 
 
 def temporal_split(t: np.ndarray, fractions=(0.6, 0.2, 0.2)) -> list[np.ndarray]:
