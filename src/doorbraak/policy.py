@@ -35,6 +35,10 @@ class Capability:
     PERSONS_REVEAL = "persons.reveal"
     MONEYFLOWS_VIEW = "moneyflows.view"  # aggregated sector figures of the bank pilot
     ENFORCEMENT_VIEW = "enforcement.view"
+    ENFORCEMENT_PLAN = "enforcement.plan"  # plan and carry out actions, record findings (own areas)
+    ENFORCEMENT_FEEDBACK = "enforcement.feedback"  # precision per indicator, backtest (aggregates)
+    DECISIONS_PROPOSE = "decisions.propose"
+    DECISIONS_APPROVE = "decisions.approve"  # never one's own proposal (four eyes)
     LEGAL_VIEW = "legal.view"
     MONITORING_VIEW = "monitoring.view"
     AUDIT_VIEW = "audit.view"
@@ -68,12 +72,29 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PERSONS_REVEAL,
             Capability.MONITORING_VIEW,
             Capability.MONEYFLOWS_VIEW,
+            Capability.ENFORCEMENT_FEEDBACK,
         }
     ),
     # Enforcement works on premises and companies; of persons it sees only who runs a company in
     # its areas, as a fact about that company (see shows_officer_identity), never a person as such.
-    R.ENFORCEMENT_OFFICER: frozenset({Capability.REGISTERS_VIEW, Capability.ENFORCEMENT_VIEW}),
-    R.LAWYER: frozenset({Capability.LEGAL_VIEW, Capability.ENFORCEMENT_VIEW}),
+    R.ENFORCEMENT_OFFICER: frozenset(
+        {
+            Capability.REGISTERS_VIEW,
+            Capability.ENFORCEMENT_VIEW,
+            Capability.ENFORCEMENT_PLAN,
+            Capability.ENFORCEMENT_FEEDBACK,
+            Capability.DECISIONS_PROPOSE,
+            Capability.DECISIONS_APPROVE,
+        }
+    ),
+    R.LAWYER: frozenset(
+        {
+            Capability.LEGAL_VIEW,
+            Capability.ENFORCEMENT_VIEW,
+            Capability.DECISIONS_PROPOSE,
+            Capability.DECISIONS_APPROVE,
+        }
+    ),
     R.POLICY_STAFF: frozenset({Capability.MONITORING_VIEW}),
     R.PRIVACY_OFFICER: frozenset(
         {Capability.AUDIT_VIEW, Capability.PRIVACY_MANAGE, Capability.LEGAL_VIEW}

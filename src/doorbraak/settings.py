@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "doorbraak.api",
     "doorbraak.moneyflows",
     "doorbraak.entities",
+    "doorbraak.enforcement",
     "doorbraak.demo",
     "django_tasks",
     "django_tasks_db",

@@ -782,6 +782,10 @@ class _City:
                     },
                 },
             )
+        # Two years of enforcement in the focus areas (actions, findings, decisions).
+        from .enforcement import build_demo_enforcement
+
+        build_demo_enforcement(self.today, seed=self.seed)
         # Retention as production runs it every day: long-closed cases are anonymised.
         from doorbraak.privacy.retention import run_retention
 
@@ -1328,6 +1332,7 @@ def reset_demo_data() -> None:
     keep |= {"django_content_type", "auth_permission", "django_migrations"}
     # Reference data seeded by migrations (the default inclusion criteria): a rebuild needs them.
     keep.add(apps.get_model("careers", "InclusionCriterion")._meta.db_table)
+    keep.add(apps.get_model("enforcement", "EscalationStep")._meta.db_table)  # the 13b ladder
     tables = [
         t
         for t in connection.introspection.django_table_names(

@@ -421,6 +421,20 @@ ACTIVITIES: list[Activity] = [
         "sluiting van de casus",
         "Deelnemende partners volgens het convenant (need-to-know)",
     ),
+    Activity(
+        "handhaving-ondermijning",  # enforcement.retention.ENFORCEMENT_ACTIVITY
+        "Handhavingsdossier ondermijning (acties, bevindingen, besluiten, bezwaren)",
+        ActivityKind.CASE_TYPE,
+        ORG_VTH,
+        policy.PURPOSE_ENFORCEMENT,
+        "Opiumwet art. 13b; Gemeentewet art. 172, 174 en 174a; APV Utrecht 2010; Wet Bibob art. 3; Awb "
+        "hoofdstuk 5 en 6 (bezwaar); AVG art. 6 lid 1 sub e en art. 10 jo. art. 33 UAVG.",
+        (C.IDENTITY, C.PREMISES, C.JUSTICE),
+        7 * 365,
+        RetentionAction.DELETE,
+        "uitvoering van de actie of datum van het besluit",
+        "Gemeente VTH, Juridische Zaken, OOV; RIEC Midden-Nederland (alleen aggregaten)",
+    ),
 ]
 
 

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("doorbraak.audit.api")),
     path("", include("doorbraak.api.urls")),
     path("", include("doorbraak.jobs.api")),
+    path("", include("doorbraak.enforcement.api")),
 ]
 
 urlpatterns = [
@@ -40,6 +41,7 @@ urlpatterns = [
     path("", include("doorbraak.audit.urls")),
     path("", include("doorbraak.partners.urls")),
     path("", include("doorbraak.areas.urls")),
+    path("", include("doorbraak.enforcement.urls")),
     path("django-admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),

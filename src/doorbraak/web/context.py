@@ -20,6 +20,8 @@ NAV = [
     ("entity_review", gettext_noop("Entiteiten"), C.REGISTERS_VIEW),
     ("entity_search", gettext_noop("Entiteit zoeken"), C.REGISTERS_VIEW),
     ("sector_view", gettext_noop("Kwetsbare sectoren"), C.MONEYFLOWS_VIEW),
+    ("enforcement_actions", gettext_noop("Handhaving"), C.ENFORCEMENT_VIEW),
+    ("enforcement_precision", gettext_noop("Precisie indicatoren"), C.ENFORCEMENT_FEEDBACK),
     ("monitoring", gettext_noop("Monitoring"), C.MONITORING_VIEW),
     ("processing_register", gettext_noop("Verwerkingsregister"), C.LEGAL_VIEW),
     ("covenant", gettext_noop("Convenant"), C.LEGAL_VIEW),

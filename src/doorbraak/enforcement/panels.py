@@ -1,0 +1,53 @@
+"""Enforcement's panel on risk's object page: the ledger summary and a button to plan an action.
+Registered with `risk.panels.register_object_panel` when the risk app is installed (enforcement
+imports risk, never the reverse)."""
+
+from __future__ import annotations
+
+
+from doorbraak import policy
+from doorbraak.policy import Capability as C
+from doorbraak.registers.models import Company, Premises
+
+from . import access, selectors
+
+
+def object_panel(request, object_type: str, object_id: str):
+    user = request.user
+    if not policy.has(user, C.ENFORCEMENT_VIEW):
+        return None
+    if object_type == "premises":
+        premises = Premises.objects.filter(bag_id=object_id).first()
+        company = None
+    elif object_type == "company":
+        company = (
+            Company.objects.select_related("establishment").filter(kvk_number=object_id).first()
+        )
+        premises = company.establishment if company else None
+    else:
+        return None
+    if premises is None or not access.in_user_areas(user, premises):
+        return None
+    summary = selectors.ledger_summary(
+        premises=premises if company is None else None, company=company
+    )
+    return (
+        "enforcement/_object_panel.html",
+        {
+            "enforcement_summary": summary,
+            "enforcement_object_type": object_type,
+            "enforcement_object_id": object_id,
+            "enforcement_may_plan": access.may_plan(user, premises),
+            "enforcement_risk_result": request.GET.get("resultaat", ""),
+        },
+    )
+
+
+def register() -> None:
+    try:
+        from doorbraak.risk import panels as risk_panels
+    except ImportError:  # the risk app is not installed (yet): its page has no panel then
+        return
+    hook = getattr(risk_panels, "register_object_panel", None)
+    if hook is not None:
+        hook(object_panel)
