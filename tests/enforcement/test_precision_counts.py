@@ -156,9 +156,11 @@ def test_counts_for_monitoring(ew, officer, lawyer):
     assert c["trainings"] == {"sessions": 1, "participants": 14, "businesses": 9}
     assert c["knock_and_talk"] == {"visits": 3, "premises": 2}
 
+    assert selectors.counts(period, "utrecht") == {**c, "area": "utrecht"}  # the city: all
     no = selectors.counts(period, "nieuw_overvecht")
     assert no["actions"] == {"bibob": 1, "knock_and_talk": 2}
     assert no["knock_and_talk"] == {"visits": 2, "premises": 1}
+    assert selectors.counts(period, "noordwest")["actions_total"] == 1  # the wijk of the home
     asw = selectors.counts(period, "amsterdamsestraatweg")
     assert asw["actions_total"] == 1 and asw["trainings"]["sessions"] == 0
     before = selectors.counts((today - timedelta(days=400), today - timedelta(days=31)))

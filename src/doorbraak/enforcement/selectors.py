@@ -10,6 +10,9 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet, Sum
 
+from doorbraak.areas import selectors as areas
+from doorbraak.areas.models import Area
+
 from .models import (
     Action,
     ActionType,
@@ -220,7 +223,7 @@ def precision_records(*, version: str = "", area: str = "") -> list[tuple]:
     qs = Action.objects.exclude(outcome="").exclude(carried_out_on__isnull=True)
     if version:
         qs = qs.filter(rule_set_version=version)
-    if area:
+    if not _is_city(area):
         qs = qs.filter(Q(area_code=area) | Q(wijk=area))
     return list(
         qs.values_list(
@@ -242,15 +245,26 @@ def rule_set_versions() -> list[str]:
 # --- counts for monitoring ---------------------------------------------------------------
 
 
-def _in_area(qs: QuerySet, area: str | None, prefix: str = "premises__") -> QuerySet:
+def _is_city(area: str | None) -> bool:
     if not area:
+        return True
+    town = areas.city()
+    return town is not None and town.code == area
+
+
+def _in_area(qs: QuerySet, area: str | None, prefix: str = "premises__") -> QuerySet:
+    """Rows at premises in the area: a focus area or wijk code; the city (or none): all."""
+    if _is_city(area):
         return qs
-    return qs.filter(Q(**{f"{prefix}area": area}) | Q(**{f"{prefix}wijk": area}))
+    try:
+        return qs.filter(**areas.premises_filter(area, prefix))
+    except Area.DoesNotExist:  # not (or no longer) an Area row: match the stored codes
+        return qs.filter(Q(**{f"{prefix}area": area}) | Q(**{f"{prefix}wijk": area}))
 
 
 def counts(period: tuple[date, date], area: str | None = None) -> dict:
     """Aggregate figures of enforcement in a period (first and last day, inclusive) and an area
-    (a focus-area or wijk code; None or empty: the whole city). Numbers only, never rows:
+    (an Area code: a focus area or wijk; the city's code, None or empty: the whole city). Numbers only, never rows:
     monitoring applies its own disclosure control before anything leaves the system.
 
     - actions: carried out in the period, by type (`actions_planned`: planned in the period)
@@ -274,7 +288,7 @@ def counts(period: tuple[date, date], area: str | None = None) -> dict:
         Objection.objects.filter(outcome_on__range=(start, end)), area, "decision__premises__"
     )
     trainings = TrainingSession.objects.filter(held_on__range=(start, end))
-    if area:
+    if not _is_city(area):
         trainings = trainings.filter(area_code=area)
     irregularities: Counter = Counter()
     for found in done.filter(outcome=Outcome.IRREGULARITIES).values_list(

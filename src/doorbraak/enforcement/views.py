@@ -15,8 +15,7 @@ from django.views.decorators.http import require_POST
 from doorbraak import policy
 from doorbraak.partners.models import User
 from doorbraak.policy import Capability as C
-from doorbraak.registers.models import Wijk
-from doorbraak.registers.selectors import AREAS
+from doorbraak.areas import selectors as areas
 from doorbraak.web.decorators import page
 from doorbraak.web.pagination import paginate
 
@@ -26,7 +25,7 @@ from .models import ActionType, DecisionStatus, Objection, ObjectType
 
 
 def area_label(code: str) -> str:
-    labels = {**dict(AREAS), **dict(Wijk.choices)}
+    labels = dict(areas.area_choices())
     return str(labels.get(code, code or _("(geen gebied)")))
 
 
@@ -65,7 +64,7 @@ def action_list(request):
         action_type = ""
     qs = selectors.actions_for(access.visible_actions(user), status=status, action_type=action_type)
     page_obj = paginate(request, qs, 25)
-    areas = access.user_areas(user)
+    mine = access.user_areas(user)
     return render(
         request,
         "enforcement/action_list.html",
@@ -74,7 +73,7 @@ def action_list(request):
             "status": status,
             "action_type": action_type,
             "action_types": ActionType.choices,
-            "areas": sorted(area_label(a) for a in areas) if areas is not None else None,
+            "areas": sorted(area_label(a) for a in mine) if mine is not None else None,
             "open_decisions": access.visible_decisions(user)
             .filter(status__in=[DecisionStatus.PROPOSED, DecisionStatus.APPROVED])
             .count(),
@@ -446,7 +445,7 @@ def precision_view(request):
     area = request.GET.get("gebied", "")
     rows = selectors.precision(version=version, area=area)
     quarters = sorted({q for r in rows for q in r.by_quarter})
-    areas = sorted({a for r in rows for a in r.by_area})
+    row_areas = sorted({a for r in rows for a in r.by_area})
     policy.audit_list_read(request.user, "enforcement_precision", ["aggregaat"], access.PURPOSE, [])
     return render(
         request,
@@ -456,13 +455,13 @@ def precision_view(request):
                 {
                     "row": r,
                     "quarters": [r.by_quarter.get(q) for q in quarters],
-                    "areas": [r.by_area.get(a) for a in areas],
+                    "areas": [r.by_area.get(a) for a in row_areas],
                 }
                 for r in rows
             ],
             "quarters": quarters,
-            "areas": [(a, area_label(a)) for a in areas],
-            "area_choices": [(a, area_label(a)) for a, _l in AREAS],
+            "areas": [(a, area_label(a)) for a in row_areas],
+            "area_choices": areas.area_choices(),
             "area": area,
             "version": version,
             "versions": versions,
@@ -493,10 +492,10 @@ def _indicator_names() -> dict[str, str]:
 @page(C.ENFORCEMENT_VIEW)
 def trainings(request):
     user = request.user
-    areas = access.user_areas(user)
+    mine = access.user_areas(user)
     form = None
     if policy.has(user, C.ENFORCEMENT_PLAN):
-        choices = [(a, area_label(a)) for a in sorted(areas or [])]
+        choices = [(a, area_label(a)) for a in sorted(mine or [])]
         form = f.TrainingForm(
             request.POST or None, areas=choices, initial={"held_on": timezone.localdate()}
         )
