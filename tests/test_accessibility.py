@@ -82,6 +82,11 @@ NOT_PAGES = {
     "health": "JSON for monitoring (/gezondheid/), no page",
     "health_en": "JSON for monitoring (/health/), no page",
     "job_result": "download of a job's result file",
+    "enforcement_action_findings": "POST only (findings form on the action page)",
+    "enforcement_decision_approve": "POST only (four eyes: approve on the decision page)",
+    "enforcement_decision_issue": "POST only (issue form on the decision page)",
+    "enforcement_objection_create": "POST only (objection form on the decision page)",
+    "enforcement_objection_decide": "POST only (objection outcome on the decision page)",
 }
 
 SERIOUS = ("serious", "critical")
