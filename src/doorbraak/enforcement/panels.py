@@ -38,9 +38,20 @@ def object_panel(request, object_type: str, object_id: str):
             "enforcement_object_type": object_type,
             "enforcement_object_id": object_id,
             "enforcement_may_plan": access.may_plan(user, premises),
-            "enforcement_risk_result": request.GET.get("resultaat", ""),
+            "enforcement_risk_result": _result_pk(request, object_type, object_id),
         },
     )
+
+
+def _result_pk(request, object_type: str, object_id: str) -> str:
+    """The risk result shown on the page (the run in ?run=, else the latest): passed to the plan
+    form so the action keeps the indicators that fired as context."""
+    from doorbraak.risk import selectors as risk_selectors
+
+    pk = request.GET.get("run", "")
+    run = risk_selectors.get_run(int(pk)) if pk.isdigit() else risk_selectors.latest_run()
+    result = risk_selectors.result_for(run, object_type, object_id)
+    return str(result.pk) if result is not None else ""
 
 
 def register() -> None:
