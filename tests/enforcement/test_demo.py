@@ -56,3 +56,44 @@ def test_demo_enforcement_is_plausible(demo_mode):
 
     c = selectors.counts((today - timedelta(days=365), today))
     assert c["actions_total"] > 50 and c["trainings"]["participants"] > 0
+
+
+@pytest.mark.django_db
+def test_demo_pages_render_for_each_enforcement_role(demo_mode, client):
+    from django.urls import reverse
+
+    from doorbraak.demo.generator import build_demo_city
+    from doorbraak.partners.models import User
+    from tests.conftest import login
+
+    build_demo_city(businesses=300, cases=6)
+    action = Action.objects.exclude(company=None).exclude(outcome="").first()
+    decision = Decision.objects.filter(status=DecisionStatus.ISSUED).first()
+    pages = [
+        reverse("enforcement_actions") + "?status=all",
+        reverse("enforcement_action", args=[action.pk]),
+        reverse("enforcement_decisions"),
+        reverse("enforcement_decision", args=[decision.pk]),
+        reverse("enforcement_ledger_premises", args=[action.premises.bag_id]),
+        reverse("enforcement_ledger_company", args=[action.company.kvk_number]),
+        reverse("enforcement_trainings"),
+    ]
+    for username in ("handhaver", "jurist"):
+        login(client, User.objects.get(username=username))
+        for url in pages:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+    login(client, User.objects.get(username="handhaver"))
+    planning = client.get(
+        reverse("enforcement_action_create")
+        + f"?object_type=premises&object_id={action.premises.bag_id}"
+    )
+    assert planning.status_code == 200
+    proposing = client.get(
+        reverse("enforcement_decision_create")
+        + f"?object_type=premises&object_id={action.premises.bag_id}&actie={action.pk}"
+    )
+    assert proposing.status_code == 200
+    login(client, User.objects.get(username="analist"))
+    precision = client.get(reverse("enforcement_precision"))
+    assert precision.status_code == 200 and "(geen indicator)" in precision.content.decode()
