@@ -521,3 +521,54 @@ def trainings(request):
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@page(C.ENFORCEMENT_FEEDBACK)
+def backtest_view(request):
+    """Choose a draft rule set and a past run; see what the draft would have changed against the
+    findings of past actions, before anyone adopts it."""
+    from doorbraak.risk.models import RuleSet, RuleSetStatus
+    from doorbraak.risk.services import SnapshotError
+
+    from . import backtest
+
+    drafts = RuleSet.objects.filter(status=RuleSetStatus.DRAFT).order_by("-pk")
+    runs = [r for r in _finished_runs() if not r.snapshot_removed_at]
+    draft = (
+        drafts.filter(pk=int(request.GET["regelset"])).first()
+        if request.GET.get("regelset", "").isdigit()
+        else None
+    )
+    run = next((r for r in runs if str(r.pk) == request.GET.get("run", "")), None)
+    result, error = None, ""
+    if draft is not None and run is not None:
+        try:
+            result = backtest.run_backtest(draft, run)
+        except (SnapshotError, ValueError) as exc:
+            error = str(exc)
+        policy.audit_list_read(
+            request.user,
+            "enforcement_backtest",
+            [f"regelset {draft.pk} op run {run.pk}"],
+            access.PURPOSE,
+            [],
+        )
+    return render(
+        request,
+        "enforcement/backtest.html",
+        {
+            "drafts": drafts,
+            "runs": runs,
+            "draft": draft,
+            "run": run,
+            "result": result,
+            "error": error,
+        },
+    )
+
+
+def _finished_runs():
+    from doorbraak.risk import selectors as risk_selectors
+    from doorbraak.risk.models import RunStatus
+
+    return list(risk_selectors.runs().filter(status=RunStatus.DONE).order_by("-as_of", "-id")[:20])
