@@ -330,6 +330,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DataCategoryEnum": "doorbraak.partners.models.DataCategory",
         "JobStatusEnum": "doorbraak.jobs.models.JobStatus",
+        "FindingOutcomeEnum": "doorbraak.enforcement.models.Outcome",
+        "ObjectionOutcomeEnum": "doorbraak.enforcement.models.ObjectionOutcome",
     },
 }
 
