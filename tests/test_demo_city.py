@@ -4,7 +4,6 @@ foundation (sources, covenant, one account per role with a second factor)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -258,7 +257,7 @@ def test_commands(monkeypatch, capsys):
     monkeypatch.setattr(demo_city, "DEMO_BUSINESSES", 200)
     monkeypatch.setattr(demo_city, "DEMO_CASES", 5)
     from doorbraak.jobs.models import Job
-    from doorbraak.moneyflows import tasks as bank
+    from doorbraak.demo import tasks as bank
 
     monkeypatch.setattr(bank, "DEMO_TRANSACTIONS", 20_000)
     call_command("demo", "--no-serve")

@@ -271,6 +271,6 @@ def test_dry_run_and_opt_out_register_no_callback(
     services.run_register_linkage("person")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         do_import(brp_source, brp_file(tmp_path, register, ROWS), dry_run=True)
-        do_import(brp_source, brp_file(tmp_path, register, ROWS), link_entities=False)
+        do_import(brp_source, brp_file(tmp_path, register, ROWS), announce=False)
     assert callbacks == []
     assert not LinkageRun.objects.filter(incremental=True).exists()

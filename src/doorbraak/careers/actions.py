@@ -23,6 +23,7 @@ from doorbraak.policy import Capability as C
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
 from doorbraak.registers.models import Person
 
+from . import access
 from .models import (
     Alert,
     AlertKind,
@@ -84,7 +85,7 @@ def _check(errors: dict) -> None:
 
 
 def _open_case(user, case_id):
-    case, categories = policy.get_case_for_user(user, case_id)
+    case, categories = access.get_case_for_user(user, case_id)
     if case.status != CaseStatus.OPEN:
         raise ValidationError(
             {"case": _("Deze casus is afgesloten; er kan niets meer aan worden toegevoegd.")}
@@ -124,7 +125,7 @@ def do_add_case_record(
     kind: str = RecordKind.OTHER,
     person_id=None,
 ) -> CaseRecord:
-    case, categories = policy.get_case_for_user(user, case_id)
+    case, categories = access.get_case_for_user(user, case_id)
     if category not in DataCategory.values:
         raise ValidationError({"category": _("Onbekende gegevenscategorie.")})
     policy.require_category(user, case, categories, category)
@@ -1071,7 +1072,7 @@ def do_offer_job(user, enrolment_id: int, *, placed_on: date) -> Enrolment:
     enrolment = Enrolment.objects.filter(pk=_int(enrolment_id)).first()
     if enrolment is None:
         raise ValidationError({"enrolment": _("Deze inschrijving bestaat niet.")})
-    case, _cats = policy.get_case_for_user(user, enrolment.case_id)
+    case, _cats = access.get_case_for_user(user, enrolment.case_id)
     policy.require_case_manager(user, case)
     _check(
         {
@@ -1137,7 +1138,7 @@ def do_set_comparison_group(user, programme_id: int, *, case_ids, note: str) -> 
             purpose=policy.PURPOSE_MONITORING,
         )
     ids = {_int(i) for i in case_ids or []} - {None}
-    cases = list(policy.visible_cases(user).filter(pk__in=ids))
+    cases = list(access.visible_cases(user).filter(pk__in=ids))
     _check(
         {
             "case_ids": (len(cases) != len(ids) and _("Kies alleen casussen die u mag zien."))

@@ -18,7 +18,7 @@ from doorbraak.limits import MAX_ID, TEXT_MAX
 from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
 
-from . import actions, selectors
+from . import access, actions, selectors
 from .models import (
     Case,
     CaseRecord,
@@ -265,7 +265,7 @@ class Dossier(APIView):
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, pk: int):
-        case, categories = policy.get_case_for_user(request.user, pk)
+        case, categories = access.get_case_for_user(request.user, pk)
         d = selectors.dossier(request.user, case, categories)
         see = lambda part: policy.CASE_PART_CATEGORIES[part] in categories  # noqa: E731
         label = lambda p: selectors.person_label(p, categories)  # noqa: E731

@@ -6,4 +6,7 @@ class CareersConfig(AppConfig):
     verbose_name = "Criminele carrières"
 
     def ready(self):
-        from . import retention  # noqa: F401  (registers the retention handlers)
+        from . import retention, subject_access
+
+        retention.register_handlers()
+        subject_access.register_providers()

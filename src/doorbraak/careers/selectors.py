@@ -14,6 +14,7 @@ from doorbraak import policy
 from doorbraak.partners.models import DataCategory
 from doorbraak.privacy.disclosure import suppress
 
+from . import access
 from .jobs import reoffended
 from .models import (
     Alert,
@@ -275,7 +276,7 @@ def overdue(case, today: date) -> dict:
 def overdue_cases(user, today: date) -> list:
     """The director's open cases with something overdue: review, actions, contact."""
     cases = (
-        policy.visible_cases(user)
+        access.visible_cases(user)
         .filter(director=user, status=CaseStatus.OPEN)
         .annotate(
             last_seen=Max("contacts__contact_on", filter=~Q(contacts__kind=ContactKind.ATTEMPT)),
@@ -307,7 +308,7 @@ def overdue_cases(user, today: date) -> list:
 
 def reviews_due(user, today: date, days: int = 30):
     return (
-        policy.visible_cases(user)
+        access.visible_cases(user)
         .filter(
             director=user, status=CaseStatus.OPEN, next_review_due__lte=today + timedelta(days=days)
         )
@@ -478,7 +479,7 @@ def concerns_reported_by(user):
         c.decision.case_id for c in concerns if hasattr(c, "decision") and c.decision.case_id
     }
     visible = (
-        set(policy.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+        set(access.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
         if case_ids
         else set()
     )

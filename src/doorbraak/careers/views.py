@@ -18,7 +18,7 @@ from doorbraak.policy import Capability as C
 from doorbraak.web.decorators import page
 from doorbraak.web.pagination import paginate
 
-from . import actions, selectors
+from . import access, actions, selectors
 from . import catalogue as catalogue_actions
 from . import forms as f
 from .models import (
@@ -26,8 +26,6 @@ from .models import (
     CaseKind,
     CaseStatus,
     Coach,
-    Concern,
-    Enrolment,
     Goal,
     Intervention,
     Programme,
@@ -64,7 +62,7 @@ def _form_page(request, form, title, back, intro="", case=None):
 @page(C.CASES_VIEW)
 def case_list(request):
     cases = (
-        policy.visible_cases(request.user)
+        access.visible_cases(request.user)
         .select_related("director", "case_type")
         .order_by("-opened_on", "pk")
     )
@@ -78,9 +76,9 @@ def case_list(request):
 
 @page(C.CASES_VIEW)
 def case_detail(request, pk: int):
-    case, categories = policy.get_case_for_user(request.user, pk)
+    case, categories = access.get_case_for_user(request.user, pk)
     context = selectors.dossier(request.user, case, categories)
-    context["can"] = policy.case_actions(
+    context["can"] = access.case_actions(
         request.user, case, categories
     )  # offer only what the policy allows
     # the two lists that grow with the case, a page at a time
@@ -95,7 +93,7 @@ def case_detail(request, pk: int):
 
 @page(C.CASES_VIEW)
 def family_board(request, pk: int):
-    case, categories = policy.get_case_for_user(request.user, pk)
+    case, categories = access.get_case_for_user(request.user, pk)
     return render(
         request,
         "careers/family_board.html",
@@ -153,7 +151,7 @@ def my_concerns(request):
         request.user,
         "concern",
         [r["concern"].pk for r in rows],
-        policy.PURPOSE_CASE_WORK,
+        policy.purpose_for(request.user, "concern"),
         [DataCategory.IDENTITY],
     )
     return render(request, "careers/my_concerns.html", {"rows": rows})
@@ -164,33 +162,14 @@ def concern_list(request):
     concerns = paginate(
         request, selectors.open_concerns().select_related("person")
     )  # the shown page is read
-    policy.audit_list_read(
-        request.user,
-        "concern",
-        [c.pk for c in concerns],
-        policy.PURPOSE_CASE_WORK,
-        [DataCategory.IDENTITY, DataCategory.CARE],
-    )
+    access.audit_concern_list(request.user, concerns)
     return render(request, "careers/concern_list.html", {"concerns": concerns})
 
 
 @require_http_methods(["GET", "POST"])
 @page(C.CASES_MANAGE)
 def concern_decide(request, pk: int):
-    concern = get_object_or_404(
-        Concern.objects.select_related("person", "organisation", "family_case"), pk=pk
-    )
-    from doorbraak.audit import services as audit
-    from doorbraak.audit.models import AuditAction
-
-    audit.record(
-        AuditAction.READ,
-        user=request.user,
-        purpose=policy.PURPOSE_CASE_WORK,
-        object_type="concern",
-        object_id=concern.pk,
-        categories=[DataCategory.IDENTITY, DataCategory.CARE],
-    )
+    concern = access.get_concern_for_user(request.user, pk)
     family_cases = Case.objects.filter(
         director=request.user, kind=CaseKind.FAMILY, status=CaseStatus.OPEN
     )
@@ -255,16 +234,16 @@ def _case_form(
     manager_only=False,
     form_kwargs=None,
 ):
-    case, categories = policy.get_case_for_user(request.user, pk)
+    case, categories = access.get_case_for_user(request.user, pk)
     if manager_only:
         policy.require_case_manager(request.user, case)
-    policy.require_case_action(
+    access.require_case_action(
         request.user, case, categories, name
     )  # the form only for who may submit it
     member_rows = selectors.members(case, categories)
     form = form_cls(
         request.POST if request.method == "POST" else None,
-        initial=initial or {},
+        initial=(initial(case) if callable(initial) else initial) or {},
         **(form_kwargs(case) if form_kwargs else {}),
     )
     for name, options in (choices or {}).items():
@@ -417,7 +396,6 @@ def plan_roles(request, pk: int):
             for u in policy.possible_leads(case)
         ]
 
-    case = get_object_or_404(Case, pk=pk)
     return _case_form(
         request,
         pk,
@@ -433,7 +411,7 @@ def plan_roles(request, pk: int):
         choices={"lead_professional": leads},
         manager_only=True,
         name="plan_roles",
-        initial={
+        initial=lambda case: {
             "lead_professional": case.lead_professional_id,
             "contact_cadence_days": case.contact_cadence_days,
         },
@@ -577,9 +555,7 @@ def coach_match(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @page(C.CASES_MANAGE)
 def enrolment_update(request, pk: int):
-    enrolment = get_object_or_404(Enrolment.objects.select_related("programme", "case"), pk=pk)
-    case, _cats = policy.get_case_for_user(request.user, enrolment.case_id)
-    policy.require_case_manager(request.user, case)
+    enrolment, case = access.get_enrolment_for_user(request.user, pk)
     form = f.EnrolmentEventForm(
         request.POST if request.method == "POST" else None,
         initial={

@@ -23,7 +23,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorbraak.partners.models import Organisation, Role, User
-from doorbraak.policy import ROLES_WITHOUT_PERSONAL_DATA
+from doorbraak.policy import ROLES_WITHOUT_PERSONAL_DATA, works_in_django_admin
 
 from . import reference as ref
 from .guards import demo_mode, require_demo_database
@@ -103,7 +103,7 @@ def create_demo_accounts() -> list[User]:
     password_hash = make_password(DEMO_PASSWORD)  # hashed once: all demo accounts share it
     users = []
     for account in DEMO_ACCOUNTS:
-        is_admin = account.role == Role.ADMINISTRATOR
+        is_admin = works_in_django_admin(account.role)
         user, _ = User.objects.update_or_create(
             username=account.username,
             defaults={

@@ -7,7 +7,7 @@ import math
 
 from django.contrib import messages
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,25 +18,24 @@ from doorbraak import policy
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
 from doorbraak.limits import OLDEST_AGE, REASON_MAX
-from doorbraak.partners.models import DataCategory, Role
+from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
 from doorbraak.registers.models import Company, Officer, Person
 from doorbraak.web.decorators import page
 from doorbraak.web.display import officer_label, person_label, shows_identity
 from doorbraak.web.pagination import paginate
 
+from . import access
 from . import labels as linkage_labels
 from . import services
 from .models import EntityType, ReviewPair, Verdict, parse_record_key
 
 
 def _purpose(user) -> str:
-    return policy.register_purpose(user)
+    return policy.purpose_for(user, "entity")
 
 
-def _sees_persons(user) -> bool:
-    """Persons as such (pairs, person entities, search results): analysts, not enforcement officers."""
-    return policy.has(user, C.REGISTER_PERSONS)
+_sees_persons = access.sees_persons
 
 
 def _describe(request, obj) -> dict:
@@ -157,7 +156,7 @@ def start_linkage(request):
     job = start_job(
         "linkage_run",
         user=request.user,
-        purpose=policy.PURPOSE_RISK_ANALYSIS,
+        purpose=policy.purpose_for(request.user, "linkage"),
         params={"entity": entity, "incremental": request.POST.get("incrementeel") == "1"},
     )
     return redirect("job_detail", pk=job.pk)
@@ -176,7 +175,7 @@ def judge(request):
         messages.error(request, _("Een toelichting is ten hoogste 300 tekens."))
         return redirect("entity_review")
     if request.POST.get("pair"):
-        pair = get_object_or_404(ReviewPair.objects.select_related("run"), pk=request.POST["pair"])
+        pair = access.get_review_pair_for_user(request.user, request.POST["pair"])
     else:
         left, right = request.POST.get("left", ""), request.POST.get("right", "")
         try:
@@ -311,18 +310,7 @@ def _node_url(node) -> str:
 
 @page(C.REGISTERS_VIEW)
 def entity_detail(request, entity_id: str):
-    records = services.entity_records(entity_id)
-    if not records:
-        raise Http404
-    kind = services.entity_type_of(entity_id)
-    if kind == EntityType.PERSON and not _sees_persons(request.user):
-        policy.deny(
-            request.user,
-            "role may not view persons in the registers",
-            object_type="entity",
-            object_id=entity_id,
-            purpose=_purpose(request.user),
-        )
+    records, kind = access.get_entity_for_user(request.user, entity_id)
     sees_persons = _sees_persons(request.user)
     net = services.entity_network(
         entity_id,
@@ -375,14 +363,6 @@ def entity_detail(request, entity_id: str):
             else ""
         )
     _audit_persons(request, persons_shown, named=named)
-    audit.record(
-        AuditAction.READ,
-        user=request.user,
-        purpose=_purpose(request.user),
-        object_type="entity",
-        object_id=entity_id,
-        detail={"records": [d["key"] for d in described]},
-    )
     return render(
         request,
         "entities/entity_detail.html",
@@ -415,11 +395,8 @@ def _name_searchable_persons(request):
     the pages show them (``web.display.shows_identity``): for an analyst the persons revealed with
     a purpose in this session, for an enforcement officer all if the covenant grants identity data
     for enforcement. Everyone else finds persons by pseudonym only."""
-    persons = Person.objects.filter(anonymised=False)
-    user = request.user
-    if user.role == Role.ANALYST and _sees_persons(user):
-        return persons.filter(pk__in=request.session.get(policy.REVEAL_SESSION_KEY, []))
-    return persons.none()
+    ids = policy.name_searchable_person_ids(request.user, request.session)
+    return Person.objects.filter(anonymised=False, pk__in=ids)
 
 
 @page(C.REGISTERS_VIEW)
@@ -541,7 +518,7 @@ def ftm_export(request):
                 request.user,
                 "may not export identities",
                 object_type="ftm_export",
-                purpose=policy.PURPOSE_RISK_ANALYSIS,
+                purpose=policy.purpose_for(request.user, "ftm_export"),
             )
         reason = (request.POST.get("reason") or "").strip()
         if not available:

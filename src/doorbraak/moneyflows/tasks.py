@@ -1,25 +1,19 @@
-"""Background jobs of the money-flow part: the demo city's bank data (generate, analyse, load the
-sector figures) and training and scoring the model on a bank's transaction files. The analysis
-itself is the pure package ``doorbraak_analysis.moneyflows`` (no Django)."""
+"""Background jobs of the money-flow part: training and scoring the model on a bank's transaction
+files. The analysis itself is the pure package ``doorbraak_analysis.moneyflows`` (no Django).
+(The demo city's bank data are the demo app's job ``demo_bank``, in doorbraak/demo/tasks.py.)"""
 
 from __future__ import annotations
 
 import contextlib
 import io
-import time
 from pathlib import Path
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doorbraak.jobs import progress
 from doorbraak.jobs.registry import JobFailed, job_kind
-
-DEMO_TRANSACTIONS = 1_000_000
-DEMO_BANK_SEED = 20261128
-DEMO_SOURCE = "bron-bank-sectorinzichten"
 
 
 def _flows(argv: list[str]) -> str:
@@ -35,49 +29,6 @@ def _flows(argv: list[str]) -> str:
             % {"code": code, "msg": err.getvalue().strip()[-300:]}
         )
     return err.getvalue()
-
-
-# Generating is deterministic and loading the figures is idempotent, so a second try is safe.
-@job_kind("demo_bank", label=gettext_lazy("Bankgegevens van de demostad"), max_attempts=2)
-def demo_bank(job, *, transactions: int | None = None, seed: int = DEMO_BANK_SEED) -> dict:
-    from doorbraak.demo.bank import build_demo_bank
-    from doorbraak.demo.clock import built_on
-    from doorbraak.demo.guards import NotADemo, require_demo_database
-
-    from .services import load_sector_figures
-
-    try:  # synthetic sector figures never go into a real installation
-        require_demo_database(_("Demo-bankgegevens laden"))
-    except NotADemo as exc:
-        raise JobFailed(str(exc)) from exc
-    transactions = int(transactions or DEMO_TRANSACTIONS)
-    started = time.monotonic()
-    progress.report(5, _("transacties maken en sectoren analyseren"))
-    bank = build_demo_bank(
-        Path(settings.VAR_DIR) / "demo-bank",
-        transactions=transactions,
-        seed=int(seed),
-        today=built_on(),
-    )
-    progress.report(90, _("sectorcijfers laden"))
-    figure_set, created = load_sector_figures(
-        bank.sectors, source_code=DEMO_SOURCE, loaded_by="demo"
-    )
-    return {
-        "summary": _(
-            "Bankgegevens (synthetisch): %(n)s transacties (%(start)s t/m %(end)s); %(rows)s sectorregels "
-            "%(what)s in %(s)s s."
-        )
-        % {
-            "n": transactions,
-            "start": f"{bank.start:%d-%m-%Y}",
-            "end": f"{bank.end:%d-%m-%Y}",
-            "rows": figure_set.figures.count(),
-            "what": _("geladen") if created else _("waren al geladen"),
-            "s": round(time.monotonic() - started),
-        },
-        "url": reverse("sector_view"),
-    }
 
 
 def _under_var(path: str) -> Path:

@@ -16,7 +16,7 @@ from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
 from doorbraak.policy import Capability as C
 
-from .models import Covenant, CovenantGrant, DataCategory, Organisation, Purpose, Role, User
+from .models import Covenant, CovenantGrant, DataCategory, Organisation, Purpose, User
 
 P = policy.PURPOSE_MANAGEMENT
 USER_FIELDS = ["username", "first_name", "last_name", "email", "organisation", "role"]
@@ -53,9 +53,8 @@ def do_create_user(actor, *, password: str, **values) -> User:
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        user.is_staff = (
-            user.role == Role.ADMINISTRATOR
-        )  # the Django admin stays for administrators only
+        # the Django admin stays for administrators only
+        user.is_staff = policy.works_in_django_admin(user.role)
         user.set_password(password)
         user.save()
         _log(
@@ -76,14 +75,14 @@ def do_update_user(actor, pk: int, **values) -> User:
         user = User.objects.select_for_update().get(pk=pk)
         if User.objects.filter(username__iexact=values["username"]).exclude(pk=pk).exists():
             raise ValidationError({"username": _("Deze gebruikersnaam bestaat al.")})
-        if user.pk == actor.pk and values.get("role") != Role.ADMINISTRATOR:
+        if user.pk == actor.pk and not policy.role_has(values.get("role"), C.PARTNERS_MANAGE):
             raise ValidationError({"role": _("U kunt uw eigen beheerdersrol niet afnemen.")})
         changed = _changed(user, values)
         if not changed:
             return user
         for k, v in values.items():
             setattr(user, k, v)
-        user.is_staff = user.role == Role.ADMINISTRATOR
+        user.is_staff = policy.works_in_django_admin(user.role)
         user.save()
         _log(actor, AuditAction.UPDATE, "user", user, changed=changed)
     return user

@@ -1,8 +1,9 @@
 """The retention job: deletes or anonymises what has passed its retention period under the
 verwerkingsregister, and writes each step to the audit log.
 
-Each kind of record registers a handler; later capabilities add their own with `register`.
-Run daily: `doorbraak retention` (optionally `--as-of YYYY-MM-DD` to simulate a date).
+Each kind of record registers a handler with `register` (careers: cases and concerns; registers:
+persons, officers, record history, ...), from its app's ready(). Run daily: `doorbraak retention`
+(optionally `--as-of YYYY-MM-DD` to simulate a date).
 """
 
 from __future__ import annotations
@@ -17,10 +18,18 @@ from django.db import transaction
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
 
-from .models import ActivityKind, ProcessingActivity, RetentionAction, RetentionRun
+from .models import ProcessingActivity, RetentionAction, RetentionRun
 
 SYSTEM_USER = "systeem:bewaartermijn"
 PURPOSE = "bewaartermijn"
+
+
+# Handlers run in this order (then in registration order): cases first, because anonymising
+# or deleting a case can leave its subject without a case, and the register persons' handler
+# then applies the source's retention to them in the same run; what hangs off cases afterwards.
+ORDER_CASES = 10
+ORDER_REGISTER_PERSONS = 20
+ORDER_DEFAULT = 50
 
 
 @dataclass(frozen=True)
@@ -29,113 +38,24 @@ class RetentionHandler:
     expired: Callable[[date], Iterable[tuple[object, ProcessingActivity]]]
     delete: Callable[[object], None]
     anonymise: Callable[[object], None]
+    order: int = ORDER_DEFAULT
 
 
+# The registry. The privacy app knows no other app: each app that stores personal data registers
+# its handlers from its AppConfig.ready() (its own `retention.register_handlers()`).
 HANDLERS: list[RetentionHandler] = []
 
 
 def register(handler: RetentionHandler) -> RetentionHandler:
-    HANDLERS.append(handler)
+    """Add a handler (a handler of the same name is replaced, so registering twice is harmless)."""
+    HANDLERS[:] = [h for h in HANDLERS if h.name != handler.name] + [handler]
+    HANDLERS.sort(key=lambda h: h.order)  # stable: registration order within one order
     return handler
 
 
-def _by_activity(kind: str):
-    for activity in ProcessingActivity.objects.filter(kind=kind):
-        yield activity
-
-
-# --- cases: the clock starts when the case is closed ----------------------------------
-
-
-def _expired_cases(today: date):
-    from doorbraak.careers.models import Case, CaseStatus
-
-    for activity in _by_activity(ActivityKind.CASE_TYPE):
-        qs = Case.objects.filter(
-            case_type=activity,
-            status=CaseStatus.CLOSED,
-            anonymised=False,
-            closed_on__lt=activity.expires_before(today),
-        )
-        for case in qs:
-            yield case, activity
-
-
-def _anonymise_case(case) -> None:
-    case.records.all().delete()
-    case.summary = ""
-    case.anonymised = True
-    subject = case.subject
-    case.subject = None
-    case.save()
-    if subject is not None and not subject.cases.exists():
-        _anonymise_person(subject)
-
-
-def _delete_case(case) -> None:
-    subject = case.subject
-    case.delete()
-    if (
-        subject is not None
-        and not subject.cases.exists()
-        and subject.source.kind == ActivityKind.CASE_TYPE
-    ):
-        subject.delete()
-
-
-# --- register persons: the clock starts at the delivery the record came from ---------
-
-
-def _expired_persons(today: date):
-    from doorbraak.registers.models import Person
-
-    for activity in _by_activity(ActivityKind.SOURCE):
-        qs = (
-            Person.objects.filter(
-                source=activity, anonymised=False, received_on__lt=activity.expires_before(today)
-            )
-            # A person who is subject of a case is kept under the case type's retention.
-            .exclude(cases__isnull=False)
-            .distinct()
-        )
-        for person in qs:
-            yield person, activity
-
-
-def _anonymise_person(person) -> None:
-    person.bsn = ""
-    person.given_names = ""
-    person.surname_prefix = ""
-    person.surname = "geanonimiseerd"
-    person.birth_date = None
-    person.phone = ""
-    person.residence = None
-    person.anonymised = True
-    person.save()
-    person.functions.all().delete()
-
-
-def _delete_person(person) -> None:
-    person.delete()
-
-
-def _expired_officers(today: date):
-    from doorbraak.registers.models import Officer
-
-    for activity in _by_activity(ActivityKind.SOURCE):
-        for officer in Officer.objects.filter(
-            source=activity, received_on__lt=activity.expires_before(today)
-        ):
-            yield officer, activity
-
-
-def _delete_officer(officer) -> None:
-    officer.delete()
-
-
-register(RetentionHandler("case", _expired_cases, _delete_case, _anonymise_case))
-register(RetentionHandler("officer", _expired_officers, _delete_officer, _delete_officer))
-register(RetentionHandler("person", _expired_persons, _delete_person, _anonymise_person))
+def activities(kind: str):
+    """The processing activities of one kind (a source, a case type): each has its own period."""
+    yield from ProcessingActivity.objects.filter(kind=kind)
 
 
 def preview(today: date) -> list[dict]:

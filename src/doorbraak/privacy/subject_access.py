@@ -8,6 +8,10 @@ import json
 import zipfile
 from datetime import date
 
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -17,24 +21,55 @@ from doorbraak.audit.models import AuditAction, AuditEntry
 from doorbraak.partners.models import DataCategory, Organisation
 
 
-def find_subjects(query: str):
-    from doorbraak.registers.models import Person
-
-    query = query.strip()
-    qs = Person.objects.filter(anonymised=False)
-    if query.isdigit():
-        qs = qs.filter(bsn=query)
-    else:
-        for part in query.split():
-            qs = qs.filter(
-                Q(surname__icontains=part)
-                | Q(given_names__icontains=part)
-                | Q(pseudonym__iexact=part)
-            )
-    return list(qs.select_related("residence")[:50])
+# --- the registry: the privacy app knows no other app ----------------------------------------
+# The app that holds data subjects (the registers' persons) registers where they are found; each
+# app holding data about them registers a section of the export, from its AppConfig.ready().
 
 
-def _activity(a) -> dict:
+@dataclass(frozen=True)
+class SubjectSource:
+    find: Callable[[str], list]  # a search by name, BSN or pseudonym (at most 50)
+    get: Callable[[object], object | None]  # one subject by primary key, or None
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str  # the key of this part in the export ("betrokkene", "functies", "casussen")
+    collect: Callable[[object], object]  # the subject -> plain data
+    # (object_type, object_id) pairs whose audited reads count as access to the subject's data
+    accessed: Callable[[object], Iterable[tuple[str, str]]] = lambda _subject: ()
+    order: int = 50
+
+
+SUBJECT_SOURCES: list[SubjectSource] = []
+SECTIONS: list[Section] = []
+
+
+def register_subject_source(source: SubjectSource) -> None:
+    SUBJECT_SOURCES[:] = [source]  # one place where data subjects live
+
+
+def register_section(section: Section) -> None:
+    SECTIONS[:] = [s for s in SECTIONS if s.key != section.key] + [section]
+    SECTIONS.sort(key=lambda s: s.order)
+
+
+def _source() -> SubjectSource:
+    if not SUBJECT_SOURCES:
+        raise RuntimeError("no subject source registered (is doorbraak.registers installed?)")
+    return SUBJECT_SOURCES[0]
+
+
+def find_subjects(query: str) -> list:
+    return _source().find(query.strip())
+
+
+def get_subject(pk):
+    return _source().get(pk)
+
+
+def activity_summary(a) -> dict:
+    """A processing activity as the export states it: controller, purpose, basis, retention."""
     return {
         "verwerking": a.name,
         "verantwoordelijke": a.controller.name,
@@ -46,67 +81,18 @@ def _activity(a) -> dict:
 
 
 def collect(person) -> dict:
-    """The content of the export, as plain data."""
-    data: dict = {
-        "opgesteld_op": timezone.now().isoformat(timespec="seconds"),
-        "betrokkene": {
-            "pseudoniem": person.pseudonym,
-            "bsn": person.bsn,
-            "voornamen": person.given_names,
-            "voorvoegsel": person.surname_prefix,
-            "achternaam": person.surname,
-            "geboortedatum": person.birth_date.isoformat() if person.birth_date else None,
-            "woonadres": person.residence.address if person.residence else None,
-            "telefoon": person.phone,
-            "bron": _activity(person.source),
-            "bestand": person.source_file,
-            "regel": person.source_row,
-            "ontvangen_op": person.received_on.isoformat(),
-        },
-        "functies": [
-            {
-                "bedrijf": f.company.name,
-                "kvk_nummer": f.company.kvk_number,
-                "functie": f.role,
-                "sinds": f.since.isoformat(),
-                "bron": _activity(f.source),
-            }
-            for f in person.functions.select_related(
-                "company", "source__controller", "source__purpose"
-            )
-        ],
-        "casussen": [],
-    }
-    for case in person.cases.select_related("case_type__controller", "case_type__purpose"):
-        data["casussen"].append(
-            {
-                "zaaknummer": case.reference,
-                "soort": case.get_kind_display(),
-                "status": case.get_status_display(),
-                "gestart_op": case.opened_on.isoformat(),
-                "afgesloten_op": case.closed_on.isoformat() if case.closed_on else None,
-                "verwerking": _activity(case.case_type),
-                "partners": [
-                    p.organisation.name for p in case.participants.select_related("organisation")
-                ],
-                "gegevens": [
-                    {
-                        "datum": r.occurred_on.isoformat(),
-                        "categorie": str(DataCategory(r.category).label),
-                        "bron": r.organisation.name,
-                        "onderwerp": r.title,
-                        "toelichting": r.text,
-                    }
-                    for r in case.records.select_related("organisation")
-                ],
-            }
-        )
-    # Art. 15(1)(c): the recipients — which organisations have seen the data.
-    case_ids = [str(c.pk) for c in person.cases.all()]
-    accesses = AuditEntry.objects.filter(
-        Q(object_type="person", object_id=str(person.pk))
-        | Q(object_type="case", object_id__in=case_ids)
-    ).exclude(action=AuditAction.DENY)
+    """The content of the export, as plain data: each registered section, then who has accessed
+    the data (art. 15(1)(c): the recipients)."""
+    data: dict = {"opgesteld_op": timezone.now().isoformat(timespec="seconds")}
+    accessed: dict[str, set[str]] = defaultdict(set)
+    for section in SECTIONS:
+        data[section.key] = section.collect(person)
+        for object_type, object_id in section.accessed(person):
+            accessed[object_type].add(str(object_id))
+    which = Q(pk__in=[])
+    for object_type, ids in sorted(accessed.items()):
+        which |= Q(object_type=object_type, object_id__in=sorted(ids))
+    accesses = AuditEntry.objects.filter(which).exclude(action=AuditAction.DENY)
     names = dict(Organisation.objects.values_list("code", "name"))
     data["inzage_door"] = [
         {

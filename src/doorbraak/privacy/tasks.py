@@ -31,11 +31,9 @@ def retention(job, *, as_of: str | None = None) -> dict:
 
 @job_kind("subject_access_export", label=gettext_lazy("Inzageverzoek (export)"), max_attempts=2)
 def subject_access_export(job, *, person: int) -> dict:
-    from doorbraak.registers.models import Person
-
     from . import subject_access
 
-    subject = Person.objects.filter(pk=person).first()
+    subject = subject_access.get_subject(person)
     if subject is None:
         raise JobFailed(_("Deze persoon bestaat niet (meer)."))
     content, filename = subject_access.export_zip(subject, requested_by=job.user)

@@ -6,6 +6,7 @@ class RegistersConfig(AppConfig):
     verbose_name = "Registers"
 
     def ready(self):
-        from .retention import register_handlers
+        from . import retention, subject_access
 
-        register_handlers()
+        retention.register_handlers()
+        subject_access.register_providers()

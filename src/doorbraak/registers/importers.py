@@ -1320,23 +1320,21 @@ def _duplicate_keys(items: list, problems: list[Problem], seen: SeenKeys | None 
 # --- the service ------------------------------------------------------------------------------
 
 
-def _link_entities_after_import(batch_pk: int, user) -> None:
-    """Runs after the import's commit, as a background job of its own (incremental linking,
-    see ``entities.tasks``); a failure there is the linking job's and never touches the import."""
-    try:
-        from doorbraak.jobs.actions import start_job
+def _announce_import(batch_pk: int, counts: dict, user) -> None:
+    """Runs after the import's commit: tells the apps above (``signals.records_imported``; entity
+    linking queues its incremental job). A receiver's failure is logged; the import stands."""
+    from .signals import records_imported
 
-        start_job(
-            "link_after_import",
-            user=user,
-            requested_by="" if user is not None else "systeem:import",
-            purpose="risicoanalyse",
-            params={"batch": batch_pk},
-        )
-    except Exception:
-        logger.exception(
-            "entity linking after import %s could not be queued; the import stands", batch_pk
-        )
+    for receiver, result in records_imported.send_robust(
+        sender=ImportBatch, batch_pk=batch_pk, counts=counts, user=user
+    ):
+        if isinstance(result, Exception):
+            logger.error(
+                "after import %s, %r failed; the import stands",
+                batch_pk,
+                receiver,
+                exc_info=(type(result), result, result.__traceback__),
+            )
 
 
 @dataclass
@@ -1418,15 +1416,15 @@ def import_file(
     username: str | None = None,
     progress: bool = False,
     dry_run: bool = False,
-    link_entities: bool = True,
+    announce: bool = True,
     on_progress: Callable[[int, float], None] | None = None,
     batch_size: int | None = None,
 ) -> ImportResult:
     """Import one file all-or-nothing. Every call leaves one ImportBatch (accepted, unchanged or
     rejected, with its report) and one audit entry naming the counts; with ``dry_run`` the file
     is only validated and nothing at all is stored. After an accepted import has been committed,
-    the persons and companies it added or changed are linked incrementally into the existing
-    entities (``link_entities``; see ``entities.services.link_after_import``).
+    ``signals.records_imported`` is sent (``announce``): the entities app then links the persons
+    and companies it added or changed incrementally (``entities.services.link_after_import``).
 
     The file is streamed: read, validated and written ``batch_size`` rows at a time
     (``BATCH_ROWS``), all in one transaction that is rolled back when any row has a problem, so
@@ -1597,13 +1595,11 @@ def import_file(
                         )
                         source.refreshed_on = received_on
                     _audit(batch, 0)
-                    if link_entities and any(
-                        ctx.counts.get(label, {}).get(what)
-                        for label in ("person", "company", "premises")
-                        for what in ("created", "updated")
-                    ):
+                    if announce:
                         transaction.on_commit(
-                            lambda pk=batch.pk: _link_entities_after_import(pk, user)
+                            lambda pk=batch.pk, counts=ctx.counts: _announce_import(
+                                pk, counts, user
+                            )
                         )
             except _Rejected:
                 if problems:

@@ -1,9 +1,10 @@
-"""Retention for what ingestion stores besides the register models themselves.
+"""Retention for the registers, registered with the privacy app's registry in ready().
 
-Record history (``RecordVersion``), generic register entries (``RegisterEntry``) and the rejection
-reports of imports can hold personal data; none of them cascades from the records the privacy
-app's handlers delete, so each gets its own handler. The clock starts at the delivery
-(``received_on``), as for the register records.
+Register persons and company officers: the clock starts at the delivery the record came from
+(``received_on``); a person who is the subject of a case is kept under the case type's retention
+(careers' handlers). Record history (``RecordVersion``), generic register entries
+(``RegisterEntry``) and the rejection reports of imports can hold personal data too; none of them
+cascades from the records deleted here, so each gets its own handler.
 """
 
 from __future__ import annotations
@@ -11,11 +12,54 @@ from __future__ import annotations
 from datetime import date
 
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
-from doorbraak.privacy.retention import RetentionHandler, register
+from doorbraak.privacy.retention import ORDER_REGISTER_PERSONS, RetentionHandler, register
 
 
 def _sources():
     return ProcessingActivity.objects.filter(kind=ActivityKind.SOURCE)
+
+
+# --- register persons and officers -------------------------------------------------------
+
+
+def _expired_persons(today: date):
+    from .models import Person
+
+    for activity in _sources():
+        qs = (
+            Person.objects.filter(
+                source=activity, anonymised=False, received_on__lt=activity.expires_before(today)
+            )
+            # A person who is subject of a case is kept under the case type's retention.
+            .exclude(cases__isnull=False)
+            .distinct()
+        )
+        for person in qs:
+            yield person, activity
+
+
+def anonymise_person(person) -> None:
+    """Keep the record (and its pseudonym) for counts; remove everything that identifies."""
+    person.bsn = ""
+    person.given_names = ""
+    person.surname_prefix = ""
+    person.surname = "geanonimiseerd"
+    person.birth_date = None
+    person.phone = ""
+    person.residence = None
+    person.anonymised = True
+    person.save()
+    person.functions.all().delete()
+
+
+def _expired_officers(today: date):
+    from .models import Officer
+
+    for activity in _sources():
+        for officer in Officer.objects.filter(
+            source=activity, received_on__lt=activity.expires_before(today)
+        ):
+            yield officer, activity
 
 
 def _expired_versions(today: date):
@@ -67,14 +111,18 @@ def _anonymise_entry(entry) -> None:
     entry.save(update_fields=["data", "description"])
 
 
-_REGISTERED = False
-
-
 def register_handlers() -> None:
-    global _REGISTERED
-    if _REGISTERED:
-        return
-    _REGISTERED = True
+    """Called from RegistersConfig.ready(); registering again replaces (privacy.retention)."""
+    register(
+        RetentionHandler(
+            "officer", _expired_officers, _delete, _delete, order=ORDER_REGISTER_PERSONS
+        )
+    )
+    register(
+        RetentionHandler(
+            "person", _expired_persons, _delete, anonymise_person, order=ORDER_REGISTER_PERSONS
+        )
+    )
     register(RetentionHandler("record_version", _expired_versions, _delete, _delete))
     register(RetentionHandler("register_entry", _expired_entries, _delete, _anonymise_entry))
     register(

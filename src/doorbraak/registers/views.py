@@ -32,7 +32,7 @@ from doorbraak.privacy.models import ActivityKind, ProcessingActivity
 from doorbraak.web.decorators import page
 from doorbraak.web.display import officer_label, person_label, shows_officer
 
-from . import importers, selectors
+from . import access, importers, selectors
 from .models import BatchStatus, Company, ImportBatch, Person, Premises, SourceType, Wijk
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
@@ -179,21 +179,9 @@ def _import_upload(request, data):
 
 @page(C.REGISTERS_IMPORT)
 def import_detail(request, pk: int):
-    batch = get_object_or_404(
-        ImportBatch.objects.select_related("source", "source__purpose"), pk=pk
-    )
+    batch = access.get_import_batch_for_user(request.user, pk)
     rejections = list(batch.rejections.all()[: importers.MAX_PROBLEMS])
-    if rejections:
-        # The report quotes the rejected values, which can be personal data (a BSN, a name).
-        audit.record(
-            AuditAction.READ,
-            user=request.user,
-            purpose=batch.source.purpose.code,
-            object_type="import_batch",
-            object_id=batch.pk,
-            categories=batch.source.data_categories,
-            detail={"rejections": len(rejections)},
-        )
+    access.audit_rejections_read(request.user, batch, len(rejections))
     counts = [(model, sorted(c.items())) for model, c in sorted(batch.counts.items())]
     return render(
         request,

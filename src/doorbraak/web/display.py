@@ -1,5 +1,6 @@
 """How a person is shown to a user: by name only where need-to-know allows, else by pseudonym.
-The rules are policy.shows_identity and policy.shows_officer_identity."""
+Formatting only: the rules (who sees whom by name) are policy.shows_identity,
+policy.shows_officer_identity and policy.shows_officer."""
 
 from __future__ import annotations
 
@@ -29,6 +30,4 @@ def officer_label(user, officer, session) -> str:
 
 
 def shows_officer(user, officer, session) -> bool:
-    return policy.shows_officer_identity(user, officer) or shows_identity(
-        user, officer.person, session
-    )
+    return policy.shows_officer(user, officer, session)

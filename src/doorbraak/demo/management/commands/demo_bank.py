@@ -3,7 +3,7 @@ the demo's build day, shaped after the demo city, with planted, labelled launder
 every typology (AMLworld format), analysed as the bank would (compute-to-data), and only the
 sector aggregates loaded into Doorbraak. What is planted: doorbraak.demo.bank.
 
-The work is the background job ``demo_bank`` (moneyflows/tasks.py): `doorbraak demo` queues it
+The work is the background job ``demo_bank`` (demo/tasks.py): `doorbraak demo` queues it
 for the worker; this command runs it here and now (or queues it with --enqueue)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from doorbraak.jobs.actions import start_job
-from doorbraak.moneyflows.tasks import DEMO_BANK_SEED, DEMO_SOURCE, DEMO_TRANSACTIONS
+from doorbraak.demo.tasks import DEMO_BANK_SEED, DEMO_SOURCE, DEMO_TRANSACTIONS
 
 SOURCE = DEMO_SOURCE
 
