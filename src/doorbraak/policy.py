@@ -207,6 +207,10 @@ def is_verified(user) -> bool:
     return True
 
 
+def capabilities_of(role: str | None) -> frozenset[str]:
+    return ROLE_CAPABILITIES.get(role or "", frozenset())
+
+
 def role_has(role: str | None, capability: str) -> bool:
     """Whether a role (not a logged-in user: see `has`) carries a capability."""
     return capability in ROLE_CAPABILITIES.get(role or "", frozenset())

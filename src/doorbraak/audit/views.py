@@ -9,14 +9,12 @@ from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from doorbraak import policy
 from doorbraak.jobs.actions import start_job
 from doorbraak.jobs.models import Job
 from doorbraak.policy import Capability as C
 from doorbraak.web.decorators import page
 
-from . import display, selectors, services
-from .models import AuditAction
+from . import access, display, selectors
 
 
 @page(C.AUDIT_VIEW)
@@ -37,14 +35,7 @@ def audit_log(request):
 
 @page(C.AUDIT_VIEW)
 def audit_export(request):
-    form, qs = selectors.search(request.GET)
-    services.record(
-        AuditAction.EXPORT,
-        user=request.user,
-        purpose=policy.PURPOSE_PRIVACY,
-        object_type="audit_log",
-        detail={"filter": {k: v for k, v in request.GET.items()}},
-    )
+    _form, qs = access.export_for_user(request.user, request.GET)
     response = StreamingHttpResponse(selectors.csv_rows(qs), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="auditlog-{date.today():%Y%m%d}.csv"'
     return response

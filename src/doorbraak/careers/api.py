@@ -533,7 +533,7 @@ class CaseList(PolicyView, generics.ListAPIView):
     serializer_class = CaseListSerializer
 
     def get_queryset(self):
-        return policy.visible_cases(self.request.user).order_by("-opened_on", "id")
+        return access.visible_cases(self.request.user).order_by("-opened_on", "id")
 
 
 class CaseDetail(PolicyView, APIView):
@@ -541,7 +541,7 @@ class CaseDetail(PolicyView, APIView):
 
     @extend_schema(responses=CaseDetailSerializer)
     def get(self, request, pk: int):
-        case, categories = policy.get_case_for_user(request.user, pk)
+        case, categories = access.get_case_for_user(request.user, pk)
         subject = case.subject
         if subject is None:
             label = ""

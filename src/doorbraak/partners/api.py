@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -11,10 +10,9 @@ from rest_framework.views import APIView
 
 from doorbraak import policy
 from doorbraak.api.base import PolicyView
-from doorbraak.audit import services as audit
-from doorbraak.audit.models import AuditAction
 from doorbraak.policy import Capability as C
 
+from . import actions
 from .models import Organisation, OrganisationKind
 
 
@@ -37,7 +35,7 @@ class MeView(PolicyView, APIView):
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         u = request.user
-        caps = sorted(policy.ROLE_CAPABILITIES.get(u.role, frozenset()))
+        caps = sorted(policy.capabilities_of(u.role))
         return Response(
             MeSerializer(
                 {
@@ -56,15 +54,9 @@ class OrganisationList(PolicyView, generics.ListCreateAPIView):
     queryset = Organisation.objects.all()
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            org = serializer.save()
-            audit.record(
-                AuditAction.CREATE,
-                user=self.request.user,
-                purpose=policy.PURPOSE_MANAGEMENT,
-                object_type="organisation",
-                object_id=org.pk,
-            )
+        serializer.instance = actions.do_save_organisation(
+            self.request.user, None, **serializer.validated_data
+        )
 
 
 urlpatterns = [

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.urls import path
 from rest_framework import generics, serializers
 
-from doorbraak import policy
 from doorbraak.api.base import PolicyView
-from doorbraak.audit import services as audit
-from doorbraak.audit.models import AuditAction
 from doorbraak.limits import TEXT_MAX
 from doorbraak.partners.models import DataCategory, Organisation, Purpose
 from doorbraak.policy import Capability as C
 
+from . import actions
 from .models import ProcessingActivity
 
 
@@ -59,15 +56,9 @@ class ProcessingActivityList(PolicyView, generics.ListCreateAPIView):
         return C.PRIVACY_MANAGE if self.request.method == "POST" else C.LEGAL_VIEW
 
     def perform_create(self, serializer):
-        with transaction.atomic():
-            activity = serializer.save()
-            audit.record(
-                AuditAction.CREATE,
-                user=self.request.user,
-                purpose=policy.PURPOSE_PRIVACY,
-                object_type="processing_activity",
-                object_id=activity.pk,
-            )
+        serializer.instance = actions.do_create_processing_activity(
+            self.request.user, **serializer.validated_data
+        )
 
 
 urlpatterns = [

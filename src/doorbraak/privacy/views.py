@@ -3,7 +3,7 @@ subject access requests."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
@@ -12,10 +12,9 @@ from doorbraak.audit import display as audit_display
 from doorbraak.jobs.actions import start_job
 from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
-from doorbraak.registers.models import Person
 from doorbraak.web.decorators import page
 
-from . import retention, subject_access
+from . import access, retention
 from .models import ProcessingActivity, RetentionRun
 
 
@@ -49,15 +48,7 @@ def retention_view(request):
 @page(C.PRIVACY_MANAGE)
 def subject_access_search(request):
     query = request.GET.get("q", "").strip()
-    results = subject_access.find_subjects(query) if len(query) >= 2 else []
-    if results:
-        policy.audit_list_read(
-            request.user,
-            "person",
-            [p.pk for p in results],
-            policy.PURPOSE_PRIVACY,
-            [DataCategory.IDENTITY],
-        )
+    results = access.find_subjects_for_user(request.user, query)
     return render(request, "privacy/subject_access.html", {"query": query, "results": results})
 
 
@@ -66,12 +57,12 @@ def subject_access_search(request):
 def subject_access_export(request, pk: int):
     """GET asks to confirm; POST queues the export (collecting and rendering the PDF takes a
     while) and shows the job, whose page offers the archive to the privacy officer who asked."""
-    person = get_object_or_404(Person, pk=pk)
+    person = access.get_subject_for_user(request.user, pk)
     if request.method == "POST":
         job = start_job(
             "subject_access_export",
             user=request.user,
-            purpose="inzageverzoek",
+            purpose=policy.purpose_for(request.user, "subject_access"),
             categories=DataCategory.values,
             params={"person": person.pk},
         )

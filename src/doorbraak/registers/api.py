@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from doorbraak import policy
 from doorbraak.api.base import PolicyView
-from doorbraak.audit import services as audit
-from doorbraak.audit.models import AuditAction
-from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
 from doorbraak.web.display import person_label
 
-from . import selectors
-from .models import Company, Person, Premises
+from . import access, selectors
+from .models import Company, Premises
 
 
 class PremisesSerializer(serializers.ModelSerializer):
@@ -79,6 +74,9 @@ class PremisesDetail(PolicyView, generics.RetrieveAPIView):
     serializer_class = PremisesSerializer
     queryset = Premises.objects.all()
 
+    def get_object(self):
+        return access.get_premises_for_user(self.request.user, self.kwargs["pk"])
+
 
 class CompanyList(PolicyView, generics.ListAPIView):
     capability = C.REGISTERS_VIEW
@@ -96,24 +94,19 @@ class CompanyDetail(PolicyView, generics.RetrieveAPIView):
     serializer_class = CompanySerializer
     queryset = Company.objects.all()
 
+    def get_object(self):
+        return access.get_company_for_user(self.request.user, self.kwargs["pk"])
+
 
 class PersonDetail(PolicyView, APIView):
     capability = C.REGISTER_PERSONS
 
     @extend_schema(responses=PersonPseudonymSerializer)
     def get(self, request, pk: int):
-        person = get_object_or_404(Person, pk=pk)
-        label = person_label(request.user, person, request.session)
-        revealed = policy.shows_identity(request.user, person, request.session)
-        audit.record(
-            AuditAction.READ,
-            user=request.user,
-            purpose=policy.register_purpose(request.user),
-            object_type="person",
-            object_id=person.pk,
-            categories=[DataCategory.IDENTITY] if revealed else [],
-            detail={"pseudonymised": not revealed, "via": "api"},
+        person, revealed = access.get_person_for_user(
+            request.user, pk, session=request.session, via="api"
         )
+        label = person_label(request.user, person, request.session)
         functions = [
             {"company": f.company.kvk_number, "role": f.role, "since": f.since.isoformat()}
             for f in person.functions.select_related("company")

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,17 +23,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doorbraak import policy
-from doorbraak.audit import services as audit
-from doorbraak.audit.models import AuditAction
 from doorbraak.jobs.actions import start_job
-from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
 from doorbraak.web.decorators import page
-from doorbraak.web.display import officer_label, person_label, shows_officer
+from doorbraak.web.display import officer_label, person_label
 
 from . import access, importers, selectors
-from .models import BatchStatus, Company, ImportBatch, Person, Premises, SourceType, Wijk
+from .models import BatchStatus, ImportBatch, SourceType, Wijk
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -213,7 +210,7 @@ def premises_list(request):
 
 @page(C.REGISTERS_VIEW)
 def premises_detail(request, pk: int):
-    premises = get_object_or_404(Premises, pk=pk)
+    premises = access.get_premises_for_user(request.user, pk)
     companies = premises.companies.all()
     residents = premises.residents.count()
     return render(
@@ -243,8 +240,7 @@ def company_list(request):
 
 @page(C.REGISTERS_VIEW)
 def company_detail(request, pk: int):
-    company = get_object_or_404(Company.objects.select_related("establishment", "source"), pk=pk)
-    officers = list(company.officers.select_related("person", "company__establishment"))
+    company = access.get_company_for_user(request.user, pk)
     may_open = policy.has(request.user, C.REGISTER_PERSONS)
     rows = [
         {
@@ -252,34 +248,15 @@ def company_detail(request, pk: int):
             "label": officer_label(request.user, o, request.session),
             "url": reverse("person_detail", kwargs={"pk": o.person_id}) if may_open else "",
         }
-        for o in officers
+        for o, _named in access.company_officers(request.user, company, session=request.session)
     ]
-    named = any(shows_officer(request.user, o, request.session) for o in officers)
-    policy.audit_list_read(
-        request.user,
-        "person",
-        [o.person_id for o in officers],
-        policy.register_purpose(request.user),
-        [DataCategory.IDENTITY] if named else [],
-    )
     return render(request, "registers/company_detail.html", {"company": company, "officers": rows})
 
 
 @page(C.REGISTER_PERSONS)
 def person_detail(request, pk: int):
-    person = get_object_or_404(Person.objects.select_related("residence", "source"), pk=pk)
-    purpose = policy.register_purpose(request.user)
+    person, revealed = access.get_person_for_user(request.user, pk, session=request.session)
     label = person_label(request.user, person, request.session)
-    revealed = policy.shows_identity(request.user, person, request.session)
-    audit.record(
-        AuditAction.READ,
-        user=request.user,
-        purpose=purpose,
-        object_type="person",
-        object_id=person.pk,
-        categories=[DataCategory.IDENTITY] if revealed else [],
-        detail={"pseudonymised": not revealed},
-    )
     functions = person.functions.select_related("company")
     return render(
         request,
@@ -297,9 +274,10 @@ def person_detail(request, pk: int):
 @require_POST
 @page(C.PERSONS_REVEAL)
 def person_reveal(request, pk: int):
-    person = get_object_or_404(Person, pk=pk)
     try:
-        policy.reveal_person(request.user, person, request.POST.get("reason", ""), request.session)
+        access.reveal_person_by_id(
+            request.user, pk, request.POST.get("reason", ""), request.session
+        )
     except ValueError as exc:  # bad input: say why, on the page, with a 400
         messages.error(request, str(exc))
         response = person_detail(request, pk)
