@@ -25,7 +25,7 @@ def _bag(tmp_path, *wijken):
 def test_a_new_wijk_is_accepted_once_it_is_an_area(sources, tmp_path):
     path = _bag(tmp_path, "Binnenstad", "leidsche rijn", "Vleuten-De Meern", "Papendorp")
     first = import_file(
-        sources["bag"], path, received_on=date(2026, 11, 1), username="test", link_entities=False
+        sources["bag"], path, received_on=date(2026, 11, 1), username="test", announce=False
     )
     assert first.batch.status == "rejected"
     assert {(r.row, r.field, r.reason) for r in first.batch.rejections.all()} == {
@@ -44,7 +44,7 @@ def test_a_new_wijk_is_accepted_once_it_is_an_area(sources, tmp_path):
         ),
     )
     second = import_file(
-        sources["bag"], path, received_on=date(2026, 11, 1), username="test", link_entities=False
+        sources["bag"], path, received_on=date(2026, 11, 1), username="test", announce=False
     )
     assert second.batch.status == "accepted"
     assert list(Premises.objects.order_by("house_number").values_list("wijk", flat=True)) == [

@@ -1417,6 +1417,7 @@ def import_file(
     progress: bool = False,
     dry_run: bool = False,
     announce: bool = True,
+    link_entities: bool | None = None,  # deprecated spelling of ``announce``
     on_progress: Callable[[int, float], None] | None = None,
     batch_size: int | None = None,
 ) -> ImportResult:
@@ -1436,6 +1437,8 @@ def import_file(
     from doorbraak.audit.models import AuditAction
     from doorbraak.locks import exclusive
 
+    if link_entities is not None:
+        announce = link_entities
     path = Path(path)
     if source.kind != ActivityKind.SOURCE:
         raise ImportError_(f"{source.code} is geen gegevensbron in het verwerkingsregister")
