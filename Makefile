@@ -9,11 +9,12 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 DEMO_VAR ?= var/demo
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help check-tools install install-demo install-test demo demo-smoke test test-sqlite test-fast lock screenshot clean
+.PHONY: help check-tools install install-demo install-test demo demo-smoke test test-sqlite test-fast lint lock screenshot clean
 
 help:
 	@echo "make demo    install everything, build the demo city, serve it at http://127.0.0.1:8000"
 	@echo "make test    install everything and run the whole test suite"
+	@echo "make lint    ruff (format, imports, complexity, Django, security, bugbear) and mypy"
 	@echo "make lock    re-pin requirements/*.txt from requirements/*.in"
 
 check-tools:
@@ -68,6 +69,14 @@ test: install-test
 # The database-backed tests once more on SQLite (CI runs the suite on PostgreSQL first).
 test-sqlite: install-test
 	env -u DATABASE_URL $(BIN)/python -m pytest -p no:cacheprovider -n 2 --dist loadfile --ignore=tests/analysis
+
+# Static checks, as CI runs them: formatting, ruff's rules (pyproject.toml [tool.ruff]) and mypy
+# (strict on doorbraak_analysis; pyproject.toml [tool.mypy]). `ruff format . && ruff check --fix .`
+# repairs most of what this reports.
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
 
 # Re-pin: runtime (base.txt: production and `make demo`); + tests (test.txt), with the same pins.
 lock: | $(BIN)/uv

@@ -56,7 +56,7 @@ def febrl4():
     for df in (a, b):
         for col in df.columns:
             df[col] = df[col].str.strip().replace({"nan": ""})
-    truth = set(zip(links.get_level_values(0), links.get_level_values(1)))
+    truth = set(zip(links.get_level_values(0), links.get_level_values(1), strict=True))
     return a, b, truth
 
 
@@ -105,7 +105,7 @@ def _demo_files():
     right = pd.read_csv(folder / "bronnen.csv", dtype=str, keep_default_na=False)
     truth = {
         (person, key)
-        for person, key in zip(right.pop("waarheid_persoon_id"), right["sleutel"])
+        for person, key in zip(right.pop("waarheid_persoon_id"), right["sleutel"], strict=True)
         if person
     }
     mapping = yaml.safe_load((folder / "link-mapping.yaml").read_text(encoding="utf-8"))
@@ -120,7 +120,7 @@ def dutch(n: int):
     from doorbraak_analysis.linkage import synth
 
     brp, source, truth = synth.make_person_registers(n, seed=7)
-    return brp, source, set(zip(truth.left_id, truth.right_id))
+    return brp, source, set(zip(truth.left_id, truth.right_id, strict=True))
 
 
 def scores(predicted: set, truth: set) -> dict:
@@ -152,7 +152,11 @@ def run_doorbraak(dataset: str, n: int) -> set:
         result = lk.link_tables(a, b, synth.BRP_MAPPING, synth.SOURCE_MAPPING, "person")
     out = result.output()
     return set(
-        zip(out.loc[out.decision == "link", "left_id"], out.loc[out.decision == "link", "right_id"])
+        zip(
+            out.loc[out.decision == "link", "left_id"],
+            out.loc[out.decision == "link", "right_id"],
+            strict=True,
+        )
     )
 
 
@@ -271,7 +275,7 @@ def run_splink(dataset: str, n: int) -> set:
     ).as_pandas_dataframe()
     left_ids = set(a["rec_id"])
     pairs = set()
-    for x, y in zip(predictions["rec_id_l"], predictions["rec_id_r"]):
+    for x, y in zip(predictions["rec_id_l"], predictions["rec_id_r"], strict=True):
         pairs.add((x, y) if x in left_ids else (y, x))
     return pairs
 
@@ -304,7 +308,7 @@ def run_recordlinkage(dataset: str, n: int) -> set:
     features = compare.compute(candidates, a, b)
     ecm = recordlinkage.ECMClassifier(binarize=0.5)
     matches = ecm.fit_predict(features)
-    return set(zip(matches.get_level_values(0), matches.get_level_values(1)))
+    return set(zip(matches.get_level_values(0), matches.get_level_values(1), strict=True))
 
 
 def run_dedupe(n: int) -> dict:

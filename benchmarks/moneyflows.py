@@ -124,8 +124,10 @@ def gfp_peer(trainval: Path, test: Path, threads: int) -> dict | None:
     except Exception as err:  # not installed / no wheel for this platform
         print(f"   snapml not available ({type(err).__name__}: {err}); f1_gfp=na")
         return None
-    import lightgbm as lgb
     import resource
+
+    import duckdb
+    import lightgbm as lgb
 
     from doorbraak_analysis.moneyflows.features import raw_feature_sql
     from doorbraak_analysis.moneyflows.io import read_transactions
@@ -136,7 +138,6 @@ def gfp_peer(trainval: Path, test: Path, threads: int) -> dict | None:
         temporal_split,
         vocabulary,
     )
-    import duckdb
 
     started = time.perf_counter()
     tv, te = read_transactions(trainval), read_transactions(test)

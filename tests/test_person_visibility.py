@@ -164,7 +164,7 @@ def people(world):
     p["officer_in_area"].given_names, p["officer_in_area"].surname_prefix = "Olaf", ""
     p["officer_in_area"].surname = "Gebiedtest"
     p["case_subject"].birth_date = today.replace(year=today.year - 18)
-    for i, (kind, person) in enumerate(p.items()):
+    for kind, person in p.items():
         person.residence = homes[kind]
         person.save()
     elsewhere = f.CompanyFactory(

@@ -20,6 +20,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     # a worker process started by a test (tests/jobs) opens the same file.
     import tempfile
 
-    DATABASES["default"]["TEST"] = {
+    DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"doorbraak-test-{os.getpid()}.sqlite3")
-    }  # noqa: F405
+    }

@@ -9,7 +9,23 @@ and out — lives here and only here.
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import pyarrow as pa
+
+
+class Engine(Protocol):
+    """What an analysis needs of an engine: tables in, named intermediate tables, Arrow out."""
+
+    name: str
+
+    def register(self, name: str, table: pa.Table) -> None: ...
+
+    def create(self, name: str, sql: str) -> None: ...
+
+    def to_arrow(self, sql: str) -> pa.Table: ...
+
+    def drop(self, name: str) -> None: ...
 
 
 class DuckDBEngine:
@@ -17,12 +33,12 @@ class DuckDBEngine:
 
     def __init__(
         self,
-        con=None,
+        con: Any = None,
         *,
         threads: int | None = None,
         memory_limit: str | None = None,
         temp_directory: str | None = None,
-    ):
+    ) -> None:
         import duckdb
 
         self.con = con or duckdb.connect()
@@ -53,9 +69,9 @@ class DuckDBEngine:
 class SparkEngine:
     name = "spark"
 
-    def __init__(self, spark):
+    def __init__(self, spark: Any) -> None:
         self.spark = spark
-        self._cached = {}
+        self._cached: dict[str, Any] = {}
 
     def register(self, name: str, table: pa.Table) -> None:
         df = self.spark.createDataFrame(table)
@@ -76,7 +92,7 @@ class SparkEngine:
         self.spark.catalog.dropTempView(name)
 
 
-def local_spark(app: str = "doorbraak-analysis", cores: int = 2):
+def local_spark(app: str = "doorbraak-analysis", cores: int = 2) -> Any:
     """A local-mode SparkSession for tests and single machines."""
     from pyspark.sql import SparkSession
 

@@ -50,7 +50,7 @@ class TextFileError(ValueError):
     """A file that is not text in a known encoding. ``kind`` is ``"binary"`` or ``"encoding"``;
     ``line`` is 1-based; ``byte`` the offending byte value."""
 
-    def __init__(self, path, line: int, kind: str, byte: int, reason: str):
+    def __init__(self, path: str | Path, line: int, kind: str, byte: int, reason: str) -> None:
         self.path = str(path)
         self.line = line
         self.kind = kind
@@ -59,14 +59,14 @@ class TextFileError(ValueError):
         super().__init__(f"{self.path}, line {line}: {reason}")
 
 
-def _binary_error(path, line: int, byte: int) -> TextFileError:
+def _binary_error(path: str | Path, line: int, byte: int) -> TextFileError:
     what = "NUL byte" if byte == 0 else f"control byte 0x{byte:02X}"
     return TextFileError(
         path, line, "binary", byte, f"{what}: binary content, not a text file (CSV) - refused"
     )
 
 
-def _encoding_error(path, line: int, byte: int, why: str) -> TextFileError:
+def _encoding_error(path: str | Path, line: int, byte: int, why: str) -> TextFileError:
     return TextFileError(path, line, "encoding", byte, f"byte 0x{byte:02X} {why}")
 
 
@@ -80,8 +80,8 @@ def detect_encoding(path: str | Path) -> str:
     failure: tuple[int, int, int] | None = None  # (offset, line, byte) of the first non-UTF-8 byte
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
-            if chunk.translate(None, _TEXT_BYTES):  # fast test; the regex finds where
-                hit = _BINARY.search(chunk)
+            # fast test; the regex finds where
+            if chunk.translate(None, _TEXT_BYTES) and (hit := _BINARY.search(chunk)):
                 line = lines + chunk.count(b"\n", 0, hit.start()) + 1
                 raise _binary_error(path, line, chunk[hit.start()])
             if failure is None:
@@ -123,8 +123,7 @@ def detect_encoding(path: str | Path) -> str:
     lines = 0
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(CHUNK), b""):
-            if chunk.translate(None, _DEFINED_BYTES):
-                hit = _UNDEFINED.search(chunk)
+            if chunk.translate(None, _DEFINED_BYTES) and (hit := _UNDEFINED.search(chunk)):
                 line = lines + chunk.count(b"\n", 0, hit.start()) + 1
                 raise _encoding_error(
                     path, line, chunk[hit.start()], "is not a character in Windows-1252 or Latin-1"

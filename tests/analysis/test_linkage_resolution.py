@@ -1,6 +1,6 @@
 """Linking, explanations, judgements, stable entity ids and incremental linking."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +11,7 @@ from doorbraak_analysis.linkage import synth
 from doorbraak_analysis.metrics import cluster_label_scores
 
 FIXTURES = Path(__file__).parent / "linkage_fixtures"
-T0 = datetime(2026, 1, 5, 9, 0)
+T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def _fixture_link():
@@ -32,7 +32,11 @@ def test_fixture_links_exactly_the_true_pairs(fixture_link):
     out = fixture_link.output()
     assert list(out.columns) == ["left_id", "right_id", "match_probability", "decision"]
     linked = set(
-        zip(out.loc[out.decision == "link", "left_id"], out.loc[out.decision == "link", "right_id"])
+        zip(
+            out.loc[out.decision == "link", "left_id"],
+            out.loc[out.decision == "link", "right_id"],
+            strict=True,
+        )
     )
     assert linked == truth
     # the namesake (same name, other birth date and address) is not linked
@@ -69,12 +73,14 @@ def test_judgements_override_the_model_in_link_mode():
         lk.Judgement("1010", "H-11", "same", "analist1", T0),  # model found nothing
         lk.Judgement("1004", "H-04", "unsure", "analist2", T0),
         # withdrawn judgement: ignored
-        lk.Judgement("1002", "H-02", "not_same", "analist2", T0, deleted_at=datetime(2026, 1, 6)),
+        lk.Judgement(
+            "1002", "H-02", "not_same", "analist2", T0, deleted_at=datetime(2026, 1, 6, tzinfo=UTC)
+        ),
     ]
     out = lk.link_tables(
         left, right, mapping["left"], mapping["right"], "person", judgements=judgements
     ).output()
-    pairs = {(a, b): d for a, b, d in zip(out.left_id, out.right_id, out.decision)}
+    pairs = {(a, b): d for a, b, d in zip(out.left_id, out.right_id, out.decision, strict=True)}
     assert ("1001", "H-01") not in pairs
     assert pairs[("1010", "H-11")] == "link"
     assert pairs[("1004", "H-04")] == "review"
@@ -84,7 +90,7 @@ def test_judgements_override_the_model_in_link_mode():
 def test_latest_judgement_wins_per_pair():
     js = [
         lk.Judgement("a", "b", "same", "u1", T0),
-        lk.Judgement("b", "a", "not_same", "u2", datetime(2026, 2, 1)),
+        lk.Judgement("b", "a", "not_same", "u2", datetime(2026, 2, 1, tzinfo=UTC)),
     ]
     active = lk.active_judgements(js)
     assert len(active) == 1 and next(iter(active.values())).verdict == "not_same"
@@ -161,7 +167,7 @@ def test_dedupe_is_accurate_and_ids_stable_across_runs(dedupe_world):
     run1 = lk.resolve_features(features, "person")
     assert set(run1.entities.record_id) == set(records.registratienummer)
     # accuracy against ground truth (pairwise)
-    true_of = dict(zip(truth.record_id, truth.person_id))
+    true_of = dict(zip(truth.record_id, truth.person_id, strict=True))
     ent = run1.entities.assign(person=run1.entities.record_id.map(true_of))
     s = cluster_label_scores(ent.entity_id, ent.person)
     assert s.precision > 0.95 and s.recall > 0.85, s
@@ -196,7 +202,7 @@ def test_judgement_overrides_model_in_dedupe_and_later_runs(dedupe_world):
 
 def test_incremental_linking_adds_new_records_to_existing_entities(dedupe_world):
     records, truth, features, mapping = dedupe_world
-    true_of = dict(zip(truth.record_id, truth.person_id))
+    true_of = dict(zip(truth.record_id, truth.person_id, strict=True))
     # hold back the last 100 records, resolve the rest, then add them incrementally
     existing, new = features.iloc[:-100], features.iloc[-100:]
     base = lk.resolve_features(existing, "person")
@@ -241,7 +247,11 @@ def test_company_linking_uses_kvk_trade_names_and_legal_forms():
     right = lk.read_table(FIXTURES / "bedrijven_vergunningen.csv")
     out = lk.link_tables(left, right, mapping["left"], mapping["right"], "company").output()
     linked = set(
-        zip(out.loc[out.decision == "link", "left_id"], out.loc[out.decision == "link", "right_id"])
+        zip(
+            out.loc[out.decision == "link", "left_id"],
+            out.loc[out.decision == "link", "right_id"],
+            strict=True,
+        )
     )
     assert linked == {("01234567", "V1"), ("30123456", "V2"), ("30999888", "V3")}
 
@@ -251,9 +261,13 @@ def test_synthetic_company_registers_link_well():
     res = lk.link_tables(kvk, source, synth.KVK_MAPPING, synth.COMPANY_SOURCE_MAPPING, "company")
     out = res.output()
     linked = set(
-        zip(out.loc[out.decision == "link", "left_id"], out.loc[out.decision == "link", "right_id"])
+        zip(
+            out.loc[out.decision == "link", "left_id"],
+            out.loc[out.decision == "link", "right_id"],
+            strict=True,
+        )
     )
-    true = set(zip(truth.left_id, truth.right_id))
+    true = set(zip(truth.left_id, truth.right_id, strict=True))
     tp = len(linked & true)
     assert tp / len(linked) > 0.9 and tp / len(true) > 0.8, (tp / len(linked), tp / len(true))
 

@@ -30,7 +30,11 @@ def spark():
 
 def _links(result):
     out = result.output()
-    return {(a, b) for a, b, d in zip(out.left_id, out.right_id, out.decision) if d == "link"}
+    return {
+        (a, b)
+        for a, b, d in zip(out.left_id, out.right_id, out.decision, strict=True)
+        if d == "link"
+    }
 
 
 def test_trained_model_scores_the_same_on_spark(spark):

@@ -17,7 +17,7 @@ def test_generators_are_deterministic():
     assert a1.equals(a2) and b1.equals(b2) and t1.equals(t2)
     c1 = synth.make_company_registers(100, seed=2)
     c2 = synth.make_company_registers(100, seed=2)
-    assert all(x.equals(y) for x, y in zip(c1, c2))
+    assert all(x.equals(y) for x, y in zip(c1, c2, strict=True))
     assert not synth.make_person_registers(300, seed=6)[0].equals(a1)
 
 

@@ -9,11 +9,6 @@ import shutil
 
 import duckdb
 import pytest
-
-from doorbraak_analysis.registers.extracts import read_extracts
-from doorbraak_analysis.risk import indicators as ind
-from doorbraak_analysis.risk.evaluate import _prepare, _window, evaluate
-from doorbraak_analysis.risk.rules import RulesError, load_rules, parse_rules
 from tests.analysis.test_risk_indicators import (
     AS_OF,
     P1,
@@ -25,6 +20,11 @@ from tests.analysis.test_risk_indicators import (
     write,
 )
 from tests.test_architecture import PROTECTED
+
+from doorbraak_analysis.registers.extracts import read_extracts
+from doorbraak_analysis.risk import indicators as ind
+from doorbraak_analysis.risk.evaluate import _prepare, _window, evaluate
+from doorbraak_analysis.risk.rules import RulesError, load_rules, parse_rules
 
 # besides the protected attributes themselves, what stands in for them
 PROXY = re.compile(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -86,7 +86,7 @@ def test_no_inclusion_without_decision_and_no_automatic_family_inclusion(world):
     assert (
         Case.objects.count() == before and concern.status == "open"
     )  # a concern is not an inclusion
-    with pytest.raises(Exception):  # a partner cannot decide
+    with pytest.raises(PermissionDenied):  # a partner cannot decide
         a.do_decide(world.users["school"], concern.pk, **_decision_kwargs(world))
     decision = a.do_decide(cd, concern.pk, **_decision_kwargs(world, outcome="family_new"))
     case = decision.case

@@ -72,7 +72,9 @@ OPENER = urllib.request.build_opener(NoRedirect)
 
 def get(url: str, headers: dict | None = None):
     """(status, headers, body) without following redirects."""
-    request = urllib.request.Request(url, headers=headers or {})
+    if not url.startswith(("http://", "https://")):
+        raise ValueError(f"not an HTTP URL: {url}")
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - checked above
     try:
         with OPENER.open(request, timeout=30) as response:
             return response.status, response.headers, response.read()

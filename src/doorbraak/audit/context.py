@@ -14,7 +14,8 @@ class RequestContext:
     path: str = ""
 
 
-current = contextvars.ContextVar("doorbraak_request", default=RequestContext())
+# RequestContext is frozen: the shared default can never be changed in place.
+current = contextvars.ContextVar("doorbraak_request", default=RequestContext())  # noqa: B039
 
 
 class ChainAfterResponse:

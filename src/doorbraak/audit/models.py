@@ -61,7 +61,9 @@ class AuditEntry(models.Model):
     detail = models.JSONField(_("details"), default=dict, blank=True)
     # Filled in once by the sequencer; empty while the entry is not yet chained.
     chain_seq = models.BigIntegerField(_("plaats in de keten"), null=True, blank=True, unique=True)
-    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    # NULL (not "") until the sequencer chains the entry, like entry_hash, whose unique index
+    # needs NULLs: many entries are unchained at once.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     objects = AuditEntryQuerySet.as_manager()

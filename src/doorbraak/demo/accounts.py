@@ -72,7 +72,9 @@ def needs_second_factor(role: str) -> bool:
 
 def demo_totp_key(username: str) -> str:
     """Hex TOTP key (20 bytes) derived from the username: reproducible, demo only."""
-    return hashlib.sha1(f"doorbraak-demo-totp:{username}".encode()).hexdigest()
+    return hashlib.sha1(
+        f"doorbraak-demo-totp:{username}".encode(), usedforsecurity=False
+    ).hexdigest()
 
 
 def _totp(hex_key: str, now: float | None = None) -> tuple[str, int]:

@@ -609,7 +609,7 @@ class _City:
         )
         return name + LEGAL_SUFFIX[legal_form]
 
-    def build(self) -> DemoCitySummary:
+    def build(self) -> DemoCitySummary:  # noqa: C901 - the demo city, part by part
         started = time.perf_counter()
         rng = self.rng
         n = self.n
@@ -821,7 +821,7 @@ class _City:
             source=self.sources[ref.SOURCE_BRP],
         )
 
-    def _people(self, companies, company_group, homes, premises):
+    def _people(self, companies, company_group, homes, premises):  # noqa: C901 - generator: each branch a kind of person
         rng = self.rng
         adult = (self.d(1954, 1, 1), self.d(2005, 6, 30))
         persons: list[Person] = []

@@ -357,7 +357,9 @@ def _write_csv(path: Path, header: list[str], rows: list[list], delimiter: str =
         w.writerows(rows)
 
 
-def write_extracts(out_dir: str | Path, seed: int = DEMO_SEED) -> ExtractSummary:
+def write_extracts(  # noqa: C901 - generator: each branch a kind of noise in the extracts
+    out_dir: str | Path, seed: int = DEMO_SEED
+) -> ExtractSummary:
     """Write the three noisy extracts, the ground truth and the files for ``doorbraak link``."""
     started = time.perf_counter()
     out = Path(out_dir)

@@ -413,7 +413,9 @@ def _run_incremental_linkage(entity: str, user, *, changed) -> LinkageRun | None
         bridges = pd.Series(
             [
                 frozenset((str(a), str(b))) in bridging and not j
-                for a, b, j in zip(pairs["unique_id_l"], pairs["unique_id_r"], pairs["judged"])
+                for a, b, j in zip(
+                    pairs["unique_id_l"], pairs["unique_id_r"], pairs["judged"], strict=True
+                )
             ],
             index=pairs.index,
             dtype=bool,
@@ -643,7 +645,7 @@ class Network:
             self.edges.append((a, b, label))
 
 
-def entity_network(
+def entity_network(  # noqa: C901 - one walk of the network, step by step
     entity_id: str,
     records: list,
     max_nodes: int = 60,
@@ -950,8 +952,8 @@ def ftm_export(user, reason: str) -> tuple[str, int]:
     persons = _with_entity_ids(person_table(), person_of)
     companies = _with_entity_ids(company_table(), company_of)
     entity_of = {
-        **{k: v for k, v in zip(persons["id"], persons["entity_id"])},
-        **{k: v for k, v in zip(companies["id"], companies["entity_id"])},
+        **{k: v for k, v in zip(persons["id"], persons["entity_id"], strict=True)},
+        **{k: v for k, v in zip(companies["id"], companies["entity_id"], strict=True)},
     }
     known = set(entity_of)
     relations = []

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -128,4 +127,4 @@ def export_zip(person, requested_by) -> tuple[bytes, str]:
         categories=DataCategory.values,
         detail={"kind": "AVG art. 15"},
     )
-    return buf.getvalue(), f"inzage-{person.pseudonym}-{date.today():%Y%m%d}.zip"
+    return buf.getvalue(), f"inzage-{person.pseudonym}-{timezone.localdate():%Y%m%d}.zip"

@@ -12,10 +12,15 @@ import argparse
 import sys
 import time
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from .model import Thresholds
 from .prepare import MappingError, load_mapping, prepare_records, read_table
+
+if TYPE_CHECKING:
+    from .judgements import Judgement
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_judgements(path: str):
+def _read_judgements(path: str) -> list[Judgement]:
     from datetime import datetime
 
     from .judgements import Judgement
@@ -64,7 +69,7 @@ def _read_judgements(path: str):
     if not needed <= set(table.columns):
         raise MappingError(f"judgements file {path} needs columns {', '.join(sorted(needed))}")
     out = []
-    for i, row in table.iterrows():
+    for i, (_, row) in enumerate(table.iterrows()):
         try:
             at = datetime.fromisoformat(row.get("at") or "1970-01-01")
             deleted = datetime.fromisoformat(row["deleted_at"]) if row.get("deleted_at") else None
@@ -87,7 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     started = time.time()
-    say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr))
+
+    def say(*parts: object) -> None:
+        if not args.quiet:
+            print(*parts, file=sys.stderr)
+
     try:
         thresholds = Thresholds(args.link_threshold, args.review_threshold)
         if not 0 <= thresholds.review <= thresholds.link <= 1:
@@ -131,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
                 prev = read_table(args.previous)
                 if not {"record_id", "entity_id"} <= set(prev.columns):
                     raise MappingError(f"{args.previous} needs columns record_id,entity_id")
-                previous = dict(zip(prev["record_id"], prev["entity_id"]))
+                previous = dict(zip(prev["record_id"], prev["entity_id"], strict=True))
             if len(left) == 0:  # a header and no rows: no entities
                 entities = pd.DataFrame(columns=["record_id", "entity_id"])
             else:

@@ -87,7 +87,7 @@ def cluster_records(
         left = strong["unique_id_l"].to_numpy()[order]
         right = strong["unique_id_r"].to_numpy()[order]
         judged = bool(graph.active)
-        for a, b in zip(left.tolist(), right.tolist()):
+        for a, b in zip(left.tolist(), right.tolist(), strict=True):
             if judged:
                 relation = graph.relation(a, b)
                 if relation in (NOT_SAME, UNSURE):
@@ -99,7 +99,9 @@ def cluster_records(
 
 def entity_id_for(members: Iterable[str], prefix: str = "ent-") -> str:
     """Deterministic id from the member record ids (order-independent)."""
-    digest = hashlib.sha1("\x1f".join(sorted(members)).encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha1(
+        "\x1f".join(sorted(members)).encode("utf-8"), usedforsecurity=False
+    ).hexdigest()[:16]
     return prefix + digest
 
 
@@ -185,7 +187,9 @@ def attach_new_records(
         ascending=[False, True, True],
         kind="stable",
     )
-    for a, b in zip(relevant["unique_id_l"].tolist(), relevant["unique_id_r"].tolist()):
+    for a, b in zip(
+        relevant["unique_id_l"].tolist(), relevant["unique_id_r"].tolist(), strict=True
+    ):
         if graph.relation(a, b) in (NOT_SAME, UNSURE):
             continue
         clusters.merge(a, b)
@@ -200,7 +204,7 @@ def attach_new_records(
         else:
             fresh.setdefault(root, []).append(record)
     used = set(entity_of.values())
-    for root, members in sorted(fresh.items(), key=lambda kv: min(kv[1])):
+    for _root, members in sorted(fresh.items(), key=lambda kv: min(kv[1])):
         new_id = entity_id_for(members, prefix)
         n = 1
         while new_id in used:

@@ -11,11 +11,18 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Mapping
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping
 
 import pandas as pd
 
 from . import normalise as nl
+
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
+
+# One record as pandas gives it (``DataFrame.to_dict("records")``): column name -> value.
+Row = Mapping[Any, Any]
+MakeEntity = Callable[[str], "EntityProxy"]
 
 RELATION_SCHEMATA = {
     "directorship": ("Directorship", "director", "organization"),
@@ -53,10 +60,13 @@ def canonical_table(df: pd.DataFrame, mapping: Mapping[str, str]) -> pd.DataFram
 
 
 def _hash_id(*parts: str, prefix: str) -> str:
-    return prefix + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return (
+        prefix
+        + hashlib.sha1("\x1f".join(parts).encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    )
 
 
-def _value(row: Mapping[str, Any], key: str) -> str | None:
+def _value(row: Row, key: str) -> str | None:
     value = row.get(key)
     if value is None or (isinstance(value, float) and value != value):
         return None
@@ -64,7 +74,7 @@ def _value(row: Mapping[str, Any], key: str) -> str | None:
     return text or None
 
 
-def _address_entity(row: Mapping[str, Any], make):
+def _address_entity(row: Row, make: MakeEntity) -> EntityProxy | None:
     postcode = nl.normalise_postcode(_value(row, "postcode"))
     house = nl.parse_house_number(
         _value(row, "house_number"),
@@ -79,7 +89,7 @@ def _address_entity(row: Mapping[str, Any], make):
         postcode, house = parsed.postcode, parsed.house_number
     if not (postcode or street or free):
         return None
-    key = (
+    key: tuple[str, ...] = (
         postcode or nl.normalise_street(street) or "",
         str(house.number or ""),
         house.suffix or "",
@@ -113,7 +123,7 @@ def _address_entity(row: Mapping[str, Any], make):
     return address
 
 
-def _person_name(row: Mapping[str, Any]) -> tuple[str | None, str | None, str | None, str | None]:
+def _person_name(row: Row) -> tuple[str | None, str | None, str | None, str | None]:
     """(full name, first name, last name incl. prefix, name known by)."""
     given = _value(row, "given_names") or _value(row, "initials")
     prefix, surname = nl.split_surname(_value(row, "surname"), _value(row, "surname_prefix"))
@@ -140,12 +150,86 @@ def _person_name(row: Mapping[str, Any]) -> tuple[str | None, str | None, str | 
     return full, first, last, known_full
 
 
+def _add_person(proxy: EntityProxy, row: Row) -> None:
+    """Names and birth date of one person record onto its entity's proxy."""
+    full, first, last, known = _person_name(row)
+    if full:
+        proxy.add("name", full)
+    if first:
+        proxy.add("firstName", first)
+    if last:
+        proxy.add("lastName", last)
+    if known:
+        proxy.add("alias", known)
+    birth, year = nl.parse_date(_value(row, "birth_date"))
+    if not birth and not year:
+        _, year = nl.parse_date(_value(row, "birth_year"))
+    if birth or year:
+        proxy.add("birthDate", birth or str(year))
+
+
+def _add_company(proxy: EntityProxy, row: Row) -> None:
+    """Name(s), KvK number and legal form of one company record onto its entity's proxy."""
+    name = _value(row, "name")
+    if name:
+        parts = nl._TRADE_NAME_MARKERS.split(name.lower(), maxsplit=1)
+        if len(parts) == 2:  # 'X B.V. h.o.d.n. Y': statutory name and trade name
+            cut = len(parts[0])
+            proxy.add("name", name[:cut].strip())
+            proxy.add("alias", name[len(name) - len(parts[1]) :].strip())
+        elif proxy.has("name"):
+            proxy.add("alias", name)  # other spellings and trade names
+        else:
+            proxy.add("name", name)
+    kvk = nl.normalise_kvk(_value(row, "kvk_number"))
+    if kvk:
+        proxy.add("registrationNumber", kvk)
+    legal_form = (
+        _value(row, "legal_form") or nl.parse_company_name(name).legal_form
+        if name
+        else _value(row, "legal_form")
+    )
+    if legal_form:
+        proxy.add("legalForm", legal_form)
+    proxy.add("jurisdiction", "nl")
+
+
+def _relation_link(rel: Relation, entity_of: Mapping[str, str], make: MakeEntity) -> EntityProxy:
+    """One relation as an FtM link entity between the (resolved) subject and object."""
+    if rel.kind not in RELATION_SCHEMATA:
+        raise ValueError(
+            f"unknown relation kind {rel.kind!r}; use one of {', '.join(RELATION_SCHEMATA)}"
+        )
+    schema, subject_prop, object_prop = RELATION_SCHEMATA[rel.kind]
+    subject = entity_of.get(str(rel.subject), str(rel.subject))
+    obj = entity_of.get(str(rel.object), str(rel.object))
+    link = make(schema)
+    link.id = _hash_id(
+        schema, subject, obj, rel.role, rel.relationship, rel.start_date, prefix="rel-"
+    )
+    link.add(subject_prop, subject)
+    link.add(object_prop, obj)
+    if rel.role:
+        link.add("role", rel.role)
+    if rel.relationship and schema in ("Family", "Associate"):
+        link.add("relationship", rel.relationship)
+    if rel.percentage and schema == "Ownership":
+        link.add("percentage", rel.percentage)
+    if rel.start_date:
+        link.add("startDate", nl.parse_date(rel.start_date)[0] or rel.start_date)
+    if rel.end_date:
+        link.add("endDate", nl.parse_date(rel.end_date)[0] or rel.end_date)
+    if rel.source:
+        link.add("publisher", rel.source)
+    return link
+
+
 def entity_graph(
     persons: pd.DataFrame | None = None,
     companies: pd.DataFrame | None = None,
     relations: Iterable[Relation] = (),
     entity_of: Mapping[str, str] | None = None,
-) -> list:
+) -> list[EntityProxy]:
     """Build FtM entity proxies.
 
     ``persons`` / ``companies``: canonical-field tables (see ``canonical_table``) with an
@@ -156,19 +240,20 @@ def entity_graph(
 
     make = model.make_entity
     entity_of = dict(entity_of or {})
-    addresses: dict[str, Any] = {}
-    people: dict[str, Any] = {}
-    orgs: dict[str, Any] = {}
+    addresses: dict[str, EntityProxy] = {}
+    people: dict[str, EntityProxy] = {}
+    orgs: dict[str, EntityProxy] = {}
 
-    def add_address(row, proxy):
+    def add_address(row: Row, proxy: EntityProxy) -> None:
         address = _address_entity(row, make)
-        if address is not None:
-            if address.id in addresses:
-                addresses[address.id].merge(address)
-            else:
-                addresses[address.id] = address
-            proxy.add("addressEntity", address.id)
-            proxy.add("address", address.first("full"))
+        if address is None or address.id is None:
+            return
+        if address.id in addresses:
+            addresses[address.id].merge(address)
+        else:
+            addresses[address.id] = address
+        proxy.add("addressEntity", address.id)
+        proxy.add("address", address.first("full"))
 
     for row in persons.to_dict("records") if persons is not None else []:
         eid = str(row["entity_id"])
@@ -176,20 +261,7 @@ def entity_graph(
             entity_of.setdefault(str(row["record_id"]), eid)
         proxy = people.get(eid) or make("Person")
         proxy.id = eid
-        full, first, last, known = _person_name(row)
-        if full:
-            proxy.add("name", full)
-        if first:
-            proxy.add("firstName", first)
-        if last:
-            proxy.add("lastName", last)
-        if known:
-            proxy.add("alias", known)
-        birth, year = nl.parse_date(_value(row, "birth_date"))
-        if not birth and not year:
-            _, year = nl.parse_date(_value(row, "birth_year"))
-        if birth or year:
-            proxy.add("birthDate", birth or str(year))
+        _add_person(proxy, row)
         add_address(row, proxy)
         people[eid] = proxy
     for row in companies.to_dict("records") if companies is not None else []:
@@ -198,62 +270,14 @@ def entity_graph(
             entity_of.setdefault(str(row["record_id"]), eid)
         proxy = orgs.get(eid) or make("Company")
         proxy.id = eid
-        name = _value(row, "name")
-        if name:
-            parts = nl._TRADE_NAME_MARKERS.split(name.lower(), maxsplit=1)
-            if len(parts) == 2:  # 'X B.V. h.o.d.n. Y': statutory name and trade name
-                cut = len(parts[0])
-                proxy.add("name", name[:cut].strip())
-                proxy.add("alias", name[len(name) - len(parts[1]) :].strip())
-            elif proxy.has("name"):
-                proxy.add("alias", name)  # other spellings and trade names
-            else:
-                proxy.add("name", name)
-        kvk = nl.normalise_kvk(_value(row, "kvk_number"))
-        if kvk:
-            proxy.add("registrationNumber", kvk)
-        legal_form = (
-            _value(row, "legal_form") or nl.parse_company_name(name).legal_form
-            if name
-            else _value(row, "legal_form")
-        )
-        if legal_form:
-            proxy.add("legalForm", legal_form)
-        proxy.add("jurisdiction", "nl")
+        _add_company(proxy, row)
         add_address(row, proxy)
         orgs[eid] = proxy
-    links = []
-    for rel in relations:
-        if rel.kind not in RELATION_SCHEMATA:
-            raise ValueError(
-                f"unknown relation kind {rel.kind!r}; use one of {', '.join(RELATION_SCHEMATA)}"
-            )
-        schema, subject_prop, object_prop = RELATION_SCHEMATA[rel.kind]
-        subject = entity_of.get(str(rel.subject), str(rel.subject))
-        obj = entity_of.get(str(rel.object), str(rel.object))
-        link = make(schema)
-        link.id = _hash_id(
-            schema, subject, obj, rel.role, rel.relationship, rel.start_date, prefix="rel-"
-        )
-        link.add(subject_prop, subject)
-        link.add(object_prop, obj)
-        if rel.role:
-            link.add("role", rel.role)
-        if rel.relationship and schema in ("Family", "Associate"):
-            link.add("relationship", rel.relationship)
-        if rel.percentage and schema == "Ownership":
-            link.add("percentage", rel.percentage)
-        if rel.start_date:
-            link.add("startDate", nl.parse_date(rel.start_date)[0] or rel.start_date)
-        if rel.end_date:
-            link.add("endDate", nl.parse_date(rel.end_date)[0] or rel.end_date)
-        if rel.source:
-            link.add("publisher", rel.source)
-        links.append(link)
+    links = [_relation_link(rel, entity_of, make) for rel in relations]
     return [*addresses.values(), *people.values(), *orgs.values(), *links]
 
 
-def validate_entities(entities: Iterable) -> list[str]:
+def validate_entities(entities: Iterable[EntityProxy]) -> list[str]:
     """Problems per entity according to the FtM model (empty list = all valid), including
     references to entities that are not in the export."""
     from followthemoney import model
@@ -264,7 +288,10 @@ def validate_entities(entities: Iterable) -> list[str]:
     for e in entities:
         data = e.to_dict()
         schema = model.get(data["schema"])
-        error = schema.validate(data)
+        if schema is None:
+            problems.append(f"{e.id}: unknown schema {data['schema']!r}")
+            continue
+        error = schema.validate({"properties": data.get("properties", {})})
         if error:
             problems.append(f"{e.id}: {error}")
         for prop in e.iterprops():
@@ -275,7 +302,7 @@ def validate_entities(entities: Iterable) -> list[str]:
     return problems
 
 
-def write_ftm(entities: Iterable, out: str | Path | IO[str]) -> int:
+def write_ftm(entities: Iterable[EntityProxy], out: str | Path | IO[str]) -> int:
     """Write entities as FtM JSON lines (one entity per line, Aleph/OpenSanctions-readable)."""
     count = 0
     handle = open(out, "w", encoding="utf-8") if isinstance(out, (str, Path)) else out
@@ -304,7 +331,7 @@ def export_ftm(
     return write_ftm(entities, out)
 
 
-def read_ftm(path: str | Path) -> Iterator:
+def read_ftm(path: str | Path) -> Iterator[EntityProxy]:
     """Read FtM JSON lines back into proxies (for checks and round trips)."""
     from followthemoney import model
 

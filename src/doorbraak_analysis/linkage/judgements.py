@@ -80,7 +80,7 @@ class JudgementGraph:
     def __init__(self, judgements: Iterable[Judgement] = ()) -> None:
         self.active = active_judgements(judgements)
         self.same = UnionFind()
-        for pair, j in self.active.items():
+        for j in self.active.values():
             if j.verdict == SAME:
                 self.same.union(str(j.left_id), str(j.right_id))
         self.not_same: list[tuple[str, str]] = [
@@ -131,7 +131,10 @@ def apply_judgements_to_pairs(
         pairs["judged"] = ""
     if not graph.active:
         return pairs
-    relations = [graph.relation(a, b) for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"])]
+    relations = [
+        graph.relation(a, b)
+        for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True)
+    ]
     pairs["judged"] = [r or "" for r in relations]
     same = pairs["judged"] == SAME
     pairs.loc[same, "match_probability"] = 1.0
@@ -139,7 +142,7 @@ def apply_judgements_to_pairs(
     pairs.loc[pairs["judged"] == UNSURE, "decision"] = "review"
     pairs = pairs[pairs["judged"] != NOT_SAME]
     # pairs that only the analysts' same-closure connects
-    seen = set(zip(pairs["unique_id_l"], pairs["unique_id_r"]))
+    seen = set(zip(pairs["unique_id_l"], pairs["unique_id_r"], strict=True))
     left_set = set(map(str, left_ids)) if left_ids is not None else None
     right_set = set(map(str, right_ids)) if right_ids is not None else None
     extra = []

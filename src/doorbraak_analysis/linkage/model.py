@@ -11,12 +11,24 @@ from __future__ import annotations
 import json
 import logging
 import math
+import tempfile
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence, cast
 
 import pandas as pd
 
 from .prepare import COMPANY_FEATURES, PERSON_FEATURES
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+    from splink import Linker, SettingsCreator
+    from splink.internals.blocking_rule_creator import BlockingRuleCreator
+    from splink.internals.comparison_creator import ComparisonCreator
+    from splink.internals.comparison_level_creator import ComparisonLevelCreator
+    from splink.internals.database_api import DatabaseAPISubClass
+    from splink.internals.splink_dataframe import SplinkDataFrame
+
+LinkType = Literal["link_only", "dedupe_only"]
 
 logger = logging.getLogger(__name__)
 
@@ -295,7 +307,9 @@ def _company_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]
     return comps
 
 
-def _to_splink_comparison(name: str, null_col_or_sql: str, levels: list[Level]):
+def _to_splink_comparison(
+    name: str, null_col_or_sql: str, levels: list[Level]
+) -> ComparisonCreator:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
@@ -304,7 +318,9 @@ def _to_splink_comparison(name: str, null_col_or_sql: str, levels: list[Level]):
         if " " in null_col_or_sql
         else f"{null_col_or_sql}_l is null or {null_col_or_sql}_r is null"
     )
-    built = [cll.CustomLevel(null_sql, "missing").configure(is_null_level=True)]
+    built: list[ComparisonLevelCreator | dict[str, Any]] = [
+        cll.CustomLevel(null_sql, "missing").configure(is_null_level=True)
+    ]
     for label, sql, m, u in levels:
         if sql == "ELSE":
             built.append(cll.ElseLevel().configure(m_probability=m, u_probability=u))
@@ -395,10 +411,10 @@ def present_fields(tables: Sequence[pd.DataFrame], entity: str) -> set[str]:
 
 # ------------------------------------------------------------------ backends
 
-_SPARK = None
+_SPARK: SparkSession | None = None
 
 
-def spark_session():
+def spark_session() -> SparkSession:
     """One shared local SparkSession (local[2], UI off)."""
     global _SPARK
     if _SPARK is None:
@@ -418,11 +434,12 @@ def spark_session():
             .getOrCreate()
         )
         _SPARK.sparkContext.setLogLevel("ERROR")
-        _SPARK.sparkContext.setCheckpointDir("/tmp/doorbraak-spark-checkpoints")
+        # a private directory (mode 0700) of its own, never a fixed, guessable path in /tmp
+        _SPARK.sparkContext.setCheckpointDir(tempfile.mkdtemp(prefix="doorbraak-spark-"))
     return _SPARK
 
 
-def make_db_api(backend: str = "duckdb", spark=None):
+def make_db_api(backend: str = "duckdb", spark: SparkSession | None = None) -> DatabaseAPISubClass:
     if backend == "duckdb":
         import os
         import tempfile
@@ -451,7 +468,7 @@ def make_db_api(backend: str = "duckdb", spark=None):
     raise ValueError(f"unknown backend {backend!r} (use 'duckdb' or 'spark')")
 
 
-def _register(db_api, table: pd.DataFrame, name: str):
+def _register(db_api: DatabaseAPISubClass, table: pd.DataFrame, name: str) -> SplinkDataFrame:
     table = table.astype(object).where(table.notna(), None)
     if type(db_api).__name__.startswith("Spark"):
         from pyspark.sql.types import StringType, StructField, StructType
@@ -461,7 +478,9 @@ def _register(db_api, table: pd.DataFrame, name: str):
             tuple(None if v is None else str(v) for v in row)
             for row in table.itertuples(index=False)
         ]
-        sdf = db_api.spark.createDataFrame(rows, schema=schema)
+        from splink import SparkAPI
+
+        sdf = cast(SparkAPI, db_api).spark.createDataFrame(rows, schema=schema)
         return db_api.register(sdf, table_name=name)
     import pyarrow as pa
 
@@ -536,8 +555,11 @@ def _default_prior(n_records: int, link_type: str) -> float:
     return min(0.1, (2.0 if link_type == "link_only" else 1.0) / n)
 
 
-def build_settings(entity: str, link_type: str, present: set[str], prior: float = 0.0001):
+def build_settings(
+    entity: str, link_type: LinkType, present: set[str], prior: float = 0.0001
+) -> SettingsCreator:
     from splink import SettingsCreator
+    from splink.blocking_rule_library import CustomRule
 
     comparisons = (
         _person_comparisons(present) if entity == "person" else _company_comparisons(present)
@@ -548,7 +570,9 @@ def build_settings(entity: str, link_type: str, present: set[str], prior: float 
         link_type=link_type,
         unique_id_column_name="unique_id",
         comparisons=[_to_splink_comparison(*c) for c in comparisons],
-        blocking_rules_to_generate_predictions=blocking_rules_for(entity, present),
+        blocking_rules_to_generate_predictions=[
+            CustomRule(sql) for sql in blocking_rules_for(entity, present)
+        ],
         probability_two_random_records_match=prior,
         retain_matching_columns=True,  # gamma_* columns, needed for explanations
         retain_intermediate_calculation_columns=True,
@@ -557,7 +581,12 @@ def build_settings(entity: str, link_type: str, present: set[str], prior: float 
     )
 
 
-def _linker(model_or_settings, tables: Sequence[pd.DataFrame], backend: str, spark=None):
+def _linker(
+    model_or_settings: LinkageModel | SettingsCreator,
+    tables: Sequence[pd.DataFrame],
+    backend: str,
+    spark: SparkSession | None = None,
+) -> tuple[Linker, list[SplinkDataFrame]]:
     from splink import Linker
 
     db_api = make_db_api(backend, spark)
@@ -565,7 +594,7 @@ def _linker(model_or_settings, tables: Sequence[pd.DataFrame], backend: str, spa
 
     run = uuid.uuid4().hex[:8]  # a shared Spark session keeps temp views between runs
     names = [f"records_{run}_{i}" for i in range(len(tables))]
-    registered = [_register(db_api, t, n) for t, n in zip(tables, names)]
+    registered = [_register(db_api, t, n) for t, n in zip(tables, names, strict=True)]
     settings = (
         model_or_settings.settings
         if isinstance(model_or_settings, LinkageModel)
@@ -576,31 +605,15 @@ def _linker(model_or_settings, tables: Sequence[pd.DataFrame], backend: str, spa
     return Linker(inputs, settings, log_level=None), registered
 
 
-def train_model(
-    tables: Sequence[pd.DataFrame],
-    entity: str = "person",
-    thresholds: Thresholds | None = None,
-    backend: str = "duckdb",
-    min_records_for_em: int = 1000,
-    u_max_pairs: float | None = None,
-    em_max_pairs: float = 2e6,
-    spark=None,
-) -> tuple[LinkageModel, Any]:
-    """Fit comparisons to the fields present and estimate the parameters.
-
-    One table = deduplication, two tables = linking. u by random sampling (seeded), m by
-    EM on training blocks (deterministic). Returns the model and the live Splink linker.
-    """
-    link_type = "dedupe_only" if len(tables) == 1 else "link_only"
-    present = present_fields(tables, entity)
-    settings = build_settings(entity, link_type, present)
-    linker, _ = _linker(settings, tables, backend, spark)
-    log: list[str] = []
-    n_records = sum(len(t) for t in tables)
+def _estimate_prior(
+    linker: Any, entity: str, present: set[str], n_records: int, link_type: str, log: list[str]
+) -> None:
+    """The prior (share of pairs that match) from near-certain rules, or from the number of
+    records when those give nothing plausible."""
     from splink import block_on
 
-    # prior: share of pairs that match, from near-certain rules
-    det_rules = []
+    det_rules: list[BlockingRuleCreator] = []
+    cols: tuple[str, ...]
     if entity == "person":
         for cols in (
             ("bsn",),
@@ -626,6 +639,32 @@ def train_model(
                 log.append("prior estimated from deterministic rules")
         except Exception as exc:  # e.g. no pairs at all in tiny files
             log.append(f"prior kept at default: {exc}")
+
+
+def train_model(
+    tables: Sequence[pd.DataFrame],
+    entity: str = "person",
+    thresholds: Thresholds | None = None,
+    backend: str = "duckdb",
+    min_records_for_em: int = 1000,
+    u_max_pairs: float | None = None,
+    em_max_pairs: float = 2e6,
+    spark: SparkSession | None = None,
+) -> tuple[LinkageModel, Linker]:
+    """Fit comparisons to the fields present and estimate the parameters.
+
+    One table = deduplication, two tables = linking. u by random sampling (seeded), m by
+    EM on training blocks (deterministic). Returns the model and the live Splink linker.
+    """
+    link_type: LinkType = "dedupe_only" if len(tables) == 1 else "link_only"
+    present = present_fields(tables, entity)
+    settings = build_settings(entity, link_type, present)
+    linker, _ = _linker(settings, tables, backend, spark)
+    log: list[str] = []
+    n_records = sum(len(t) for t in tables)
+    from splink import block_on
+
+    _estimate_prior(linker, entity, present, n_records, link_type, log)
     if u_max_pairs is None:  # enough pairs for rare levels, bounded for big inputs
         u_max_pairs = min(5e6, max(3e5, 200.0 * n_records))
     if len(tables) == 2:
@@ -665,7 +704,7 @@ def train_model(
     return model, linker
 
 
-def score_pairs(linker, model: LinkageModel) -> pd.DataFrame:
+def score_pairs(linker: Linker, model: LinkageModel) -> pd.DataFrame:
     """All blocked pairs at or above the review threshold, with their band."""
     predictions = linker.inference.predict(
         threshold_match_probability=model.thresholds.review, warning_mode="never"
@@ -690,7 +729,7 @@ def _tidy_predictions(df: pd.DataFrame, model: LinkageModel) -> pd.DataFrame:
     return out.sort_values(["unique_id_l", "unique_id_r"], kind="stable").reset_index(drop=True)
 
 
-def explain_pair_row(model: LinkageModel, row: Mapping | pd.Series) -> dict[str, Any]:
+def explain_pair_row(model: LinkageModel, row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
     """Why a pair scored as it did: each comparison's agreeing level and its weight.
 
     ``row`` is one row of ``score_pairs`` (it carries the ``gamma_*`` columns).
@@ -717,8 +756,8 @@ def explain_pair_row(model: LinkageModel, row: Mapping | pd.Series) -> dict[str,
         "left_id": str(row.get("unique_id_l")),
         "right_id": str(row.get("unique_id_r")),
         "prior_match_weight": round(prior_weight, 3),
-        "match_weight": round(float(row.get("match_weight")), 3),
-        "match_probability": float(row.get("match_probability")),
-        "decision": model.thresholds.decide(float(row.get("match_probability"))),
+        "match_weight": round(float(row["match_weight"]), 3),
+        "match_probability": float(row["match_probability"]),
+        "decision": model.thresholds.decide(float(row["match_probability"])),
         "comparisons": parts,
     }

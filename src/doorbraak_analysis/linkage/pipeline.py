@@ -6,7 +6,7 @@ Everything here takes and returns pandas DataFrames and plain data; no database,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import pandas as pd
 
@@ -23,6 +23,9 @@ from .model import (
     train_model,
 )
 from .prepare import prepare_records
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
 
 
 @dataclass
@@ -54,7 +57,7 @@ class DedupeResult:
     refused_merges: list[tuple[str, str, str]] = field(default_factory=list)
 
     def entity_of(self) -> dict[str, str]:
-        return dict(zip(self.entities["record_id"], self.entities["entity_id"]))
+        return dict(zip(self.entities["record_id"], self.entities["entity_id"], strict=True))
 
     def review_queue(self) -> pd.DataFrame:
         """Pairs an analyst should judge: the review band, unjudged, strongest first."""
@@ -85,7 +88,7 @@ def explain_pair(
     ]
     if hit.empty:
         raise KeyError(f"pair ({left_id}, {right_id}) was not scored above the review threshold")
-    row = hit.iloc[0].to_dict()
+    row = {str(k): v for k, v in hit.iloc[0].to_dict().items()}
     explanation = explain_pair_row(model, row)
     if row.get("judged"):
         explanation["judged"] = row["judged"]
@@ -110,7 +113,7 @@ def link_features(
     thresholds: Thresholds | None = None,
     backend: str = "duckdb",
     model: LinkageModel | None = None,
-    spark=None,
+    spark: SparkSession | None = None,
 ) -> LinkResult:
     """Link two prepared feature tables (see ``prepare_records``).
 
@@ -169,7 +172,7 @@ def resolve_features(
     backend: str = "duckdb",
     model: LinkageModel | None = None,
     id_prefix: str | None = None,
-    spark=None,
+    spark: SparkSession | None = None,
 ) -> DedupeResult:
     """Deduplicate one prepared feature table (records of one or many sources, ids unique)
     into entities with stable ids.
@@ -213,7 +216,7 @@ def link_new_records(
     judgements: Iterable[Judgement] = (),
     backend: str = "duckdb",
     id_prefix: str | None = None,
-    spark=None,
+    spark: SparkSession | None = None,
 ) -> IncrementalResult:
     """Incremental linking: score only new-vs-existing and new-vs-new pairs with the
     trained model, then attach new records to existing entities (or make new ones).

@@ -153,7 +153,7 @@ def _cached(func: Callable, series: pd.Series) -> list:
 def _cached_rows(func: Callable, *columns: list) -> list:
     cache: dict = {}
     out = []
-    for row in zip(*columns):
+    for row in zip(*columns, strict=True):
         if row not in cache:
             cache[row] = func(*row)
         out.append(cache[row])
@@ -196,7 +196,7 @@ def _address_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str,
         else [None] * n
     )
     houses = _cached_rows(
-        lambda h, l, a: nl.parse_house_number(h, l, a),
+        lambda h, letter, a: nl.parse_house_number(h, letter, a),
         _column(df, mapping, "house_number"),
         _column(df, mapping, "house_letter"),
         _column(df, mapping, "house_number_addition"),
@@ -298,7 +298,9 @@ def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, 
         lambda v: nl.parse_date(v)[1], pd.Series(_column(df, mapping, "birth_year"), dtype=object)
     )
     out["birth_date"] = [d[0] for d in dates]
-    out["birth_year"] = [str(d[1] or y) if (d[1] or y) else None for d, y in zip(dates, years)]
+    out["birth_year"] = [
+        str(d[1] or y) if (d[1] or y) else None for d, y in zip(dates, years, strict=True)
+    ]
     out["bsn"] = _cached(nl.normalise_bsn, pd.Series(_column(df, mapping, "bsn"), dtype=object))
     return out
 

@@ -16,10 +16,15 @@ spacing and case.
 from __future__ import annotations
 
 import random
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from faker import Faker
 
 # Mappings (canonical field -> column) for the generated tables.
 BRP_MAPPING = {
@@ -144,7 +149,7 @@ _LEGAL_FORMS = [
 ]
 
 
-def _faker(seed: int):
+def _faker(seed: int) -> Faker:
     from faker import Faker
 
     fake = Faker("nl_NL")
@@ -174,10 +179,11 @@ def _pools(seed: int) -> _Pools:
 
     # Zipf-like frequencies: some common names, a long tail. A mild exponent keeps the
     # most common surname near 1.5% (de Jong is about 0.5% of the Dutch population).
-    def zipf(n):
-        w = 1.0 / np.arange(1, n + 1) ** 0.5
+    def zipf(n: int) -> np.ndarray:
+        w: np.ndarray = 1.0 / np.arange(1, n + 1) ** 0.5
         rng.shuffle(w)
-        return w / w.sum()
+        weights: np.ndarray = w / w.sum()
+        return weights
 
     male = sorted(set(Person.first_names_male))
     female = sorted(set(Person.first_names_female))
@@ -192,7 +198,7 @@ def _postcode(rng: random.Random) -> str:
     return f"{rng.randint(1011, 9999)}{rng.choice(letters)}{rng.choice(letters)}"
 
 
-def _address(rng: random.Random, pools: _Pools) -> dict:
+def _address(rng: random.Random, pools: _Pools) -> dict[str, str]:
     letter, addition = "", ""
     roll = rng.random()
     if roll < 0.06:
@@ -222,7 +228,7 @@ def make_population(n: int, seed: int = 1) -> pd.DataFrame:
     f_idx = nrng.choice(len(pools.female), size=(n, 3), p=pools.first_weights_f)
     n_given = nrng.choice([1, 2, 3], size=n, p=[0.35, 0.45, 0.2])
     has_prefix = nrng.random(n) < 0.3
-    prefixes, pweights = zip(*_PREFIXES)
+    prefixes, pweights = zip(*_PREFIXES, strict=True)
     pw = np.array(pweights) / sum(pweights)
     prefix_idx = nrng.choice(len(prefixes), size=n, p=pw)
     birth_days = nrng.integers(0, 365 * 75, size=n)  # born 1940..2015
@@ -258,7 +264,7 @@ def make_population(n: int, seed: int = 1) -> pd.DataFrame:
     order = list(range(n))
     rng.shuffle(order)
     cut = int(n * 0.4)
-    for a, b in zip(order[0:cut:2], order[1:cut:2]):
+    for a, b in zip(order[0:cut:2], order[1:cut:2], strict=False):  # an odd one out stays single
         ra, rb = rows[a], rows[b]
         ra["partner_voorvoegsel"], ra["partner_geslachtsnaam"] = (
             rb["voorvoegsel"],
@@ -367,7 +373,9 @@ def initials(given: str) -> str:
     return "".join(f"{part[0].upper()}." for part in given.replace("-", " ").split())
 
 
-def _noisy_source_record(p: dict, rng: random.Random, pools: _Pools, record_id: str) -> dict:
+def _noisy_source_record(
+    p: Mapping[Hashable, Any], rng: random.Random, pools: _Pools, record_id: str
+) -> dict[str, Any]:
     """A record about person ``p`` as a second, messier source holds it."""
     given = p["voornamen"]
     prefix, surname = p["voorvoegsel"], p["geslachtsnaam"]
@@ -408,6 +416,7 @@ def _noisy_source_record(p: dict, rng: random.Random, pools: _Pools, record_id: 
         for key in ("naam", "achternaam", "voornaam"):
             out[key] = out[key].upper()
     out["geb_datum"] = date_variant(p["geboortedatum"], rng) if rng.random() > 0.04 else ""
+    addr: Mapping[Any, Any]  # a fresh address or the person record itself
     if rng.random() < 0.15:  # moved since
         addr = _address(rng, pools)
     else:
@@ -424,7 +433,9 @@ def _noisy_source_record(p: dict, rng: random.Random, pools: _Pools, record_id: 
     return out
 
 
-def make_person_registers(n_persons: int = 2000, seed: int = 7, overlap: float = 0.8):
+def make_person_registers(
+    n_persons: int = 2000, seed: int = 7, overlap: float = 0.8
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(brp, source, truth): a BRP-like extract, a messy second source and the true
     pairs (anummer, registratienummer). The source holds ``overlap`` of the BRP persons
     plus as many others (some of them namesakes of BRP persons)."""
@@ -440,7 +451,7 @@ def make_person_registers(n_persons: int = 2000, seed: int = 7, overlap: float =
         d if rng.random() < 0.8 else f"{d[8:10]}-{d[5:7]}-{d[:4]}" for d in brp["geboortedatum"]
     ]
     records, truth = [], []
-    pid_to_anr = dict(zip(in_brp["person_id"], brp["anummer"]))
+    pid_to_anr = dict(zip(in_brp["person_id"], brp["anummer"], strict=True))
     chosen = [i for i in range(n_persons) if rng.random() < overlap]
     others = list(range(len(outsiders)))
     plist = people.to_dict("records")
@@ -454,7 +465,9 @@ def make_person_registers(n_persons: int = 2000, seed: int = 7, overlap: float =
     return brp.reset_index(drop=True), source, pd.DataFrame(truth, columns=["left_id", "right_id"])
 
 
-def make_person_dedupe(n_records: int = 10000, seed: int = 11, duplicate_share: float = 0.3):
+def make_person_dedupe(
+    n_records: int = 10000, seed: int = 11, duplicate_share: float = 0.3
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One register with noisy duplicates: (records, truth) where truth maps
     registratienummer -> person_id. Vectorised enough for 1M records in about a minute."""
     n_persons = max(1, int(n_records * (1 - duplicate_share)))
@@ -477,7 +490,7 @@ def make_person_dedupe(n_records: int = 10000, seed: int = 11, duplicate_share: 
     return table, pd.DataFrame(truth, columns=["record_id", "person_id"])
 
 
-def _clean_source_record(p: dict, rid: str) -> dict:
+def _clean_source_record(p: Mapping[Hashable, Any], rid: str) -> dict[str, Any]:
     return {
         "registratienummer": rid,
         "naam": "",
@@ -498,12 +511,14 @@ def _clean_source_record(p: dict, rid: str) -> dict:
 # ------------------------------------------------------------------ companies
 
 
-def make_company_registers(n_companies: int = 1000, seed: int = 5, overlap: float = 0.8):
+def make_company_registers(
+    n_companies: int = 1000, seed: int = 5, overlap: float = 0.8
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(kvk, source, truth) for companies: statutory vs trade names, legal-form spelling,
     KvK numbers without leading zeros, free-text addresses."""
     pools = _pools(seed)
     rng = random.Random(seed)
-    forms, fweights = zip(*_LEGAL_FORMS)
+    forms, fweights = zip(*_LEGAL_FORMS, strict=True)
     rows = []
     for i in range(n_companies):
         owner = rng.choice(pools.surnames)
@@ -523,13 +538,13 @@ def make_company_registers(n_companies: int = 1000, seed: int = 5, overlap: floa
             f"{branch} {rng.choice(['De Hoek', 'Centrum', 'Express', owner, 'Utrecht', 'Plus'])}"
         )
         addr = _address(rng, pools)
-        kvk = f"{rng.randint(100000, 99999999):08d}"
+        kvk_number = f"{rng.randint(100000, 99999999):08d}"
         rows.append(
             {
                 "vestiging_id": f"V{i:06d}",
                 "statutaire_naam": statutory,
                 "handelsnaam": trade,
-                "kvk_nummer": kvk,
+                "kvk_nummer": kvk_number,
                 "rechtsvorm": {
                     "B.V.": "Besloten Vennootschap",
                     "Holding B.V.": "Besloten Vennootschap",
@@ -547,7 +562,8 @@ def make_company_registers(n_companies: int = 1000, seed: int = 5, overlap: floa
             }
         )
     kvk = pd.DataFrame(rows)
-    source, truth = [], []
+    source: list[dict[str, Any]] = []
+    truth: list[tuple[str, str]] = []
     for i in range(n_companies):
         if rng.random() > overlap:
             continue
@@ -570,11 +586,16 @@ def make_company_registers(n_companies: int = 1000, seed: int = 5, overlap: floa
         number = "" if k < 0.3 else (number.lstrip("0") if k < 0.5 else number)
         did = f"DOS-{seed}-{len(source):06d}"
         moved = rng.random() < 0.1
-        addr = _address(rng, pools) if moved else None
-        street = addr["straat"] if moved else c["straat"]
-        house = addr["huisnummer"] if moved else c["huisnummer"]
-        pc = addr["postcode"] if moved else c["postcode"]
-        city = addr["woonplaats"] if moved else c["plaats"]
+        if moved:
+            addr = _address(rng, pools)
+            street, house, pc, city = (
+                addr["straat"],
+                addr["huisnummer"],
+                addr["postcode"],
+                addr["woonplaats"],
+            )
+        else:
+            street, house, pc, city = c["straat"], c["huisnummer"], c["postcode"], c["plaats"]
         source.append(
             {
                 "dossier": did,

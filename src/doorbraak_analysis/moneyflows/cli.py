@@ -42,13 +42,13 @@ def _add_rule_options(p: argparse.ArgumentParser) -> None:
         )
 
 
-def _config(args) -> FlowConfig:
+def _config(args: argparse.Namespace) -> FlowConfig:
     return load_config(
         args.config, **{f.name: getattr(args, f.name, None) for f in fields(FlowConfig)}
     )
 
 
-def cmd_detect(args) -> int:
+def cmd_detect(args: argparse.Namespace) -> int:
     from .engine import DuckDBEngine
     from .typologies import patterns_table, run_detection
 
@@ -70,7 +70,7 @@ def cmd_detect(args) -> int:
     return 0
 
 
-def cmd_train(args) -> int:
+def cmd_train(args: argparse.Namespace) -> int:
     from .model import train
 
     cfg = _config(args)
@@ -102,7 +102,7 @@ def cmd_train(args) -> int:
     return 0
 
 
-def cmd_score(args) -> int:
+def cmd_score(args: argparse.Namespace) -> int:
     from .model import load_model, score
 
     load_model(args.model)  # a missing or corrupt model is named before the input is read
@@ -141,7 +141,9 @@ def _pattern_rows(path: str, n_rows: int, typologies: set[str] | None) -> pa.Tab
             problems.append(BadRow(None, col, "", "missing column"))
     if problems:
         raise InputError(path, problems)
-    for i, (typ, cell) in enumerate(zip(table["typology"].to_pylist(), table["rows"].to_pylist())):
+    for i, (typ, cell) in enumerate(
+        zip(table["typology"].to_pylist(), table["rows"].to_pylist(), strict=True)
+    ):
         if typologies is not None and typ not in typologies:
             continue
         for part in (cell or "").split(";"):
@@ -156,7 +158,7 @@ def _pattern_rows(path: str, n_rows: int, typologies: set[str] | None) -> pa.Tab
     return pa.table({"rid": pa.array(rows, pa.int64())})
 
 
-def cmd_sectors(args) -> int:
+def cmd_sectors(args: argparse.Namespace) -> int:
     from .sectors import DEFAULT_TYPOLOGIES, sector_vulnerability
 
     tx = read_transactions(args.input)
@@ -191,7 +193,7 @@ def cmd_sectors(args) -> int:
     return 0
 
 
-def cmd_synth(args) -> int:
+def cmd_synth(args: argparse.Namespace) -> int:
     from .synth import generate
 
     paths = generate(
@@ -283,7 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     started = time.perf_counter()
     try:
-        rc = args.func(args)
+        rc: int = args.func(args)
     except InputError as err:
         print(err.report(), file=sys.stderr)
         return 2

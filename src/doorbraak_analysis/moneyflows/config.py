@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 RULESET_VERSION = "moneyflows-rules-1"
 
@@ -52,13 +53,13 @@ class FlowConfig:
     def seconds(self, name: str) -> int:
         return int(round(getattr(self, name) * HOUR))
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
-def load_config(path: str | Path | None = None, **overrides) -> FlowConfig:
+def load_config(path: str | Path | None = None, **overrides: Any) -> FlowConfig:
     """Defaults, then a YAML file (flat mapping of the field names), then explicit overrides."""
-    values: dict = {}
+    values: dict[str, Any] = {}
     if path:
         import yaml
 

@@ -9,6 +9,8 @@ trained on ten months of history scores a month with twelve months of context fa
 
 from __future__ import annotations
 
+from doorbraak_analysis.engine import Engine
+
 from .config import FlowConfig
 from .typologies import TYPOLOGIES, detection_steps
 
@@ -92,7 +94,11 @@ def _case(col: str, vocab: list[str]) -> str:
     return f"CASE {col} {whens} ELSE -1 END"
 
 
-def raw_feature_sql(vocab: dict) -> str:
+# The categorical values seen in training, per column group ("fmt", "cur"), in code order.
+Vocabulary = dict[str, list[str]]
+
+
+def raw_feature_sql(vocab: Vocabulary) -> str:
     """Features of the transaction alone (the baseline's whole input)."""
     thr = 10000.0
     return f"""
@@ -112,7 +118,7 @@ def raw_feature_sql(vocab: dict) -> str:
 
 
 def feature_steps(
-    cfg: FlowConfig, vocab: dict, *, with_graph: bool = True
+    cfg: FlowConfig, vocab: Vocabulary, *, with_graph: bool = True
 ) -> list[tuple[str, str]]:
     steps = [("fraw", raw_feature_sql(vocab))]
     if not with_graph:
@@ -225,7 +231,9 @@ def feature_names(with_graph: bool = True) -> list[str]:
     return RAW_FEATURES + (GRAPH_FEATURES if with_graph else [])
 
 
-def build_features(engine, cfg: FlowConfig, vocab: dict, *, with_graph: bool = True) -> None:
+def build_features(
+    engine: Engine, cfg: FlowConfig, vocab: Vocabulary, *, with_graph: bool = True
+) -> None:
     """Materialise `feat` in the engine (tx registered beforehand)."""
     for name, sql in feature_steps(cfg, vocab, with_graph=with_graph):
         engine.create(name, sql)

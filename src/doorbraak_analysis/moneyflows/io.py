@@ -10,6 +10,7 @@ from __future__ import annotations
 import io as _io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -124,7 +125,7 @@ class BadRow:
 class InputError(ValueError):
     """Raised with every bad row; the caller loads nothing."""
 
-    def __init__(self, path, problems: list[BadRow]):
+    def __init__(self, path: str | Path, problems: list[BadRow]) -> None:
         self.path = str(path)
         self.problems = problems
         super().__init__(self.report(limit=20))
@@ -138,7 +139,7 @@ class InputError(ValueError):
         return "\n".join(lines)
 
 
-def account_id(bank, account) -> str:
+def account_id(bank: object, account: object) -> str:
     """Pseudonymous account key: bank code and account code, as in AMLworld."""
     return f"{bank}:{account}"
 
@@ -171,13 +172,13 @@ def _read_text_csv(
 
     The table gets a `__row` column: the 0-based data row in the file, also when some
     malformed lines were skipped (so every later problem names the right row)."""
-    bad: list = []
+    bad: list[Any] = []  # pyarrow's InvalidRow
 
-    def handler(invalid):
+    def handler(invalid: Any) -> str:
         bad.append(invalid)
         return "skip"
 
-    def read(threads: bool):
+    def read(threads: bool) -> pa.Table:
         bad.clear()
         return pacsv.read_csv(
             path,
@@ -229,7 +230,7 @@ def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Ta
             raise InputError(path, [BadRow(None, c, "", "missing column") for c in missing])
         cols = [c for c in NATIVE_COLUMNS if c in raw.column_names]
 
-        def text(col):
+        def text(col: Any) -> Any:
             if pa.types.is_timestamp(col.type):  # Parquet timestamps: whole seconds, UTC
                 return pa.compute.strftime(
                     col.cast(pa.timestamp("s", col.type.tz)), "%Y-%m-%d %H:%M:%S"
@@ -238,7 +239,7 @@ def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Ta
 
         raw = pa.table({c: text(raw[c]) for c in cols})
         raw = raw.append_column("__row", pa.array(np.arange(raw.num_rows, dtype=np.int64)))
-        has_label, problems = "is_laundering" in cols, []
+        has_label, problems = "is_laundering" in cols, list[BadRow]()
     else:
         encoding = _encoding(path)
         header = _first_line(path, encoding)
@@ -394,7 +395,7 @@ def read_accounts(path: str | Path) -> pa.Table:
     sbi = pa.compute.replace_substring(cols["sbi"], ".", "")
     accounts = acc.to_pylist()
     seen: dict[str, int] = {}
-    for i, a, s in zip(raw["__row"].to_pylist(), accounts, sbi.to_pylist()):
+    for i, a, s in zip(raw["__row"].to_pylist(), accounts, sbi.to_pylist(), strict=True):
         if not a or a.endswith(":") or a.startswith(":"):
             problems.append(BadRow(i, "account", a or "", "empty account"))
         elif a in seen:
@@ -419,7 +420,7 @@ def unconvertible_currencies(tx: pa.Table) -> list[BadRow]:
             c,
             f"currency {c!r} cannot be converted to euro (known: see moneyflows FORMAT.md)",
         )
-        for rid, c in zip(tx["rid"].to_pylist(), cur)
+        for rid, c in zip(tx["rid"].to_pylist(), cur, strict=True)
         if c.lower() not in EUR_RATES
     ]
 

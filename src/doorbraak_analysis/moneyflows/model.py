@@ -8,15 +8,20 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 
 from ..metrics import scores
 from .config import RULESET_VERSION, FlowConfig
-from .engine import DuckDBEngine
-from .features import build_features, feature_names
+from .engine import DuckDBEngine, Engine
+from .features import Vocabulary, build_features, feature_names
+
+if TYPE_CHECKING:
+    import lightgbm as lgb
 
 MODEL_FILE = "model.txt"
 META_FILE = "meta.json"
@@ -40,11 +45,11 @@ LGB_PARAMS = {
 }
 
 
-def vocabulary(tx: pa.Table, limit: int = 40) -> dict:
+def vocabulary(tx: pa.Table, limit: int = 40) -> Vocabulary:
     """Category codes for payment format and currency, most frequent first (stored with the model)."""
     import pyarrow.compute as pc
 
-    def top(col):
+    def top(col: str) -> list[str]:
         counts = pc.value_counts(tx[col]).to_pylist()
         counts.sort(key=lambda d: (-d["counts"], d["values"]))
         return [d["values"] for d in counts[:limit]]
@@ -55,10 +60,10 @@ def vocabulary(tx: pa.Table, limit: int = 40) -> dict:
 def compute_features(
     tx: pa.Table,
     cfg: FlowConfig,
-    vocab: dict,
+    vocab: Vocabulary,
     *,
     with_graph: bool = True,
-    engine=None,
+    engine: Engine | None = None,
     history: pa.Table | None = None,
 ) -> pa.Table:
     """Feature table (rid + features, float64) for the rows of `tx`; `history` is context only."""
@@ -98,7 +103,7 @@ def best_threshold(y: np.ndarray, score: np.ndarray) -> tuple[float, float]:
     return float(thr), float(f1[i])
 
 
-def f1_report(y: np.ndarray, flagged: np.ndarray) -> dict:
+def f1_report(y: np.ndarray, flagged: np.ndarray) -> dict[str, float]:
     tp = int(((flagged == 1) & (y == 1)).sum())
     fp = int(((flagged == 1) & (y == 0)).sum())
     fn = int(((flagged == 0) & (y == 1)).sum())
@@ -106,7 +111,9 @@ def f1_report(y: np.ndarray, flagged: np.ndarray) -> dict:
     return {"f1": s.f1, "precision": s.precision, "recall": s.recall, "tp": tp, "fp": fp, "fn": fn}
 
 
-def temporal_split(t: np.ndarray, fractions=(0.6, 0.2, 0.2)) -> list[np.ndarray]:
+def temporal_split(
+    t: np.ndarray, fractions: tuple[float, ...] = (0.6, 0.2, 0.2)
+) -> list[np.ndarray]:
     """Row indices per part, in time order (ties by row), sizes by transaction count."""
     order = np.lexsort((np.arange(len(t)), t))
     cuts = np.cumsum(np.array(fractions) / sum(fractions))[:-1]
@@ -121,8 +128,8 @@ def train(
     with_graph: bool = True,
     validation_fraction: float = 0.25,
     max_rounds: int = 250,
-    log=print,
-) -> dict:
+    log: Callable[[str], object] = print,
+) -> dict[str, Any]:
     """Features over the whole labelled set, fit on the earlier part, pick the threshold on the
     later part (validation), store model, threshold and settings in `model_dir`."""
     import lightgbm as lgb
@@ -151,7 +158,7 @@ def train(
         valid_sets=[dval],
         callbacks=[lgb.early_stopping(30, verbose=False)],
     )
-    val_score = booster.predict(X[val_idx], num_iteration=booster.best_iteration)
+    val_score = np.asarray(booster.predict(X[val_idx], num_iteration=booster.best_iteration))
     threshold, val_f1 = best_threshold(y[val_idx], val_score)
     report = f1_report(y[val_idx], (val_score >= threshold).astype(int))
     booster.save_model(str(model_dir / MODEL_FILE), num_iteration=booster.best_iteration)
@@ -173,7 +180,7 @@ def train(
         "data_to": int(tx["t"].to_numpy().max()),
         "seconds_features": round(t_feat, 2),
         "seconds_total": round(t_all, 2),
-        "top_features": [n for _, n in sorted(zip(gain, names), reverse=True)[:15]],
+        "top_features": [n for _, n in sorted(zip(gain, names, strict=True), reverse=True)[:15]],
     }
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
     log(
@@ -201,7 +208,7 @@ META_KEYS = {
 }
 
 
-def load_model(model_dir: str | Path):
+def load_model(model_dir: str | Path) -> tuple[lgb.Booster, dict[str, Any]]:
     import lightgbm as lgb
 
     model_dir = Path(model_dir)
@@ -242,7 +249,7 @@ def score(
     model_dir: str | Path,
     *,
     history: pa.Table | None = None,
-    engine=None,
+    engine: Engine | None = None,
     explain: int = 0,
 ) -> tuple[pa.Table, pa.Table | None]:
     """Scores per row of `tx` (`row,score,flagged`); `explain` > 0 also returns the top
@@ -266,7 +273,7 @@ def score(
     if explain and flagged.any():
         idx = np.flatnonzero(flagged)
         X = _matrix(feat.take(pa.array(idx)), meta["features"])
-        contrib = booster.predict(X, pred_contrib=True)[:, :-1]
+        contrib = np.asarray(booster.predict(X, pred_contrib=True))[:, :-1]
         top = np.argsort(-contrib, axis=1)[:, :explain]
         names = np.array(meta["features"])
         why = pa.table(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -172,7 +173,7 @@ def sector_vulnerability(
             )
         )
     # change against the previous period of the same sector and area, in percentage points
-    prev: dict = {}
+    prev: dict[tuple[str, str], float] = {}
     for r in sorted(rows, key=lambda r: r["period"]):
         key = (r["sbi"], r["area"])
         r["change"] = (
@@ -181,7 +182,7 @@ def sector_vulnerability(
         prev[key] = r["share"]
     # rank within each period and area level by the lower bound: small groups do not top it by luck
     for level in ("single", "all"):
-        by_period: dict = {}
+        by_period: dict[str, list[dict[str, Any]]] = {}
         for r in rows:
             if (
                 (r["area"] == "(alle wijken)") == (level == "all")
@@ -195,7 +196,7 @@ def sector_vulnerability(
             ):
                 r["rank"] = i
 
-    def num(x, digits=4):
+    def num(x: float | None, digits: int = 4) -> str:
         return "" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
 
     out = []

@@ -13,8 +13,9 @@ Every name and number is synthetic; accounts are pseudonyms `bank:account`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -87,6 +88,7 @@ class _World:
     fronts: np.ndarray
     t0: int
     span: int
+    landlords: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 @dataclass(frozen=True)
@@ -99,21 +101,23 @@ class BankWorld:
     areas: tuple[str, ...]
     person_weights: tuple[float, ...]
     business_weights: tuple[float, ...]
-    sector_mix: dict  # area -> {sbi: weight} of the businesses established there
-    retail: frozenset  # consumer-facing SBI codes (shops, horeca, personal services)
-    preference: dict  # sbi -> launderer's preference for a front business (1 = no preference)
-    focus: frozenset = frozenset()  # areas where fronts are more likely (focus_tilt x)
+    sector_mix: dict[str, dict[str, float]]  # area -> {sbi: weight} of the businesses there
+    retail: frozenset[str]  # consumer-facing SBI codes (shops, horeca, personal services)
+    preference: dict[str, float]  # sbi -> launderer's preference for a front (1 = none)
+    focus: frozenset[str] = frozenset()  # areas where fronts are more likely (focus_tilt x)
     focus_tilt: float = 1.6
     front_share: float = 0.06  # of business accounts
     mule_share: float = 0.015  # of private accounts
     landlord_sbi: tuple[str, ...] = ("6820",)
 
 
-def _pick(rng, pool, k, p=None):
+def _pick(
+    rng: np.random.Generator, pool: np.ndarray, k: int, p: np.ndarray | None = None
+) -> np.ndarray:
     return rng.choice(pool, size=k, replace=False, p=p)
 
 
-def _times(rng, n, t0, span):
+def _times(rng: np.random.Generator, n: int, t0: int, span: int) -> np.ndarray:
     """Day uniform over the period, hour of day weighted to business hours."""
     day = rng.integers(0, span // DAY, n)
     hour_w = np.array(
@@ -123,9 +127,21 @@ def _times(rng, n, t0, span):
     return t0 + day * DAY + hour * HOUR + rng.integers(0, 60, n) * 60
 
 
-def _normal(w: _World, n: int, biz_pop, person_act, employer, suppliers, contacts):
+# One block of transactions: source and target accounts, times, amounts, payment formats.
+_Block = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _normal(
+    w: _World,
+    n: int,
+    biz_pop: np.ndarray,
+    person_act: np.ndarray,
+    employer: np.ndarray,
+    suppliers: np.ndarray,
+    contacts: np.ndarray,
+) -> list[_Block]:
     rng = w.rng
-    parts = []
+    parts: list[_Block] = []
     p_act = person_act / person_act.sum()
     b_pop = biz_pop / biz_pop.sum()
     shares = {
@@ -142,10 +158,12 @@ def _normal(w: _World, n: int, biz_pop, person_act, employer, suppliers, contact
     counts = {k: int(v * n) for k, v in shares.items()}
     counts["purchase"] += n - sum(counts.values())
 
-    def add(src, dst, t, amt, fmt):
+    def add(
+        src: np.ndarray, dst: np.ndarray, t: np.ndarray, amt: np.ndarray, fmt: np.ndarray
+    ) -> None:
         parts.append((src, dst, t, amt, fmt))
 
-    def fmts(k, probs):
+    def fmts(k: int, probs: list[float]) -> np.ndarray:
         return rng.choice(len(FORMATS), k, p=np.array(probs) / sum(probs))
 
     k = counts["purchase"]  # consumers at shops: legit fan-in
@@ -253,7 +271,9 @@ def _normal(w: _World, n: int, biz_pop, person_act, employer, suppliers, contact
     return parts
 
 
-def _laundering(w: _World, n_target: int):
+def _laundering(  # noqa: C901 - one branch per planted typology
+    w: _World, n_target: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Planted patterns; returns arrays and the typology name per transaction."""
     rng = w.rng
     src, dst, ts, amt, fmt, typ = [], [], [], [], [], []
@@ -261,7 +281,7 @@ def _laundering(w: _World, n_target: int):
     laund_fmt /= laund_fmt.sum()
     pool = np.concatenate([w.mules, w.fronts])
 
-    def tx(a, b, t, x, name):
+    def tx(a: int, b: int, t: int, x: float, name: str) -> None:
         src.append(a)
         dst.append(b)
         ts.append(t)
@@ -269,7 +289,7 @@ def _laundering(w: _World, n_target: int):
         fmt.append(rng.choice(len(FORMATS), p=laund_fmt))
         typ.append(name)
 
-    def stretch():
+    def stretch() -> float:
         # a fifth of the patterns are slower than the default windows: not caught by rules
         return rng.uniform(2.5, 5.0) if rng.random() < 0.2 else 1.0
 
@@ -500,7 +520,7 @@ def generate(
         "%09X", rng.choice(np.arange(0x800000000, 0x800000000 + 50 * n_acc), n_acc, replace=False)
     )
 
-    def col(values):
+    def col(values: np.ndarray) -> Any:
         return pa.array(values[order])
 
     ts_arr = pa.array(ts[order].astype("datetime64[s]"))

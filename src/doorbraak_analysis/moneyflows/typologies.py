@@ -12,6 +12,10 @@ of the same hub are merged, and patterns found twice (same rows) are kept once.
 
 from __future__ import annotations
 
+from typing import Any
+
+from doorbraak_analysis.engine import Engine
+
 from .config import FlowConfig
 
 TYPOLOGIES = [
@@ -460,7 +464,7 @@ def _layer_steps(cfg: FlowConfig, width: int, cap: int) -> list[tuple[str, str]]
     ]
 
 
-def run_detection(engine, cfg: FlowConfig) -> None:
+def run_detection(engine: Engine, cfg: FlowConfig) -> None:
     """Materialise pattern_tx and pattern_acc in `engine` (tx must be registered)."""
     for name, sql in detection_steps(cfg):
         engine.create(name, sql)
@@ -486,7 +490,7 @@ ORDER BY r.typology, r.r0, r.pid
 """
 
 
-def patterns_table(con):
+def patterns_table(con: Any) -> Any:
     """One line per pattern (DuckDB: the report is made where the data is)."""
     import pyarrow as pa
 

@@ -17,11 +17,15 @@ import csv
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
 from . import validation as v
-from .mapping import Mapping, column_of, load_mapping, norm_header
+from .mapping import FieldSpec, Mapping, column_of, load_mapping, norm_header
+
+if TYPE_CHECKING:
+    from duckdb import DuckDBPyConnection
 
 MAX_PROBLEMS = 1000
 FORMATS = (".csv", ".parquet")
@@ -72,7 +76,7 @@ class Extract:
     table: str  # DuckDB table: _row, the mapping's fields (normalised), premises_bag_id
     rows: int
     sha256: str
-    mapping: Mapping = field(repr=False, default=None)
+    mapping: Mapping = field(repr=False)
 
 
 def file_hash(path: Path) -> str:
@@ -98,7 +102,7 @@ def find_extracts(directory: Path) -> dict[str, Path]:
     return found
 
 
-def _source_types():
+def _source_types() -> list[str]:
     from .mapping import source_types
 
     return source_types()
@@ -126,7 +130,7 @@ def _csv_encoding(path: Path) -> str:
         raise ExtractError([Problem(path.name, None, "", "", reason)]) from None
 
 
-def _read_csv(con, path: Path, name: str, problems: list[Problem]) -> list[str]:
+def _read_csv(con: DuckDBPyConnection, path: Path, name: str, problems: list[Problem]) -> list[str]:
     import pyarrow.csv as pcsv
 
     encoding = _csv_encoding(path)
@@ -137,7 +141,7 @@ def _read_csv(con, path: Path, name: str, problems: list[Problem]) -> list[str]:
     delimiter = max((";", ",", "\t", "|"), key=first.split("\n", 1)[0].count)
     header = next(csv.reader([first], delimiter=delimiter))
 
-    def bad_row(row) -> str:
+    def bad_row(row: Any) -> str:  # pyarrow InvalidRow
         problems.append(
             Problem(
                 path.name,
@@ -182,7 +186,7 @@ def _read_csv(con, path: Path, name: str, problems: list[Problem]) -> list[str]:
     return header
 
 
-def _read_parquet(con, path: Path, name: str) -> list[str]:
+def _read_parquet(con: DuckDBPyConnection, path: Path, name: str) -> list[str]:
     try:
         _exec(
             con,
@@ -197,16 +201,16 @@ def _read_parquet(con, path: Path, name: str) -> list[str]:
     return [c for c in _columns(con, f"{name}__raw") if c != "_row"]
 
 
-def _exec(con, sql: str, params=None) -> None:
+def _exec(con: DuckDBPyConnection, sql: str, params: object = None) -> None:
     """A statement without a result; fetched so the connection is free for the next one."""
     con.execute(sql, params or []).fetchall()
 
 
-def _columns(con, table: str) -> list[str]:
+def _columns(con: DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
 
 
-def _column_types(con, table: str) -> dict[str, str]:
+def _column_types(con: DuckDBPyConnection, table: str) -> dict[str, str]:
     return {r[0]: r[1] for r in con.execute(f"DESCRIBE {table}").fetchall()}
 
 
@@ -267,7 +271,9 @@ _PARSERS = {
 _ARROW = {"int": pa.int64(), "float": pa.float64(), "date": pa.date32()}
 
 
-def _python_values(con, name: str, raw_table: str, col: str, ftype: str, where: str) -> str:
+def _python_values(
+    con: DuckDBPyConnection, name: str, raw_table: str, col: str, ftype: str, where: str
+) -> str:
     """The distinct values the SQL fast path did not take, parsed by the importer's parser:
     a table (raw, value, error) to join on."""
     values = [
@@ -275,7 +281,8 @@ def _python_values(con, name: str, raw_table: str, col: str, ftype: str, where: 
         for r in con.execute(f"SELECT DISTINCT r.{col} FROM {raw_table} r WHERE {where}").fetchall()
     ]
     parser = _PARSERS[ftype]
-    parsed, errors = [], []
+    parsed: list[object] = []
+    errors: list[str | None] = []
     for value in values:
         try:
             parsed.append(parser(value))
@@ -309,7 +316,7 @@ def _empty(x: str, sql_type: str) -> str:
     return f"({x} IS NULL)"
 
 
-def _literal(value) -> str:
+def _literal(value: object) -> str:
     if value is None:
         return "NULL"
     if isinstance(value, bool | int | float):
@@ -317,7 +324,47 @@ def _literal(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def validate_extract(con, path: Path, source_type: str, name: str) -> tuple[list[Problem], int]:
+def _missing_columns(path: Path, mapping: Mapping, columns: dict[str, str | None]) -> list[Problem]:
+    """A problem for every required field the file has no column for (and no default)."""
+    return [
+        Problem(
+            path.name,
+            None,
+            fname,
+            "",
+            f"kolom ontbreekt (verwacht een van: {', '.join(spec.columns)})",
+        )
+        for fname, spec in mapping.fields.items()
+        if spec.required and columns[fname] is None and spec.default is None
+    ]
+
+
+def _checked_problems(
+    con: DuckDBPyConnection, path: Path, checked: str, errors: list[tuple[str, str, str]]
+) -> list[Problem]:
+    """The rows' problems from the checked table (at most MAX_PROBLEMS, then how many more)."""
+    problems: list[Problem] = []
+    union = " UNION ALL ".join(
+        f"SELECT _row, '{fname}' AS field, __s{n} AS value, __e{n} AS reason "
+        f"FROM {checked} WHERE __e{n} IS NOT NULL"
+        for n, (fname, _r, _s) in enumerate(errors)
+    )
+    total = con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]
+    if total:
+        for row, fname, value, reason in con.execute(
+            f"SELECT * FROM ({union}) ORDER BY 1, 2 LIMIT {MAX_PROBLEMS}"
+        ).fetchall():
+            problems.append(Problem(path.name, row, fname, value or "", reason))
+    if total > MAX_PROBLEMS:
+        problems.append(
+            Problem(path.name, None, "", "", f"en nog {total - MAX_PROBLEMS} problemen")
+        )
+    return problems
+
+
+def validate_extract(
+    con: DuckDBPyConnection, path: Path, source_type: str, name: str
+) -> tuple[list[Problem], int]:
     """Read ``path`` into the DuckDB table ``name`` with the mapping's fields, normalised.
     Returns the problems (empty when the file is good) and the number of rows."""
     mapping = load_mapping(source_type)
@@ -332,19 +379,9 @@ def validate_extract(con, path: Path, source_type: str, name: str) -> tuple[list
         by_norm.setdefault(norm_header(h), h)
     types = _column_types(con, raw)
     columns = {n: column_of(spec, list(by_norm)) for n, spec in mapping.fields.items()}
-    for fname, spec in mapping.fields.items():
-        if spec.required and columns[fname] is None and spec.default is None:
-            problems.append(
-                Problem(
-                    path.name,
-                    None,
-                    fname,
-                    "",
-                    f"kolom ontbreekt (verwacht een van: {', '.join(spec.columns)})",
-                )
-            )
-    if any(p.row is None and p.field for p in problems):
-        return problems, 0
+    missing = _missing_columns(path, mapping, columns)
+    if missing:
+        return problems + missing, 0
 
     selects, errors, joins = ["r._row"], [], []
     house_parts = {"house_number", "house_letter", "house_number_addition"}
@@ -405,7 +442,7 @@ def validate_extract(con, path: Path, source_type: str, name: str) -> tuple[list
     sql_from = f"{raw} r " + " ".join(joins)
     # values and problems in one pass: each field's reason (and the value shown with it) beside it
     checks = []
-    for n, (fname, reason, shown) in enumerate(errors):
+    for n, (_fname, reason, shown) in enumerate(errors):
         checks += [
             f"{reason} AS __e{n}",
             f"CASE WHEN ({reason}) IS NOT NULL THEN {shown} END AS __s{n}",
@@ -415,21 +452,7 @@ def validate_extract(con, path: Path, source_type: str, name: str) -> tuple[list
         f"CREATE OR REPLACE TEMP TABLE {name}__checked AS SELECT {', '.join(selects + checks)} FROM {sql_from}",
     )
     if errors:
-        union = " UNION ALL ".join(
-            f"SELECT _row, '{fname}' AS field, __s{n} AS value, __e{n} AS reason "
-            f"FROM {name}__checked WHERE __e{n} IS NOT NULL"
-            for n, (fname, _r, _s) in enumerate(errors)
-        )
-        total = con.execute(f"SELECT count(*) FROM ({union})").fetchall()[0][0]
-        if total:
-            for row, fname, value, reason in con.execute(
-                f"SELECT * FROM ({union}) ORDER BY 1, 2 LIMIT {MAX_PROBLEMS}"
-            ).fetchall():
-                problems.append(Problem(path.name, row, fname, value or "", reason))
-        if total > MAX_PROBLEMS:
-            problems.append(
-                Problem(path.name, None, "", "", f"en nog {total - MAX_PROBLEMS} problemen")
-            )
+        problems += _checked_problems(con, path, f"{name}__checked", errors)
     excluded = ", ".join(f"__e{n}, __s{n}" for n in range(len(errors)))
     _exec(
         con,
@@ -442,10 +465,19 @@ def validate_extract(con, path: Path, source_type: str, name: str) -> tuple[list
     return problems, rows
 
 
-def _house_numbers(con, name, raw, columns, by_norm, types, spec, errors) -> tuple[list[str], str]:
+def _house_numbers(
+    con: DuckDBPyConnection,
+    name: str,
+    raw: str,
+    columns: dict[str, str | None],
+    by_norm: dict[str, str],
+    types: dict[str, str],
+    spec: FieldSpec,
+    errors: list[tuple[str, str, str]],
+) -> tuple[list[str], str]:
     """huisnummer with huisletter and toevoeging, parsed together as the importer does."""
     cols = {
-        k: (f"r.{_q(by_norm[columns[k]])}" if columns.get(k) else None)
+        k: (f"r.{_q(by_norm[column])}" if (column := columns.get(k)) else None)
         for k in ("house_number", "house_letter", "house_number_addition")
     }
     if cols["house_number"] is None:
@@ -461,7 +493,7 @@ def _house_numbers(con, name, raw, columns, by_norm, types, spec, errors) -> tup
     number = text["house_number"]
     empty = _empty(cols["house_number"], types[cols["house_number"][2:].strip('"')])
 
-    def blank_or(c, pattern):
+    def blank_or(c: str | None, pattern: str) -> str:
         return (
             "true"
             if c is None
@@ -480,7 +512,9 @@ def _house_numbers(con, name, raw, columns, by_norm, types, spec, errors) -> tup
     values = con.execute(
         f"SELECT DISTINCT {', '.join(triple)} FROM {raw} r WHERE NOT {empty} AND NOT ({fast})"
     ).fetchall()
-    out = {"n": [], "l": [], "a": [], "number": [], "letter": [], "addition": [], "error": []}
+    out: dict[str, list[object]] = {
+        k: [] for k in ("n", "l", "a", "number", "letter", "addition", "error")
+    }
     for n, letter_value, addition_value in values:
         out["n"].append(n)
         out["l"].append(letter_value)
@@ -561,7 +595,9 @@ def _key_expr(mapping: Mapping) -> str:
     return " || '|' || ".join(f"coalesce(CAST({k} AS VARCHAR), '')" for k in mapping.key)
 
 
-def read_extracts(con, directory: Path, only: set[str] | None = None) -> dict[str, Extract]:
+def read_extracts(
+    con: DuckDBPyConnection, directory: Path, only: set[str] | None = None
+) -> dict[str, Extract]:
     """Every extract in ``directory`` (``<source_type>.csv|.parquet``) as a DuckDB table
     ``x_<source_type>``, validated and with references resolved; ExtractError if any problem."""
     paths = find_extracts(directory)
@@ -586,7 +622,7 @@ def read_extracts(con, directory: Path, only: set[str] | None = None) -> dict[st
     return extracts
 
 
-def _duplicates(con, ex: Extract) -> list[Problem]:
+def _duplicates(con: DuckDBPyConnection, ex: Extract) -> list[Problem]:
     key = _key_expr(ex.mapping)
     found = con.execute(
         f"SELECT _row, k, first FROM (SELECT _row, {key} AS k, min(_row) OVER (PARTITION BY {key}) AS first "
@@ -598,7 +634,9 @@ def _duplicates(con, ex: Extract) -> list[Problem]:
     ]
 
 
-def _references(con, ex: Extract, extracts: dict[str, Extract]) -> list[Problem]:
+def _references(
+    con: DuckDBPyConnection, ex: Extract, extracts: dict[str, Extract]
+) -> list[Problem]:
     """Premises by BAG-id or address, companies by KvK-nummer — against the extracts of the set
     (a reference to a type the set does not hold is kept as it is)."""
     problems: list[Problem] = []

@@ -19,8 +19,9 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -60,11 +61,11 @@ class Result:
     fired: dict[str, list[tuple[str, float]]]  # indicator -> (object_id, value)
     not_evaluated: dict[str, list[str]]  # indicator -> missing source types
     extracts: dict[str, Extract] = field(default_factory=dict)
-    con: object = None  # the DuckDB connection with the prepared tables (for explain)
+    con: Any = None  # the DuckDB connection with the prepared tables (for explain)
     window: ind.Window | None = None
-    tables: set = field(default_factory=set)
+    tables: set[str] = field(default_factory=set)
 
-    def manifest(self) -> dict:
+    def manifest(self) -> dict[str, Any]:
         from doorbraak_analysis import __version__
 
         return {
@@ -90,7 +91,7 @@ class Result:
         }
 
 
-def _prepare(con, extracts: dict[str, Extract]) -> dict[str, str]:
+def _prepare(con: Any, extracts: dict[str, Extract]) -> dict[str, str]:
     """SQL (DuckDB) of each prepared table that the extracts allow."""
     d = "CAST(date_diff('day', DATE '1970-01-01', {}) AS INTEGER)".format
     out = {}
@@ -154,7 +155,7 @@ def _prepare(con, extracts: dict[str, Extract]) -> dict[str, str]:
 
 
 def _window(as_of: date, rules: RuleSet) -> ind.Window:
-    cutoffs = {}
+    cutoffs: dict[tuple[str, int], int] = {}
     for i in rules.indicators:
         for unit in ("months", "years"):
             if unit in i.parameters:
@@ -164,7 +165,10 @@ def _window(as_of: date, rules: RuleSet) -> ind.Window:
 
 
 def evaluate(
-    extract_dir: Path, rules: RuleSet | Path | None = None, as_of: date | None = None, engine=None
+    extract_dir: Path,
+    rules: RuleSet | Path | None = None,
+    as_of: date | None = None,
+    engine: Any = None,
 ) -> Result:
     """Evaluate ``rules`` (default: the shipped rule set) over the extracts in ``extract_dir``."""
     import duckdb
@@ -172,7 +176,7 @@ def evaluate(
     from doorbraak_analysis.engine import DuckDBEngine
 
     rules = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    as_of = as_of or date.today()
+    as_of = as_of or datetime.now().astimezone().date()  # the local date
     con = duckdb.connect()
     _exec(con, "SET TimeZone = 'UTC'")
     # bounded memory whatever the register's size: beyond the limit DuckDB spills to disk
@@ -214,7 +218,9 @@ def evaluate(
     return Result(rules, as_of, rows, fired, not_evaluated, extracts, con, window, tables)
 
 
-def _combine(con, rules: RuleSet, parts: list[pa.Table], as_of: date, companies: bool) -> list:
+def _combine(
+    con: Any, rules: RuleSet, parts: list[pa.Table], as_of: date, companies: bool
+) -> list[tuple[str, str, float, list[str]]]:
     """Objects with the indicators that fired there; company indicators also at their premises."""
     weights = {i.id: i.weight for i in rules.indicators}
     fired = (
@@ -268,5 +274,5 @@ def write_csv(result: Result, out: Path) -> Path:
     return manifest
 
 
-def digest(rows) -> str:
+def digest(rows: object) -> str:
     return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()

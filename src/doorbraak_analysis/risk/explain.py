@@ -3,15 +3,21 @@ records behind it (source type, record key, row in the extract)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from . import indicators as ind
+
+if TYPE_CHECKING:
+    from .evaluate import Result
 
 NAMES = {"premises": "pand", "company": "bedrijf"}
 MAX_RECORDS = 20
 
 
-def _records(result, iid: str, object_id: str) -> list[str]:
+def _records(result: Result, iid: str, object_id: str) -> list[str]:
     i = result.rules.get(iid)
-    query = ind.evidence(iid, i.parameters, result.window, result.tables, object_id)
+    window = _window(result)
+    query = ind.evidence(iid, i.parameters, window, result.tables, object_id)
     rows = result.con.execute(
         f"SELECT * FROM ({query}) ORDER BY 1, 3 LIMIT {MAX_RECORDS + 1}"
     ).fetchall()
@@ -21,7 +27,13 @@ def _records(result, iid: str, object_id: str) -> list[str]:
     return shown
 
 
-def explain(result, object_id: str) -> str | None:
+def _window(result: Result) -> ind.Window:
+    if result.window is None or result.con is None:
+        raise ValueError("explain needs the result of evaluate() (its window and connection)")
+    return result.window
+
+
+def explain(result: Result, object_id: str) -> str | None:
     rows = [r for r in result.rows if r[1] == object_id]
     if not rows:
         return None
@@ -43,7 +55,7 @@ def explain(result, object_id: str) -> str | None:
             companies = [
                 kvk
                 for (kvk,) in result.con.execute(
-                    f"SELECT kvk FROM r_companies c WHERE c.bag_id = ? AND {ind.active('c', result.window.as_of)} "
+                    f"SELECT kvk FROM r_companies c WHERE c.bag_id = ? AND {ind.active('c', _window(result).as_of)} "
                     f"ORDER BY kvk",
                     [oid],
                 ).fetchall()

@@ -10,16 +10,18 @@ name, a birth date or any other personal attribute (officers are a hashed key).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Window:
     as_of: int  # evaluation date, days since epoch
-    cutoffs: dict  # (unit, n) -> day
+    cutoffs: dict[tuple[str, int], int]  # (unit, n) -> day
 
 
-def _lit(value) -> str:
+def _lit(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
@@ -27,16 +29,16 @@ def _lit(value) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
-def _prefix_any(column: str, codes) -> str:
-    codes = [str(c) for c in codes]
-    if not codes:
+def _prefix_any(column: str, codes: Iterable[object]) -> str:
+    texts = [str(c) for c in codes]
+    if not texts:
         return "false"
-    return "(" + " OR ".join(f"{column} LIKE {_lit(c + '%')}" for c in codes) + ")"
+    return "(" + " OR ".join(f"{column} LIKE {_lit(c + '%')}" for c in texts) + ")"
 
 
-def _in(column: str, values) -> str:
-    values = list(values)
-    return f"{column} IN ({', '.join(_lit(v) for v in values)})" if values else "false"
+def _in(column: str, values: Iterable[object]) -> str:
+    items = list(values)
+    return f"{column} IN ({', '.join(_lit(v) for v in items)})" if items else "false"
 
 
 def active(alias: str, a: int) -> str:
@@ -81,7 +83,7 @@ def _company_filter(tables: set[str], a: int, alias: str = "c") -> tuple[str, st
     return f"JOIN r_companies {alias} ON {alias}.kvk = x.kvk", active(alias, a)
 
 
-def sql(indicator: str, p: dict, w: Window, tables: set[str]) -> str:
+def sql(indicator: str, p: dict[str, Any], w: Window, tables: set[str]) -> str:
     a = w.as_of
     if indicator == "vulnerable_sector":
         return (
@@ -195,7 +197,7 @@ def sql(indicator: str, p: dict, w: Window, tables: set[str]) -> str:
     raise KeyError(indicator)
 
 
-def evidence(indicator: str, p: dict, w: Window, tables: set[str], object_id: str) -> str:
+def evidence(indicator: str, p: dict[str, Any], w: Window, tables: set[str], object_id: str) -> str:
     """The source records behind one fired indicator at one object (DuckDB, for explain)."""
     a, oid = w.as_of, _lit(object_id)
     co = "'kvk_companies' AS source_type, c.kvk AS record, c.row AS row FROM r_companies c"

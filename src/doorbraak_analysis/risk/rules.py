@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -63,7 +64,7 @@ class Indicator:
     id: str
     level: str
     description: str
-    parameters: dict
+    parameters: dict[str, Any]
     weight: float
     sources: tuple[str, ...]
     legal_basis: str
@@ -94,7 +95,7 @@ def load_rules(path: Path | str | None = None) -> RuleSet:
     return parse_rules(raw, text, str(path))
 
 
-def parse_rules(raw, text: str = "", path: str = "") -> RuleSet:
+def parse_rules(raw: object, text: str = "", path: str = "") -> RuleSet:
     where = path or "regelset"
     if (
         not isinstance(raw, dict)
