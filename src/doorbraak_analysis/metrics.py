@@ -43,7 +43,9 @@ def scores(true_positives: int, predicted: int, true: int, *, empty: float = 1.0
     return PairScores(precision, recall, f1, true_positives, predicted, true)
 
 
-def _canonical(pairs: Iterable[tuple[Hashable, Hashable]], ordered: bool) -> set:
+def _canonical(
+    pairs: Iterable[tuple[Hashable, Hashable]], ordered: bool
+) -> set[tuple[Hashable, Hashable]] | set[frozenset[Hashable]]:
     if ordered:
         return set(pairs)
     return {frozenset(p) for p in pairs}

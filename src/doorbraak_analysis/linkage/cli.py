@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-
 from typing import TYPE_CHECKING
 
 import pandas as pd
