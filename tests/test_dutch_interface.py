@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from doorbraak.audit import services as audit
-from doorbraak.web.context import NAV
+from doorbraak.web.navigation import items as nav_items
 from tests.conftest import login
 
 LOCALE = (
@@ -186,7 +186,7 @@ def _pages(world, role):
         "privacy_officer": ["audit_log", "retention"],
         "administrator": ["user_list", "user_create", "organisation_list", "organisation_covenant"],
     }.get(role, [])
-    names = [name for name, _label, _cap in NAV] + extra
+    names = ["home"] + [i.url_name for i in nav_items()] + extra
     for name in dict.fromkeys(names):
         url_name, _sep, arg = name.partition(":")
         kwargs = {}

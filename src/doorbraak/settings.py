@@ -200,8 +200,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "doorbraak.web.context.doorbraak",
-            ],
+                "doorbraak.site.navigation.doorbraak",
+            ]
+            # The demo's login help (accounts and codes), only in demo mode.
+            + (["doorbraak.demo.context.login_help"] if DEMO_MODE else []),
         },
     }
 ]

@@ -1,4 +1,5 @@
-"""Errors as application/problem+json (RFC 9457), as the NL API design rules require."""
+"""The API's exception handler: every error as application/problem+json (RFC 9457), with the NL
+API design rules' invalidParams for bad input. The response itself is ``doorbraak.web.problems``."""
 
 from __future__ import annotations
 
@@ -6,41 +7,17 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
 
+from doorbraak.web.problems import TITLES, problem_response
+
+__all__ = ["TITLES", "problem_exception_handler", "problem_response"]
+
 log = logging.getLogger(__name__)
-
-TITLES = {
-    400: gettext_noop("Ongeldige invoer"),
-    401: gettext_noop("Niet aangemeld"),
-    403: gettext_noop("Geen toegang"),
-    404: gettext_noop("Niet gevonden"),
-    405: gettext_noop("Methode niet toegestaan"),
-    406: gettext_noop("Niet aanvaardbaar"),
-    415: gettext_noop("Mediatype niet ondersteund"),
-    429: gettext_noop("Te veel verzoeken"),
-    500: gettext_noop("Interne fout"),
-}
-
-
-def problem_response(
-    status_code: int, title: str, detail: str, request=None, invalid_params=None
-) -> JsonResponse:
-    body = {
-        "type": f"https://doorbraak.nl/problemen/{status_code}",
-        "title": str(title),
-        "status": status_code,
-        "detail": str(detail),
-        "instance": getattr(request, "path", "") if request is not None else "",
-    }
-    if invalid_params:
-        body["invalidParams"] = invalid_params
-    response = JsonResponse(body, status=status_code, content_type="application/problem+json")
-    return response
 
 
 def _flatten(detail, prefix="") -> list[dict]:

@@ -6,7 +6,8 @@ class CareersConfig(AppConfig):
     verbose_name = "Criminele carrières"
 
     def ready(self):
-        from . import retention, subject_access
+        from . import panels, retention, subject_access
 
         retention.register_handlers()
         subject_access.register_providers()
+        panels.register()  # menu items and home panels

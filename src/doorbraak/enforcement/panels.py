@@ -1,13 +1,16 @@
-"""Enforcement's panel on risk's object page: the ledger summary and a button to plan an action.
-Registered with `risk.panels.register_object_panel` when the risk app is installed (enforcement
-imports risk, never the reverse)."""
+"""Enforcement's menu items, and its panel on risk's object page: the ledger summary and a button to
+plan an action. The panel is registered with `risk.panels.register_object_panel` when the risk app
+is installed (enforcement imports risk, never the reverse)."""
 
 from __future__ import annotations
 
 
+from django.utils.translation import gettext_noop
+
 from doorbraak import policy
 from doorbraak.policy import Capability as C
 from doorbraak.registers.models import Company, Premises
+from doorbraak.web.navigation import register_nav
 
 from . import access, selectors
 
@@ -55,6 +58,13 @@ def _result_pk(request, object_type: str, object_id: str) -> str:
 
 
 def register() -> None:
+    register_nav("enforcement_actions", gettext_noop("Handhaving"), C.ENFORCEMENT_VIEW, order=132)
+    register_nav(
+        "enforcement_precision",
+        gettext_noop("Precisie indicatoren"),
+        C.ENFORCEMENT_FEEDBACK,
+        order=134,
+    )
     try:
         from doorbraak.risk import panels as risk_panels
     except ImportError:  # the risk app is not installed (yet): its page has no panel then

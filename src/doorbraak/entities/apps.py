@@ -9,8 +9,9 @@ class EntitiesConfig(AppConfig):
     def ready(self):
         from doorbraak.registers.signals import records_imported
 
-        from . import receivers
+        from . import panels, receivers
 
         records_imported.connect(
             receivers.link_after_import, dispatch_uid="entities.link_after_import"
         )
+        panels.register()  # menu items

@@ -10,3 +10,7 @@ class JobsConfig(AppConfig):
         # Every app declares the kinds of background job it offers in its own ``tasks.py``
         # (a registry: the jobs app never imports the apps above it).
         autodiscover_modules("tasks")
+
+        from .panels import register
+
+        register()  # menu item

@@ -54,3 +54,18 @@ def sectors() -> list[tuple[str, str]]:
     return list(
         Company.objects.order_by("sbi_code").values_list("sbi_code", "sbi_description").distinct()
     )
+
+
+def area_counts() -> list[dict]:
+    """Premises and companies in each focus area (home pages and the monitoring figures)."""
+    rows = []
+    for code, label in AREAS:
+        rows.append(
+            {
+                "code": code,
+                "label": label,
+                "premises": Premises.objects.filter(area=code).count(),
+                "companies": Company.objects.filter(establishment__area=code).count(),
+            }
+        )
+    return rows

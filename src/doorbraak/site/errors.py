@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from doorbraak.api.problems import problem_response
+from doorbraak.web.problems import problem_response
 
 
 def error_403(request, exception=None):

@@ -8,7 +8,6 @@ import io
 import qrcode
 import qrcode.image.svg
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
 from django.shortcuts import redirect, render
@@ -43,14 +42,6 @@ class TokenForm(forms.Form):
         max_length=8,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
-
-
-def _demo_accounts():
-    if not settings.DEMO_MODE:
-        return []
-    from doorbraak.demo.accounts import demo_accounts_with_codes
-
-    return demo_accounts_with_codes()
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,11 +93,8 @@ def login_view(request):
             audit.record(AuditAction.LOGIN, user=user, detail={"second_factor": False})
             return redirect(request.GET.get("next") if _safe_next(request) else "home")
     status = 200 if not error else 401
-    context = {"form": form, "error": error, "demo_accounts": _demo_accounts()}
-    if context["demo_accounts"]:
-        from doorbraak.demo.accounts import DEMO_PASSWORD
-
-        context["demo_password"] = DEMO_PASSWORD
+    # In demo mode doorbraak.demo.context.login_help adds the demo accounts (settings.TEMPLATES).
+    context = {"form": form, "error": error}
     return render(request, "registration/login.html", context, status=status)
 
 

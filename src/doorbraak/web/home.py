@@ -1,149 +1,19 @@
-"""What each role's home page shows: the work of that role, nothing more."""
+"""The monitoring figures, their home panel and menu item (all three move to the monitoring app).
+Every other home panel is registered by its app (``<app>/panels.py``); the site composes them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from doorbraak import policy
-from doorbraak.audit import display as audit_display
-from doorbraak.audit import selectors as audit_selectors
-from doorbraak.audit.models import AuditAction, AuditEntry
 from doorbraak.careers.models import Case, CaseStatus
-from doorbraak.partners.models import DataCategory, Organisation, Purpose, Role, User
-from doorbraak.privacy import retention
+from doorbraak.partners.models import Role
+from doorbraak.policy import Capability as C
 from doorbraak.privacy.disclosure import suppress
-from doorbraak.privacy.models import ProcessingActivity
-from doorbraak.registers.models import Company, Premises, Wijk
-from doorbraak.registers.selectors import AREAS
-
-
-def context_for(request) -> dict:
-    user = request.user
-    builder = {
-        Role.CASE_DIRECTOR: _case_director,
-        Role.PARTNER_PROFESSIONAL: _partner_professional,
-        Role.ANALYST: _analyst,
-        Role.ENFORCEMENT_OFFICER: _enforcement_officer,
-        Role.LAWYER: _lawyer,
-        Role.POLICY_STAFF: lambda u: monitoring_figures(),
-        Role.PRIVACY_OFFICER: _privacy_officer,
-        Role.ADMINISTRATOR: _administrator,
-    }[user.role]
-    return builder(user)
-
-
-def _case_director(user) -> dict:
-    from doorbraak.careers import selectors as careers
-
-    mine = Case.objects.filter(director=user, status=CaseStatus.OPEN).select_related("case_type")
-    today = timezone.localdate()
-    return {
-        "my_cases": mine[:20],
-        "my_case_count": mine.count(),
-        "alerts": careers.director_alerts(user)[:50],
-        "concern_count": careers.open_concerns().count(),
-        "reviews_due": careers.reviews_due(user, today)[:20],
-        "overdue": careers.overdue_cases(user, today),
-        "today": today,
-    }
-
-
-def _partner_professional(user) -> dict:
-    from doorbraak.careers.models import PlanAction
-
-    cases = policy.visible_cases(user).filter(status=CaseStatus.OPEN)
-    actions = (
-        PlanAction.objects.filter(
-            organisation_id=user.organisation_id,
-            goal__case__in=cases,
-            status__in=[PlanAction.Status.PLANNED, PlanAction.Status.BUSY],
-        )
-        .select_related("goal__case")
-        .order_by("due_on")[:20]
-    )
-    return {
-        "cases": cases[:20],
-        "my_actions": actions,
-        "case_count": cases.count(),
-        "categories": sorted(
-            DataCategory(c).label for c in policy.granted_categories(user, policy.PURPOSE_CASE_WORK)
-        ),
-    }
-
-
-def _area_counts():
-    rows = []
-    for code, label in AREAS:
-        rows.append(
-            {
-                "code": code,
-                "label": label,
-                "premises": Premises.objects.filter(area=code).count(),
-                "companies": Company.objects.filter(establishment__area=code).count(),
-            }
-        )
-    return rows
-
-
-def _analyst(user) -> dict:
-    return {
-        "areas": _area_counts(),
-        "premises_count": Premises.objects.count(),
-        "company_count": Company.objects.count(),
-        "sectors": Company.objects.values("sbi_code", "sbi_description")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:10],
-    }
-
-
-def _enforcement_officer(user) -> dict:
-    return {
-        "areas": _area_counts(),
-        "recent_companies": Company.objects.filter(establishment__area__in=[a for a, _ in AREAS])
-        .select_related("establishment")
-        .order_by("-registered_on")[:15],
-    }
-
-
-def _lawyer(user) -> dict:
-    return {
-        "activities": ProcessingActivity.objects.select_related("purpose")[:20],
-        "purposes": Purpose.objects.all(),
-    }
-
-
-def _privacy_officer(user) -> dict:
-    since = timezone.now() - timedelta(days=7)
-    return {
-        "denials": AuditEntry.objects.filter(
-            action=AuditAction.DENY, occurred_at__gte=since
-        ).count(),
-        "reveals": AuditEntry.objects.filter(
-            action=AuditAction.REVEAL, occurred_at__gte=since
-        ).count(),
-        "recent": audit_display.labelled(AuditEntry.objects.order_by("-id")[:10]),
-        "denial_patterns": audit_selectors.denial_patterns()[:50],
-        "denial_rules": audit_selectors.DenialRules.from_settings(),
-        "retention_preview": [
-            {**p, "object_label": audit_display.object_type_label(p["object_type"])}
-            for p in retention.preview(timezone.localdate())
-        ],
-    }
-
-
-def _administrator(user) -> dict:
-    return {
-        "organisation_count": Organisation.objects.count(),
-        "user_count": User.objects.count(),
-        "users_by_role": [
-            {"role": Role(r["role"]).label if r["role"] in Role.values else r["role"], "n": r["n"]}
-            for r in User.objects.values("role").annotate(n=Count("id")).order_by("role")
-        ],
-    }
+from doorbraak.registers.models import Premises, Wijk
+from doorbraak.registers.selectors import area_counts
+from doorbraak.web.navigation import register_nav
+from doorbraak.web.panels import register_panel
 
 
 def monitoring_figures() -> dict:
@@ -169,7 +39,14 @@ def monitoring_figures() -> dict:
             for r in by_wijk.order_by("wijk")
         ],
         gettext_noop("Bedrijven in focusgebieden"): [
-            {"label": a["label"], "count": suppress(a["companies"])} for a in _area_counts()
+            {"label": a["label"], "count": suppress(a["companies"])} for a in area_counts()
         ],
     }
     return {"tables": tables}
+
+
+def register() -> None:
+    register_nav("monitoring", gettext_noop("Monitoring"), C.MONITORING_VIEW, order=140)
+    register_panel(
+        Role.POLICY_STAFF, "web/panels/monitoring.html", lambda request: monitoring_figures()
+    )

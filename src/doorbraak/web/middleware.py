@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .problems import TITLES, problem_response
+
 
 class BadInputMiddleware:
     def __init__(self, get_response):
@@ -19,7 +21,5 @@ class BadInputMiddleware:
             return None
         message = _("Een getal in het verzoek is te groot.")
         if request.path.startswith("/api/"):
-            from doorbraak.api.problems import TITLES, problem_response
-
             return problem_response(400, _(TITLES[400]), message, request)
         return render(request, "400.html", {"message": message}, status=400)
