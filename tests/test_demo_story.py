@@ -9,7 +9,6 @@ import pytest
 from freezegun import freeze_time
 
 import doorbraak.site.urls  # noqa: F401  (load the pages, and pandas with them, before a clock is frozen: fast)
-
 from doorbraak.audit.models import AuditEntry
 from doorbraak.careers.models import Alert, Case, CaseStatus, Contact, PlanAction, Review
 from doorbraak.demo import clock

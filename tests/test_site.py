@@ -91,7 +91,7 @@ def test_home_page_is_composed_of_the_panels_of_that_role(client, world, role):
     login(client, world.users[role])
     html = client.get(reverse("home")).content.decode()
     positions = [html.find(text) for text in HOME[role]]
-    assert -1 not in positions, (role, dict(zip(HOME[role], positions)))
+    assert -1 not in positions, (role, dict(zip(HOME[role], positions, strict=True)))
     assert positions == sorted(positions)
     assert html.count('class="utrecht-heading-1"') == 1
     for other, texts in HOME.items():  # no panel of another role's page

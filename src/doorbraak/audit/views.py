@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from doorbraak.jobs.actions import start_job
@@ -37,7 +36,9 @@ def audit_log(request):
 def audit_export(request):
     _form, qs = access.export_for_user(request.user, request.GET)
     response = StreamingHttpResponse(selectors.csv_rows(qs), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="auditlog-{date.today():%Y%m%d}.csv"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="auditlog-{timezone.localdate():%Y%m%d}.csv"'
+    )
     return response
 
 

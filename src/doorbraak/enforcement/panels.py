@@ -4,7 +4,6 @@ is installed (enforcement imports risk, never the reverse)."""
 
 from __future__ import annotations
 
-
 from django.utils.translation import gettext_noop
 
 from doorbraak import policy

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,7 +17,6 @@ from django.utils import timezone
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction, AuditEntry
 from doorbraak.partners.models import DataCategory, Organisation
-
 
 # --- the registry: the privacy app knows no other app ----------------------------------------
 # The app that holds data subjects (the registers' persons) registers where they are found; each
