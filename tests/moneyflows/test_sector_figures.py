@@ -125,3 +125,59 @@ def test_demo_bank_command_builds_analyses_and_loads(
         "Amount Paid,Payment Currency,Payment Format,Is Laundering"
     )
     assert SectorFigureSet.objects.count() == 1 and SectorFigure.objects.exists()
+
+
+def test_doorbraak_import_is_the_one_way_in_with_batch_report_and_dry_run(
+    world, bank_source, sectors_csv, tmp_path
+):
+    """`doorbraak import` (the registers importer, source type bank_sectors by the source's
+    default) stores the bank's file as a SectorFigureSet; flows_load_sectors goes the same way."""
+    from doorbraak.registers.importers import import_file
+    from doorbraak.registers.models import ImportBatch, RegisterEntry
+
+    lines = sum(1 for _ in open(sectors_csv)) - 1
+    trial = import_file(bank_source, sectors_csv, username="test", dry_run=True)
+    assert trial.ok and trial.batch.pk is None and not SectorFigureSet.objects.exists()
+    result = import_file(bank_source, sectors_csv, username="test")
+    assert result.ok and result.batch.source_type == "bank_sectors"
+    assert result.batch.row_count == lines
+    assert result.batch.counts == {"sector_figure": {"created": lines}}
+    figure_set = SectorFigureSet.objects.get()
+    assert figure_set.figures.count() == lines and figure_set.loaded_by == "test"
+    assert not RegisterEntry.objects.exists()  # not a second copy as register entries
+    again = import_file(bank_source, sectors_csv, username="test")
+    assert again.batch.status == "unchanged" and SectorFigureSet.objects.count() == 1
+    assert load_sector_figures(sectors_csv, source_code=bank_source.code, loaded_by="x") == (
+        figure_set,
+        False,
+    )
+
+    rows = list(csv.DictReader(open(sectors_csv)))
+    rows[0]["suppressed"] = "ja"
+    bad = tmp_path / "bad.csv"
+    with open(bad, "w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    refused = import_file(bank_source, bad, username="test")
+    assert not refused.ok and "regel 2:" in refused.report() and "suppressed" in refused.report()
+    assert ImportBatch.objects.filter(status="rejected").count() == 1
+    assert SectorFigureSet.objects.count() == 1
+    call_command("flows_load_sectors", "--file", str(sectors_csv), "--source", bank_source.code)
+    assert ImportBatch.objects.filter(status="accepted").count() == 1
+
+
+def test_the_stored_figures_come_back_in_the_risk_rules_shape(world, bank_source, sectors_csv):
+    from doorbraak.moneyflows.selectors import BANK_SECTOR_FIELDS, bank_sector_rows
+    from doorbraak_analysis.registers.mapping import load_mapping
+
+    assert bank_sector_rows() == []
+    figure_set, _ = load_sector_figures(sectors_csv, source_code=bank_source.code, loaded_by="t")
+    rows = bank_sector_rows()
+    assert rows and set(BANK_SECTOR_FIELDS) == set(load_mapping("bank_sectors").fields)
+    assert all(set(r) == set(BANK_SECTOR_FIELDS) for r in rows)
+    unsuppressed = figure_set.figures.filter(suppressed=False).exclude(accounts="<5")
+    unsuppressed = unsuppressed.exclude(accounts_in_patterns="<5")
+    assert len(rows) == unsuppressed.count()
+    city = [r for r in rows if r["area"] == ""]
+    assert city and all(r["accounts"] >= r["flagged"] >= 5 for r in rows)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-from django.db import transaction
 
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
@@ -103,67 +100,112 @@ def _parse(text: str) -> tuple[list[dict], list[str]]:
     return rows, problems
 
 
-def load_sector_figures(
-    path: str | Path, *, source_code: str, loaded_by: str, user=None
-) -> tuple[SectorFigureSet, bool]:
-    """Load a `doorbraak flows sectors` output file. All-or-nothing; loading the same file
-    again changes nothing (returns the existing set and False)."""
+SOURCE_TYPE = "bank_sectors"  # the registers' source type of these files (`doorbraak import`)
+
+
+def store_sector_file(
+    path: str | Path,
+    *,
+    source: ProcessingActivity,
+    file_name: str,
+    digest: str,
+    user=None,
+    username: str = "",
+    dry_run: bool = False,
+):
+    """The registers importer's handler for source type bank_sectors (the one way the bank's
+    sector figures come in; registered in MoneyflowsConfig.ready): validate the whole file and
+    store it as one SectorFigureSet, audited. Runs inside the import's transaction."""
+    from doorbraak.registers.importers import FileRejected, FileStored
+
     raw = Path(path).read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    existing = SectorFigureSet.objects.filter(content_hash=digest).first()
-    if existing:
-        return existing, False
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RejectedFile([f"het bestand is geen UTF-8: {exc}"]) from exc
+        raise FileRejected([f"het bestand is geen UTF-8: {exc}"]) from exc
     rows, problems = _parse(text)
-    source = ProcessingActivity.objects.filter(code=source_code).first()
-    if source is None:
-        problems.insert(0, f"onbekende bron '{source_code}' (niet in het verwerkingsregister)")
     if problems:
-        raise RejectedFile(problems)
+        raise FileRejected(problems, len(rows))
     versions = {r["ruleset_version"] for r in rows}
     dates = {r["data_date"] for r in rows}
     if len(versions) != 1 or len(dates) != 1:
-        raise RejectedFile(["één bestand moet één peildatum en één versie van de regels hebben"])
-    with transaction.atomic():
-        figure_set = SectorFigureSet.objects.create(
-            source=source,
-            data_date=date.fromisoformat(dates.pop()),
-            ruleset_version=versions.pop(),
-            file_name=Path(path).name,
-            content_hash=digest,
-            loaded_by=loaded_by,
+        raise FileRejected(
+            ["één bestand moet één peildatum en één versie van de regels hebben"], len(rows)
         )
-        SectorFigure.objects.bulk_create(
-            [
-                SectorFigure(
-                    figure_set=figure_set,
-                    period=r["period"],
-                    sbi=r["sbi"],
-                    sector_name=r["sector_name"],
-                    area=r["area"],
-                    accounts=r["accounts"],
-                    accounts_in_patterns=r["accounts_in_patterns"],
-                    rank=int(r["rank"]) if r["rank"] else None,
-                    suppressed=r["suppressed"] == "1",
-                    **{c: (float(r[c]) if r[c] else None) for c in FLOATS},
-                )
-                for r in rows
-            ]
-        )
-        audit.record(
-            AuditAction.CREATE,
+    existing = SectorFigureSet.objects.filter(content_hash=digest).first()
+    if dry_run or existing is not None:
+        what = "validated" if dry_run else "unchanged"
+        return FileStored(len(rows), {"sector_figure": {what: len(rows)}})
+    figure_set = SectorFigureSet.objects.create(
+        source=source,
+        data_date=date.fromisoformat(dates.pop()),
+        ruleset_version=versions.pop(),
+        file_name=Path(file_name).name[:255],
+        content_hash=digest,
+        loaded_by=username[:150] if username else "",
+    )
+    SectorFigure.objects.bulk_create(
+        [
+            SectorFigure(
+                figure_set=figure_set,
+                period=r["period"],
+                sbi=r["sbi"],
+                sector_name=r["sector_name"],
+                area=r["area"],
+                accounts=r["accounts"],
+                accounts_in_patterns=r["accounts_in_patterns"],
+                rank=int(r["rank"]) if r["rank"] else None,
+                suppressed=r["suppressed"] == "1",
+                **{c: (float(r[c]) if r[c] else None) for c in FLOATS},
+            )
+            for r in rows
+        ]
+    )
+    audit.record(
+        AuditAction.CREATE,
+        user=user,
+        username=None if user else username,
+        purpose="witwasanalyse",
+        object_type="sector_figure_set",
+        object_id=figure_set.pk,
+        categories=["transactions"],
+        detail={"rows": len(rows), "file": figure_set.file_name, "aggregates_only": True},
+    )
+    return FileStored(len(rows), {"sector_figure": {"created": len(rows)}})
+
+
+def load_sector_figures(
+    path: str | Path, *, source_code: str, loaded_by: str, user=None
+) -> tuple[SectorFigureSet, bool]:
+    """Load a `doorbraak flows sectors` output file through the registers importer (as
+    `doorbraak import --source <code> FILE` does: one import batch, its report, the audit).
+    All-or-nothing; loading the same file again changes nothing (returns the existing set and
+    False). RejectedFile with every problem otherwise."""
+    from doorbraak.registers.importers import ImportError_, file_hash, import_file
+    from doorbraak.registers.models import BatchStatus
+
+    source = ProcessingActivity.objects.filter(code=source_code).first()
+    if source is None:
+        raise RejectedFile([f"onbekende bron '{source_code}' (niet in het verwerkingsregister)"])
+    digest = file_hash(Path(path))
+    existing = SectorFigureSet.objects.filter(content_hash=digest).first()
+    if existing is not None:
+        return existing, False
+    try:
+        result = import_file(
+            source,
+            path,
+            source_type=SOURCE_TYPE,
             user=user,
             username=None if user else loaded_by,
-            purpose="witwasanalyse",
-            object_type="sector_figure_set",
-            object_id=figure_set.pk,
-            categories=["transactions"],
-            detail={"rows": len(rows), "file": figure_set.file_name, "aggregates_only": True},
+            announce=False,  # aggregates: nothing for linkage to hear about
         )
-    return figure_set, True
+    except ImportError_ as exc:
+        raise RejectedFile([str(exc)]) from exc
+    if not result.ok:
+        raise RejectedFile([p.reason for p in result.problems])
+    figure_set = SectorFigureSet.objects.get(content_hash=digest)
+    return figure_set, result.batch.status == BatchStatus.ACCEPTED
 
 
 def latest_set() -> SectorFigureSet | None:

@@ -94,6 +94,32 @@ def all_mappings() -> list[Mapping]:
     return [load_mapping(t) for t in SourceType.values]
 
 
+class FileRejected(Exception):
+    """A whole-file importer refuses the file: every problem, as a line of the report."""
+
+    def __init__(self, problems: list[str], row_count: int = 0):
+        super().__init__("; ".join(problems))
+        self.problems, self.row_count = problems, row_count
+
+
+@dataclass
+class FileStored:
+    row_count: int
+    counts: dict
+
+
+# Source types whose files another app validates and stores whole (moneyflows: the bank's sector
+# figures, source type bank_sectors). The app registers its handler at start-up (AppConfig.ready),
+# so registers imports none of them; `doorbraak import` then goes through the same batch, lock,
+# report and audit as any other file. handler(path, *, source, file_name, digest, user, username,
+# dry_run) -> FileStored, or raises FileRejected; it runs inside the import's transaction.
+FILE_IMPORTERS: dict[str, Callable[..., FileStored]] = {}
+
+
+def register_file_importer(source_type: str, handler: Callable[..., FileStored]) -> None:
+    FILE_IMPORTERS[source_type] = handler
+
+
 def source_type_for(source: ProcessingActivity, requested: str | None = None) -> str:
     """The importer of a source: asked for explicitly, else its SourceFeed, else the mapping
     that names the source code among its ``default_sources``."""
@@ -1541,6 +1567,43 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
                 note=f"zelfde bestand als import #{previous.pk} van "
                 f"{previous.received_on:%d-%m-%Y}; niets gewijzigd",
             )
+        handler = FILE_IMPORTERS.get(source_type)
+        if handler is not None:
+            try:
+                with transaction.atomic():
+                    if not dry_run:
+                        ProcessingActivity.objects.select_for_update().get(pk=source.pk)
+                        batch.status = BatchStatus.ACCEPTED
+                        batch.save()
+                    stored = handler(
+                        path,
+                        source=source,
+                        file_name=file_name,
+                        digest=digest,
+                        user=user,
+                        username=who,
+                        dry_run=dry_run,
+                    )
+                    batch.row_count, batch.counts = stored.row_count, stored.counts
+                    if dry_run:
+                        return finish(
+                            BatchStatus.ACCEPTED,
+                            [],
+                            note="alleen gecontroleerd (proefrun); niets ingelezen",
+                        )
+                    batch.finished_at = timezone.now()
+                    batch.save(update_fields=["counts", "finished_at", "row_count"])
+                    if source.refreshed_on is None or received_on > source.refreshed_on:
+                        ProcessingActivity.objects.filter(pk=source.pk).update(
+                            refreshed_on=received_on
+                        )
+                    _audit(batch, 0)
+                    return ImportResult(batch, [])
+            except FileRejected as exc:
+                batch.row_count = exc.row_count
+                return rejected(
+                    _Problems.of([Problem(None, "", "", p[:300]) for p in exc.problems])
+                )
         try:
             reader = Reader(path, fmt)
         except ImportError_ as exc:

@@ -4,7 +4,10 @@ from doorbraak.moneyflows.services import RejectedFile, load_sector_figures
 
 
 class Command(BaseCommand):
-    help = "Store the sector figures made by `doorbraak flows sectors` (aggregates only) for the analysts' sector view."
+    help = (
+        "Store the sector figures made by `doorbraak flows sectors` (aggregates only) for the analysts' "
+        "sector view: the same import as `doorbraak import --source CODE --file SECTORS.csv`."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
