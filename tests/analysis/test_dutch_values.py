@@ -4,7 +4,7 @@ reading whatever the strict one accepts the same way."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -31,7 +31,7 @@ def test_validation_and_normalise_are_the_library_under_their_old_names():
         ("17/05/2001", date(2001, 5, 17)),
         ("17.05.2001", date(2001, 5, 17)),
         ("2001-05-17T00:00:00", date(2001, 5, 17)),
-        (datetime(2001, 5, 17, 13, 5), date(2001, 5, 17)),
+        (datetime(2001, 5, 17, 13, 5, tzinfo=UTC), date(2001, 5, 17)),
     ],
 )
 def test_a_date_the_importer_accepts_linkage_reads_the_same(raw, expected):

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from .text import Invalid, as_text, clean_text
 
-
 # Legal forms (rechtsvormen) with their spellings in names and extracts.
 _LEGAL_FORMS: dict[str, tuple[str, ...]] = {
     "bv": ("b.v.", "b. v.", "bv", "besloten vennootschap", "b.v", "bv."),
@@ -39,7 +38,7 @@ _COMPANY_FILLERS = {
     "and",
     "management",
 }
-_TRADE_NAME_MARKERS = re.compile(
+TRADE_NAME_MARKERS = re.compile(
     r"\s+(?:t\.?h\.?o\.?d\.?n\.?|h\.?o\.?d\.?n\.?|h/o|handelend onder de naam|tevens handelend onder)\s+"
 )
 
@@ -104,7 +103,7 @@ def normalise_company_name(value: object, legal_form: object = None) -> CompanyN
     text = clean_text(value)
     if text is None:
         return CompanyName(legal_form=normalise_legal_form(legal_form))
-    parts = _TRADE_NAME_MARKERS.split(text, maxsplit=1)
+    parts = TRADE_NAME_MARKERS.split(text, maxsplit=1)
     statutory_text = parts[0]
     trade_text = parts[1] if len(parts) > 1 and parts[1] else None
     core, tokens_sorted, detected = _company_core(statutory_text)

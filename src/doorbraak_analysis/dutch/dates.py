@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from .text import Invalid, as_text, clean_text
 
-
 _DATE_PATTERNS = [
     (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"), ("y", "m", "d")),
     (re.compile(r"^(\d{4})(\d{2})(\d{2})$"), ("y", "m", "d")),  # BRP/KvK: 20010517
@@ -76,10 +75,10 @@ def normalise_date(value: object) -> tuple[str | None, int | None]:
     for pattern, order in _LENIENT_DATE_PATTERNS:
         match = pattern.match(text)
         if match:
-            parts = dict(zip(order, (int(g) for g in match.groups())))
-            year = parts["y"] if 1800 <= parts["y"] <= 2100 else None
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
+            known = parts["y"] if 1800 <= parts["y"] <= 2100 else None
             try:
-                return date(parts["y"], parts["m"], parts["d"]).isoformat(), year
+                return date(parts["y"], parts["m"], parts["d"]).isoformat(), known
             except ValueError:
-                return None, year
+                return None, known
     return None, None

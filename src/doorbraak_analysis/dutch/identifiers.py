@@ -71,7 +71,7 @@ def parse_iban(value: object) -> str:
             "InvalidLength": "verkeerde lengte",
             "InvalidFormat": "verkeerd formaat",
             "InvalidComponent": "onbekend land of rekeningformaat",
-        }.get(type(exc).__name__, exc.message)
+        }.get(type(exc).__name__, str(exc))
         raise Invalid(f"geen geldig IBAN ({reason})") from exc
 
 
@@ -102,7 +102,7 @@ def _stdnum_reason(exc: StdnumError) -> str:
         "InvalidChecksum": "elfproef klopt niet",
         "InvalidLength": "moet 9 cijfers hebben",
         "InvalidFormat": "alleen cijfers",
-    }.get(type(exc).__name__, exc.message)
+    }.get(type(exc).__name__, str(exc))
 
 
 def normalise_kvk(value: object) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import ascii_fold, as_text, clean_text, letters_only
+from .text import as_text, ascii_fold, clean_text, letters_only
 
 # Voorvoegsels from the population register's table (Tabel 36), plus the abbreviations
 # clerks use. Abbreviations that are ambiguous ("v.d." = van de / van den / van der)
@@ -348,7 +348,7 @@ def normalise_full_name(value: object) -> PersonName:
         rest_words = rest.strip().split(" ")
         given: list[str] = []
         while (
-            rest_words and not normalise_prefix(" ".join(rest_words)) in _PREFIX_SPELLINGS.values()
+            rest_words and normalise_prefix(" ".join(rest_words)) not in _PREFIX_SPELLINGS.values()
         ):
             given.append(rest_words.pop(0))
         prefix = normalise_prefix(" ".join(rest_words)) if rest_words else None
@@ -358,10 +358,12 @@ def normalise_full_name(value: object) -> PersonName:
         return PersonName(surname=clean_text(words[0]))
     # find the first word that starts a prefix, after at least one given name/initial
     for i in range(1, len(words)):
-        prefix, rest = _split_leading_prefix([w.lower() for w in words[i:]])
-        if prefix is not None and rest:
+        found, remainder = _split_leading_prefix([w.lower() for w in words[i:]])
+        if found is not None and remainder:
             return _name_from_parts(
-                " ".join(words[:i]), prefix, " ".join(words[i + len(words[i:]) - len(rest) :])
+                " ".join(words[:i]),
+                found,
+                " ".join(words[i + len(words[i:]) - len(remainder) :]),
             )
     # initials glued in front: 'J.P.Meer'
     return _name_from_parts(" ".join(words[:-1]), None, words[-1])

@@ -172,7 +172,7 @@ def _add_company(proxy: EntityProxy, row: Row) -> None:
     """Name(s), KvK number and legal form of one company record onto its entity's proxy."""
     name = _value(row, "name")
     if name:
-        parts = nl._TRADE_NAME_MARKERS.split(name.lower(), maxsplit=1)
+        parts = nl.TRADE_NAME_MARKERS.split(name.lower(), maxsplit=1)
         if len(parts) == 2:  # 'X B.V. h.o.d.n. Y': statutory name and trade name
             cut = len(parts[0])
             proxy.add("name", name[:cut].strip())

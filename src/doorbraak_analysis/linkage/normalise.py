@@ -7,17 +7,20 @@ Dutch values library (``doorbraak_analysis.dutch``), under the names linkage has
 
 from __future__ import annotations
 
-from doorbraak_analysis.dutch.addresses import Address
-from doorbraak_analysis.dutch.addresses import LooseHouseNumber as HouseNumber
-from doorbraak_analysis.dutch.addresses import normalise_address as parse_address
 from doorbraak_analysis.dutch.addresses import (
+    Address,
     normalise_city,
     normalise_postcode,
     normalise_street,
 )
+from doorbraak_analysis.dutch.addresses import LooseHouseNumber as HouseNumber
+from doorbraak_analysis.dutch.addresses import normalise_address as parse_address
 from doorbraak_analysis.dutch.addresses import normalise_house_number as parse_house_number
-from doorbraak_analysis.dutch.companies import _TRADE_NAME_MARKERS  # noqa: F401 (linkage.ftm)
-from doorbraak_analysis.dutch.companies import CompanyName, normalise_legal_form
+from doorbraak_analysis.dutch.companies import (
+    TRADE_NAME_MARKERS,  # where a trade name follows the statutory one (linkage.ftm)
+    CompanyName,
+    normalise_legal_form,
+)
 from doorbraak_analysis.dutch.companies import normalise_company_name as parse_company_name
 from doorbraak_analysis.dutch.dates import normalise_date as parse_date
 from doorbraak_analysis.dutch.identifiers import normalise_bsn, normalise_kvk
@@ -37,6 +40,7 @@ from doorbraak_analysis.dutch.names import normalise_full_name as parse_full_nam
 from doorbraak_analysis.dutch.text import ascii_fold, clean_text
 
 __all__ = [
+    "TRADE_NAME_MARKERS",
     "ascii_fold",
     "clean_text",
     "PersonName",
