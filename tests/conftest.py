@@ -128,6 +128,12 @@ def world(db, areas):
     u["administrator"] = f.UserFactory(
         username="beheer", organisation=o["ict"], role=Role.ADMINISTRATOR, is_staff=True
     )
+    u["programme_owner"] = f.UserFactory(
+        username="programma", organisation=o["oov"], role=Role.PROGRAMME_OWNER
+    )
+    u["area_manager"] = f.UserFactory(
+        username="gebied", organisation=o["oov"], role=Role.AREA_MANAGER
+    )
 
     case_type = f.ActivityFactory(
         code="casus-doorgroeier",

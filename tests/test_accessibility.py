@@ -55,11 +55,13 @@ ACCOUNTS = [
     "beleid",
     "privacy",
     "beheer",
+    "programma",
+    "gebied",
 ]
 
 # Not walked: downloads, the JSON API and its schema, Django's own admin, and the language switch.
 SKIP_PREFIXES = ("/static/", "/api/v1/", "/api/schema/", "/django-admin/", "/i18n/")
-SKIP_SUFFIXES = (".csv", ".json", ".zip", ".ftm")
+SKIP_SUFFIXES = (".csv", ".json", ".zip", ".ftm", ".pdf")
 
 # URL names in the URLconf that are not HTML pages a link leads to, each with why.
 NOT_PAGES = {
@@ -68,6 +70,8 @@ NOT_PAGES = {
     "favicon": "an icon",
     "schema": "OpenAPI schema (JSON/YAML)",
     "monitoring_export": "CSV download",
+    "monitoring_report_pdf": "PDF download (the council report)",
+    "monitoring_report_csv": "CSV download (one table of the report)",
     "audit_export": "CSV download",
     "subject_access_export": "download",
     "entity_judge": "POST only (a reviewer's judgement)",

@@ -333,8 +333,6 @@ def test_review_queue_explains_in_dutch_and_in_english(client, busy_world):
 
 def test_monitoring_tables_follow_the_language(client, world):
     login(client, world.users["policy_staff"])
-    assert "Casussen naar status" in client.get(reverse("monitoring")).content.decode()
-    assert (
-        "Cases by status"
-        in client.get(reverse("monitoring"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    )
+    assert "Mensen in de aanpak" in client.get(reverse("monitoring")).content.decode()
+    en = client.get(reverse("monitoring"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "People in the approach" in en and "Mensen in de aanpak" not in en

@@ -37,6 +37,7 @@ MENU = [
     ("enforcement_actions", C.ENFORCEMENT_VIEW),
     ("enforcement_precision", C.ENFORCEMENT_FEEDBACK),
     ("monitoring", C.MONITORING_VIEW),
+    ("prevention", C.PREVENTION_REGISTER),
     ("processing_register", C.LEGAL_VIEW),
     ("covenant", C.LEGAL_VIEW),
     ("audit_log", C.AUDIT_VIEW),
@@ -58,7 +59,9 @@ HOME = {
         "Nieuw ingeschreven bedrijven in de focusgebieden",
     ],
     "lawyer": ["Juridische grondslagen", "Volledig verwerkingsregister"],
-    "policy_staff": ["Monitoring voor de gemeenteraad", "Panden naar wijk"],
+    "policy_staff": ["Monitoring voor de gemeenteraad", "Raadsrapportage"],
+    "programme_owner": ["Programma-eigenaar", "Bereik en resultaten"],
+    "area_manager": ["Gebiedsmanager", "Uw gebieden"],
     "privacy_officer": [
         "Privacytoezicht",
         "Opvallende weigeringen",

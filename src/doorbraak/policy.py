@@ -39,6 +39,8 @@ class Capability:
     DECISIONS_APPROVE = "decisions.approve"  # never one's own proposal (four eyes)
     LEGAL_VIEW = "legal.view"
     MONITORING_VIEW = "monitoring.view"
+    MONITORING_REPORT = "monitoring.report"  # council report: texts per pillar, PDF and CSV export
+    PREVENTION_REGISTER = "prevention.register"  # reach of prevention activities (counts only)
     AUDIT_VIEW = "audit.view"
     PRIVACY_MANAGE = "privacy.manage"
     PARTNERS_MANAGE = "partners.manage"
@@ -93,7 +95,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.DECISIONS_APPROVE,
         }
     ),
-    R.POLICY_STAFF: frozenset({Capability.MONITORING_VIEW}),
+    R.POLICY_STAFF: frozenset({Capability.MONITORING_VIEW, Capability.MONITORING_REPORT}),
+    # Programme owners and area managers steer on aggregates only: never a case, person or record.
+    R.PROGRAMME_OWNER: frozenset({Capability.MONITORING_VIEW, Capability.PREVENTION_REGISTER}),
+    R.AREA_MANAGER: frozenset({Capability.MONITORING_VIEW}),
     R.PRIVACY_OFFICER: frozenset(
         {Capability.AUDIT_VIEW, Capability.PRIVACY_MANAGE, Capability.LEGAL_VIEW}
     ),
@@ -108,7 +113,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 # Roles that work with personal data must log in with a second factor (TOTP).
-ROLES_WITHOUT_PERSONAL_DATA = frozenset({R.POLICY_STAFF})
+ROLES_WITHOUT_PERSONAL_DATA = frozenset({R.POLICY_STAFF, R.PROGRAMME_OWNER, R.AREA_MANAGER})
 
 # The purpose under which each kind of access takes place (doelbinding).
 PURPOSE_CASE_WORK = "casusaanpak"

@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "doorbraak.moneyflows",
     "doorbraak.entities",
     "doorbraak.enforcement",
+    "doorbraak.monitoring",
     "doorbraak.demo",
     "django_tasks",
     "django_tasks_db",

@@ -502,3 +502,141 @@ def concerns_reported_by(user):
             }
         )
     return rows
+
+
+# --- counts for monitoring (numbers only: no case, person or record leaves this function) ------
+
+
+def _case_units() -> dict[int, tuple[str, str]]:
+    """Case id -> (wijk, focus area) of the case's home address: the subject's residence, or for
+    a family case the first member's. Unknown: ("", "")."""
+    from .models import Case, CaseMember
+
+    out = {}
+    for cid, wijk, area in Case.objects.values_list(
+        "pk", "subject__residence__wijk", "subject__residence__area"
+    ):
+        out[cid] = (wijk or "", area or "")
+    for cid, wijk, area in (
+        CaseMember.objects.filter(case_id__in=[c for c, u in out.items() if not u[0]])
+        .order_by("case_id", "since", "id")
+        .values_list("case_id", "person__residence__wijk", "person__residence__area")
+    ):
+        if not out[cid][0] and wijk:
+            out[cid] = (wijk, area or "")
+    return out
+
+
+def monitoring_counts(quarters: list[tuple[date, date]]) -> dict[str, dict[tuple, int]]:
+    """Counts of pillar 1 per quarter for monitoring, keyed (wijk, focus area, quarter index,
+    category). The definitions are written out in doorbraak.monitoring.figures; this function
+    only counts. Reviews on time: held no later than the date set at the previous review (or at
+    the case conference decision). Contact within cadence: an open case at the quarter's end
+    with a contact in its last cadence period. Reoffending: a police record on the subject
+    within 12 months of inclusion, counted in the quarter the 12 months end."""
+    from .models import Case, CaseDecision, Contact, Review
+
+    units = _case_units()
+    out: dict[str, dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(figure, case_id, qi, category):
+        wijk, area = units.get(case_id, ("", ""))
+        out[figure][(wijk, area, qi, category)] += 1
+
+    def quarter_of(day):
+        for qi, (start, end) in enumerate(quarters):
+            if day and start <= day <= end:
+                return qi
+        return None
+
+    cases = list(
+        Case.objects.values_list(
+            "pk", "kind", "opened_on", "closed_on", "subject_id", "contact_cadence_days"
+        )
+    )
+    last_contact: dict[int, list[date]] = defaultdict(list)
+    for cid, on in Contact.objects.values_list("case_id", "contact_on"):
+        last_contact[cid].append(on)
+    for qi, (start, end) in enumerate(quarters):
+        for cid, kind, opened, closed, _subject, cadence in cases:
+            if opened <= end and (closed is None or closed > end):
+                add("in_approach", cid, qi, kind)
+                recent = any(
+                    end - timedelta(days=cadence or 14) < d <= end for d in last_contact[cid]
+                )
+                add("contact_cadence", cid, qi, "within" if recent else "not_within")
+    for cid, kind, opened, closed, subject, _cadence in cases:
+        qi = quarter_of(opened)
+        if qi is not None:
+            add("inclusions", cid, qi, kind)
+        qi = quarter_of(closed)
+        if qi is not None:
+            add("exits", cid, qi, kind)
+        followed_until = opened + timedelta(days=365)
+        qi = quarter_of(followed_until)
+        if qi is not None and followed_until <= quarters[-1][1]:
+            persons = [subject] if subject else []
+            from .models import CaseMember
+
+            persons = persons or list(
+                CaseMember.objects.filter(case_id=cid).values_list("person_id", flat=True)
+            )
+            again = any(reoffended(p, opened, followed_until) for p in persons)
+            add("reoffending", cid, qi, "reoffended" if again else "not_reoffended")
+    # reviews: due date from the previous review, or from the case conference decision
+    first_due = {
+        cid: due
+        for cid, due in CaseDecision.objects.filter(case__isnull=False)
+        .order_by("decided_on", "id")
+        .values_list("case_id", "review_due")
+    }
+    previous: dict[int, date | None] = {}
+    for cid, held, next_due in Review.objects.order_by("case_id", "held_on", "id").values_list(
+        "case_id", "held_on", "next_review_due"
+    ):
+        due = previous.get(cid, first_due.get(cid))
+        previous[cid] = next_due
+        qi = quarter_of(held)
+        if qi is not None:
+            add("reviews", cid, qi, "on_time" if due is None or held <= due else "late")
+    # enrolments per intervention type
+    for cid, itype, status, started, ended, job_status, placed in Enrolment.objects.values_list(
+        "case_id",
+        "programme__intervention__type",
+        "status",
+        "started_on",
+        "ended_on",
+        "job_status",
+        "job_placed_on",
+    ):
+        qi = quarter_of(started)
+        if qi is not None:
+            add("enrolments", cid, qi, itype)
+        qi = quarter_of(ended)
+        if qi is not None and status == EnrolmentStatus.COMPLETED:
+            add("completions", cid, qi, itype)
+        if qi is not None and status == EnrolmentStatus.DROPPED:
+            add("dropouts", cid, qi, itype)
+        qi = quarter_of(placed)
+        if qi is not None and job_status == "offered":
+            add("jobs", cid, qi, itype)
+    # ZRM change per life domain: first and latest assessment of a person in a case, counted in
+    # the quarter of the latest one
+    series: dict[tuple, list] = defaultdict(list)
+    for cid, pid, on, scores in ZrmAssessment.objects.order_by("assessed_on", "id").values_list(
+        "case_id", "person_id", "assessed_on", "scores"
+    ):
+        series[(cid, pid)].append((on, scores or {}))
+    for (cid, _pid), rows in series.items():
+        if len(rows) < 2:
+            continue
+        qi = quarter_of(rows[-1][0])
+        if qi is None:
+            continue
+        first, last = rows[0][1], rows[-1][1]
+        for domain in ZrmDomain.values:
+            a, b = first.get(domain), last.get(domain)
+            if a is None or b is None:
+                continue
+            add("zrm_change", cid, qi, f"{domain}:{'up' if b > a else 'down' if b < a else 'same'}")
+    return {k: dict(v) for k, v in out.items()}

@@ -54,6 +54,8 @@ DEMO_ACCOUNTS: list[DemoAccount] = [
     DemoAccount("beleid", Role.POLICY_STAFF, ref.ORG_OOV, "Demo", "Beleidsmedewerker"),
     DemoAccount("privacy", Role.PRIVACY_OFFICER, ref.ORG_FG, "Demo", "Privacyfunctionaris"),
     DemoAccount("beheer", Role.ADMINISTRATOR, ref.ORG_ICT, "Demo", "Beheerder"),
+    DemoAccount("programma", Role.PROGRAMME_OWNER, ref.ORG_OOV, "Demo", "Programma-eigenaar"),
+    DemoAccount("gebied", Role.AREA_MANAGER, ref.ORG_OOV, "Demo", "Gebiedsmanager"),
     # Extra partner professionals: same role, different organisation, different view of a case.
     DemoAccount("politie", Role.PARTNER_PROFESSIONAL, ref.ORG_POLITIE, "Demo", "Wijkagent"),
     DemoAccount("school", Role.PARTNER_PROFESSIONAL, ref.ORG_ROC, "Demo", "Schoolmentor"),

@@ -753,6 +753,9 @@ class _City:
                 extend_careers(
                     self, self.today
                 )  # issue 3: decisions, plans, contacts, interventions
+            from .prevention import build_prevention
+
+            build_prevention(self.today, self.seed)  # issue 13: prevention reach (counts only)
             per_wijk = Counter(p.wijk for p in premises)
             summary = DemoCitySummary(
                 seed=self.seed,

@@ -18,6 +18,8 @@ class Role(models.TextChoices):
     POLICY_STAFF = "policy_staff", _("Beleidsmedewerker")
     PRIVACY_OFFICER = "privacy_officer", _("Privacyfunctionaris")
     ADMINISTRATOR = "administrator", _("Beheerder")
+    PROGRAMME_OWNER = "programme_owner", _("Programma-eigenaar")
+    AREA_MANAGER = "area_manager", _("Gebiedsmanager")
 
 
 class DataCategory(models.TextChoices):

@@ -20,6 +20,8 @@ HEADINGS = {
     Role.POLICY_STAFF: _("Monitoring voor de gemeenteraad"),
     Role.PRIVACY_OFFICER: _("Privacytoezicht"),
     Role.ADMINISTRATOR: _("Beheer"),
+    Role.PROGRAMME_OWNER: _("Programma-eigenaar"),
+    Role.AREA_MANAGER: _("Gebiedsmanager"),
 }
 
 

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from doorbraak.api.docs import ApiDocsView
 from doorbraak.moneyflows import views as moneyflow_views
-from doorbraak.web import assets, auth, views
+from doorbraak.web import assets, auth
 
 from . import home
 
@@ -18,7 +18,7 @@ api_v1 = [
     path("", include("doorbraak.registers.api")),
     path("", include("doorbraak.privacy.api")),
     path("", include("doorbraak.audit.api")),
-    path("", include("doorbraak.api.urls")),
+    path("", include("doorbraak.monitoring.api")),
     path("", include("doorbraak.jobs.api")),
     path("", include("doorbraak.enforcement.api")),
 ]
@@ -35,8 +35,7 @@ urlpatterns = [
     path("", include("doorbraak.entities.urls")),
     path("", include("doorbraak.jobs.urls")),
     path("geldstromen/sectoren/", moneyflow_views.sector_view, name="sector_view"),
-    path("monitoring/", views.monitoring, name="monitoring"),
-    path("monitoring/export.csv", views.monitoring_export, name="monitoring_export"),
+    path("", include("doorbraak.monitoring.urls")),
     path("", include("doorbraak.privacy.urls")),
     path("", include("doorbraak.audit.urls")),
     path("", include("doorbraak.partners.urls")),

@@ -1,0 +1,418 @@
+"""Disclosure control for every figure that monitoring shows or exports (ADR 0006).
+
+The unit of protection is one *grid*: the counts of one figure in one quarter, per finest area
+unit (a wijk, or the part of a wijk inside a focus area) and per breakdown category. From a grid
+the application publishes *aggregates*: an area (the city, a wijk, a focus area) times a category
+or the category total. Each aggregate gets one status for every screen, report and export:
+
+* ``<5``  a count of 1 to 4 (primary suppression);
+* ``x``   hidden to protect another cell (secondary suppression);
+* the value otherwise (0 included: an empty cell reveals no person).
+
+Secondary suppression: τ-ARGUS (``pytauargus``, optimal method with HiGHS) chooses the pattern for
+the wijk × category table with its margins; then an audit solves, for every sensitive quantity
+(each ``<5`` aggregate and each finest unit holding 1 to 4, which differencing a wijk and its
+focus area could expose), the linear programs that an attacker would solve from everything that
+is published, knowing that ``<5`` means 1..4 and ``x`` means at least 5. Where the interval is
+narrower than the protection level, more aggregates are hidden (smallest first) until none is.
+
+Figures over a period are sums of quarters and are published only where every quarter in it is
+published, so two periods (or a period and its quarters) together reveal nothing the quarters
+do not. Rates are shown only on a published base of at least ``RATE_MIN_BASE``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linprog
+
+log = logging.getLogger(__name__)
+
+THRESHOLD = 5  # counts 1..THRESHOLD-1 are not shown
+SMALL = f"<{THRESHOLD}"
+HIDDEN = "x"
+PROTECTION = 3  # an attacker's interval for a sensitive count must be at least this wide
+RATE_MIN_BASE = 10
+TOTAL = "__total__"
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A published number: the sum of some finest cells."""
+
+    key: tuple
+    cells: frozenset
+    is_margin: bool = False  # a total (over categories or over areas): hidden last
+
+
+@dataclass
+class Protected:
+    values: dict  # aggregate key -> true value
+    status: dict  # aggregate key -> "ok" | "small" | "hidden"
+
+    def shown(self, key) -> str:
+        st = self.status[key]
+        if st == "small":
+            return SMALL
+        if st == "hidden":
+            return HIDDEN
+        return str(self.values[key])
+
+    def published(self, key) -> bool:
+        return self.status[key] == "ok"
+
+
+@dataclass
+class Grid:
+    """Counts per finest cell (unit, category); the aggregates that may be published."""
+
+    cells: dict  # (unit, category) -> int
+    aggregates: list[Aggregate] = field(default_factory=list)
+
+    def value(self, agg: Aggregate) -> int:
+        return sum(self.cells.get(c, 0) for c in agg.cells)
+
+
+def grid_for(
+    cells: dict,
+    units: Sequence,
+    categories: Sequence,
+    areas: dict,
+    with_category_total: bool = True,
+) -> Grid:
+    """Build a grid. ``areas`` maps an area code to the set of units it consists of (the city
+    to all units); every area × category, and area × total, is an aggregate."""
+    g = Grid(cells={(u, c): int(cells.get((u, c), 0)) for u in units for c in categories})
+    all_units = frozenset(units)
+    for code, unit_set in areas.items():
+        unit_set = frozenset(unit_set)
+        for c in categories:
+            g.aggregates.append(
+                Aggregate(
+                    (code, c),
+                    frozenset((u, c) for u in unit_set),
+                    is_margin=unit_set == all_units and len(areas) > 1,
+                )
+            )
+        if with_category_total and len(categories) > 1:
+            g.aggregates.append(
+                Aggregate(
+                    (code, TOTAL),
+                    frozenset((u, c) for u in unit_set for c in categories),
+                    is_margin=True,
+                )
+            )
+    return g
+
+
+# --- τ-ARGUS -----------------------------------------------------------------------------------
+
+
+def _tau_argus_one(table: dict, rows: Sequence, cols: Sequence, total_row, total_col) -> set:
+    """One τ-ARGUS run (in the worker process, whose working directory is a temporary one: the
+    native solvers write their log files into the working directory)."""
+    from pytauargus import protect
+
+    cells = {(r, c): int(table.get((r, c), 0)) for r in rows for c in cols}
+    if not any(0 < v < THRESHOLD for v in cells.values()):
+        return set()
+    names = {r: f"r{i}" for i, r in enumerate(rows)}
+    col_names = {c: f"c{i}" for i, c in enumerate(cols)}
+    micro = []
+    for (r, c), v in cells.items():
+        micro += [{"R": names[r], "C": col_names[c], "n": 1}] * v
+    # τ-ARGUS's own margins are the city (row total) and the category total (column total)
+    back_r = {v: k for k, v in names.items()} | {"Total": total_row}
+    back_c = {v: k for k, v in col_names.items()} | {"Total": total_col}
+    with tempfile.TemporaryDirectory(prefix="doorbraak-tau-") as wd:
+        tables = [["R", "C"]] if len(cols) > 1 else [["R"]]
+        res = protect(
+            micro,
+            tables=tables,
+            response="n",
+            safety_rules=f"FREQ({THRESHOLD},30)",
+            suppress="OPT(1)",
+            workdir=wd,
+        )
+        out = set()
+        for row in res.tables[0].rows:
+            if row["status"] not in ("U", "M"):
+                continue
+            r = back_r.get(row["R"])
+            c = back_c.get(row["C"]) if len(cols) > 1 else cols[0]
+            if r is not None and c is not None:
+                out.add((r, c))
+        return out
+
+
+def tau_argus_patterns(jobs: list[tuple[dict, Sequence, Sequence]]) -> list[set | None]:
+    """Secondary suppression by τ-ARGUS (optimal, HiGHS) of two-way frequency tables with both
+    margins; per table the cells (row, col) to hide, primary ones included, with the city as row
+    total "" and the category total as TOTAL. Runs in one worker process in a temporary
+    directory. None per table when τ-ARGUS is not available or fails (the audit then does all
+    of the work, and the failure is logged)."""
+    todo = [
+        i
+        for i, (table, rows, cols) in enumerate(jobs)
+        if any(0 < int(table.get((r, c), 0)) < THRESHOLD for r in rows for c in cols)
+    ]
+    out: list[set | None] = [set() for _j in jobs]
+    if not todo:
+        return out
+    payload = json.dumps(
+        [
+            {
+                "rows": list(jobs[i][1]),
+                "cols": list(jobs[i][2]),
+                "cells": [
+                    [r, c, int(jobs[i][0].get((r, c), 0))] for r in jobs[i][1] for c in jobs[i][2]
+                ],
+            }
+            for i in todo
+        ]
+    )
+    try:
+        with tempfile.TemporaryDirectory(prefix="doorbraak-tau-") as cwd:
+            done = subprocess.run(  # noqa: S603 - our own module, no shell, no user input
+                [sys.executable, "-m", "doorbraak.monitoring.tau_worker"],
+                input=payload,
+                capture_output=True,
+                text=True,
+                cwd=cwd,
+                timeout=300,
+                check=True,
+            )
+        results = json.loads(done.stdout)
+    except Exception:  # noqa: BLE001 - the audit protects on its own; say why τ-ARGUS did not
+        log.warning(
+            "τ-ARGUS could not protect the tables; the audit suppresses alone", exc_info=True
+        )
+        for i in todo:
+            out[i] = None
+        return out
+    for i, result in zip(todo, results):
+        out[i] = None if result is None else {(r, c) for r, c in result}
+    return out
+
+
+def tau_argus_pattern(table: dict, rows: Sequence, cols: Sequence) -> set | None:
+    return tau_argus_patterns([(table, rows, cols)])[0]
+
+
+# --- the attacker's linear programs -------------------------------------------------------------
+
+
+def intervals(
+    grid: Grid, status: dict, targets: Iterable[frozenset], extra: Iterable[tuple] = ()
+) -> list[tuple[float, float]]:
+    """For each target (a set of finest cells), the smallest and largest sum an attacker can
+    derive from what is published: exact values, ``<5`` → 1..4, ``x`` → at least 5, every
+    cell ≥ 0. ``extra`` adds published facts from elsewhere: (set of cells, lo, hi)."""
+    keys = sorted(grid.cells, key=repr)
+    index = {k: i for i, k in enumerate(keys)}
+    n = len(keys)
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+
+    def row(cells):
+        r = np.zeros(n)
+        for c in cells:
+            r[index[c]] = 1
+        return r
+
+    facts = []
+    for agg in grid.aggregates:
+        v = grid.value(agg)
+        st = status.get(agg.key, "ok")
+        if st == "free":  # not published at all (the baseline below)
+            continue
+        if st == "ok":
+            facts.append((agg.cells, v, v))
+        elif st == "small":
+            facts.append((agg.cells, 1, THRESHOLD - 1))
+        else:
+            facts.append((agg.cells, THRESHOLD, None))
+    facts += list(extra)
+    for cells, lo, hi in facts:
+        r = row(cells)
+        if lo is not None and hi is not None and lo == hi:
+            a_eq.append(r)
+            b_eq.append(lo)
+            continue
+        if hi is not None:
+            a_ub.append(r)
+            b_ub.append(hi)
+        if lo is not None:
+            a_ub.append(-r)
+            b_ub.append(-lo)
+    try:
+        return _intervals_highs(n, a_eq, b_eq, a_ub, b_ub, [row(t) for t in targets])
+    except Exception:  # noqa: BLE001 - scipy's bundled HiGHS binding is private: fall back
+        pass
+    kwargs = {
+        "A_eq": np.array(a_eq) if a_eq else None,
+        "b_eq": np.array(b_eq) if b_eq else None,
+        "A_ub": np.array(a_ub) if a_ub else None,
+        "b_ub": np.array(b_ub) if b_ub else None,
+        "bounds": [(0, None)] * n,
+        "method": "highs",
+    }
+    out = []
+    for target in targets:
+        c = row(target)
+        lo = linprog(c, **kwargs)
+        hi = linprog(-c, **kwargs)
+        low = lo.fun if lo.status == 0 else 0.0
+        high = -hi.fun if hi.status == 0 else float("inf")
+        out.append((low, high))
+    return out
+
+
+def _intervals_highs(n, a_eq, b_eq, a_ub, b_ub, objectives) -> list[tuple[float, float]]:
+    """The same LPs on one HiGHS model (scipy's bundled binding), only the objective changing:
+    about a hundred times faster than a linprog call per bound on these small models."""
+    from scipy.optimize._highspy import _core
+
+    h = _core._Highs()
+    h.setOptionValue("output_flag", False)
+    inf = _core.kHighsInf
+    h.addVars(n, np.zeros(n), np.full(n, inf))
+    for r, b in zip(a_eq, b_eq):
+        idx = np.nonzero(r)[0].astype(np.int32)
+        h.addRow(float(b), float(b), len(idx), idx, r[idx])
+    for r, b in zip(a_ub, b_ub):
+        idx = np.nonzero(r)[0].astype(np.int32)
+        h.addRow(-inf, float(b), len(idx), idx, r[idx])
+    cols = np.arange(n, dtype=np.int32)
+    out = []
+    for c in objectives:
+        bounds = []
+        for sense in (_core.ObjSense.kMinimize, _core.ObjSense.kMaximize):
+            h.changeObjectiveSense(sense)
+            h.changeColsCost(n, cols, c.astype(float))
+            h.run()
+            status = h.getModelStatus()
+            if status == _core.HighsModelStatus.kOptimal:
+                bounds.append(h.getInfo().objective_function_value)
+            elif status == _core.HighsModelStatus.kUnbounded:
+                bounds.append(float("inf"))
+            else:
+                raise RuntimeError(f"HiGHS: {h.modelStatusToString(status)}")
+        out.append((bounds[0], bounds[1]))
+    return out
+
+
+def sensitive_targets(grid: Grid, status: dict) -> list[frozenset]:
+    """What must stay uncertain: every ``<5`` aggregate, and every finest cell holding 1..4
+    (it is never published, but differencing two published areas could expose it)."""
+    targets = [agg.cells for agg in grid.aggregates if status.get(agg.key) == "small"]
+    targets += [frozenset([c]) for c, v in grid.cells.items() if 0 < v < THRESHOLD]
+    seen, out = set(), []
+    for t in targets:
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
+
+
+def baseline_status(grid: Grid, status: dict) -> dict:
+    """What the small-count markers alone say: only the `<5` aggregates and the zeros published.
+    (Three categories of 1 in an area of `<5` are each 1..2 whatever else is published: the
+    protection asked of the rest of the publication cannot be more than this.)"""
+    out = {}
+    for agg in grid.aggregates:
+        st = status.get(agg.key, "ok")
+        out[agg.key] = st if st == "small" or grid.value(agg) == 0 else "free"
+    return out
+
+
+def audit(grid: Grid, status: dict) -> list[tuple[frozenset, float, float]]:
+    """The sensitive quantities whose attacker interval is narrower than PROTECTION, or than
+    the small-count markers alone leave it where that is narrower."""
+    targets = sensitive_targets(grid, status)
+    if not targets:
+        return []
+    bounds = intervals(grid, status, targets)
+    narrow = [(t, lo, hi) for t, (lo, hi) in zip(targets, bounds) if hi - lo < PROTECTION - 1e-6]
+    if not narrow:
+        return []
+    base = intervals(grid, baseline_status(grid, status), [t for t, _lo, _hi in narrow])
+    return [
+        (t, lo, hi)
+        for (t, lo, hi), (blo, bhi) in zip(narrow, base)
+        if hi - lo < min(PROTECTION, bhi - blo) - 1e-6
+    ]
+
+
+def tau_table(grid: Grid, rows: Sequence, cols: Sequence) -> dict:
+    values = {agg.key: grid.value(agg) for agg in grid.aggregates}
+    return {(r, c): values.get((r, c), 0) for r in rows for c in cols}
+
+
+def protect_grid(
+    grid: Grid, rows: Sequence = (), cols: Sequence = (), pattern: set | None = None
+) -> Protected:
+    """Primary suppression, τ-ARGUS's pattern on the (area rows × category) table given by
+    ``rows``/``cols`` (aggregate keys (row, col)) unless ``pattern`` is given already (batched),
+    then the audit with greedy extension."""
+    values = {agg.key: grid.value(agg) for agg in grid.aggregates}
+    status = {k: ("small" if 0 < v < THRESHOLD else "ok") for k, v in values.items()}
+    if pattern is None and rows and cols:
+        pattern = tau_argus_pattern(tau_table(grid, rows, cols), list(rows), list(cols))
+    if pattern:
+        for key in pattern:
+            if status.get(key) == "ok" and values.get(key, 0) > 0:
+                status[key] = "hidden"
+    by_key = {agg.key: agg for agg in grid.aggregates}
+    for _round in range(len(grid.aggregates) + 1):
+        failing = audit(grid, status)
+        if not failing:
+            break
+        # hide the smallest published non-zero aggregate that shares a published sum with a
+        # failing quantity (a cell in its row or column), inner cells before margins
+        touched = set().union(*(t for t, _lo, _hi in failing))
+        related = set(touched)
+        for agg in grid.aggregates:
+            if agg.cells & touched:
+                related |= agg.cells
+        candidates = [
+            k
+            for k, st in status.items()
+            if st == "ok" and values[k] > 0 and by_key[k].cells & related
+        ]
+        if not candidates:
+            candidates = [k for k, st in status.items() if st == "ok" and values[k] > 0]
+        if not candidates:
+            break
+        candidates.sort(key=lambda k: (by_key[k].is_margin, values[k], repr(k)))
+        status[candidates[0]] = "hidden"
+    return Protected(values=values, status=status)
+
+
+# --- rates and plain counts -------------------------------------------------------------------
+
+
+def rate(part: int | None, whole: int | None, *, published: bool = True) -> str:
+    """A percentage, only on a published base of at least RATE_MIN_BASE, and never where the
+    part or the rest is a small count (the rate would give it away)."""
+    if not published or part is None or whole is None or whole < RATE_MIN_BASE:
+        return "—"
+    if 0 < part < THRESHOLD or 0 < whole - part < THRESHOLD:
+        return "—"
+    return f"{round(100 * part / whole)}%"
+
+
+def small(count: int | None) -> str:
+    """Primary suppression alone, for a count published without margins."""
+    if count is None:
+        return ""
+    if 0 < count < THRESHOLD:
+        return SMALL
+    return str(count)

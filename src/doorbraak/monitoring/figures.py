@@ -1,0 +1,550 @@
+"""The figures of the approach, each with its definition, and the tables built from them.
+
+Every figure is counted per quarter, per finest area unit (a wijk, or the part of it inside a
+focus area) and per category, by the owning app's count selector (careers, and the prevention
+registrations here); monitoring reads nothing else. Each quarter's grid is protected once
+(disclosure.protect_grid), so every screen, report and export shows the same status for the
+same number, whatever area or period was chosen."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from doorbraak.registers.models import Wijk
+
+from . import disclosure as dc
+
+# History shown: eight complete quarters before the current one, and the current one.
+HISTORY_QUARTERS = 9
+
+
+@dataclass(frozen=True)
+class Figure:
+    code: str
+    pillar: str
+    title: object
+    definition: object
+    source: object
+    categories: tuple  # (code, label)
+    stock: bool = False  # a state at the quarter's end (no sum over quarters)
+    rate: tuple | None = None  # (category counted, label of the rate): share of the total
+    persons: bool = True  # counts of persons or cases: disclosure control applies
+
+
+def _kinds():
+    from doorbraak.careers.models import CaseKind
+
+    return tuple(CaseKind.choices)
+
+
+def _intervention_types():
+    from doorbraak.careers.models import InterventionType
+
+    return tuple(InterventionType.choices)
+
+
+def _zrm_categories():
+    from doorbraak.careers.models import ZrmDomain
+
+    out = []
+    for code, label in ZrmDomain.choices:
+        out += [
+            (f"{code}:up", f"{label}: {_('vooruit')}"),
+            (f"{code}:same", f"{label}: {_('gelijk')}"),
+            (f"{code}:down", f"{label}: {_('achteruit')}"),
+        ]
+    return tuple(out)
+
+
+def _prevention_kinds():
+    from .models import PreventionKind
+
+    return tuple(PreventionKind.choices)
+
+
+CAREERS_SOURCE = _("Casusregistratie (Doorbraak, pijler criminele carrières)")
+PREVENTION_SOURCE = _("Registratie preventiebereik door programma-eigenaren (Doorbraak)")
+
+
+def figures() -> list[Figure]:
+    C = "careers"
+    return [
+        Figure(
+            "in_approach",
+            C,
+            _("Mensen in de aanpak"),
+            _(
+                "Lopende casussen op de laatste dag van het kwartaal: een casus is lopend vanaf de "
+                "startdatum (besluit casusoverleg) tot de datum van uitstroom. Individuele casussen "
+                "en gezinscasussen apart. Wijk: woonadres van de betrokkene (bij een gezin: het "
+                "eerste gezinslid)."
+            ),
+            CAREERS_SOURCE,
+            _kinds(),
+            stock=True,
+        ),
+        Figure(
+            "inclusions",
+            C,
+            _("Nieuwe opnames"),
+            _("Casussen gestart in het kwartaal (datum van het besluit tot opname)."),
+            CAREERS_SOURCE,
+            _kinds(),
+        ),
+        Figure(
+            "exits",
+            C,
+            _("Uitstroom"),
+            _(
+                "Casussen afgesloten in het kwartaal (uitstroom na de periodieke toets). De reden "
+                "van uitstroom wordt nog niet als keuze vastgelegd; daarom per soort casus."
+            ),
+            CAREERS_SOURCE,
+            _kinds(),
+        ),
+        Figure(
+            "reviews",
+            C,
+            _("Periodieke toetsen"),
+            _(
+                "Toetsen gehouden in het kwartaal; op tijd: uiterlijk op de datum die bij de vorige "
+                "toets (of bij het besluit tot opname) is vastgesteld."
+            ),
+            CAREERS_SOURCE,
+            (("on_time", _("Op tijd")), ("late", _("Te laat"))),
+            rate=("on_time", _("op tijd")),
+        ),
+        Figure(
+            "contact_cadence",
+            C,
+            _("Contact volgens afgesproken frequentie"),
+            _(
+                "Lopende casussen op de laatste dag van het kwartaal met minstens één contact in de "
+                "afgesproken contactperiode (standaard 14 dagen) daarvoor."
+            ),
+            CAREERS_SOURCE,
+            (("within", _("Binnen frequentie")), ("not_within", _("Niet binnen frequentie"))),
+            stock=True,
+            rate=("within", _("binnen frequentie")),
+        ),
+        Figure(
+            "enrolments",
+            C,
+            _("Gestarte deelnames aan interventies"),
+            _("Deelnames aan een programma met startdatum in het kwartaal, per soort interventie."),
+            CAREERS_SOURCE,
+            _intervention_types(),
+        ),
+        Figure(
+            "completions",
+            C,
+            _("Afgeronde deelnames"),
+            _("Deelnames met status afgerond en einddatum in het kwartaal, per soort interventie."),
+            CAREERS_SOURCE,
+            _intervention_types(),
+        ),
+        Figure(
+            "dropouts",
+            C,
+            _("Uitval uit interventies"),
+            _("Deelnames met status uitgevallen en einddatum in het kwartaal."),
+            CAREERS_SOURCE,
+            _intervention_types(),
+        ),
+        Figure(
+            "jobs",
+            C,
+            _("Stages die tot een baan leidden"),
+            _(
+                "Deelnames met baangarantie waarvoor de baan is aangeboden, geteld in het kwartaal "
+                "waarin de baan begon."
+            ),
+            CAREERS_SOURCE,
+            _intervention_types(),
+        ),
+        Figure(
+            "reoffending",
+            C,
+            _("Recidive binnen 12 maanden"),
+            _(
+                "Casussen waarvan de eerste 12 maanden na opname in het kwartaal eindigen; "
+                "recidive: een politieregistratie op de betrokkene in die 12 maanden."
+            ),
+            CAREERS_SOURCE,
+            (("reoffended", _("Met recidive")), ("not_reoffended", _("Zonder recidive"))),
+            rate=("reoffended", _("recidive")),
+        ),
+        Figure(
+            "zrm_change",
+            C,
+            _("Verandering ZRM per leefgebied"),
+            _(
+                "Personen met ten minste twee ZRM-metingen in een casus: de laatste meting tegenover "
+                "de eerste, per leefgebied, geteld in het kwartaal van de laatste meting."
+            ),
+            CAREERS_SOURCE,
+            _zrm_categories(),
+        ),
+        Figure(
+            "prevention_reach",
+            "prevention",
+            _("Bereik preventie (deelnemers)"),
+            _(
+                "Deelnemers aan Kapot Sterk-lessen en andere preventieactiviteiten, zoals "
+                "geregistreerd door de programma-eigenaren per school of locatie, wijk en periode "
+                "(geteld in het kwartaal waarin de periode begint). Geen persoonsgegevens."
+            ),
+            PREVENTION_SOURCE,
+            _prevention_kinds(),
+        ),
+        Figure(
+            "prevention_sessions",
+            "prevention",
+            _("Preventieactiviteiten (lessen en bijeenkomsten)"),
+            _(
+                "Aantal lessen en bijeenkomsten, zoals geregistreerd door de programma-eigenaren. "
+                "Telt activiteiten, geen personen: zonder onderdrukking van kleine aantallen."
+            ),
+            PREVENTION_SOURCE,
+            _prevention_kinds(),
+            persons=False,
+        ),
+    ]
+
+
+def figure(code: str) -> Figure:
+    for f in figures():
+        if f.code == code:
+            return f
+    raise KeyError(code)
+
+
+# --- quarters ---------------------------------------------------------------------------------
+
+
+def quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def quarter_end(start: date) -> date:
+    month = start.month + 3
+    nxt = date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def quarter_label(start: date) -> str:
+    return f"{start.year}-K{(start.month - 1) // 3 + 1}"
+
+
+def history(today: date | None = None) -> list[tuple[date, date]]:
+    today = today or timezone.localdate()
+    q = quarter_start(today)
+    out = []
+    for _i in range(HISTORY_QUARTERS):
+        out.append((q, quarter_end(q)))
+        q = quarter_start(q - timedelta(days=1))
+    return list(reversed(out))
+
+
+# --- areas ------------------------------------------------------------------------------------
+
+
+def focus_areas() -> list[tuple[str, str]]:
+    try:  # the areas app, once it has landed
+        from doorbraak.areas import selectors as area_selectors  # type: ignore[import-not-found]
+
+        rows = area_selectors.focus_area_choices()
+        if rows:
+            return list(rows)
+    except Exception:  # noqa: BLE001 - not installed (yet) or no areas loaded: registers' list
+        pass
+    from doorbraak.registers.selectors import AREAS
+
+    return list(AREAS)
+
+
+def wijken() -> list[tuple[str, str]]:
+    try:
+        from doorbraak.areas import selectors as area_selectors  # type: ignore[import-not-found]
+
+        rows = area_selectors.wijk_choices()
+        if rows:
+            return list(rows)
+    except Exception:  # noqa: BLE001
+        pass
+    return list(Wijk.choices)
+
+
+CITY = ""
+
+
+def area_choices() -> list[tuple[str, str]]:
+    """The areas a person can choose: the city, the focus areas, each wijk."""
+    return [(CITY, str(_("Utrecht (hele stad)")))] + focus_areas() + wijken()
+
+
+def area_label(code: str) -> str:
+    return dict(area_choices()).get(code, code)
+
+
+def units_and_areas(extra_units=()) -> tuple[list, dict]:
+    """The finest units (wijk, focus area) and each choosable area as a set of units."""
+    focus = [c for c, _l in focus_areas()]
+    wijk_codes = [c for c, _l in wijken()]
+    units = {(w, "") for w in wijk_codes} | {("", "")}
+    units |= {u for u in extra_units}
+    units = sorted(units)
+    areas = {CITY: set(units)}
+    for a in focus:
+        areas[a] = {u for u in units if u[1] == a}
+    for w in wijk_codes:
+        areas[w] = {u for u in units if u[0] == w}
+    return units, areas
+
+
+# --- counting and protecting ------------------------------------------------------------------
+
+
+def prevention_counts(quarters) -> dict[str, dict[tuple, int]]:
+    from .selectors import prevention_counts as counts
+
+    return counts(quarters)
+
+
+def enforcement_counts_available() -> bool:
+    try:
+        from doorbraak.enforcement import selectors  # type: ignore[import-not-found]
+    except ImportError:
+        return False
+    return hasattr(selectors, "counts")
+
+
+def raw_counts(quarters) -> dict[str, dict[tuple, int]]:
+    from doorbraak.careers import selectors as careers
+
+    out = dict(careers.monitoring_counts(quarters))
+    out.update(prevention_counts(quarters))
+    return out
+
+
+_CACHE: dict[str, dc.Protected] = {}
+
+
+def _digest(fig: Figure, grid: dc.Grid) -> str:
+    return hashlib.sha256(
+        json.dumps([fig.code, sorted((repr(k), v) for k, v in grid.cells.items() if v)]).encode()
+    ).hexdigest()
+
+
+def _protect_all(jobs: list[tuple[Figure, dc.Grid]], areas: dict) -> list[dc.Protected]:
+    """Protect the grids, each once per content (cached in this process); τ-ARGUS runs for all
+    grids not yet cached in one batch."""
+    focus = dict(focus_areas())
+    wijk_rows = [a for a in areas if a and a not in focus]
+    out: list[dc.Protected | None] = [None] * len(jobs)
+    pending = []
+    for i, (fig, grid) in enumerate(jobs):
+        if not fig.persons:
+            values = {agg.key: grid.value(agg) for agg in grid.aggregates}
+            out[i] = dc.Protected(values=values, status=dict.fromkeys(values, "ok"))
+            continue
+        digest = _digest(fig, grid)
+        if digest in _CACHE:
+            out[i] = _CACHE[digest]
+        else:
+            pending.append((i, digest))
+    if pending:
+        tau_jobs = []
+        for i, _d in pending:
+            fig, grid = jobs[i]
+            cats = [c for c, _l in fig.categories]
+            tau_jobs.append((dc.tau_table(grid, wijk_rows, cats), wijk_rows, cats))
+        patterns = dc.tau_argus_patterns(tau_jobs)
+        if len(_CACHE) > 5000:
+            _CACHE.clear()
+        for (i, digest), pattern, (_t, rows, cats) in zip(pending, patterns, tau_jobs):
+            fig, grid = jobs[i]
+            protected = dc.protect_grid(grid, rows=rows, cols=cats, pattern=pattern or set())
+            _CACHE[digest] = out[i] = protected
+    return out  # type: ignore[return-value]
+
+
+@dataclass
+class Cube:
+    """Protected figures per quarter, for every area: the one source of every number shown."""
+
+    quarters: list
+    made_at: object
+    protected: dict = field(default_factory=dict)  # (figure, qi) -> Protected
+
+    def cell(self, fig: Figure, area: str, qi: int, category: str) -> tuple[int, str]:
+        p = self.protected[(fig.code, qi)]
+        key = (area, category if len(fig.categories) > 1 or category != dc.TOTAL else category)
+        if category == dc.TOTAL and len(fig.categories) == 1:
+            key = (area, fig.categories[0][0])
+        return p.values.get(key, 0), p.status.get(key, "ok")
+
+    def shown(self, fig, area, qi, category) -> str:
+        value, status = self.cell(fig, area, qi, category)
+        return _show(value, status)
+
+    def period(self, fig, area, qis, category) -> tuple[int, str]:
+        """A sum over quarters: published only where every quarter in it is published; for a
+        state (stock) figure, the last quarter."""
+        if fig.stock:
+            return self.cell(fig, area, qis[-1], category)
+        cells = [self.cell(fig, area, qi, category) for qi in qis]
+        total = sum(v for v, _s in cells)
+        if all(s == "ok" for _v, s in cells):
+            return total, "ok"
+        if total and total < dc.THRESHOLD:
+            return total, "small"
+        return total, "hidden"
+
+
+def _show(value, status) -> str:
+    if status == "small":
+        return dc.SMALL
+    if status == "hidden":
+        return dc.HIDDEN
+    return str(value)
+
+
+def build_cube(today: date | None = None) -> Cube:
+    quarters = history(today)
+    counts = raw_counts(quarters)
+    extra = {(w, a) for rows in counts.values() for (w, a, _q, _c) in rows}
+    units, areas = units_and_areas(extra)
+    cube = Cube(quarters=quarters, made_at=timezone.now())
+    jobs, keys = [], []
+    for fig in figures():
+        rows = counts.get(fig.code, {})
+        per_q: dict[int, dict] = defaultdict(dict)
+        for (w, a, qi, cat), n in rows.items():
+            per_q[qi][((w, a), cat)] = per_q[qi].get(((w, a), cat), 0) + n
+        cats = [c for c, _l in fig.categories]
+        for qi in range(len(quarters)):
+            jobs.append((fig, dc.grid_for(per_q.get(qi, {}), units, cats, areas)))
+            keys.append((fig.code, qi))
+    for key, protected in zip(keys, _protect_all(jobs, areas)):
+        cube.protected[key] = protected
+    return cube
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Table:
+    """A published table: first column the row label, then the figure columns, with a last
+    row and column `Totaal` where totals are published. Cells are strings as shown."""
+
+    code: str
+    title: str
+    definition: str
+    source: str
+    header: list
+    rows: list  # [label, cell, cell, ...]
+    has_total_row: bool
+    has_total_col: bool
+    note: str = ""
+
+    def as_csv_rows(self) -> list[list[str]]:
+        return [self.header, *self.rows]
+
+
+TOTAAL = "Totaal"
+
+
+def zrm_table(cube: Cube, fig: Figure, area: str, qis: list[int]) -> Table:
+    """ZRM change over the period: a row per life domain, columns forward / same / back. No
+    totals: a person counts in every domain, and the domain totals are not protected margins."""
+    from doorbraak.careers.models import ZrmDomain
+
+    changes = [("up", _("Vooruit")), ("same", _("Gelijk")), ("down", _("Achteruit"))]
+    rows = []
+    for code, label in ZrmDomain.choices:
+        rows.append(
+            [str(label)] + [_show(*cube.period(fig, area, qis, f"{code}:{c}")) for c, _l in changes]
+        )
+    return Table(
+        code=fig.code,
+        title=str(fig.title),
+        definition=str(fig.definition),
+        source=str(fig.source),
+        header=[str(_("Leefgebied"))] + [str(label) for _c, label in changes],
+        rows=rows,
+        has_total_row=False,
+        has_total_col=False,
+    )
+
+
+def figure_table(cube: Cube, fig: Figure, area: str, qis: list[int]) -> Table:
+    if fig.code == "zrm_change":
+        return zrm_table(cube, fig, area, qis)
+    cats = list(fig.categories)
+    multi = len(cats) > 1
+    header = [str(_("Kwartaal"))] + [str(label) for _c, label in cats]
+    if fig.rate:
+        header.append(str(_("Percentage %(label)s") % {"label": fig.rate[1]}))
+    if multi:
+        header.append(TOTAAL)
+    rows = []
+
+    def line(label, getter):
+        cells = [getter(c) for c, _l in cats]
+        out = [label] + [_show(v, s) for v, s in cells]
+        total = getter(dc.TOTAL) if multi else cells[0]
+        if fig.rate:
+            part = getter(fig.rate[0])
+            published = part[1] == "ok" and total[1] == "ok"
+            out.append(dc.rate(part[0], total[0], published=published))
+        if multi:
+            out.append(_show(*total))
+        return out
+
+    for qi in qis:
+        rows.append(
+            line(quarter_label(cube.quarters[qi][0]), lambda c, qi=qi: cube.cell(fig, area, qi, c))
+        )
+    has_total_row = not fig.stock and len(qis) > 1
+    if has_total_row:
+        rows.append(line(TOTAAL, lambda c: cube.period(fig, area, qis, c)))
+    return Table(
+        code=fig.code,
+        title=str(fig.title),
+        definition=str(fig.definition),
+        source=str(fig.source),
+        header=header,
+        rows=rows,
+        has_total_row=has_total_row,
+        has_total_col=multi,
+    )
+
+
+def quarter_indexes(cube: Cube, start: date, end: date) -> list[int]:
+    return [qi for qi, (qs, qe) in enumerate(cube.quarters) if qs >= start and qe <= end] or [
+        qi for qi, (qs, qe) in enumerate(cube.quarters) if qe >= start and qs <= end
+    ]
+
+
+def trend(cube: Cube, fig: Figure, area: str) -> list[dict]:
+    """The category total per quarter over the whole history, as the charts draw it."""
+    out = []
+    for qi, (qs, _qe) in enumerate(cube.quarters):
+        value, status = cube.cell(fig, area, qi, dc.TOTAL)
+        out.append(
+            {
+                "label": quarter_label(qs),
+                "value": value if status == "ok" else None,
+                "shown": _show(value, status),
+            }
+        )
+    return out

@@ -1,0 +1,72 @@
+"""Monitoring: what the approach does and achieves, in aggregates only.
+
+Two things are stored here, and neither holds personal data: the reach of prevention activities
+(counts per school or location, wijk and period, registered by programme owners) and the short
+text per pillar that policy staff write for a council report (per period)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PreventionKind(models.TextChoices):
+    KAPOT_STERK = "kapot_sterk", _("Kapot Sterk-les (basisschool)")
+    YOUTH_WORK = "youth_work", _("Jongerenwerk")
+    BUURTTEAM = "buurtteam", _("Buurtteam")
+    OTHER = "other", _("Andere preventieactiviteit")
+
+
+class PreventionActivity(models.Model):
+    """Reach of a prevention activity in one period at one school or location: counts only."""
+
+    kind = models.CharField(_("soort activiteit"), max_length=20, choices=PreventionKind.choices)
+    location = models.CharField(_("school of locatie"), max_length=200)
+    wijk = models.CharField(_("wijk"), max_length=40, db_index=True)  # an areas wijk code
+    area = models.CharField(_("focusgebied"), max_length=60, blank=True, db_index=True)
+    period_start = models.DateField(_("periode van"))
+    period_end = models.DateField(_("periode tot en met"))
+    sessions = models.PositiveIntegerField(_("aantal lessen of bijeenkomsten"))
+    participants = models.PositiveIntegerField(_("bereik (aantal deelnemers)"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("geregistreerd op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_start", "wijk", "location"]
+        verbose_name = _("preventieactiviteit")
+        verbose_name_plural = _("preventieactiviteiten")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.location} ({self.period_start:%Y-%m})"
+
+
+class Pillar(models.TextChoices):
+    CAREERS = "careers", _("Doorbreken criminele carrières")
+    MONEY = "money", _("Doorbreken criminele geldstromen")
+    PREVENTION = "prevention", _("Preventie")
+
+
+class PillarText(models.Model):
+    """The short text per pillar that policy staff write for the council report of a period."""
+
+    pillar = models.CharField(_("pijler"), max_length=20, choices=Pillar.choices)
+    period_start = models.DateField(_("periode van"))
+    period_end = models.DateField(_("periode tot en met"))
+    text = models.TextField(_("tekst"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+
+    class Meta:
+        ordering = ["period_start", "pillar"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pillar", "period_start", "period_end"], name="one_text_per_pillar_period"
+            )
+        ]
+        verbose_name = _("tekst per pijler")
+        verbose_name_plural = _("teksten per pijler")

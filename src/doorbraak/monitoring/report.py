@@ -1,0 +1,134 @@
+"""The monitoring report for an area and a period: the tables of every figure (protected), the
+texts per pillar, and where the numbers come from. Rendered as the dashboard, as a PDF for the
+council (WeasyPrint) and as one CSV per table."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import charts
+from . import figures as F
+from .models import Pillar
+from .selectors import pillar_texts
+
+
+@dataclass
+class Section:
+    pillar: str
+    title: str
+    text: str
+    figures: list = field(default_factory=list)  # [{"table": Table, "svg": str}]
+    note: str = ""
+
+
+@dataclass
+class Report:
+    area: str
+    area_label: str
+    start: date
+    end: date
+    quarters: list
+    made_at: object
+    sections: list
+    sources: list
+    available_quarters: list
+
+    def tables(self):
+        for s in self.sections:
+            for f in s.figures:
+                yield f["table"]
+
+
+def period_bounds(cube: F.Cube, start: date | None, end: date | None) -> tuple[date, date]:
+    """A period in whole quarters of the history (default: the last four complete quarters)."""
+    qs = cube.quarters
+    if start is None or end is None:
+        last = len(qs) - 2 if len(qs) > 1 else 0
+        return qs[max(0, last - 3)][0], qs[last][1]
+    start = F.quarter_start(start)
+    end = F.quarter_end(F.quarter_start(end))
+    return max(start, qs[0][0]), min(end, qs[-1][1])
+
+
+ROLE_ORDER = {
+    "policy_staff": ["careers", "money", "prevention"],
+    "programme_owner": ["prevention", "careers", "money"],
+    "area_manager": ["money", "careers", "prevention"],
+}
+
+
+def build(
+    area: str = "", start: date | None = None, end: date | None = None, role: str = "", today=None
+) -> Report:
+    cube = F.build_cube(today)
+    start, end = period_bounds(cube, start, end)
+    qis = F.quarter_indexes(cube, start, end)
+    texts = pillar_texts(start, end)
+    by_pillar: dict[str, Section] = {}
+    for code, label in Pillar.choices:
+        t = texts.get(code)
+        by_pillar[code] = Section(code, str(label), t.text if t else "")
+    for fig in F.figures():
+        section = by_pillar[fig.pillar]
+        table = F.figure_table(cube, fig, area, qis)
+        svg = charts.trend_svg(
+            F.trend(cube, fig, area), f"{fig.title} — {F.area_label(area)}", f"chart-{fig.code}"
+        )
+        section.figures.append({"table": table, "svg": svg})
+    money = by_pillar["money"]
+    if not F.enforcement_counts_available():
+        money.note = _(
+            "Cijfers over handhaving (controles, bevindingen, besluiten, bezwaren, trainingen en "
+            "Knock and Talk): nog niet beschikbaar."
+        )
+    else:
+        money.note = _(
+            "Cijfers over handhaving komen uit de handhavingsmodule; zij worden in een volgende "
+            "versie per kwartaal beschermd opgenomen."
+        )
+    order = ROLE_ORDER.get(role, ["careers", "money", "prevention"])
+    sources = [
+        {
+            "name": str(F.CAREERS_SOURCE),
+            "detail": _("stand op %(at)s")
+            % {"at": f"{timezone.localtime(cube.made_at):%Y-%m-%d %H:%M}"},
+        },
+        {
+            "name": str(F.PREVENTION_SOURCE),
+            "detail": _("stand op %(at)s")
+            % {"at": f"{timezone.localtime(cube.made_at):%Y-%m-%d %H:%M}"},
+        },
+    ]
+    return Report(
+        area=area,
+        area_label=F.area_label(area),
+        start=start,
+        end=end,
+        quarters=[F.quarter_label(cube.quarters[qi][0]) for qi in qis],
+        made_at=cube.made_at,
+        sections=[by_pillar[p] for p in order],
+        sources=sources,
+        available_quarters=[(qs, qe, F.quarter_label(qs)) for qs, qe in cube.quarters],
+    )
+
+
+def table_csv(table: F.Table) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    for row in table.as_csv_rows():
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+def render_pdf(report: Report) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("monitoring/report_pdf.html", {"report": report})
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,188 @@
+"""Disclosure control: counts 1..4 hidden, secondary suppression so that no hidden count can be
+recovered from the published totals, from areas that contain each other, or from two periods.
+The recovery attempts are an attacker's linear programs over everything that is published."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from scipy.optimize import linprog
+
+from doorbraak.monitoring import disclosure as dc
+
+UNITS = [
+    ("west", ""),
+    ("oost", ""),
+    ("overvecht", ""),
+    ("overvecht", "nieuw_overvecht"),
+    ("zuid", ""),
+]
+AREAS = {
+    "": set(UNITS),
+    "west": {("west", "")},
+    "oost": {("oost", "")},
+    "overvecht": {("overvecht", ""), ("overvecht", "nieuw_overvecht")},
+    "nieuw_overvecht": {("overvecht", "nieuw_overvecht")},
+    "zuid": {("zuid", "")},
+}
+CATS = ["a", "b", "c"]
+
+
+def _protect(cells):
+    grid = dc.grid_for(cells, UNITS, CATS, AREAS)
+    return grid, dc.protect_grid(grid, rows=["west", "oost", "overvecht", "zuid"], cols=CATS)
+
+
+def _attack(published: list[tuple[dict, str]], target: dict) -> tuple[float, float]:
+    """Independent of the module: variables are the finest cells; every published number is a
+    constraint (exact value; `<5` → 1..4; `x` → ≥5). Returns min and max of the target sum."""
+    keys = sorted({k for coeffs, _v in published for k in coeffs} | set(target), key=repr)
+    idx = {k: i for i, k in enumerate(keys)}
+    a_eq, b_eq, a_ub, b_ub = [], [], [], []
+    for coeffs, shown in published:
+        r = np.zeros(len(keys))
+        for k in coeffs:
+            r[idx[k]] = 1
+        if shown == dc.SMALL:
+            a_ub += [r, -r]
+            b_ub += [4, -1]
+        elif shown == dc.HIDDEN:
+            a_ub.append(-r)
+            b_ub.append(-5)
+        else:
+            a_eq.append(r)
+            b_eq.append(int(shown))
+    c = np.zeros(len(keys))
+    for k in target:
+        c[idx[k]] = 1
+    kw = dict(
+        A_eq=np.array(a_eq) if a_eq else None,
+        b_eq=b_eq or None,
+        A_ub=np.array(a_ub) if a_ub else None,
+        b_ub=b_ub or None,
+        bounds=[(0, None)] * len(keys),
+        method="highs",
+    )
+    lo, hi = linprog(c, **kw), linprog(-c, **kw)
+    assert lo.status == 0
+    return lo.fun, (-hi.fun if hi.status == 0 else float("inf"))
+
+
+def _published(grid, prot, tag=""):
+    out = []
+    for agg in grid.aggregates:
+        out.append(({(tag, *k) for k in agg.cells}, prot.shown(agg.key)))
+    return out
+
+
+def _required(published, target) -> float:
+    """The width asked: PROTECTION, or what the `<5` markers and zeros alone leave if less."""
+    markers = [(cells, shown) for cells, shown in published if shown in (dc.SMALL, "0")]
+    lo, hi = _attack(markers, target)
+    return min(dc.PROTECTION, hi - lo)
+
+
+def _sensitive(grid, tag=""):
+    return [{(tag, *k)} for k, v in grid.cells.items() if 0 < v < dc.THRESHOLD]
+
+
+def test_small_counts_show_as_less_than_five_and_zero_as_zero():
+    cells = {(("west", ""), "a"): 3, (("oost", ""), "a"): 0, (("zuid", ""), "b"): 12}
+    grid, prot = _protect(cells)
+    assert prot.shown(("west", "a")) == "<5"
+    assert prot.shown(("oost", "a")) == "0"
+    assert prot.shown(("zuid", "b")) in ("12", "x")
+
+
+def test_a_single_small_cell_gets_a_partner_in_its_row_and_column():
+    cells = {(u, c): 20 + i for i, (u, c) in enumerate((u, c) for u in UNITS for c in CATS)}
+    cells[(("west", ""), "b")] = 2
+    grid, prot = _protect(cells)
+    hidden = [k for k, s in prot.status.items() if s == "hidden"]
+    assert prot.status[("west", "b")] == "small"
+    assert any(k[0] == "west" for k in hidden), "another cell of west is hidden"
+    assert any(k[1] == "b" and k[0] != "" for k in hidden), "another wijk in column b is hidden"
+    lo, hi = _attack(_published(grid, prot), {("", ("west", ""), "b")})
+    assert hi - lo >= dc.PROTECTION
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_small_count_can_be_recovered_from_the_published_totals(seed):
+    rnd = random.Random(seed)
+    cells = {(u, c): rnd.choice([0, 1, 2, 3, 4, 5, 6, 9, 14, 25, 40]) for u in UNITS for c in CATS}
+    grid, prot = _protect(cells)
+    published = _published(grid, prot)
+    # what is shown is the truth where it is shown
+    for agg in grid.aggregates:
+        if prot.status[agg.key] == "ok":
+            assert prot.shown(agg.key) == str(grid.value(agg))
+        else:
+            assert prot.shown(agg.key) in ("<5", "x")
+    for target in _sensitive(grid):
+        lo, hi = _attack(published, target)
+        assert hi - lo >= _required(published, target) - 1e-6, (target, lo, hi)
+        assert hi - lo >= 1 - 1e-6, "never determined exactly"
+    for agg in grid.aggregates:
+        if prot.status[agg.key] == "small":
+            target = {("", *k) for k in agg.cells}
+            lo, hi = _attack(published, target)
+            assert hi - lo >= _required(published, target) - 1e-6, (agg.key, lo, hi)
+
+
+def test_a_focus_area_and_its_wijk_do_not_give_away_the_rest_of_the_wijk():
+    """Overvecht 30 and Nieuw Overvecht 28 would say that 2 live in the rest of Overvecht."""
+    cells = {(u, c): 30 for u in UNITS for c in CATS}
+    cells[(("overvecht", ""), "a")] = 2
+    cells[(("overvecht", "nieuw_overvecht"), "a")] = 28
+    grid, prot = _protect(cells)
+    lo, hi = _attack(_published(grid, prot), {("", ("overvecht", ""), "a")})
+    assert hi - lo >= dc.PROTECTION
+
+
+def test_two_periods_together_reveal_no_hidden_quarter():
+    """A period is the sum of its quarters and is published only where every quarter is: the
+    reports for Q1-Q2, Q2 and Q1 together with every quarter's own table recover nothing."""
+    rnd = random.Random(7)
+    grids = []
+    for q in range(3):
+        cells = {(u, c): rnd.choice([0, 2, 3, 6, 11, 17, 30]) for u in UNITS for c in CATS}
+        grid, prot = _protect(cells)
+        grids.append((grid, prot))
+    published = []
+    for q, (grid, prot) in enumerate(grids):
+        published += _published(grid, prot, tag=q)
+    # periods: every range of quarters, for every aggregate
+    for start in range(3):
+        for end in range(start + 1, 3):
+            for agg in grids[0][0].aggregates:
+                statuses = [grids[q][1].status[agg.key] for q in range(start, end + 1)]
+                total = sum(grids[q][0].value(agg) for q in range(start, end + 1))
+                shown = str(total) if all(s == "ok" for s in statuses) else "x"
+                if shown == "x" and 0 < total < 5:
+                    shown = "<5"
+                published.append(
+                    ({(q, *k) for q in range(start, end + 1) for k in agg.cells}, shown)
+                )
+    for q, (grid, _prot) in enumerate(grids):
+        for target in _sensitive(grid, tag=q):
+            lo, hi = _attack(published, target)
+            assert hi - lo >= _required(published, target) - 1e-6, (q, target, lo, hi)
+
+
+def test_tau_argus_chooses_the_secondary_pattern():
+    table = {("r1", "c1"): 12, ("r1", "c2"): 3, ("r1", "c3"): 20, ("r2", "c1"): 15}
+    table |= {("r2", "c2"): 9, ("r2", "c3"): 11, ("r3", "c1"): 7, ("r3", "c2"): 30}
+    table |= {("r3", "c3"): 8}
+    pattern = dc.tau_argus_pattern(table, ["r1", "r2", "r3"], ["c1", "c2", "c3"])
+    assert pattern is not None, "pytauargus runs"
+    assert ("r1", "c2") in pattern and len(pattern) >= 4
+
+
+def test_rates_need_a_base_of_ten_and_no_small_part():
+    assert dc.rate(6, 9) == "—"
+    assert dc.rate(6, 12) == "50%"
+    assert dc.rate(3, 20) == "—"
+    assert dc.rate(17, 20) == "—"  # the rest (3) would be given away
+    assert dc.rate(10, 20, published=False) == "—"
