@@ -146,7 +146,7 @@ def test_two_periods_together_reveal_no_hidden_quarter():
     reports for Q1-Q2, Q2 and Q1 together with every quarter's own table recover nothing."""
     rnd = random.Random(7)
     grids = []
-    for q in range(3):
+    for _q in range(3):
         cells = {(u, c): rnd.choice([0, 2, 3, 6, 11, 17, 30]) for u in UNITS for c in CATS}
         grid, prot = _protect(cells)
         grids.append((grid, prot))

@@ -47,8 +47,6 @@ from doorbraak.registers.models import Company, Officer, Person, Premises, Wijk
 from . import clock
 from . import reference as ref
 from .accounts import CASE_DIRECTOR_USERNAME, create_demo_accounts
-from .guards import claim_for_demo, require_demo_database
-from .models import DemoDatabase
 from .geography import (
     AREA_AMSTERDAMSESTRAATWEG,
     AREA_NIEUW_OVERVECHT,
@@ -61,6 +59,8 @@ from .geography import (
     asw_position,
     asw_postcode_district,
 )
+from .guards import claim_for_demo, require_demo_database
+from .models import DemoDatabase
 from .sectors import (
     BV,
     CV,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from drf_spectacular.utils import extend_schema
 from django.urls import path
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView

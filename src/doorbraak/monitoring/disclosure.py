@@ -198,7 +198,7 @@ def tau_argus_patterns(jobs: list[tuple[dict, Sequence, Sequence]]) -> list[set 
         for i in todo:
             out[i] = None
         return out
-    for i, result in zip(todo, results):
+    for i, result in zip(todo, results, strict=True):
         out[i] = None if result is None else {(r, c) for r, c in result}
     return out
 
@@ -255,7 +255,7 @@ def intervals(
     try:
         return _intervals_highs(n, a_eq, b_eq, a_ub, b_ub, [row(t) for t in targets])
     except Exception:  # noqa: BLE001 - scipy's bundled HiGHS binding is private: fall back
-        pass
+        log.debug("areas app not available", exc_info=True)
     kwargs = {
         "A_eq": np.array(a_eq) if a_eq else None,
         "b_eq": np.array(b_eq) if b_eq else None,
@@ -284,10 +284,10 @@ def _intervals_highs(n, a_eq, b_eq, a_ub, b_ub, objectives) -> list[tuple[float,
     h.setOptionValue("output_flag", False)
     inf = _core.kHighsInf
     h.addVars(n, np.zeros(n), np.full(n, inf))
-    for r, b in zip(a_eq, b_eq):
+    for r, b in zip(a_eq, b_eq, strict=True):
         idx = np.nonzero(r)[0].astype(np.int32)
         h.addRow(float(b), float(b), len(idx), idx, r[idx])
-    for r, b in zip(a_ub, b_ub):
+    for r, b in zip(a_ub, b_ub, strict=True):
         idx = np.nonzero(r)[0].astype(np.int32)
         h.addRow(-inf, float(b), len(idx), idx, r[idx])
     cols = np.arange(n, dtype=np.int32)
@@ -340,13 +340,17 @@ def audit(grid: Grid, status: dict) -> list[tuple[frozenset, float, float]]:
     if not targets:
         return []
     bounds = intervals(grid, status, targets)
-    narrow = [(t, lo, hi) for t, (lo, hi) in zip(targets, bounds) if hi - lo < PROTECTION - 1e-6]
+    narrow = [
+        (t, lo, hi)
+        for t, (lo, hi) in zip(targets, bounds, strict=True)
+        if hi - lo < PROTECTION - 1e-6
+    ]
     if not narrow:
         return []
     base = intervals(grid, baseline_status(grid, status), [t for t, _lo, _hi in narrow])
     return [
         (t, lo, hi)
-        for (t, lo, hi), (blo, bhi) in zip(narrow, base)
+        for (t, lo, hi), (blo, bhi) in zip(narrow, base, strict=True)
         if hi - lo < min(PROTECTION, bhi - blo) - 1e-6
     ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from doorbraak.registers.models import Wijk
 
 from . import disclosure as dc
+
+log = logging.getLogger(__name__)
 
 # History shown: eight complete quarters before the current one, and the current one.
 HISTORY_QUARTERS = 9
@@ -264,7 +267,7 @@ def focus_areas() -> list[tuple[str, str]]:
         if rows:
             return list(rows)
     except Exception:  # noqa: BLE001 - not installed (yet) or no areas loaded: registers' list
-        pass
+        log.debug("areas app not available", exc_info=True)
     from doorbraak.registers.selectors import AREAS
 
     return list(AREAS)
@@ -278,7 +281,7 @@ def wijken() -> list[tuple[str, str]]:
         if rows:
             return list(rows)
     except Exception:  # noqa: BLE001
-        pass
+        log.debug("areas app not available", exc_info=True)
     return list(Wijk.choices)
 
 
@@ -369,7 +372,7 @@ def _protect_all(jobs: list[tuple[Figure, dc.Grid]], areas: dict) -> list[dc.Pro
         patterns = dc.tau_argus_patterns(tau_jobs)
         if len(_CACHE) > 5000:
             _CACHE.clear()
-        for (i, digest), pattern, (_t, rows, cats) in zip(pending, patterns, tau_jobs):
+        for (i, digest), pattern, (_t, rows, cats) in zip(pending, patterns, tau_jobs, strict=True):
             fig, grid = jobs[i]
             protected = dc.protect_grid(grid, rows=rows, cols=cats, pattern=pattern or set())
             _CACHE[digest] = out[i] = protected
@@ -433,7 +436,7 @@ def build_cube(today: date | None = None) -> Cube:
         for qi in range(len(quarters)):
             jobs.append((fig, dc.grid_for(per_q.get(qi, {}), units, cats, areas)))
             keys.append((fig.code, qi))
-    for key, protected in zip(keys, _protect_all(jobs, areas)):
+    for key, protected in zip(keys, _protect_all(jobs, areas), strict=True):
         cube.protected[key] = protected
     return cube
 

@@ -73,7 +73,7 @@ def monitoring_export(request):
     writer.writerow(["tabel", "groep", "aantal", "kolom"])
     for table in rep.tables():
         for row in table.rows:
-            for column, cell in zip(table.header[1:], row[1:]):
+            for column, cell in zip(table.header[1:], row[1:], strict=True):
                 writer.writerow([table.title, row[0], cell, column])
     actions.record_export(request.user, "dashboard.csv", start=rep.start, end=rep.end, area=area)
     return response
