@@ -39,6 +39,7 @@ class Figure:
     stock: bool = False  # a state at the quarter's end (no sum over quarters)
     rate: tuple | None = None  # (category counted, label of the rate): share of the total
     persons: bool = True  # counts of persons or cases: disclosure control applies
+    focus_only: bool = False  # published for the city and the focus areas only (not per wijk)
 
 
 def _kinds():
@@ -219,6 +220,81 @@ def figures() -> list[Figure]:
             _prevention_kinds(),
             persons=False,
         ),
+        *enforcement_figures(),
+    ]
+
+
+ENFORCEMENT_SOURCE = _("Handhavingsregistratie (Doorbraak: acties, bevindingen, besluiten)")
+
+
+def enforcement_figures() -> list[Figure]:
+    """The enforcement app's figures, once it offers its count selector: for the city and the
+    focus areas (the areas of the information- and risk-driven approach)."""
+    if not enforcement_counts_available():
+        return []
+    from doorbraak.enforcement.models import (  # type: ignore[import-not-found]
+        ActionType,
+        DecisionType,
+        Outcome,
+    )
+
+    M = "money"
+    return [
+        Figure(
+            "enforcement_actions",
+            M,
+            _("Handhavingsacties"),
+            _(
+                "Uitgevoerde acties (controles, Knock and Talk-bezoeken, Bibob-onderzoeken, "
+                "sluitingen, gebiedsverboden) met uitvoerdatum in het kwartaal, per soort."
+            ),
+            ENFORCEMENT_SOURCE,
+            tuple(ActionType.choices),
+            focus_only=True,
+        ),
+        Figure(
+            "enforcement_findings",
+            M,
+            _("Bevindingen van acties"),
+            _("Uitkomst van de in het kwartaal uitgevoerde acties."),
+            ENFORCEMENT_SOURCE,
+            (
+                *Outcome.choices,
+                ("not_recorded", _("nog niet vastgelegd")),
+            ),
+            rate=(Outcome.IRREGULARITIES.value, _("met onregelmatigheden")),
+            focus_only=True,
+        ),
+        Figure(
+            "enforcement_decisions",
+            M,
+            _("Besluiten"),
+            _(
+                "Genomen besluiten (besluitdatum in het kwartaal) per soort: sluitingen per "
+                "grondslag, gebiedsverboden, Bibob-uitkomsten, waarschuwingen en dwangsommen."
+            ),
+            ENFORCEMENT_SOURCE,
+            tuple(DecisionType.choices),
+            focus_only=True,
+        ),
+        Figure(
+            "enforcement_objections",
+            M,
+            _("Bezwaren"),
+            _("Bezwaren ontvangen in het kwartaal, binnen en buiten de termijn."),
+            ENFORCEMENT_SOURCE,
+            (("in_time", _("Binnen termijn")), ("late", _("Buiten termijn"))),
+            focus_only=True,
+        ),
+        Figure(
+            "enforcement_trainings",
+            M,
+            _("Bereik trainingen ondernemers (deelnemers)"),
+            _("Deelnemers aan trainingen (weerbaarheid ondernemers) gehouden in het kwartaal."),
+            ENFORCEMENT_SOURCE,
+            (("participants", _("Deelnemers")),),
+            focus_only=True,
+        ),
     ]
 
 
@@ -334,7 +410,50 @@ def raw_counts(quarters) -> dict[str, dict[tuple, int]]:
 
     out = dict(careers.monitoring_counts(quarters))
     out.update(prevention_counts(quarters))
+    out.update(enforcement_counts(quarters))
     return out
+
+
+def _enforcement_rows(c: dict) -> dict[str, dict[str, int]]:
+    return {
+        "enforcement_actions": dict(c.get("actions", {})),
+        "enforcement_findings": dict(c.get("findings", {})),
+        "enforcement_decisions": dict(c.get("decisions", {})),
+        "enforcement_objections": {
+            "in_time": c.get("objections", {}).get("in_time", 0),
+            "late": c.get("objections", {}).get("late", 0),
+        },
+        "enforcement_trainings": {"participants": c.get("trainings", {}).get("participants", 0)},
+    }
+
+
+def enforcement_counts(quarters) -> dict[str, dict[tuple, int]]:
+    """The enforcement app's counts per quarter, for each focus area and the rest of the city
+    (the city's count less the focus areas'): units ("", focus area) and ("", "") of a grid
+    whose areas are the city and the focus areas."""
+    if not enforcement_counts_available():
+        return {}
+    from doorbraak.enforcement import selectors  # type: ignore[import-not-found]
+
+    out: dict[str, dict[tuple, int]] = defaultdict(dict)
+    focus = [c for c, _l in focus_areas()]
+    for qi, (qs, qe) in enumerate(quarters):
+        city = _enforcement_rows(selectors.counts((qs, qe), None))
+        parts = {f: _enforcement_rows(selectors.counts((qs, qe), f)) for f in focus}
+        for code, cats in city.items():
+            for cat, n in cats.items():
+                rest = n - sum(parts[f][code].get(cat, 0) for f in focus)
+                out[code][("", "", qi, cat)] = max(rest, 0)
+                for f in focus:
+                    out[code][("", f, qi, cat)] = parts[f][code].get(cat, 0)
+    return dict(out)
+
+
+def focus_units_and_areas() -> tuple[list, dict]:
+    focus = [c for c, _l in focus_areas()]
+    units = [("", "")] + [("", f) for f in focus]
+    areas = {CITY: set(units)} | {f: {("", f)} for f in focus}
+    return units, areas
 
 
 _CACHE: dict[str, dc.Protected] = {}
@@ -346,14 +465,12 @@ def _digest(fig: Figure, grid: dc.Grid) -> str:
     ).hexdigest()
 
 
-def _protect_all(jobs: list[tuple[Figure, dc.Grid]], areas: dict) -> list[dc.Protected]:
+def _protect_all(jobs: list[tuple[Figure, dc.Grid, list]]) -> list[dc.Protected]:
     """Protect the grids, each once per content (cached in this process); τ-ARGUS runs for all
-    grids not yet cached in one batch."""
-    focus = dict(focus_areas())
-    wijk_rows = [a for a in areas if a and a not in focus]
+    grids not yet cached in one batch, on each grid's wijk × category table."""
     out: list[dc.Protected | None] = [None] * len(jobs)
     pending = []
-    for i, (fig, grid) in enumerate(jobs):
+    for i, (fig, grid, _rows) in enumerate(jobs):
         if not fig.persons:
             values = {agg.key: grid.value(agg) for agg in grid.aggregates}
             out[i] = dc.Protected(values=values, status=dict.fromkeys(values, "ok"))
@@ -366,14 +483,14 @@ def _protect_all(jobs: list[tuple[Figure, dc.Grid]], areas: dict) -> list[dc.Pro
     if pending:
         tau_jobs = []
         for i, _d in pending:
-            fig, grid = jobs[i]
+            fig, grid, wijk_rows = jobs[i]
             cats = [c for c, _l in fig.categories]
             tau_jobs.append((dc.tau_table(grid, wijk_rows, cats), wijk_rows, cats))
         patterns = dc.tau_argus_patterns(tau_jobs)
         if len(_CACHE) > 5000:
             _CACHE.clear()
         for (i, digest), pattern, (_t, rows, cats) in zip(pending, patterns, tau_jobs, strict=True):
-            fig, grid = jobs[i]
+            fig, grid, _rows = jobs[i]
             protected = dc.protect_grid(grid, rows=rows, cols=cats, pattern=pattern or set())
             _CACHE[digest] = out[i] = protected
     return out  # type: ignore[return-value]
@@ -425,6 +542,7 @@ def build_cube(today: date | None = None) -> Cube:
     counts = raw_counts(quarters)
     extra = {(w, a) for rows in counts.values() for (w, a, _q, _c) in rows}
     units, areas = units_and_areas(extra)
+    focus = dict(focus_areas())
     cube = Cube(quarters=quarters, made_at=timezone.now())
     jobs, keys = [], []
     for fig in figures():
@@ -433,10 +551,13 @@ def build_cube(today: date | None = None) -> Cube:
         for (w, a, qi, cat), n in rows.items():
             per_q[qi][((w, a), cat)] = per_q[qi].get(((w, a), cat), 0) + n
         cats = [c for c, _l in fig.categories]
+        fig_units, fig_areas = focus_units_and_areas() if fig.focus_only else (units, areas)
+        wijk_rows = [] if fig.focus_only else [a for a in areas if a and a not in focus]
         for qi in range(len(quarters)):
-            jobs.append((fig, dc.grid_for(per_q.get(qi, {}), units, cats, areas)))
+            grid = dc.grid_for(per_q.get(qi, {}), fig_units, cats, fig_areas)
+            jobs.append((fig, grid, wijk_rows))
             keys.append((fig.code, qi))
-    for key, protected in zip(keys, _protect_all(jobs, areas), strict=True):
+    for key, protected in zip(keys, _protect_all(jobs), strict=True):
         cube.protected[key] = protected
     return cube
 

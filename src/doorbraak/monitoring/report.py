@@ -75,7 +75,10 @@ def build(
     for code, label in Pillar.choices:
         t = texts.get(code)
         by_pillar[code] = Section(code, str(label), t.text if t else "")
+    focus_or_city = area in ("", *dict(F.focus_areas()))
     for fig in F.figures():
+        if fig.focus_only and not focus_or_city:
+            continue
         section = by_pillar[fig.pillar]
         table = F.figure_table(cube, fig, area, qis)
         svg = charts.trend_svg(
@@ -88,10 +91,14 @@ def build(
             "Cijfers over handhaving (controles, bevindingen, besluiten, bezwaren, trainingen en "
             "Knock and Talk): nog niet beschikbaar."
         )
+    elif not focus_or_city:
+        money.note = _(
+            "Cijfers over handhaving worden gepubliceerd voor de hele stad en de focusgebieden "
+            "(Nieuw Overvecht en de Amsterdamsestraatweg), niet per wijk."
+        )
     else:
         money.note = _(
-            "Cijfers over handhaving komen uit de handhavingsmodule; zij worden in een volgende "
-            "versie per kwartaal beschermd opgenomen."
+            "De sectorale kwetsbaarheid uit de bankpilot is nog niet in de monitoring opgenomen."
         )
     order = ROLE_ORDER.get(role, ["careers", "money", "prevention"])
     sources = [
@@ -106,6 +113,14 @@ def build(
             % {"at": f"{timezone.localtime(cube.made_at):%Y-%m-%d %H:%M}"},
         },
     ]
+    if F.enforcement_counts_available():
+        sources.append(
+            {
+                "name": str(F.ENFORCEMENT_SOURCE),
+                "detail": _("stand op %(at)s")
+                % {"at": f"{timezone.localtime(cube.made_at):%Y-%m-%d %H:%M}"},
+            }
+        )
     return Report(
         area=area,
         area_label=F.area_label(area),
