@@ -113,142 +113,42 @@ def _risk_context(results) -> dict[str, tuple[list[str], str, float, object]]:
         if r.object_type == ObjectType.PREMISES:
             out[r.object_id] = (
                 [i["id"] for i in (r.indicators or [])],
-                r.run.rule_set.version,
+                r.run.rules_version,
                 r.score,
                 r,
             )
     return out
 
 
+def _latest_results():
+    """The results of the latest risk run, if the demo has one by now."""
+    try:
+        from doorbraak.risk import selectors as risk_selectors
+    except ImportError:  # the risk app is not installed: actions from the street only
+        return []
+    run = risk_selectors.latest_run()
+    if run is None:
+        return []
+    return list(risk_selectors.results(run, object_type="premises").select_related("run"))
+
+
 def build_demo_enforcement(today: date, seed: int = 13, results=None) -> DemoEnforcementSummary:
-    """Create two years of enforcement; `results` (risk RiskResults of one run, optional)
-    steer which premises are actioned and carry the indicators that fired."""
+    """Create two years of enforcement; `results` (risk RiskResults of one run; default: the
+    latest run's, if any) steer which premises are actioned and carry the indicators that fired."""
     rng = random.Random(seed * 7919 + 12)
     officer = User.objects.filter(username="handhaver").first()
     lawyer = User.objects.filter(username="jurist").first()
     summary = DemoEnforcementSummary()
-    if officer is None or lawyer is None:
-        return summary
     premises = list(Premises.objects.filter(area__in=FOCUS_AREAS).order_by("bag_id"))
-    if not premises:
+    if officer is None or lawyer is None or not premises:
         return summary
-    context = _risk_context(results)
-    flagged = [p for p in premises if p.bag_id in context]
-    flagged.sort(key=lambda p: -context[p.bag_id][2])
-    start = today - timedelta(days=DAYS)
-
-    def pick() -> Premises:
-        # most actions follow the picture where there is one, the rest come from the street
-        if flagged and rng.random() < 0.7:
-            top = flagged[: max(10, len(flagged) // 2)]
-            return rng.choice(top)
-        return rng.choice(premises)
-
-    created: list[Action] = []
+    context = _risk_context(_latest_results() if results is None else results)
     with transaction.atomic():
-        for action_type, (count, base, finds) in PLAN.items():
-            for _ in range(count):
-                p = pick()
-                planned = start + timedelta(days=rng.randrange(0, DAYS - 10))
-                done = planned + timedelta(days=rng.randrange(3, 40))
-                fired, version, score, result = context.get(p.bag_id, ([], "", None, None))
-                company = p.companies.order_by("kvk_number").first()
-                on_company = action_type in (ActionType.BIBOB, ActionType.PERMIT_CHECK) and company
-                chance = min(0.85, base + sum(INDICATOR_LIFT.get(i, 0.0) for i in fired))
-                a = Action(
-                    object_type=ObjectType.COMPANY if on_company else ObjectType.PREMISES,
-                    premises=p,
-                    company=company if on_company else None,
-                    area_code=p.area,
-                    wijk=p.wijk,
-                    action_type=action_type,
-                    reason=REASONS[action_type],
-                    planned_by=officer,
-                    planned_on=planned,
-                    assigned_to=officer,
-                    fired_indicators=sorted(fired),
-                    rule_set_version=version,
-                    score_at_planning=score,
-                    **({"risk_result": result} if result is not None else {}),
-                )
-                if done <= today - timedelta(days=2) or rng.random() < 0.3:
-                    done = min(done, today)
-                    found = rng.random() < chance
-                    a.carried_out_on = done
-                    a.recorded_by = officer
-                    a.outcome = Outcome.IRREGULARITIES if found else Outcome.NOTHING_FOUND
-                    if found:
-                        codes = [c for c, _w in finds]
-                        weights = [w for _c, w in finds]
-                        k = 1 if rng.random() < 0.7 else 2
-                        a.irregularities = sorted(set(rng.choices(codes, weights=weights, k=k)))
-                    if action_type == ActionType.BIBOB:
-                        a.bibob_outcome = (
-                            ("serious_a" if rng.random() < 0.5 else "lesser_danger")
-                            if found
-                            else "no_danger"
-                        )
-                created.append(a)
-        Action.objects.bulk_create(created, batch_size=500)
+        created = _actions(rng, premises, context, officer, today)
         summary.actions = len(created)
         summary.with_irregularities = sum(a.outcome == Outcome.IRREGULARITIES for a in created)
-
-        # decisions follow the most serious findings, in date order (the ladder counts earlier ones)
-        serious = sorted(
-            (
-                a
-                for a in created
-                if a.outcome == Outcome.IRREGULARITIES
-                and set(a.irregularities) & {"drugs", "straw_man", "no_permit", "dor_not_kept"}
-            ),
-            key=lambda a: (a.carried_out_on, a.pk),
-        )
-        for a in serious:
-            decision = _decision_for(rng, a, officer, lawyer, today)
-            if decision is None:
-                continue
-            summary.decisions += 1
-            summary.closures += decision.is_closure
-            if decision.status == DecisionStatus.ISSUED and rng.random() < 0.3:
-                received = decision.announced_on + timedelta(days=rng.randrange(10, 50))
-                if received < today:
-                    outcome_on = received + timedelta(days=rng.randrange(40, 100))
-                    decided = outcome_on < today
-                    Objection.objects.create(
-                        decision=decision,
-                        received_on=received,
-                        in_time=deadlines.objection_in_time(decision.announced_on, received),
-                        outcome=rng.choice(
-                            [ObjectionOutcome.UNFOUNDED] * 3
-                            + [ObjectionOutcome.WITHDRAWN, ObjectionOutcome.FOUNDED]
-                        )
-                        if decided
-                        else "",
-                        outcome_on=outcome_on if decided else None,
-                        recorded_by=lawyer,
-                    )
-                    summary.objections += 1
-
-        topics = [
-            "Herkennen van criminele benaderingen (ondermijning)",
-            "Veilig ondernemen: witwassen en contante betalingen",
-            "Vastgoed en verhuur: signalen van katvangers",
-        ]
-        for area in FOCUS_AREAS:
-            for q in range(8):  # about one a quarter per area
-                held = start + timedelta(days=45 + q * 91 + rng.randrange(0, 30))
-                if held >= today:
-                    continue
-                participants = rng.randrange(8, 30)
-                TrainingSession.objects.create(
-                    area_code=area,
-                    held_on=held,
-                    title=topics[q % len(topics)],
-                    participants=participants,
-                    businesses=max(1, participants - rng.randrange(0, 8)),
-                    recorded_by=officer,
-                )
-                summary.trainings += 1
+        _decisions(rng, created, officer, lawyer, today, summary)
+        summary.trainings = _trainings(rng, officer, today)
         audit.record(
             AuditAction.CREATE,
             username=SYSTEM_USER,
@@ -259,6 +159,136 @@ def build_demo_enforcement(today: date, seed: int = 13, results=None) -> DemoEnf
             detail={"synthetisch": True, **summary.__dict__},
         )
     return summary
+
+
+def _actions(rng, premises, context, officer, today: date) -> list[Action]:
+    flagged = sorted(
+        (p for p in premises if p.bag_id in context), key=lambda p: -context[p.bag_id][2]
+    )
+    start = today - timedelta(days=DAYS)
+
+    def pick() -> Premises:
+        # most actions follow the picture where there is one, the rest come from the street
+        if flagged and rng.random() < 0.7:
+            return rng.choice(flagged[: max(10, len(flagged) // 2)])
+        return rng.choice(premises)
+
+    created: list[Action] = []
+    for action_type, (count, base, finds) in PLAN.items():
+        for _ in range(count):
+            p = pick()
+            planned = start + timedelta(days=rng.randrange(0, DAYS - 10))
+            fired, version, score, result = context.get(p.bag_id, ([], "", None, None))
+            company = p.companies.order_by("kvk_number").first()
+            on_company = action_type in (ActionType.BIBOB, ActionType.PERMIT_CHECK) and company
+            a = Action(
+                object_type=ObjectType.COMPANY if on_company else ObjectType.PREMISES,
+                premises=p,
+                company=company if on_company else None,
+                area_code=p.area,
+                wijk=p.wijk,
+                action_type=action_type,
+                reason=REASONS[action_type],
+                planned_by=officer,
+                planned_on=planned,
+                assigned_to=officer,
+                fired_indicators=sorted(fired),
+                rule_set_version=version,
+                score_at_planning=score,
+                **({"risk_result": result} if result is not None else {}),
+            )
+            done = planned + timedelta(days=rng.randrange(3, 40))
+            if done <= today - timedelta(days=2) or rng.random() < 0.3:
+                chance = min(0.85, base + sum(INDICATOR_LIFT.get(i, 0.0) for i in fired))
+                _findings(rng, a, min(done, today), chance, finds, officer)
+            created.append(a)
+    Action.objects.bulk_create(created, batch_size=500)
+    return created
+
+
+def _findings(rng, a: Action, done: date, chance: float, finds, officer) -> None:
+    found = rng.random() < chance
+    a.carried_out_on = done
+    a.recorded_by = officer
+    a.outcome = Outcome.IRREGULARITIES if found else Outcome.NOTHING_FOUND
+    if found:
+        codes = [c for c, _w in finds]
+        weights = [w for _c, w in finds]
+        k = 1 if rng.random() < 0.7 else 2
+        a.irregularities = sorted(set(rng.choices(codes, weights=weights, k=k)))
+    if a.action_type == ActionType.BIBOB:
+        serious = "serious_a" if rng.random() < 0.5 else "lesser_danger"
+        a.bibob_outcome = serious if found else "no_danger"
+
+
+def _decisions(rng, created, officer, lawyer, today: date, summary) -> None:
+    """Decisions follow the most serious findings, in date order (the ladder counts earlier ones)."""
+    serious = sorted(
+        (
+            a
+            for a in created
+            if a.outcome == Outcome.IRREGULARITIES
+            and set(a.irregularities) & {"drugs", "straw_man", "no_permit", "dor_not_kept"}
+        ),
+        key=lambda a: (a.carried_out_on, a.pk),
+    )
+    for a in serious:
+        decision = _decision_for(rng, a, officer, lawyer, today)
+        if decision is None:
+            continue
+        summary.decisions += 1
+        summary.closures += decision.is_closure
+        if decision.status == DecisionStatus.ISSUED and rng.random() < 0.3:
+            summary.objections += _objection(rng, decision, lawyer, today)
+
+
+def _objection(rng, decision: Decision, lawyer, today: date) -> int:
+    received = decision.announced_on + timedelta(days=rng.randrange(10, 50))
+    if received >= today:
+        return 0
+    outcome_on = received + timedelta(days=rng.randrange(40, 100))
+    decided = outcome_on < today
+    outcomes = [ObjectionOutcome.UNFOUNDED] * 3 + [
+        ObjectionOutcome.WITHDRAWN,
+        ObjectionOutcome.FOUNDED,
+    ]
+    Objection.objects.create(
+        decision=decision,
+        received_on=received,
+        in_time=deadlines.objection_in_time(decision.announced_on, received),
+        outcome=rng.choice(outcomes) if decided else "",
+        outcome_on=outcome_on if decided else None,
+        recorded_by=lawyer,
+    )
+    return 1
+
+
+TOPICS = [
+    "Herkennen van criminele benaderingen (ondermijning)",
+    "Veilig ondernemen: witwassen en contante betalingen",
+    "Vastgoed en verhuur: signalen van katvangers",
+]
+
+
+def _trainings(rng, officer, today: date) -> int:
+    start = today - timedelta(days=DAYS)
+    n = 0
+    for area in FOCUS_AREAS:
+        for q in range(8):  # about one a quarter per area
+            held = start + timedelta(days=45 + q * 91 + rng.randrange(0, 30))
+            if held >= today:
+                continue
+            participants = rng.randrange(8, 30)
+            TrainingSession.objects.create(
+                area_code=area,
+                held_on=held,
+                title=TOPICS[q % len(TOPICS)],
+                participants=participants,
+                businesses=max(1, participants - rng.randrange(0, 8)),
+                recorded_by=officer,
+            )
+            n += 1
+    return n
 
 
 def _decision_for(rng, a: Action, officer, lawyer, today: date) -> Decision | None:
