@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Action, Outcome, ObjectType
+from .models import Action, ObjectType, Outcome
 from .selectors import MIN_BASE
 
 Key = tuple[str, str]  # (object_type, object_id)

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doorbraak import policy
+from doorbraak.areas import selectors as areas
 from doorbraak.partners.models import User
 from doorbraak.policy import Capability as C
-from doorbraak.areas import selectors as areas
 from doorbraak.web.decorators import page
 from doorbraak.web.pagination import paginate
 
