@@ -330,6 +330,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # problem+json error responses on every operation (doorbraak.api.schema)
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "doorbraak.api.schema.document_problems",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DataCategoryEnum": "doorbraak.partners.models.DataCategory",
         "JobStatusEnum": "doorbraak.jobs.models.JobStatus",

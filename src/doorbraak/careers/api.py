@@ -20,6 +20,7 @@ from doorbraak.policy import Capability as C
 
 from . import access, actions, selectors
 from .models import (
+    AlertKind,
     Case,
     CaseRecord,
     ContactKind,
@@ -197,17 +198,24 @@ class _Write(APIView):
 
 
 def _write_view(name, input_class, call, capability=C.CASES_VIEW):
-    view = type(
+    """A write endpoint: ``input_class`` parses the body, ``call`` does the action.
+
+    Each view gets a ``post`` of its own to carry its schema: extend_schema marks the function
+    it decorates, and on the shared ``_Write.post`` the last endpoint's body would win for all."""
+
+    def post(self, request, pk=None):
+        return _Write.post(self, request, pk)
+
+    return type(
         name,
         (_Write,),
         {
             "input_class": input_class,
             "capability": capability,
             "call": lambda self, request, pk, d: call(request.user, pk, d),
+            "post": extend_schema(request=input_class, responses={201: Created})(post),
         },
     )
-    view.post = extend_schema(request=input_class, responses={201: Created})(view.post)
-    return view
 
 
 ConcernCreate = _write_view(
@@ -403,11 +411,22 @@ class Dossier(APIView):
         return Response(body)
 
 
+class AlertOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    case = serializers.CharField(help_text="The case's reference.")
+    case_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=AlertKind.choices)
+    created_on = serializers.DateField()
+    message = serializers.CharField()
+
+
 class Alerts(APIView):
+    """The open alerts of the caller's cases (a list)."""
+
     permission_classes = [HasCapability]
     capability = C.CASES_MANAGE
 
-    @extend_schema(responses={200: {"type": "array", "items": {"type": "object"}}})
+    @extend_schema(responses={200: AlertOut(many=True)})
     def get(self, request):
         return Response(
             [

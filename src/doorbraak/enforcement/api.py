@@ -64,6 +64,9 @@ class ActionOut(serializers.ModelSerializer):
 
 
 class ActionIn(serializers.Serializer):
+    class Meta:
+        ref_name = "EnforcementActionIn"  # careers has an ActionIn: one name, one component
+
     object_type = serializers.ChoiceField(choices=ObjectType.choices)
     object_id = serializers.CharField(max_length=16)
     action_type = serializers.ChoiceField(choices=ActionType.choices)
@@ -219,6 +222,9 @@ class DecisionOut(serializers.ModelSerializer):
 
 
 class DecisionIn(serializers.Serializer):
+    class Meta:
+        ref_name = "EnforcementDecisionIn"  # careers has a DecisionIn
+
     object_type = serializers.ChoiceField(choices=ObjectType.choices)
     object_id = serializers.CharField(max_length=16)
     decision_type = serializers.ChoiceField(choices=DecisionType.choices)

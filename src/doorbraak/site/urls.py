@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from doorbraak.api.docs import ApiDocsView
+from doorbraak.api.schema import PublicSchemaView
 from doorbraak.moneyflows import views as moneyflow_views
 from doorbraak.web import assets, auth
 
@@ -44,6 +45,7 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),
+    path("api/v1/openapi.json", PublicSchemaView.as_view(), name="api_openapi"),
     path("api/v1/", include(api_v1)),
 ]
 
