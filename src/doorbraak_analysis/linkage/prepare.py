@@ -8,7 +8,7 @@ Splink model never sees source-specific columns.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import pandas as pd
 
@@ -139,9 +139,12 @@ def validate_mapping(
         raise MappingError(f"{side} mapping: " + "; ".join(problems))
 
 
-def _cached(func: Callable, series: pd.Series) -> list:
-    cache: dict = {}
-    out = []
+T = TypeVar("T")
+
+
+def _cached(func: Callable[[Any], T], series: pd.Series) -> list[T]:
+    cache: dict[object, T] = {}
+    out: list[T] = []
     for value in series.tolist():
         key = value if isinstance(value, str) or value is None else str(value)
         if key not in cache:
@@ -150,9 +153,9 @@ def _cached(func: Callable, series: pd.Series) -> list:
     return out
 
 
-def _cached_rows(func: Callable, *columns: list) -> list:
-    cache: dict = {}
-    out = []
+def _cached_rows(func: Callable[..., T], *columns: list[Any]) -> list[T]:
+    cache: dict[tuple[Any, ...], T] = {}
+    out: list[T] = []
     for row in zip(*columns, strict=True):
         if row not in cache:
             cache[row] = func(*row)
@@ -160,7 +163,7 @@ def _cached_rows(func: Callable, *columns: list) -> list:
     return out
 
 
-def _column(df: pd.DataFrame, mapping: Mapping[str, str], field: str) -> list:
+def _column(df: pd.DataFrame, mapping: Mapping[str, str], field: str) -> list[Any]:
     if field not in mapping:
         return [None] * len(df)
     values = df[mapping[field]].tolist()
@@ -188,7 +191,7 @@ def _record_ids(df: pd.DataFrame, mapping: Mapping[str, str], side: str) -> list
     return ids
 
 
-def _address_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, list]:
+def _address_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, list[Any]]:
     n = len(df)
     free = (
         _cached(nl.parse_address, pd.Series(_column(df, mapping, "address"), dtype=object))
@@ -206,7 +209,7 @@ def _address_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str,
     )
     street = _cached(nl.normalise_street, pd.Series(_column(df, mapping, "street"), dtype=object))
     city = _cached(nl.normalise_city, pd.Series(_column(df, mapping, "city"), dtype=object))
-    out: dict[str, list] = {k: [] for k in ADDRESS_FEATURES}
+    out: dict[str, list[Any]] = {k: [] for k in ADDRESS_FEATURES}
     for i in range(n):
         house = houses[i]
         address = free[i]
@@ -222,7 +225,7 @@ def _address_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str,
     return out
 
 
-def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, list]:
+def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, list[Any]]:
     n = len(df)
     given_raw = _column(df, mapping, "given_names")
     initials_raw = _column(df, mapping, "initials")
@@ -234,7 +237,7 @@ def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, 
         if "full_name" in mapping
         else [None] * n
     )
-    out: dict[str, list] = {
+    out: dict[str, list[Any]] = {
         k: []
         for k in (
             "given_names",
@@ -248,7 +251,9 @@ def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, 
         )
     }
 
-    def given_features(given, initials):
+    def given_features(
+        given: str | None, initials: str | None
+    ) -> tuple[str | None, str | None, str | None]:
         if given is not None and nl.looks_like_initials(given):
             initials, given = initials or given, None
         g = nl.clean_text(given)
@@ -305,7 +310,7 @@ def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, 
     return out
 
 
-def _company_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, list]:
+def _company_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, list[Any]]:
     names = _cached_rows(
         nl.parse_company_name, _column(df, mapping, "name"), _column(df, mapping, "legal_form")
     )
@@ -335,7 +340,7 @@ def prepare_records(
     """
     validate_mapping(mapping, df.columns, entity, source)
     df = df.reset_index(drop=True)
-    features: dict[str, list] = {
+    features: dict[str, list[Any]] = {
         "unique_id": _record_ids(df, mapping, source),
         "source_dataset": [source] * len(df),
     }
