@@ -225,6 +225,43 @@ def has(user, capability: str) -> bool:
     return is_verified(user) and capability in ROLE_CAPABILITIES.get(user.role, frozenset())
 
 
+# --- the user's role, for the rest of the code (which never compares roles itself) -------
+
+
+def role_of(user) -> str:
+    """The role code of a signed-in user ("" for anyone else): for what is only keyed by role
+    and grants nothing (a home page's heading, the order of the monitoring sections). Whether a
+    user may do something is a capability: `has`."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return str(getattr(user, "role", "") or "")
+
+
+def has_role_audience(user, audience: str) -> bool:
+    """Whether something addressed to an audience (a home-page panel) is for this user: the
+    audience is a capability the user has (a capability has a dot: ``registers.view``), or the
+    user's own role."""
+    if "." in audience:
+        return has(user, audience)
+    return bool(audience) and audience == role_of(user)
+
+
+def user_role_has(user, capability: str) -> bool:
+    """Whether a user's role carries a capability, for a user who is not the one signed in (the
+    officer an action is assigned to); for the signed-in user use `has` (second factor too)."""
+    return role_has(role_of(user), capability)
+
+
+def roles_with(capability: str) -> list[str]:
+    """The roles that carry a capability, in the order of the role table."""
+    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+
+
+def role_needs_second_factor(role: str | None) -> bool:
+    """Whether a role's accounts get a second factor (every role that sees personal data)."""
+    return (role or "") not in ROLES_WITHOUT_PERSONAL_DATA
+
+
 def deny(
     user,
     reason: str,

@@ -23,7 +23,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from doorbraak.partners.models import Organisation, Role, User
-from doorbraak.policy import ROLES_WITHOUT_PERSONAL_DATA, works_in_django_admin
+from doorbraak.policy import role_needs_second_factor, works_in_django_admin
 
 from . import reference as ref
 from .guards import demo_mode, require_demo_database
@@ -69,7 +69,7 @@ CASE_DIRECTOR_USERNAME = "regisseur"
 
 
 def needs_second_factor(role: str) -> bool:
-    return role not in ROLES_WITHOUT_PERSONAL_DATA
+    return role_needs_second_factor(role)
 
 
 def demo_totp_key(username: str) -> str:

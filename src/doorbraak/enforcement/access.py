@@ -24,7 +24,7 @@ CATEGORIES = [DataCategory.PREMISES]
 def role_may(user, capability: str) -> bool:
     """Whether the user's role carries the capability (for a user who is not the one logged in,
     such as the officer an action is assigned to)."""
-    return capability in policy.ROLE_CAPABILITIES.get(getattr(user, "role", ""), frozenset())
+    return policy.user_role_has(user, capability)
 
 
 def user_areas_of(user) -> frozenset[str]:

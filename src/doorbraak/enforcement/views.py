@@ -39,7 +39,7 @@ def _officers_for(premises) -> list:
 
 
 def _planning_roles() -> list[str]:
-    return [role for role, caps in policy.ROLE_CAPABILITIES.items() if C.ENFORCEMENT_PLAN in caps]
+    return policy.roles_with(C.ENFORCEMENT_PLAN)
 
 
 def _object_from_query(request, user):

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from doorbraak import policy
 from doorbraak.policy import Capability as C
 from doorbraak.web.decorators import page
 
@@ -48,7 +49,7 @@ def _query(rep) -> str:
 @page(C.MONITORING_VIEW)
 def monitoring(request):
     area, start, end = _choice(request)
-    rep = R.build(area, start, end, role=request.user.role)
+    rep = R.build(area, start, end, role=policy.role_of(request.user))
     return render(
         request,
         "monitoring/dashboard.html",

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from doorbraak import policy
 from doorbraak.partners.models import Role
 from doorbraak.web.decorators import page
 from doorbraak.web.panels import panels_for
@@ -34,5 +35,5 @@ def home(request):
     return render(
         request,
         "site/home.html",
-        {"heading": HEADINGS.get(request.user.role, _("Start")), "panels": panels},
+        {"heading": HEADINGS.get(policy.role_of(request.user), _("Start")), "panels": panels},
     )

@@ -48,9 +48,4 @@ def panels() -> list[Panel]:
 def panels_for(user) -> list[Panel]:
     """The panels of this user's home page, in order: those for the user's role and those for a
     capability the policy grants the user (a capability has a dot: ``registers.view``)."""
-    role = str(getattr(user, "role", ""))
-    return [
-        p
-        for p in panels()
-        if (policy.has(user, p.audience) if "." in p.audience else p.audience == role)
-    ]
+    return [p for p in panels() if policy.has_role_audience(user, p.audience)]
