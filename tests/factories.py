@@ -18,7 +18,7 @@ from doorbraak.partners.models import (
     User,
 )
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity, RetentionAction
-from doorbraak.registers.models import Company, Officer, Person, Premises, Wijk
+from doorbraak.registers.models import Company, Officer, Person, Premises
 
 PASSWORD = "test-wachtwoord-lang-genoeg"
 
@@ -106,7 +106,7 @@ class PremisesFactory(factory.django.DjangoModelFactory):
     street = "Nijverheidsweg"
     house_number = factory.Sequence(lambda n: n + 1)
     postcode = "3534AM"
-    wijk = Wijk.OVERVECHT
+    wijk = "overvecht"  # an Area code (tests load the utrecht fixture)
     area = "nieuw_overvecht"
     use = "bedrijfsfunctie"
     floor_area = 250

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.nl import bsn as bsn_check
 
+from doorbraak.areas import selectors as areas
 from doorbraak.careers.models import Case, CaseRecord, CaseStatus
 from doorbraak.demo import reference as ref
 from doorbraak.demo.accounts import DEMO_PASSWORD, demo_accounts_with_codes
@@ -29,7 +30,7 @@ from doorbraak.partners.models import (
 )
 from doorbraak.privacy import retention
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
-from doorbraak.registers.models import Company, Officer, Person, Premises, Wijk
+from doorbraak.registers.models import Company, Officer, Person, Premises
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_mode")]
 
@@ -98,12 +99,17 @@ def _check_city_shape():
     assert 1800 <= Premises.objects.count() <= 2400
     assert Company.objects.count() == 2000
     assert 2200 <= Person.objects.count() <= 3200
-    assert set(Premises.objects.values_list("wijk", flat=True)) == set(Wijk.values)
-    assert set(Company.objects.values_list("establishment__wijk", flat=True)) == set(Wijk.values)
+    wijken = {code for code, _name in areas.wijk_choices()}
+    assert len(wijken) == 10  # the demo loads Utrecht's areas
+    assert set(Premises.objects.values_list("wijk", flat=True)) == wijken
+    assert set(Company.objects.values_list("establishment__wijk", flat=True)) == wijken
+    assert set(Premises.objects.exclude(area="").values_list("area", flat=True)) == {
+        code for code, _name in areas.focus_area_choices()
+    }
 
     # Clusters: each focus area holds far more companies than an average wijk, and more
     # companies per business premises than the rest of the city.
-    average_wijk = Company.objects.count() / len(Wijk.values)
+    average_wijk = Company.objects.count() / len(wijken)
     business = Premises.objects.exclude(use="woonfunctie")
     rest_ratio = (
         Company.objects.filter(establishment__area="").count() / business.filter(area="").count()
@@ -256,8 +262,8 @@ def test_commands(monkeypatch, capsys):
 
     monkeypatch.setattr(demo_city, "DEMO_BUSINESSES", 200)
     monkeypatch.setattr(demo_city, "DEMO_CASES", 5)
-    from doorbraak.jobs.models import Job
     from doorbraak.demo import tasks as bank
+    from doorbraak.jobs.models import Job
 
     monkeypatch.setattr(bank, "DEMO_TRANSACTIONS", 20_000)
     call_command("demo", "--no-serve")

@@ -16,7 +16,6 @@ def verified(user):
 @pytest.fixture
 def ew(world):
     from doorbraak.partners.models import Role
-    from doorbraak.registers.models import Wijk
 
     u = world.users
     for name in list(u):
@@ -34,12 +33,12 @@ def ew(world):
         "home": f.PremisesFactory(
             bag_id="0344010000900002",
             area="amsterdamsestraatweg",
-            wijk=Wijk.NOORDWEST,
+            wijk="noordwest",
             use="woonfunctie",
             street="Amsterdamsestraatweg",
         ),
         "outside": f.PremisesFactory(
-            bag_id="0344010000900003", area="", wijk=Wijk.ZUID, street="Rivierenlaan"
+            bag_id="0344010000900003", area="", wijk="zuid", street="Rivierenlaan"
         ),
     }
     world.companies["shop_co"] = f.CompanyFactory(

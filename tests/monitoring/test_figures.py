@@ -19,7 +19,7 @@ def qi(day: date) -> int:
 
 
 @pytest.fixture
-def made(db):
+def made(db, areas):
     from doorbraak.careers.models import (
         CaseKind,
         CaseStatus,
@@ -161,7 +161,7 @@ def test_careers_counts_per_quarter_area_and_category(made):
     assert zrm == {"financien:up": 1, "werk_opleiding:same": 1}
 
 
-def test_reoffending_within_twelve_months(db):
+def test_reoffending_within_twelve_months(db, areas):
     from doorbraak.careers.selectors import monitoring_counts
 
     org = f.OrganisationFactory(code="pol-fig", name="Politie fig")
@@ -190,7 +190,7 @@ def test_reoffending_within_twelve_months(db):
     }
 
 
-def test_prevention_reach_and_the_protected_table(db):
+def test_prevention_reach_and_the_protected_table(db, areas):
     from doorbraak.monitoring.models import PreventionActivity
 
     for i in range(3):

@@ -15,7 +15,7 @@ from tests import factories as f
 
 
 @pytest.fixture
-def cases(db):
+def cases(db, areas):
     """Q1 2026: 3 in the business park Nieuw Overvecht, 6 West, 7 Oost, 8 Zuid (24); Q2: 6 West,
     5 Oost, 5 Zuid (16). All individual cases."""
     plan = {

@@ -31,6 +31,11 @@ def get_area(code: str) -> Area:
     return Area.objects.select_related("parent").get(code=code)
 
 
+def names(kind: str) -> dict[str, str]:
+    """Code -> name of every area of one kind, inactive ones included (older records name them)."""
+    return dict(Area.objects.filter(kind=kind).values_list("code", "name"))
+
+
 def wijk_choices() -> list[tuple[str, str]]:
     return list(wijken().values_list("code", "name"))
 

@@ -43,16 +43,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from doorbraak.registers.models import Wijk
-
 from .generator import (
     COMPANY_WEIGHTS,
     HOME_WEIGHTS,
     SHARE_AMSTERDAMSESTRAATWEG,
     SHARE_NIEUW_OVERVECHT,
 )
+from .geography import WIJK_NAMES
 from .sectors import BANK_PREFERENCE, SECTORS, B, S, W
 
+# The bank names areas as it knows them (its own labels, not our codes): the focus areas by their
+# short names, the wijken by their names from the areas fixture.
 FOCUS_NIEUW_OVERVECHT = "Nieuw Overvecht"
 FOCUS_AMSTERDAMSESTRAATWEG = "Amsterdamsestraatweg"
 FOCUS_AREAS = (FOCUS_NIEUW_OVERVECHT, FOCUS_AMSTERDAMSESTRAATWEG)
@@ -66,7 +67,7 @@ SECTOR_RULES = {"cycle_min_length": 3}
 def _world():
     from doorbraak_analysis.moneyflows.synth import BankWorld
 
-    wijken = [Wijk(w).label for w in COMPANY_WEIGHTS]
+    wijken = [WIJK_NAMES[w] for w in COMPANY_WEIGHTS]
     areas = (*FOCUS_AREAS, *wijken)
     rest = 1 - SHARE_NIEUW_OVERVECHT - SHARE_AMSTERDAMSESTRAATWEG
     total_c, total_h = sum(COMPANY_WEIGHTS.values()), sum(HOME_WEIGHTS.values())

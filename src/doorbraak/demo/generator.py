@@ -42,7 +42,7 @@ from doorbraak.audit.models import AuditAction
 from doorbraak.careers.models import Case, CaseKind, CaseParticipant, CaseRecord, CaseStatus
 from doorbraak.partners.models import DataCategory, Organisation, User
 from doorbraak.privacy.models import ProcessingActivity
-from doorbraak.registers.models import Company, Officer, Person, Premises, Wijk
+from doorbraak.registers.models import Company, Officer, Person, Premises
 
 from . import clock
 from . import reference as ref
@@ -54,6 +54,7 @@ from .geography import (
     ASW_STREET,
     LETTER_PAIRS,
     NIEUW_OVERVECHT,
+    WIJK_NAMES,
     WIJKEN,
     District,
     asw_position,
@@ -95,28 +96,28 @@ SHARE_AMSTERDAMSESTRAATWEG = 0.16
 DENSITY = {AREA_NIEUW_OVERVECHT: 2.0, AREA_AMSTERDAMSESTRAATWEG: 1.5, "": 1.15}
 # Other companies over the wijken (outside the two clusters).
 COMPANY_WEIGHTS = {
-    Wijk.BINNENSTAD: 16,
-    Wijk.WEST: 12,
-    Wijk.NOORDWEST: 8,
-    Wijk.OVERVECHT: 8,
-    Wijk.NOORDOOST: 7,
-    Wijk.OOST: 9,
-    Wijk.ZUID: 9,
-    Wijk.ZUIDWEST: 12,
-    Wijk.LEIDSCHE_RIJN: 11,
-    Wijk.VLEUTEN_DE_MEERN: 8,
+    "binnenstad": 16,
+    "west": 12,
+    "noordwest": 8,
+    "overvecht": 8,
+    "noordoost": 7,
+    "oost": 9,
+    "zuid": 9,
+    "zuidwest": 12,
+    "leidsche_rijn": 11,
+    "vleuten_de_meern": 8,
 }
 HOME_WEIGHTS = {
-    Wijk.BINNENSTAD: 5,
-    Wijk.WEST: 10,
-    Wijk.NOORDWEST: 10,
-    Wijk.OVERVECHT: 12,
-    Wijk.NOORDOOST: 10,
-    Wijk.OOST: 10,
-    Wijk.ZUID: 9,
-    Wijk.ZUIDWEST: 11,
-    Wijk.LEIDSCHE_RIJN: 14,
-    Wijk.VLEUTEN_DE_MEERN: 8,
+    "binnenstad": 5,
+    "west": 10,
+    "noordwest": 10,
+    "overvecht": 12,
+    "noordoost": 10,
+    "oost": 10,
+    "zuid": 9,
+    "zuidwest": 11,
+    "leidsche_rijn": 14,
+    "vleuten_de_meern": 8,
 }
 HOMES_PER_BUSINESS = 0.30
 HOMES_ABOVE_SHOPS = 0.12  # share of homes that are flats above shops on the Amsterdamsestraatweg
@@ -625,7 +626,7 @@ class _City:
             per_wijk[w] += 1
         asw_district = District(
             AREA_AMSTERDAMSESTRAATWEG,
-            Wijk.NOORDWEST,
+            "noordwest",
             AREA_AMSTERDAMSESTRAATWEG,
             (ASW_STREET,),
             (3551,),
@@ -766,7 +767,7 @@ class _City:
                 officers=len(officers),
                 cases=n_cases,
                 case_records=n_records,
-                per_wijk={w: per_wijk[w] for w in Wijk.values},
+                per_wijk={w: per_wijk[w] for w in WIJK_NAMES},
             )
             audit.record(
                 AuditAction.CREATE,
@@ -1060,7 +1061,7 @@ class _City:
             seq[opened.year] += 1
             end = closed or self.today
             partner_codes = self._case_partners(kind, subject, age(subject, opened))
-            wijk = Wijk(subject.residence.wijk).label if subject.residence else "Utrecht"
+            wijk = WIJK_NAMES[subject.residence.wijk] if subject.residence else "Utrecht"
             case = Case(
                 reference=f"DBR-{opened.year}-{seq[opened.year]:04d}",
                 kind=kind,

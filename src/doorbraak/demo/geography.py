@@ -8,10 +8,22 @@ them (house number, postcode letters, BAG id) and everything at it is synthetic.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
-from doorbraak.registers.models import Wijk
+# The areas of the demo city are the ones an installation in Utrecht loads (`loaddata utrecht`):
+# the demo reads their codes and names from that fixture, and adds streets and centres below.
+AREAS_FIXTURE = Path(__file__).resolve().parent.parent / "areas" / "fixtures" / "utrecht.json"
 
+
+def _fixture_names(kind: str) -> dict[str, str]:
+    rows = json.loads(AREAS_FIXTURE.read_text(encoding="utf-8"))
+    return {r["fields"]["code"]: r["fields"]["name"] for r in rows if r["fields"]["kind"] == kind}
+
+
+WIJK_NAMES = _fixture_names("wijk")  # code -> name
+FOCUS_AREA_NAMES = _fixture_names("focus_area")
 AREA_NIEUW_OVERVECHT = "nieuw_overvecht"
 AREA_AMSTERDAMSESTRAATWEG = "amsterdamsestraatweg"
 
@@ -31,9 +43,9 @@ class District:
 
 
 WIJKEN: dict[str, District] = {
-    Wijk.BINNENSTAD: District(
+    "binnenstad": District(
         "binnenstad",
-        Wijk.BINNENSTAD,
+        "binnenstad",
         "",
         (
             "Oudegracht",
@@ -55,9 +67,9 @@ WIJKEN: dict[str, District] = {
         0.0035,
         max_number=260,
     ),
-    Wijk.OOST: District(
+    "oost": District(
         "oost",
-        Wijk.OOST,
+        "oost",
         "",
         (
             "Biltstraat",
@@ -74,9 +86,9 @@ WIJKEN: dict[str, District] = {
         5.1430,
         0.0050,
     ),
-    Wijk.NOORDOOST: District(
+    "noordoost": District(
         "noordoost",
-        Wijk.NOORDOOST,
+        "noordoost",
         "",
         (
             "Kardinaal de Jongweg",
@@ -93,9 +105,9 @@ WIJKEN: dict[str, District] = {
         5.1330,
         0.0045,
     ),
-    Wijk.OVERVECHT: District(
+    "overvecht": District(
         "overvecht",
-        Wijk.OVERVECHT,
+        "overvecht",
         "",
         (
             "Einsteindreef",
@@ -112,9 +124,9 @@ WIJKEN: dict[str, District] = {
         5.1080,
         0.0050,
     ),
-    Wijk.NOORDWEST: District(
+    "noordwest": District(
         "noordwest",
-        Wijk.NOORDWEST,
+        "noordwest",
         "",
         (
             "Julianaweg",
@@ -131,9 +143,9 @@ WIJKEN: dict[str, District] = {
         5.0990,
         0.0045,
     ),
-    Wijk.WEST: District(
+    "west": District(
         "west",
-        Wijk.WEST,
+        "west",
         "",
         (
             "Kanaalstraat",
@@ -150,9 +162,9 @@ WIJKEN: dict[str, District] = {
         5.0960,
         0.0045,
     ),
-    Wijk.ZUIDWEST: District(
+    "zuidwest": District(
         "zuidwest",
-        Wijk.ZUIDWEST,
+        "zuidwest",
         "",
         (
             "Marco Pololaan",
@@ -169,9 +181,9 @@ WIJKEN: dict[str, District] = {
         5.0950,
         0.0050,
     ),
-    Wijk.ZUID: District(
+    "zuid": District(
         "zuid",
-        Wijk.ZUID,
+        "zuid",
         "",
         (
             "Briljantlaan",
@@ -188,9 +200,9 @@ WIJKEN: dict[str, District] = {
         5.1250,
         0.0045,
     ),
-    Wijk.LEIDSCHE_RIJN: District(
+    "leidsche_rijn": District(
         "leidsche_rijn",
-        Wijk.LEIDSCHE_RIJN,
+        "leidsche_rijn",
         "",
         (
             "Berlijnplein",
@@ -207,9 +219,9 @@ WIJKEN: dict[str, District] = {
         5.0500,
         0.0070,
     ),
-    Wijk.VLEUTEN_DE_MEERN: District(
+    "vleuten_de_meern": District(
         "vleuten_de_meern",
-        Wijk.VLEUTEN_DE_MEERN,
+        "vleuten_de_meern",
         "",
         (
             "Dorpsstraat",
@@ -231,7 +243,7 @@ WIJKEN: dict[str, District] = {
 
 NIEUW_OVERVECHT = District(
     AREA_NIEUW_OVERVECHT,
-    Wijk.OVERVECHT,
+    "overvecht",
     AREA_NIEUW_OVERVECHT,
     ("Franciscusdreef", "Nevadadreef", "Coloradodreef", "Californiëdreef", "Oregondreef"),
     (3565,),
@@ -266,3 +278,8 @@ def asw_postcode_district(number: int) -> int:
 # Postcode letter pairs: SA, SD and SS are not used in Dutch postcodes.
 LETTERS = "ABCDEGHJKLMNPRSTVWXZ"
 LETTER_PAIRS = tuple(a + b for a in LETTERS for b in LETTERS if a + b not in {"SA", "SD", "SS"})
+
+if set(WIJKEN) != set(WIJK_NAMES) or {AREA_NIEUW_OVERVECHT, AREA_AMSTERDAMSESTRAATWEG} != set(
+    FOCUS_AREA_NAMES
+):  # pragma: no cover - a fixture edited without the demo's geography
+    raise RuntimeError(f"demo geography and {AREAS_FIXTURE.name} name different areas")

@@ -8,22 +8,22 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from doorbraak.registers.models import Wijk
+from .geography import WIJK_NAMES
 
 SCHOOLS = {
-    Wijk.OVERVECHT: ["OBS De Tuinen", "Al Amana", "De Vuurvogel", "KBS Sint Bonifatius"],
-    Wijk.NOORDWEST: ["OBS Zuilen", "De Kleine Dichter", "KBS Sint Jan"],
-    Wijk.WEST: ["OBS Lombok", "De Pijlstaart"],
-    Wijk.ZUIDWEST: ["OBS Kanaleneiland", "Nutsschool Transwijk"],
-    Wijk.NOORDOOST: ["Wittevrouwen School"],
-    Wijk.ZUID: ["OBS Hoograven"],
-    Wijk.LEIDSCHE_RIJN: ["OBS Parkwijk"],
+    "overvecht": ["OBS De Tuinen", "Al Amana", "De Vuurvogel", "KBS Sint Bonifatius"],
+    "noordwest": ["OBS Zuilen", "De Kleine Dichter", "KBS Sint Jan"],
+    "west": ["OBS Lombok", "De Pijlstaart"],
+    "zuidwest": ["OBS Kanaleneiland", "Nutsschool Transwijk"],
+    "noordoost": ["Wittevrouwen School"],
+    "zuid": ["OBS Hoograven"],
+    "leidsche_rijn": ["OBS Parkwijk"],
 }
 YOUTH_WORK = {
-    Wijk.OVERVECHT: ["Jongerencentrum Overvecht", "Buurtcentrum Nieuw Overvecht"],
-    Wijk.NOORDWEST: ["Jongerenplek Zuilen"],
-    Wijk.ZUIDWEST: ["Jongerencentrum Kanaleneiland"],
-    Wijk.WEST: ["Jongerenwerk Lombok"],
+    "overvecht": ["Jongerencentrum Overvecht", "Buurtcentrum Nieuw Overvecht"],
+    "noordwest": ["Jongerenplek Zuilen"],
+    "zuidwest": ["Jongerencentrum Kanaleneiland"],
+    "west": ["Jongerenwerk Lombok"],
 }
 
 
@@ -78,11 +78,11 @@ def build_prevention(today: date, seed: int = 1) -> int:
                         participants=rng.randint(25, 60),
                     )
                 )
-        for wijk in (Wijk.OVERVECHT, Wijk.NOORDWEST, Wijk.ZUIDWEST, Wijk.WEST, Wijk.NOORDOOST):
+        for wijk in ("overvecht", "noordwest", "zuidwest", "west", "noordoost"):
             rows.append(
                 PreventionActivity(
                     kind=PreventionKind.BUURTTEAM,
-                    location=f"Buurtteam {Wijk(wijk).label}",
+                    location=f"Buurtteam {WIJK_NAMES[wijk]}",
                     wijk=wijk,
                     area="",
                     period_start=start,

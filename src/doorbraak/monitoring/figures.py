@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doorbraak.registers.models import Wijk
+from doorbraak.areas import selectors as area_selectors
 
 from . import disclosure as dc
 
@@ -336,29 +336,13 @@ def history(today: date | None = None) -> list[tuple[date, date]]:
 
 
 def focus_areas() -> list[tuple[str, str]]:
-    try:  # the areas app, once it has landed
-        from doorbraak.areas import selectors as area_selectors  # type: ignore[import-not-found]
-
-        rows = area_selectors.focus_area_choices()
-        if rows:
-            return list(rows)
-    except Exception:  # noqa: BLE001 - not installed (yet) or no areas loaded: registers' list
-        log.debug("areas app not available", exc_info=True)
-    from doorbraak.registers.selectors import AREAS
-
-    return list(AREAS)
+    """(code, name) of the active focus areas (doorbraak.areas)."""
+    return area_selectors.focus_area_choices()
 
 
 def wijken() -> list[tuple[str, str]]:
-    try:
-        from doorbraak.areas import selectors as area_selectors  # type: ignore[import-not-found]
-
-        rows = area_selectors.wijk_choices()
-        if rows:
-            return list(rows)
-    except Exception:  # noqa: BLE001
-        log.debug("areas app not available", exc_info=True)
-    return list(Wijk.choices)
+    """(code, name) of the active wijken (doorbraak.areas)."""
+    return area_selectors.wijk_choices()
 
 
 CITY = ""

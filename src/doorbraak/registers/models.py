@@ -12,21 +12,6 @@ from doorbraak.areas.models import Area
 from doorbraak.privacy.models import ProcessingActivity
 
 
-# Utrecht's wijken, kept only for the demo and pages still being moved (issue 11): the wijken of
-# an installation are Area rows (doorbraak.areas), and Premises.wijk holds a wijk's code.
-class Wijk(models.TextChoices):
-    WEST = "west", "West"
-    NOORDWEST = "noordwest", "Noordwest"
-    OVERVECHT = "overvecht", "Overvecht"
-    NOORDOOST = "noordoost", "Noordoost"
-    OOST = "oost", "Oost"
-    BINNENSTAD = "binnenstad", "Binnenstad"
-    ZUID = "zuid", "Zuid"
-    ZUIDWEST = "zuidwest", "Zuidwest"
-    LEIDSCHE_RIJN = "leidsche_rijn", "Leidsche Rijn"
-    VLEUTEN_DE_MEERN = "vleuten_de_meern", "Vleuten-De Meern"
-
-
 class SourceRecord(models.Model):
     source = models.ForeignKey(
         ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+"

@@ -6,13 +6,14 @@ from __future__ import annotations
 from django.db.models import Count
 from django.utils.translation import gettext_noop
 
+from doorbraak import policy
 from doorbraak.partners.models import Role
 from doorbraak.policy import Capability as C
 from doorbraak.web.navigation import register_nav
 from doorbraak.web.panels import register_panel
 
 from .models import Company, Premises
-from .selectors import AREAS, area_counts
+from .selectors import area_counts
 
 
 def analyst(request) -> dict:
@@ -29,7 +30,9 @@ def analyst(request) -> dict:
 def enforcement_officer(request) -> dict:
     return {
         "areas": area_counts(),
-        "recent_companies": Company.objects.filter(establishment__area__in=[a for a, _ in AREAS])
+        "recent_companies": Company.objects.filter(
+            establishment__area__in=policy.enforcement_areas()
+        )
         .select_related("establishment")
         .order_by("-registered_on")[:15],
     }

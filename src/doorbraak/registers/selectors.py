@@ -2,15 +2,10 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Q, Subquery
 
+from doorbraak.areas import selectors as area_selectors
 from doorbraak.areas.models import Area
 
 from .models import Company, Premises
-
-# Focus areas of the approach (information- and risk-driven use of administrative powers).
-AREAS = [
-    ("nieuw_overvecht", "Bedrijventerrein Nieuw Overvecht"),
-    ("amsterdamsestraatweg", "Amsterdamsestraatweg"),
-]
 
 
 def with_wijk_name(qs):
@@ -57,15 +52,18 @@ def sectors() -> list[tuple[str, str]]:
 
 
 def area_counts() -> list[dict]:
-    """Premises and companies in each focus area (home pages and the monitoring figures)."""
+    """Premises and companies in each active focus area (home pages and the monitoring
+    figures); the focus areas are Area rows (doorbraak.areas)."""
     rows = []
-    for code, label in AREAS:
+    for code, label in area_selectors.focus_area_choices():
         rows.append(
             {
                 "code": code,
                 "label": label,
-                "premises": Premises.objects.filter(area=code).count(),
-                "companies": Company.objects.filter(establishment__area=code).count(),
+                "premises": Premises.objects.filter(**area_selectors.premises_filter(code)).count(),
+                "companies": Company.objects.filter(
+                    **area_selectors.premises_filter(code, prefix="establishment__")
+                ).count(),
             }
         )
     return rows

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doorbraak import policy
+from doorbraak.areas import selectors as area_selectors
 from doorbraak.jobs.actions import start_job
 from doorbraak.policy import Capability as C
 from doorbraak.privacy.models import ActivityKind, ProcessingActivity
@@ -30,7 +31,7 @@ from doorbraak.web.decorators import page
 from doorbraak.web.display import officer_label, person_label
 
 from . import access, importers, selectors
-from .models import BatchStatus, ImportBatch, SourceType, Wijk
+from .models import BatchStatus, ImportBatch, SourceType
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
@@ -201,8 +202,8 @@ def premises_list(request):
         {
             "page_obj": page_obj,
             "filters": filters,
-            "wijken": Wijk.choices,
-            "areas": selectors.AREAS,
+            "wijken": area_selectors.wijk_choices(),
+            "areas": area_selectors.focus_area_choices(),
             "uses": selectors.uses(),
         },
     )
@@ -231,8 +232,8 @@ def company_list(request):
         {
             "page_obj": page_obj,
             "filters": filters,
-            "wijken": Wijk.choices,
-            "areas": selectors.AREAS,
+            "wijken": area_selectors.wijk_choices(),
+            "areas": area_selectors.focus_area_choices(),
             "sectors": selectors.sectors(),
         },
     )
