@@ -486,25 +486,3 @@ def works_in_django_admin(role: str) -> bool:
     """Who gets Django's admin site (is_staff): the role that manages users and partners (the
     administrator), nobody else."""
     return role_has(role, Capability.PARTNERS_MANAGE)
-
-
-# --- deprecated doors, kept until the pages and API views use the apps' access modules -------
-# (issue 11: these are the last calls from policy up into the apps; they go once rooms lands.)
-
-
-def visible_cases(user):
-    from doorbraak.careers import access
-
-    return access.visible_cases(user)
-
-
-def get_case_for_user(user, pk):
-    from doorbraak.careers import access
-
-    return access.get_case_for_user(user, pk)
-
-
-def reveal_person(user, person, reason: str, session) -> None:
-    from doorbraak.registers import access
-
-    access.reveal_person(user, person, reason, session)

@@ -189,6 +189,9 @@ def explanation(entry) -> str:
     return "; ".join(parts)
 
 
+ROLE_LABELS = dict(Role.choices)  # an entry keeps the role its user had then
+
+
 def labelled(entries) -> list:
     """The entries with display attributes, organisation names fetched in one query."""
     entries = list(entries)
@@ -206,7 +209,7 @@ def labelled(entries) -> list:
     )
     for e in entries:
         e.organisation_name = names.get(e.organisation, e.organisation)
-        e.role_label = str(Role(e.role).label) if e.role in Role.values else e.role
+        e.role_label = str(ROLE_LABELS.get(e.role, e.role))
         e.purpose_label = (
             str(PURPOSES[e.purpose])
             if e.purpose in PURPOSES

@@ -60,9 +60,10 @@ def gunicorn_options(bind: str, workers: int, threads: int, timeout: int, log_le
 
 
 def run_gunicorn(options: dict) -> None:
+    from django.core.wsgi import get_wsgi_application
     from gunicorn.app.base import BaseApplication
 
-    from doorbraak.wsgi import application
+    application = get_wsgi_application()  # what doorbraak.wsgi serves, with these settings
 
     class Server(BaseApplication):
         def load_config(self):
