@@ -147,12 +147,13 @@ def get_concern_for_user(user, pk) -> Concern:
     return concern
 
 
-def audit_concern_list(user, concerns) -> None:
-    """A page listing concerns shows identity and care data of each: one audited read."""
+def audit_concern_list(user, concerns, categories=CONCERN_CATEGORIES) -> None:
+    """A page listing concerns: one audited read naming them all (the case director's list shows
+    identity and care data; a reporter's own list, what became of them, identity only)."""
     policy.audit_list_read(
         user,
         "concern",
         [c.pk for c in concerns],
         policy.purpose_for(user, "concern"),
-        CONCERN_CATEGORIES,
+        categories,
     )

@@ -147,12 +147,8 @@ def my_concerns(request):
     rows = paginate(
         request, selectors.concerns_reported_by(request.user)
     )  # the shown page is what is read
-    policy.audit_list_read(
-        request.user,
-        "concern",
-        [r["concern"].pk for r in rows],
-        policy.purpose_for(request.user, "concern"),
-        [DataCategory.IDENTITY],
+    access.audit_concern_list(
+        request.user, [r["concern"] for r in rows], categories=(DataCategory.IDENTITY,)
     )
     return render(request, "careers/my_concerns.html", {"rows": rows})
 

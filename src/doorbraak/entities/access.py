@@ -12,7 +12,9 @@ from django.http import Http404
 from doorbraak import policy
 from doorbraak.audit import services as audit
 from doorbraak.audit.models import AuditAction
+from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
+from doorbraak.registers.models import Person
 
 from . import services
 from .models import EntityType, ReviewPair
@@ -68,3 +70,32 @@ def get_review_pair_for_user(user, pk) -> ReviewPair:
     if pair.run.entity_type == EntityType.PERSON and not sees_persons(user):
         _deny_persons(user, "review_pair", pk)
     return pair
+
+
+def audit_persons_shown(user, persons, *, session, named: bool = False) -> None:
+    """One read entry for the persons a page shows; identity data if any is shown by name
+    (revealed, or ``named``: an officer named under the officer rule)."""
+    persons = [p for p in persons if isinstance(p, Person)]
+    if not persons:
+        return
+    revealed = named or any(policy.shows_identity(user, p, session) for p in persons)
+    policy.audit_list_read(
+        user,
+        "person",
+        [p.pk for p in persons],
+        policy.purpose_for(user, "entity"),
+        [DataCategory.IDENTITY] if revealed else [],
+    )
+
+
+def audit_search(user, *, results: int, revealed: bool, detail: dict) -> None:
+    """An entity search is a read of what it found: the query, the page, the keys shown."""
+    audit.record(
+        AuditAction.READ,
+        user=user,
+        purpose=policy.purpose_for(user, "entity_search"),
+        object_type="entity_search",
+        object_id=f"{results} resultaten",
+        categories=[DataCategory.IDENTITY] if revealed else [],
+        detail={**detail, "results": results},
+    )

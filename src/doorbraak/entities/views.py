@@ -15,10 +15,7 @@ from django.utils.translation import gettext_noop as _noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from doorbraak import policy
-from doorbraak.audit import services as audit
-from doorbraak.audit.models import AuditAction
 from doorbraak.limits import OLDEST_AGE, REASON_MAX
-from doorbraak.partners.models import DataCategory
 from doorbraak.policy import Capability as C
 from doorbraak.registers.models import Company, Officer, Person
 from doorbraak.web.decorators import page
@@ -71,20 +68,8 @@ def _describe(request, obj) -> dict:
     return {"obj": None, "kind": "", "label": "—", "revealed": False, "values": []}
 
 
-def _audit_persons(request, persons, object_type="person", detail=None, named=False):
-    """One read entry for the persons a page shows; identity data if any is shown by name
-    (revealed, or ``named``: an officer named under the officer rule)."""
-    persons = [p for p in persons if isinstance(p, Person)]
-    if not persons:
-        return
-    revealed = named or any(shows_identity(request.user, p, request.session) for p in persons)
-    policy.audit_list_read(
-        request.user,
-        object_type,
-        [p.pk for p in persons],
-        _purpose(request.user),
-        [DataCategory.IDENTITY] if revealed else [],
-    )
+def _audit_persons(request, persons, named=False):
+    access.audit_persons_shown(request.user, persons, session=request.session, named=named)
 
 
 REVIEW_PAGE_SIZE = 10  # pairs per page of the review queue
@@ -462,22 +447,18 @@ def entity_search(request):
             else:
                 group["url"] = reverse("person_detail", kwargs={"pk": first.pk})
             results.append(group)
-        _audit_persons(request, persons_shown, detail=None)
+        _audit_persons(request, persons_shown)
         revealed = any(g["kind"] == EntityType.PERSON and g["revealed"] for g in results)
-        audit.record(
-            AuditAction.READ,
-            user=request.user,
-            purpose=_purpose(request.user),
-            object_type="entity_search",
-            object_id=f"{page_obj.paginator.count} resultaten",
-            categories=[DataCategory.IDENTITY] if revealed else [],
+        access.audit_search(
+            request.user,
+            results=page_obj.paginator.count,
+            revealed=revealed,
             detail={
                 "q": query.text,
                 "how": query.how,
                 "kind": kind,
                 "birth_year": birth_year,
                 "page": page_obj.number,
-                "results": page_obj.paginator.count,
                 "shown": [
                     g["entity_id"] or services.record_key(g["kind"], g["records"][0].pk)
                     for g in results
