@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from doorbraak.demo import reference as ref
 from doorbraak.demo.bank import FOCUS_AREAS, build_demo_bank
-from doorbraak.demo.sectors import BANK_PREFERENCE
 from doorbraak.demo.management.commands.demo_bank import DEMO_BANK_SEED, DEMO_TRANSACTIONS
+from doorbraak.demo.sectors import BANK_PREFERENCE
 from doorbraak.moneyflows.services import load_sector_figures
 from tests.conftest import login
 

@@ -25,6 +25,8 @@ from doorbraak.registers.models import Person
 
 from . import access
 from .models import (
+    OPEN_ACTION,
+    OPEN_ENROLMENT,
     Alert,
     AlertKind,
     Case,
@@ -47,8 +49,6 @@ from .models import (
     Goal,
     InclusionCriterion,
     MemberRole,
-    OPEN_ACTION,
-    OPEN_ENROLMENT,
     PlanAction,
     Programme,
     RecordKind,

@@ -12,6 +12,7 @@ from doorbraak.limits import MAX_ID, TEXT_MAX
 from doorbraak.partners.models import DataCategory, Organisation
 
 from .models import (
+    ZRM_SCALE,
     Coach,
     ContactKind,
     DecisionOutcome,
@@ -21,11 +22,10 @@ from .models import (
     InterventionType,
     MemberRole,
     PlanAction,
-    RecordKind,
     Recognition,
+    RecordKind,
     RelationKind,
     Review,
-    ZRM_SCALE,
     ZrmDomain,
 )
 

@@ -12,7 +12,7 @@ from doorbraak.policy import Capability as C
 from doorbraak.web.navigation import register_nav
 from doorbraak.web.panels import register_panel
 
-from . import selectors
+from . import access, selectors
 from .models import Case, CaseStatus, PlanAction
 
 
@@ -33,7 +33,7 @@ def case_director(request) -> dict:
 
 def partner_professional(request) -> dict:
     user = request.user
-    cases = policy.visible_cases(user).filter(status=CaseStatus.OPEN)
+    cases = access.visible_cases(user).filter(status=CaseStatus.OPEN)
     actions = (
         PlanAction.objects.filter(
             organisation_id=user.organisation_id,

@@ -16,7 +16,6 @@ from doorbraak.jobs import progress
 from doorbraak.jobs.registry import JobFailed, job_kind
 from doorbraak.moneyflows.services import load_sector_figures
 
-
 DEMO_TRANSACTIONS = 1_000_000
 DEMO_BANK_SEED = 20261128
 DEMO_SOURCE = "bron-bank-sectorinzichten"

@@ -22,9 +22,8 @@ from doorbraak.web.decorators import page
 from doorbraak.web.display import officer_label, person_label, shows_identity
 from doorbraak.web.pagination import paginate
 
-from . import access
+from . import access, services
 from . import labels as linkage_labels
-from . import services
 from .models import EntityType, ReviewPair, Verdict, parse_record_key
 
 

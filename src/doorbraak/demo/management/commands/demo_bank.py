@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from doorbraak.jobs.actions import start_job
 from doorbraak.demo.tasks import DEMO_BANK_SEED, DEMO_SOURCE, DEMO_TRANSACTIONS
+from doorbraak.jobs.actions import start_job
 
 SOURCE = DEMO_SOURCE
 
