@@ -42,12 +42,26 @@ def _role_member(node: ast.AST) -> bool:
     )
 
 
+def _role_value(node: ast.AST) -> bool:
+    """What an access check compares a role with: a literal, a Role member, a collection of
+    those, or a CONSTANT (a set of roles); not a variable (``user.role != role`` records that the
+    role changed, it decides nothing)."""
+    if isinstance(node, ast.Constant) or _role_member(node):
+        return True
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return any(_role_value(e) for e in node.elts)
+    name = node.id if isinstance(node, ast.Name) else getattr(node, "attr", "")
+    return name.isupper()
+
+
 def offences(tree: ast.AST) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare):
             sides = [node.left, *node.comparators]
-            if any(_user_role(s) for s in sides):
+            if any(_user_role(s) for s in sides) and any(
+                _role_value(s) for s in sides if not _user_role(s)
+            ):
                 found.append((node.lineno, "compares a user's role"))
             elif any(_role_member(s) for s in sides):
                 found.append((node.lineno, "compares with a Role member"))
@@ -103,6 +117,7 @@ def test_no_role_comparison_outside_the_policy():
     [
         "if request.user.role == 'analyst': pass",
         "ok = user.role in {'analyst', 'lawyer'}",
+        "ok = user.role not in MANAGERS",
         "ok = Role.ANALYST != account.role",
         "ok = x == Role.ADMINISTRATOR",
         "heading = HEADINGS.get(user.role)",
@@ -124,6 +139,7 @@ def test_the_guard_catches_a_role_comparison(code):
         "heading = HEADINGS.get(policy.role_of(request.user))",
         "label = officer.role == 'bestuurder'",  # a company officer's function, not a user role
         "entry = {'role': user.role}",  # recorded in the audit log, not compared
+        "changed = user.role != role",  # single sign-on noting that a role changed
     ],
 )
 def test_the_guard_lets_the_policy_doors_and_other_roles_pass(code):
