@@ -41,6 +41,7 @@ SMALL = f"<{THRESHOLD}"
 HIDDEN = "x"
 PROTECTION = 3  # an attacker's interval for a sensitive count must be at least this wide
 RATE_MIN_BASE = 10
+MAX_ROUNDS = 12  # rounds of the greedy extension before the safe fallback
 TOTAL = "__total__"
 
 
@@ -360,7 +361,7 @@ def tau_table(grid: Grid, rows: Sequence, cols: Sequence) -> dict:
     return {(r, c): values.get((r, c), 0) for r in rows for c in cols}
 
 
-def protect_grid(
+def protect_grid(  # noqa: C901 - primary, τ-ARGUS pattern, greedy audit rounds, safe fallback
     grid: Grid, rows: Sequence = (), cols: Sequence = (), pattern: set | None = None
 ) -> Protected:
     """Primary suppression, τ-ARGUS's pattern on the (area rows × category) table given by
@@ -375,28 +376,40 @@ def protect_grid(
             if status.get(key) == "ok" and values.get(key, 0) > 0:
                 status[key] = "hidden"
     by_key = {agg.key: agg for agg in grid.aggregates}
-    for _round in range(len(grid.aggregates) + 1):
+    for _round in range(MAX_ROUNDS):
         failing = audit(grid, status)
         if not failing:
+            return Protected(values=values, status=status)
+        # per failing quantity, hide the smallest published non-zero aggregate that shares a
+        # published sum with it (a cell in its row or column), inner cells before margins
+        chosen = set()
+        for target, _lo, _hi in failing:
+            related = set(target)
+            for agg in grid.aggregates:
+                if agg.cells & target:
+                    related |= agg.cells
+            candidates = [
+                k
+                for k, st in status.items()
+                if st == "ok" and values[k] > 0 and k not in chosen and by_key[k].cells & related
+            ]
+            if candidates:
+                candidates.sort(key=lambda k: (by_key[k].is_margin, values[k], repr(k)))
+                chosen.add(candidates[0])
+        if not chosen:
             break
-        # hide the smallest published non-zero aggregate that shares a published sum with a
-        # failing quantity (a cell in its row or column), inner cells before margins
-        touched = set().union(*(t for t, _lo, _hi in failing))
-        related = set(touched)
-        for agg in grid.aggregates:
-            if agg.cells & touched:
-                related |= agg.cells
-        candidates = [
-            k
-            for k, st in status.items()
-            if st == "ok" and values[k] > 0 and by_key[k].cells & related
-        ]
-        if not candidates:
-            candidates = [k for k, st in status.items() if st == "ok" and values[k] > 0]
-        if not candidates:
-            break
-        candidates.sort(key=lambda k: (by_key[k].is_margin, values[k], repr(k)))
-        status[candidates[0]] = "hidden"
+        for k in chosen:
+            status[k] = "hidden"
+    # Not settled in MAX_ROUNDS (or nothing left to choose): publish only what cannot give a
+    # small count away — every aggregate that shares a cell with a small count is hidden.
+    small_cells = set().union(*(t for t in sensitive_targets(grid, status)), set())
+    for k, st in status.items():
+        if st == "ok" and values[k] > 0 and by_key[k].cells & small_cells:
+            status[k] = "hidden"
+    if audit(grid, status):
+        for k, st in status.items():
+            if st == "ok" and values[k] > 0:
+                status[k] = "hidden"
     return Protected(values=values, status=status)
 
 
