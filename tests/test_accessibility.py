@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlparse
 
 import pytest
-from django.urls import URLPattern, URLResolver, Resolver404, get_resolver, resolve, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from tests import factories as f
 
@@ -31,6 +31,7 @@ os.environ.setdefault(
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL = "/__test__/axe.min.js"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -91,6 +92,9 @@ NOT_PAGES = {
     "enforcement_decision_issue": "POST only (issue form on the decision page)",
     "enforcement_objection_create": "POST only (objection form on the decision page)",
     "enforcement_objection_decide": "POST only (objection outcome on the decision page)",
+    "sso_start": "redirect to the identity provider (404 unless single sign-on is configured)",
+    "oidc_authentication_callback": "redirect back from the identity provider (no page)",
+    "otp_verify": "only in a single-sign-on session without the provider's MFA (tests/test_sso.py)",
 }
 
 SERIOUS = ("serious", "critical")
@@ -164,6 +168,21 @@ class Walk:
         self.outside: list[str] = []
         self.visited: dict[str, set] = {}
         self.axe_seconds = 0.0
+        self.csp_refusals: list[str] = []
+
+    def context(self, **kwargs):
+        """A browser context that enforces the pages' CSP, serves axe-core from the site's own
+        address and records every refusal by the CSP (an inline script or style left over)."""
+        context = self.browser.new_context(locale="nl-NL", **kwargs)
+        context.route(f"**{AXE_URL}", lambda route: route.fulfill(path=str(AXE)))
+        context.on("console", self._console)
+        return context
+
+    def _console(self, message):
+        from tests.test_csp_browser import own_code_refused
+
+        if own_code_refused(message.text):
+            self.csp_refusals.append(f"{(message.location or {}).get('url')}: {message.text}")
 
     def _request(self, request):
         url = request.url
@@ -180,7 +199,9 @@ class Walk:
 
     def _check(self, page, who: str, path: str):
         started = time.monotonic()
-        page.add_script_tag(path=str(AXE))
+        # From this site's own address (served from disk by the context's route): the pages'
+        # Content-Security-Policy allows scripts from 'self' only, never an inline one.
+        page.add_script_tag(url=f"{self.base}{AXE_URL}")
         found = page.evaluate(AXE_RUN)
         self.axe_seconds += time.monotonic() - started
         for v in found:
@@ -203,7 +224,7 @@ class Walk:
         assert "/inloggen/" not in page.url, (username, page.get_by_role("alert").all_inner_texts())
 
     def walk(self, who: str, start: list[str], login_as: str | None = None, follow: bool = True):
-        context = self.browser.new_context(locale="nl-NL")
+        context = self.context()
         context.set_default_timeout(20_000)
         context.on("request", self._request)
         context.on("requestfailed", self._failed)
@@ -266,7 +287,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violations(
         username="nieuw", role=Role.ANALYST, organisation=Organisation.objects.first()
     )
     newcomer.totpdevice_set.all().delete()
-    context = browser.new_context(locale="nl-NL")
+    context = walk.context()
     page = context.new_page()
     page.goto(f"{live_server.url}/inloggen/")
     page.get_by_label("Gebruikersnaam").fill("nieuw")
@@ -285,6 +306,7 @@ def test_every_page_of_every_role_has_no_serious_accessibility_violations(
     )
     assert walk.errors == []
     assert walk.outside == []
+    assert walk.csp_refusals == [], "\n".join(walk.csp_refusals)
     assert walk.violations == [], "\n".join(walk.violations)
 
     reached = {name for kinds in walk.visited.values() for name, _ in kinds}

@@ -57,7 +57,9 @@ def test_first_login_without_device_must_enrol_a_second_factor(client, world):
     device.refresh_from_db()
     device.throttle_reset()  # django-otp backs off after a wrong code; the test does not wait
     response = client.post(reverse("otp_setup"), {"otp_token": _code(device)})
-    assert response["Location"] == reverse("home")
+    # set up: the backup codes are shown, once, with the way on to the home page
+    assert response.status_code == 200 and len(response.context["codes"]) == 10
+    assert reverse("home") in response.content.decode()
     assert client.get(reverse("case_list")).status_code == 200
 
 

@@ -115,6 +115,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 # Roles that work with personal data must log in with a second factor (TOTP).
 ROLES_WITHOUT_PERSONAL_DATA = frozenset({R.POLICY_STAFF, R.PROGRAMME_OWNER, R.AREA_MANAGER})
 
+# Roles whose accounts may never hold an API token for a partner system (doorbraak.api.models):
+# managing users and covenants, and overseeing the audit log, are for people, not machines.
+ROLES_WITHOUT_API_TOKENS = frozenset({R.ADMINISTRATOR, R.PRIVACY_OFFICER})
+
+
+def may_hold_api_token(user) -> bool:
+    return bool(
+        user.is_active
+        and not user.is_superuser
+        and not user.is_staff
+        and user.organisation_id is not None
+        and user.role not in ROLES_WITHOUT_API_TOKENS
+    )
+
+
 # The purpose under which each kind of access takes place (doelbinding).
 PURPOSE_CASE_WORK = "casusaanpak"
 PURPOSE_RISK_ANALYSIS = "risicoanalyse"
@@ -200,7 +215,13 @@ class AccessDenied(PermissionDenied):
 
 
 def requires_second_factor(user) -> bool:
-    return user.is_authenticated and user.role not in ROLES_WITHOUT_PERSONAL_DATA
+    """Every role that sees personal data; policy staff (aggregates only) too where the
+    installation asks for it (DOORBRAAK_SECOND_FACTOR_ALL_ROLES; ADR 0005)."""
+    from django.conf import settings
+
+    if not user.is_authenticated:
+        return False
+    return user.role not in ROLES_WITHOUT_PERSONAL_DATA or settings.SECOND_FACTOR_ALL_ROLES
 
 
 def is_verified(user) -> bool:

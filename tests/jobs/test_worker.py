@@ -104,22 +104,32 @@ def test_worker_killed_mid_import_leaves_nothing_half_imported(
     assert "inlezen: 500 rijen" in line
     job.refresh_from_db()
     assert job.status == "running" and job.attempts == 1
-    assert ImportBatch.objects.count() == 0 and Premises.objects.count() == before, (
-        "nothing half-imported"
-    )
+    # Nothing half-imported; only the attempt itself is on record, still marked running.
+    assert Premises.objects.count() == before, "nothing half-imported"
+    assert list(ImportBatch.objects.values_list("status", "imported_by")) == [
+        ("running", "analist")
+    ]
 
     second = worker()
     if attempts == 2:
         done = wait_until(lambda: Job.objects.filter(pk=job.pk, status="done").first(), timeout=180)
         assert done.attempts == 2 and done.worker_id != job.worker_id
-        batch = ImportBatch.objects.get()
-        assert batch.status == "accepted" and Premises.objects.count() == before + n
+        batch = ImportBatch.objects.get(status="accepted")
+        assert Premises.objects.count() == before + n
+        # the retry recorded the killed attempt as failed, with who started it and when
+        killed = ImportBatch.objects.exclude(pk=batch.pk).get()
+        assert killed.status == "failed" and "nooit afgerond" in killed.note
+        assert "analist" in killed.note
     else:
         failed = wait_until(
             lambda: Job.objects.filter(pk=job.pk, status="failed").first(), timeout=60
         )
         assert "worker stopte" in failed.error and failed.attempts == 1
-        assert ImportBatch.objects.count() == 0 and Premises.objects.count() == before
+        assert Premises.objects.count() == before
+        # the worker's maintenance found the import's lock free: recorded as failed
+        killed = wait_until(lambda: ImportBatch.objects.filter(status="failed").first(), timeout=60)
+        assert "nooit afgerond" in killed.note and "analist" in killed.note
+        assert ImportBatch.objects.count() == 1
     from django_tasks_db.models import DBTaskResult
 
     lost = DBTaskResult.objects.get(pk=job.task_id)
@@ -135,7 +145,8 @@ def test_the_worker_schedules_and_runs_the_daily_jobs_once_per_day(world, db_tas
     assert {(j.kind, j.status, j.requested_by) for j in daily} == {
         ("retention", "done", "systeem:planner"),
         ("careers_daily", "done", "systeem:planner"),
+        ("audit_checkpoint", "done", "systeem:planner"),
     }
     second = worker("--batch", env={"DOORBRAAK_DAILY_AT": "00:00"})
     assert second.proc.wait(timeout=180) == 0
-    assert Job.objects.filter(scheduled_for__isnull=False).count() == 2, "idempotent: once per day"
+    assert Job.objects.filter(scheduled_for__isnull=False).count() == 3, "idempotent: once per day"

@@ -107,9 +107,12 @@ def test_missing_column_and_empty_file(run, tmp_path):
     fields = {r.field for r in result.batch.rejections.all()}
     assert {"house_number", "postcode", "use", "floor_area", "lat", "lon"} <= fields
     assert all(r.row is None for r in result.batch.rejections.all())
+    # A header and no rows is a valid extract: accepted, nothing read in (issue 14).
     empty = tmp_path / "leeg.csv"
     empty.write_text((FIXTURES / "bag_v1.csv").read_text().splitlines()[0] + "\n")
-    assert not run("bag", empty).ok
+    result = run("bag", empty)
+    assert result.ok and result.batch.status == "accepted" and result.batch.row_count == 0
+    assert "geen gegevensrijen" in result.batch.note
 
 
 def test_reimporting_the_same_file_changes_nothing(run):

@@ -343,13 +343,22 @@ def test_a_process_killed_mid_import_leaves_nothing_half_imported(sources, tmp_p
     assert proc.stdout.strip() == "written 50"  # the first batch was written when the process died
     assert count("SELECT COUNT(*) FROM registers_premises") == 0
     assert count("SELECT COUNT(*) FROM registers_recordversion") == 0
-    assert count("SELECT COUNT(*) FROM registers_importbatch") == 0
-    # and the source can be imported again at once: no lock was left behind
+    # The attempt itself is on record, still marked running (committed before the import began)
+    assert (
+        count("SELECT status || ' ' || imported_by FROM registers_importbatch")
+        == "running test:kill"
+    )
+    assert count("SELECT COUNT(*) FROM registers_importbatch") == 1
+    # and the source can be imported again at once: no lock was left behind; that import records
+    # the killed one as failed, with who started it and when.
     if connection.vendor == "postgresql":
         from tests.registers.conftest import FIXTURES as _  # noqa: F401
 
         again = importers.import_file(sources["bag"], path, username="test:again", batch_size=50)
         assert again.ok and Premises.objects.count() == 200
+        killed = ImportBatch.objects.get(imported_by="test:kill")
+        assert killed.status == "failed" and killed.finished_at is not None
+        assert "nooit afgerond" in killed.note and "test:kill" in killed.note
 
 
 def _count(sql: str) -> int:

@@ -33,3 +33,21 @@ def verify_audit(job) -> dict:
         "url": reverse("audit_log"),
         "data": data,
     }
+
+
+@job_kind(
+    "audit_checkpoint",
+    label=gettext_lazy("Controlepunt auditketen"),
+    max_attempts=2,
+    daily=True,
+)
+def audit_checkpoint(job, **params) -> dict:
+    """Once a day: the chain's head in a signed file outside the database (see checkpoint.py)."""
+    from .checkpoint import write_checkpoint
+
+    path, checkpoint = write_checkpoint()
+    return {
+        "summary": _("Controlepunt geschreven: regel %(n)s, bestand %(file)s.")
+        % {"n": checkpoint["chain_seq"], "file": path.name},
+        "data": {"file": str(path), "chain_seq": checkpoint["chain_seq"]},
+    }

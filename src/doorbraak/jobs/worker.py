@@ -62,6 +62,16 @@ class Heartbeat(threading.Thread):
             logger.debug("heartbeat of worker %s skipped: %s", self.worker_id, exc)
 
 
+# Apps add their own periodic clean-up (e.g. the registers app records imports that never
+# finished as failed); run with the worker's maintenance, every MAINTENANCE_SECONDS.
+MAINTENANCE_HOOKS: list = []
+
+
+def register_maintenance(hook) -> None:
+    if hook not in MAINTENANCE_HOOKS:
+        MAINTENANCE_HOOKS.append(hook)
+
+
 def maintain() -> None:
     for job in actions.recover_orphans():
         logger.warning("taak %s: worker gestopt tijdens de taak -> %s", job.pk, job.status)
@@ -69,3 +79,8 @@ def maintain() -> None:
         logger.info("dagelijkse taak %s (%s) ingepland", job.pk, job.kind)
     if removed := actions.sweep_files():
         logger.info("%s oude upload- en resultaatbestanden verwijderd", removed)
+    for hook in MAINTENANCE_HOOKS:
+        try:
+            hook()
+        except Exception:  # noqa: BLE001 - one app's clean-up never stops the worker's
+            logger.exception("onderhoudstaak %s mislukt", getattr(hook, "__name__", hook))

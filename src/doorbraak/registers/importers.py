@@ -23,7 +23,6 @@ file line (``line``, header = line 1).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -32,7 +31,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterable
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -186,18 +185,30 @@ class _CountingFile(io.RawIOBase):
         super().close()
 
 
-def _csv_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252;
-    checked in chunks, never holding the file."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _csv_encoding(path: Path, name: str | None = None) -> str:
+    """The file's encoding, as every reader of Doorbraak finds it (doorbraak_analysis.textfiles,
+    with charset-normalizer): UTF-8 (with or without BOM), else Windows-1252 / Latin-1. Binary
+    content and bytes no encoding explains are an ImportError_ naming the file and the line."""
+    from doorbraak_analysis.textfiles import TextFileError, detect_encoding
+
     try:
-        with open(path, "rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 22), b""):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8-sig"
+        return detect_encoding(path)
+    except TextFileError as exc:
+        where = f"{name or Path(path).name}, regel {exc.line}"
+        if exc.kind == "binary":
+            what = "NUL-byte" if exc.byte == 0 else f"stuurteken 0x{exc.byte:02X}"
+            raise ImportError_(
+                f"{where}: {what}: binaire inhoud, geen tekstbestand (CSV); geweigerd"
+            ) from exc
+        if "mixed" in exc.reason:
+            raise ImportError_(
+                f"{where}: byte 0x{exc.byte:02X} is geen UTF-8, terwijl de rest van het bestand "
+                "dat wel is (gemengde tekensets); sla het bestand op in één tekenset (UTF-8)"
+            ) from exc
+        raise ImportError_(
+            f"{where}: byte 0x{exc.byte:02X} is geen teken in UTF-8, Windows-1252 of Latin-1; "
+            "sla het bestand op als UTF-8"
+        ) from exc
 
 
 class Reader:
@@ -207,8 +218,9 @@ class Reader:
     raises ImportError_ there); ``batches(size)`` yields Tables of at most ``size`` rows, numbered
     on across batches; ``fraction`` tells how much of the file has been read."""
 
-    def __init__(self, path: Path, fmt: str):
+    def __init__(self, path: Path, fmt: str, name: str | None = None):
         self.path, self.fmt, self.size = Path(path), fmt, max(Path(path).stat().st_size, 1)
+        self.name = name or self.path.name
         self.row_count = 0
         if fmt == "parquet":
             import pyarrow.parquet as pq
@@ -220,7 +232,7 @@ class Reader:
             self.columns = [_norm_header(c) for c in self._parquet.schema_arrow.names]
             self.total_rows = self._parquet.metadata.num_rows
             return
-        encoding = _csv_encoding(self.path)
+        encoding = _csv_encoding(self.path, self.name)
         self._raw = _CountingFile(open(self.path, "rb"))  # noqa: SIM115 - closed in close()
         self._text = io.TextIOWrapper(
             io.BufferedReader(self._raw, 1 << 20), encoding=encoding, newline=""
@@ -229,7 +241,9 @@ class Reader:
             first = self._text.readline()
         except UnicodeDecodeError as exc:
             self.close()
-            raise ImportError_(f"bestand is geen UTF-8- of Windows-1252-tekst: {exc}") from exc
+            raise ImportError_(
+                f"{self.name}, regel 1: bestand is geen UTF-8- of Windows-1252-tekst: {exc}"
+            ) from exc
         delimiter = max((";", ",", "\t", "|"), key=first.split("\n", 1)[0].count)
         self._reader = csv.reader(itertools.chain([first], self._text), delimiter=delimiter)
         header = next(self._reader, None)
@@ -284,10 +298,13 @@ class Reader:
                     yield Table(columns, rows, lines, start)
                     rows, lines = [], []
         except csv.Error as exc:
-            raise ImportError_(f"onleesbaar CSV-bestand na regel {reader.line_num}: {exc}") from exc
+            raise ImportError_(
+                f"{self.name}: onleesbaar CSV-bestand na regel {reader.line_num}: {exc}"
+            ) from exc
         except UnicodeDecodeError as exc:
             raise ImportError_(
-                f"bestand is geen UTF-8- of Windows-1252-tekst (na regel {reader.line_num}): {exc}"
+                f"{self.name}: bestand is geen UTF-8- of Windows-1252-tekst "
+                f"(na regel {reader.line_num}): {exc}"
             ) from exc
         if rows:
             start = self.row_count + 1
@@ -1435,6 +1452,102 @@ def import_lock_name(source: ProcessingActivity) -> str:
     return "registers.import" if connection.vendor == "sqlite" else f"registers.import:{source.pk}"
 
 
+UNFINISHED_BY = "systeem:import"
+
+
+def _running_marker(batch: ImportBatch):
+    """A RUNNING record of this attempt, committed at once (outside the import's transaction):
+    if the process is killed it stays behind, and the next import records it as failed. When
+    the import ends it goes (the attempt's own record has been written), or, if the import ended
+    in an error, it becomes that FAILED record. Returns the exit callback for an ExitStack."""
+    marker = ImportBatch.objects.create(
+        source=batch.source,
+        source_type=batch.source_type,
+        file_name=batch.file_name,
+        file_format=batch.file_format,
+        file_hash=batch.file_hash,
+        received_on=batch.received_on,
+        imported_by=batch.imported_by,
+        status=BatchStatus.RUNNING,
+        note="import bezig",
+    )
+
+    def end(exc_type, exc, tb) -> bool:
+        if exc is None:
+            ImportBatch.objects.filter(pk=marker.pk, status=BatchStatus.RUNNING).delete()
+        else:
+            _record_failed(marker, f"import afgebroken door een fout: {exc!r}"[:500])
+        return False
+
+    return end
+
+
+def _record_failed(batch: ImportBatch, why: str) -> None:
+    from doorbraak.audit import services as audit
+    from doorbraak.audit.models import AuditAction
+
+    now = timezone.now()
+    started = timezone.localtime(batch.started_at)
+    note = (
+        f"{why}; gestart door {batch.imported_by} op {started:%d-%m-%Y %H:%M}, als mislukt "
+        f"vastgelegd op {timezone.localtime(now):%d-%m-%Y %H:%M}; niets ingelezen"
+    )
+    with transaction.atomic():
+        updated = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING).update(
+            status=BatchStatus.FAILED, finished_at=now, note=note
+        )
+        if updated:
+            audit.record(
+                AuditAction.UPDATE,
+                username=UNFINISHED_BY,
+                purpose=batch.source.purpose.code,
+                object_type="import_batch",
+                object_id=batch.pk,
+                detail={
+                    "source": batch.source.code,
+                    "file": batch.file_name,
+                    "status": BatchStatus.FAILED,
+                    "imported_by": batch.imported_by,
+                    "started_at": batch.started_at.isoformat(),
+                    "reason": why,
+                },
+            )
+
+
+def sweep_unfinished(source: ProcessingActivity) -> list[int]:
+    """Record as FAILED, with who started them and when, the imports of ``source`` still marked
+    running. Called holding the source's import lock (on SQLite one lock for all sources: then
+    every source's), so none of them is in fact running: they were killed or crashed."""
+    from django.db import connection
+
+    qs = ImportBatch.objects.filter(status=BatchStatus.RUNNING).select_related("source__purpose")
+    if connection.vendor != "sqlite":
+        qs = qs.filter(source=source)
+    swept = []
+    for batch in qs:
+        _record_failed(batch, "import nooit afgerond (proces afgebroken of vastgelopen)")
+        swept.append(batch.pk)
+    return swept
+
+
+def sweep_unfinished_imports() -> list[int]:
+    """For the worker's periodic maintenance: every source with an import marked running whose
+    import lock is free (so no process is importing it) has that import recorded as FAILED."""
+    from doorbraak.locks import LockTimeout, exclusive
+
+    swept = []
+    sources = ProcessingActivity.objects.filter(
+        import_batches__status=BatchStatus.RUNNING
+    ).distinct()
+    for source in sources:
+        try:
+            with exclusive(import_lock_name(source), timeout=0):
+                swept += sweep_unfinished(source)
+        except LockTimeout:
+            continue  # an import of this source is running now
+    return swept
+
+
 def import_file(  # noqa: C901 - the import in order: read, validate, stage, write, link, record
     source: ProcessingActivity,
     path: str | Path,
@@ -1556,7 +1669,12 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
         )  # its row went with the rollback
         return finish(BatchStatus.REJECTED, problems.kept, problem_count=problems.count)
 
-    with exclusive(import_lock_name(source)) if not dry_run else nullcontext():
+    with ExitStack() as stack:
+        if not dry_run:
+            stack.enter_context(exclusive(import_lock_name(source)))
+            # Holding the lock: no import of this source runs, so one still marked running
+            # never finished.
+            sweep_unfinished(source)
         previous = ImportBatch.objects.filter(
             source=source, file_hash=digest, status=BatchStatus.ACCEPTED
         ).first()
@@ -1567,6 +1685,8 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
                 note=f"zelfde bestand als import #{previous.pk} van "
                 f"{previous.received_on:%d-%m-%Y}; niets gewijzigd",
             )
+        if not dry_run:
+            stack.push(_running_marker(batch))
         handler = FILE_IMPORTERS.get(source_type)
         if handler is not None:
             try:
@@ -1605,7 +1725,7 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
                     _Problems.of([Problem(None, "", "", p[:300]) for p in exc.problems])
                 )
         try:
-            reader = Reader(path, fmt)
+            reader = Reader(path, fmt, name=file_name)
         except ImportError_ as exc:
             return finish(BatchStatus.REJECTED, [Problem(None, "", "", str(exc))])
         problems = _Problems()
@@ -1655,11 +1775,12 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
                         problems.add([Problem(None, "", "", str(exc))])
                     batch.row_count = reader.row_count
                     if not reader.row_count and not problems:
-                        problems.add([Problem(None, "", "", "bestand bevat geen gegevensrijen")])
+                        # A header and no rows is a valid extract: nothing to read in.
+                        batch.note = "bestand bevat geen gegevensrijen; niets ingelezen"
                     if problems or dry_run:
                         raise _Rejected
                     batch.counts, batch.finished_at = ctx.counts, timezone.now()
-                    batch.save(update_fields=["counts", "finished_at", "row_count"])
+                    batch.save(update_fields=["counts", "finished_at", "row_count", "note"])
                     if source.refreshed_on is None or received_on > source.refreshed_on:
                         ProcessingActivity.objects.filter(pk=source.pk).update(
                             refreshed_on=received_on

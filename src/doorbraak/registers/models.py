@@ -191,6 +191,10 @@ class BatchStatus(models.TextChoices):
     ACCEPTED = "accepted", _("ingelezen")
     UNCHANGED = "unchanged", _("ongewijzigd (zelfde bestand)")
     REJECTED = "rejected", _("afgewezen")
+    # An import in progress; left so by one that never finished (killed, crashed), which the
+    # next import of the source then records as FAILED (importers.sweep_unfinished).
+    RUNNING = "running", _("bezig")
+    FAILED = "failed", _("mislukt (niet afgerond)")
 
 
 class ImportBatch(models.Model):

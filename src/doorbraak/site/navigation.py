@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_noop
 
+from doorbraak import policy
 from doorbraak.web.navigation import items_for
 
 HOME = ("home", gettext_noop("Start"))
@@ -22,4 +23,8 @@ def nav_for(user) -> list[tuple[str, str]]:
 
 def doorbraak(request):
     """Context processor (settings.TEMPLATES): the menu and the demo-mode banner flag."""
-    return {"DEMO_MODE": settings.DEMO_MODE, "nav": nav_for(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    nav = nav_for(user)
+    # the footer's link to the backup codes, for the roles with a second factor
+    second_factor = bool(nav) and policy.requires_second_factor(user)
+    return {"DEMO_MODE": settings.DEMO_MODE, "nav": nav, "has_second_factor": second_factor}

@@ -18,6 +18,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--enqueue", action="store_true", help="queue the check for `doorbraak worker`"
         )
+        parser.add_argument(
+            "--checkpoint",
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="a checkpoint file (`doorbraak audit_checkpoint`): the entry it recorded must "
+            "still be in the chain with the same hash (catches a chain rewritten with its head). "
+            "May be given more than once.",
+        )
 
     def handle(self, *args, **options):
         if options["enqueue"]:
@@ -26,6 +35,18 @@ class Command(BaseCommand):
             job = start_job("verify_audit", requested_by="cli")
             self.stdout.write(f"job {job.pk} queued (verify_audit)")
             return
+        from doorbraak.audit.checkpoint import (
+            CheckpointError,
+            check_against_chain,
+            read_checkpoint,
+        )
+
+        checkpoints = []
+        for name in options["checkpoint"]:
+            try:
+                checkpoints.append((name, read_checkpoint(name)))
+            except CheckpointError as exc:
+                raise CommandError(str(exc)) from exc
         report = verify_chain(chain_first=not options["no_chain"])
         if report.chained_now:
             self.stdout.write(
@@ -35,6 +56,13 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Audit chain BROKEN at entry {report.first_bad_id}: {report.reason} "
                 f"({report.checked} entries fine before it)"
+            )
+        for name, checkpoint in checkpoints:
+            result = check_against_chain(checkpoint)
+            if not result.ok:
+                raise CommandError(f"Audit chain does NOT match checkpoint {name}: {result.reason}")
+            self.stdout.write(
+                f"Checkpoint {name} ({checkpoint['written_at']}, entry {result.chain_seq}) matches."
             )
         self.stdout.write(
             self.style.SUCCESS(f"Audit chain intact: {report.checked} entries verified.")

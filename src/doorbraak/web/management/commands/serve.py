@@ -37,7 +37,11 @@ def gunicorn_options(bind: str, workers: int, threads: int, timeout: int, log_le
         "errorlog": "-",
         "loglevel": log_level.lower(),
         # X-Forwarded-* only count from the proxy when the installation says there is one.
-        "forwarded_allow_ips": "*" if settings.BEHIND_PROXY else "127.0.0.1,::1",
+        # (Doorbraak itself takes the client address only from DOORBRAAK_TRUSTED_PROXIES, see
+        # web/security.py; gunicorn's own setting decides the scheme it reports.)
+        "forwarded_allow_ips": ",".join(settings.TRUSTED_PROXIES)
+        if settings.TRUSTED_PROXIES
+        else ("*" if settings.BEHIND_PROXY else "127.0.0.1,::1"),
         "proxy_allow_ips": "127.0.0.1,::1",
         # No gunicornc control socket in the home directory (shared by every server of the user).
         "control_socket_disable": True,

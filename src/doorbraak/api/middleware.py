@@ -1,0 +1,16 @@
+"""Every API response says which version of the API answered (NL API design rules, API-57)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+class ApiVersionMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/"):
+            response["API-Version"] = settings.API_VERSION
+        return response

@@ -1,0 +1,37 @@
+from django.contrib import admin
+
+from doorbraak.partners.admin import _admin_has_permission
+
+from .models import SsoGroupMapping, SsoIdentity
+
+
+class _AdministratorsOnly:
+    def has_view_permission(self, request, obj=None):
+        return _admin_has_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _admin_has_permission(request)
+
+    def has_add_permission(self, request):
+        return _admin_has_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _admin_has_permission(request)
+
+    def has_module_permission(self, request):
+        return _admin_has_permission(request)
+
+
+@admin.register(SsoGroupMapping)
+class SsoGroupMappingAdmin(_AdministratorsOnly, admin.ModelAdmin):
+    list_display = ["group", "role", "organisation"]
+    list_filter = ["role", "organisation"]
+
+
+@admin.register(SsoIdentity)
+class SsoIdentityAdmin(_AdministratorsOnly, admin.ModelAdmin):
+    list_display = ["user", "issuer", "subject", "last_login_at"]
+    readonly_fields = ["user", "issuer", "subject", "created_at", "last_login_at"]
+
+    def has_add_permission(self, request):
+        return False
