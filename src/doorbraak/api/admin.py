@@ -3,10 +3,17 @@
 
 from django.contrib import admin, messages
 
-from doorbraak.partners.admin import _admin_has_permission
+from doorbraak import policy
+from doorbraak.policy import Capability
 
 from .actions import revoke_token
 from .models import ApiToken
+
+
+def _admin_has_permission(request) -> bool:
+    """As the rest of the Django admin (partners/admin.py): administrators only."""
+    user = request.user
+    return user.is_active and user.is_staff and policy.has(user, Capability.PARTNERS_MANAGE)
 
 
 @admin.register(ApiToken)

@@ -1,8 +1,15 @@
 from django.contrib import admin
 
-from doorbraak.partners.admin import _admin_has_permission
+from doorbraak import policy
+from doorbraak.policy import Capability
 
 from .models import SsoGroupMapping, SsoIdentity
+
+
+def _admin_has_permission(request) -> bool:
+    """As the rest of the Django admin (partners/admin.py): administrators only."""
+    user = request.user
+    return user.is_active and user.is_staff and policy.has(user, Capability.PARTNERS_MANAGE)
 
 
 class _AdministratorsOnly:

@@ -152,14 +152,12 @@ class DoorbraakOIDCBackend(OIDCAuthenticationBackend):
     def update_user(self, user, claims):
         claims = self._identity_claims(claims)
         role, organisation = role_and_organisation(claims)
-        changed = {}
-        if user.role != role:
-            changed["role"] = [user.role, role]
-        if user.organisation_id != organisation.pk:
-            changed["organisation"] = [
-                user.organisation.code if user.organisation else "",
-                organisation.code,
-            ]
+        before = {
+            "role": user.role,
+            "organisation": user.organisation.code if user.organisation else "",
+        }
+        after = {"role": role, "organisation": organisation.code}
+        changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
         with transaction.atomic():
             if changed:
                 user.role, user.organisation = role, organisation
