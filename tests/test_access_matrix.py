@@ -66,6 +66,13 @@ user_create          .   .   .   .   .   .   .   Y
 organisation_create  .   .   .   .   .   .   .   Y
 area_list            .   .   .   .   .   .   .   Y
 focus_area_create    .   .   .   .   .   .   .   Y
+risk_picture         .   .   Y   Y   .   .   .   .
+risk_fairness        .   .   Y   Y   .   .   .   .
+risk_runs            .   .   Y   Y   .   .   .   .
+risk_rule_sets       .   .   Y   Y   .   .   .   .
+risk_rule_set_upload .   .   Y   .   .   .   .   .
+risk_algorithm_register . .  Y   Y   .   .   .   .
+risk_algorithm_register_json . . Y Y .   .   .   .
 job_list             Y   Y   Y   Y   Y   Y   Y   Y
 api_docs             Y   Y   Y   Y   Y   Y   Y   Y
 schema               Y   Y   Y   Y   Y   Y   Y   Y
@@ -80,6 +87,7 @@ api_person           .   .   Y   .   .   .   .   .
 api_processing_activities . . .  .   Y   .   Y   Y
 api_audit_entries    .   .   .   .   .   .   Y   .
 api_audit_verify     .   .   .   .   .   .   Y   .
+api_risk_runs        .   .   Y   Y   .   .   .   .
 api_monitoring       Y   .   Y   .   .   Y   .   .
 api_organisations    .   .   .   .   .   .   .   Y
 api_dossier:a        Y   Y   .   .   .   .   .   .

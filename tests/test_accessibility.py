@@ -95,6 +95,12 @@ NOT_PAGES = {
     "sso_start": "redirect to the identity provider (404 unless single sign-on is configured)",
     "oidc_authentication_callback": "redirect back from the identity provider (no page)",
     "otp_verify": "only in a single-sign-on session without the provider's MFA (tests/test_sso.py)",
+    "risk_map_data": "JSON for the risk map (static/risk/map.js)",
+    "risk_export_csv": "CSV download of the ranked list",
+    "risk_export_pdf": "PDF download of the ranked list",
+    "risk_run_start": "POST only (an analyst starts a risk run)",
+    "risk_rule_set_adopt": "POST only (an analyst adopts a draft rule set)",
+    "risk_algorithm_register_json": "JSON of the Algoritmeregister entry",
 }
 
 SERIOUS = ("serious", "critical")
@@ -146,6 +152,7 @@ def demo_city(db, settings, tmp_path, demo_mode):
     build_demo_city(businesses=300, cases=24)
     build_demo_registers(tmp_path / "extracts")
     call_command("demo_bank", "--transactions", "20000", "--seed", "5")
+    call_command("risk_run")  # the risk picture, its objects and its run
     # a concern waiting for the case conference (the demo city has decided them all)
     police = User.objects.get(username="politie")
     Concern.objects.create(

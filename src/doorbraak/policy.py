@@ -37,6 +37,8 @@ class Capability:
     ENFORCEMENT_FEEDBACK = "enforcement.feedback"  # precision per indicator, backtest (aggregates)
     DECISIONS_PROPOSE = "decisions.propose"
     DECISIONS_APPROVE = "decisions.approve"  # never one's own proposal (four eyes)
+    RISK_VIEW = "risk.view"  # the area risk picture, object results, exports (premises/companies)
+    RULESETS_MANAGE = "risk.rulesets"  # upload and adopt indicator rule sets, start risk runs
     LEGAL_VIEW = "legal.view"
     MONITORING_VIEW = "monitoring.view"
     MONITORING_REPORT = "monitoring.report"  # council report: texts per pillar, PDF and CSV export
@@ -73,6 +75,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MONITORING_VIEW,
             Capability.MONEYFLOWS_VIEW,
             Capability.ENFORCEMENT_FEEDBACK,
+            Capability.RISK_VIEW,
+            Capability.RULESETS_MANAGE,
         }
     ),
     # Enforcement works on premises and companies; of persons it sees only who runs a company in
@@ -81,6 +85,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {
             Capability.REGISTERS_VIEW,
             Capability.ENFORCEMENT_VIEW,
+            Capability.RISK_VIEW,
             Capability.ENFORCEMENT_PLAN,
             Capability.ENFORCEMENT_FEEDBACK,
             Capability.DECISIONS_PROPOSE,

@@ -53,6 +53,12 @@ DOORBRAAK_OIDC_ORGANISATION_CLAIM  this one (default doorbraak_organisation)
 DOORBRAAK_OIDC_MFA_AMR          amr values that count as the provider's multi-factor authentication
                                 (default mfa,otp,hwk,swk,sc); without them the user's own TOTP is asked
 DOORBRAAK_OIDC_MFA_ACR          acr values that count so as well (default none)
+DOORBRAAK_RISK_SNAPSHOT_DAYS    days a risk run's snapshot of the registers is kept for reproducing
+                                it (default 400); then retention removes it, results stay
+DOORBRAAK_RISK_MIN_SCORE        the score from which the risk picture lists an object unless the
+                                user chooses another (default 2: more than one weak signal)
+DOORBRAAK_MAP_TILES_URL         a tile URL for the risk map, e.g. PDOK's BRT achtergrondkaart
+                                (default empty: outlines and points on a plain background, no network)
 `doorbraak serve` (gunicorn) reads:
 DOORBRAAK_BIND                  address:port (default 0.0.0.0:8000; `doorbraak demo`: 127.0.0.1:8000)
 DOORBRAAK_WORKERS               worker processes (default 2 × CPU cores + 1, at most 9)
@@ -226,6 +232,7 @@ INSTALLED_APPS = [
     "doorbraak.api",
     "doorbraak.moneyflows",
     "doorbraak.entities",
+    "doorbraak.risk",
     "doorbraak.enforcement",
     "doorbraak.monitoring",
     "doorbraak.demo",
@@ -317,6 +324,11 @@ JOBS_WORKER_STALE_SECONDS = float(os.environ.get("DOORBRAAK_WORKER_STALE_SECONDS
 JOBS_DAILY_AT = os.environ.get("DOORBRAAK_DAILY_AT", "02:00")
 JOBS_FILES_DIR = VAR_DIR / "jobs"
 JOBS_RESULT_DAYS = int(os.environ.get("DOORBRAAK_JOB_RESULT_DAYS", "7"))
+
+# The area risk picture (doorbraak/risk/): how long a run's snapshot stays, and the map's tiles.
+RISK_SNAPSHOT_RETENTION_DAYS = int(os.environ.get("DOORBRAAK_RISK_SNAPSHOT_DAYS", "400"))
+MAP_TILES_URL = os.environ.get("DOORBRAAK_MAP_TILES_URL", "")
+RISK_PICTURE_MIN_SCORE = float(os.environ.get("DOORBRAAK_RISK_MIN_SCORE", "2"))
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [

@@ -22,6 +22,7 @@ api_v1 = [
     path("", include("doorbraak.monitoring.api")),
     path("", include("doorbraak.jobs.api")),
     path("", include("doorbraak.enforcement.api")),
+    path("", include("doorbraak.risk.api")),
 ]
 
 urlpatterns = [
@@ -45,6 +46,7 @@ urlpatterns = [
     path("", include("doorbraak.partners.urls")),
     path("", include("doorbraak.areas.urls")),
     path("", include("doorbraak.enforcement.urls")),
+    path("", include("doorbraak.risk.urls")),
     path("django-admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api_docs"),

@@ -1,6 +1,6 @@
 """Static files: where the Utrecht stylesheets are found, and how everything is stored for serving.
 
-NodeModulesFinder: the Utrecht NL Design System stylesheets in node_modules (installed by `make
+NodeModulesFinder: the Utrecht NL Design System stylesheets and Leaflet (the risk map) in node_modules (installed by `make
 install` from npm, never loaded from a CDN). Only the files the templates use: the packages also
 hold megabytes of tokens in JSON and JavaScript, and a sheet whose icons they do not ship (which
 the manifest storage would refuse).
@@ -17,7 +17,20 @@ from django.core.files.storage import FileSystemStorage
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 PREFIX = "nlds"
-FILES = ["@utrecht/design-tokens/dist/index.css", "@utrecht/component-library-css/dist/index.css"]
+FILES = [
+    "@utrecht/design-tokens/dist/index.css",
+    "@utrecht/component-library-css/dist/index.css",
+    # Leaflet for the risk map (doorbraak/risk): the script, its source map and its stylesheet
+    # with the images the stylesheet names (the manifest storage resolves every reference)
+    "leaflet/dist/leaflet.js",
+    "leaflet/dist/leaflet.js.map",
+    "leaflet/dist/leaflet.css",
+    "leaflet/dist/images/layers.png",
+    "leaflet/dist/images/layers-2x.png",
+    "leaflet/dist/images/marker-icon.png",
+    "leaflet/dist/images/marker-icon-2x.png",
+    "leaflet/dist/images/marker-shadow.png",
+]
 
 
 class NodeModulesFinder(BaseFinder):
