@@ -44,7 +44,24 @@ def object_url(object_type: str, object_id: str) -> str:
     return reverse("risk_company", kwargs={"kvk": object_id})
 
 
+def place(subject) -> str:
+    """Wijk (and focus area) of a premises or of a company's establishment, by name."""
+    from .selectors import area_names
+
+    if subject is None:
+        return ""
+    premises = getattr(subject, "establishment", subject)
+    names = area_names()
+    parts = [names.get(premises.wijk, premises.wijk)]
+    if premises.area:
+        parts.append(names.get(premises.area, premises.area))
+    return " · ".join(p for p in parts if p)
+
+
 def rows(results, catalogue: dict) -> list[dict]:
+    from .selectors import area_names
+
+    names = area_names()
     out = []
     for r in results:
         key, label = band(r.score)
@@ -54,6 +71,7 @@ def rows(results, catalogue: dict) -> list[dict]:
                 "band": key,
                 "band_label": label,
                 "url": object_url(r.object_type, r.object_id),
+                "place": " · ".join(names.get(c, c) for c in (r.wijk, r.area) if c),
                 "indicators": [
                     {
                         "id": i["id"],
@@ -177,24 +195,15 @@ def outlines(area) -> list[dict]:
 
 
 def _area_geometry() -> dict:
-    try:
-        from doorbraak.areas import selectors as area_selectors  # type: ignore[import-not-found]
-    except ImportError:
-        return {}
-    out = {}
-    try:
-        for a in [*area_selectors.focus_areas(), *area_selectors.wijken()]:
-            geo = getattr(a, "geometry", None)
-            if isinstance(geo, str):
-                import json
+    from doorbraak.areas import selectors as area_selectors
 
-                geo = json.loads(geo) if geo else None
-            if isinstance(geo, dict) and geo.get("type") == "Feature":
-                geo = geo.get("geometry")
-            if isinstance(geo, dict) and geo.get("type") in ("Polygon", "MultiPolygon"):
-                out[a.code] = geo
-    except Exception:  # noqa: BLE001  (no table yet: the hull)
-        return {}
+    out = {}
+    for a in area_selectors.areas().exclude(geometry=""):
+        geo = a.shape
+        if isinstance(geo, dict) and geo.get("type") == "Feature":
+            geo = geo.get("geometry")
+        if isinstance(geo, dict) and geo.get("type") in ("Polygon", "MultiPolygon"):
+            out[a.code] = geo
     return out
 
 

@@ -28,29 +28,38 @@ class Area:
 
 
 def areas() -> list[Area]:
-    """The city, the focus areas and every wijk (from the areas app once it is there)."""
-    try:
-        from doorbraak.areas import selectors as area_selectors  # type: ignore[import-not-found]
-    except ImportError:
-        area_selectors = None
-    if area_selectors is not None:
-        try:
-            found = [
-                Area(a.code, a.name, a.kind)
-                for a in [*area_selectors.focus_areas(), *area_selectors.wijken()]
-            ]
-            if found:
-                return [Area(CITY, "Utrecht (hele stad)", "city"), *found]
-        except Exception:  # noqa: BLE001  (areas app not migrated yet: the fallback below)
-            pass
+    """The city, the focus areas and every wijk (the areas app; the registers' own list of
+    wijken and focus areas when no areas are loaded, e.g. a fresh test database)."""
+    from doorbraak.areas import selectors as area_selectors
+
+    town = area_selectors.city()
+    found = [
+        Area(a.code, a.name, a.kind)
+        for a in [*area_selectors.focus_areas(), *area_selectors.wijken()]
+    ]
+    if found:
+        city = Area(town.code, town.name, "city") if town else Area(CITY, "Utrecht", "city")
+        return [city, *found]
     from doorbraak.registers.models import Wijk
     from doorbraak.registers.selectors import AREAS
 
     return [
-        Area(CITY, "Utrecht (hele stad)", "city"),
+        Area(CITY, "Utrecht", "city"),
         *(Area(code, name, "focus_area") for code, name in AREAS),
         *(Area(code, name, "wijk") for code, name in Wijk.choices),
     ]
+
+
+def city_code() -> str:
+    return areas()[0].code
+
+
+def area_names() -> dict[str, str]:
+    return {a.code: a.name for a in areas()}
+
+
+def wijk_names() -> dict[str, str]:
+    return {a.code: a.name for a in areas() if a.kind == "wijk"}
 
 
 def get_area(code: str) -> Area | None:
@@ -270,7 +279,7 @@ def fairness(run: RiskRun, area_code: str | None = None) -> dict:
     """How often each indicator fires per wijk and per sector, beside the share of premises and
     companies the wijk or sector has (so an uneven picture shows). Counted at the indicator's
     own level: premises indicators over premises, company indicators over companies."""
-    from doorbraak.registers.models import Company, Premises, Wijk
+    from doorbraak.registers.models import Company, Premises
 
     area = get_area(area_code) if area_code else None
     premises = Counter(_in_area(Premises.objects, area).values_list("wijk", flat=True))
@@ -284,18 +293,18 @@ def fairness(run: RiskRun, area_code: str | None = None) -> dict:
     catalogue = catalogue_by_id(run.rule_set)
     indicators = [i for i in catalogue if any(f[0] == i for f in firings)]
     total_p, total_c = sum(premises.values()) or 1, sum(companies.values()) or 1
-    wijk_names = dict(Wijk.choices)
+    names_of_wijken = wijk_names()
     per_ind = Counter(f[0] for f in firings)
     by_wijk = Counter((f[0], f[2]) for f in firings)
     by_sector = Counter((f[0], f[3]) for f in firings if f[1] == "company")
 
     wijken = []
-    for code in sorted(premises.keys() | companies.keys(), key=lambda w: wijk_names.get(w, w)):
+    for code in sorted(premises.keys() | companies.keys(), key=lambda w: names_of_wijken.get(w, w)):
         p_share = premises[code] / total_p
         c_share = companies[code] / total_c
         row = {
             "code": code,
-            "name": wijk_names.get(code, code),
+            "name": names_of_wijken.get(code, code),
             "premises": premises[code],
             "premises_share": p_share,
             "companies": companies[code],

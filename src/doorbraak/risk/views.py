@@ -34,7 +34,7 @@ def _filters(request) -> dict:
         min_score = settings.RISK_PICTURE_MIN_SCORE
     object_type = g.get("soort", "")
     return {
-        "area_code": g.get("gebied", "") or selectors.CITY,
+        "area_code": g.get("gebied", "") or selectors.city_code(),
         "object_type": object_type if object_type in ObjectType.values else "",
         "sector": g.get("sector", "").strip()[:6],
         "indicator": g.get("indicator", "").strip()[:60],
@@ -131,6 +131,7 @@ def _object_page(request, object_type: str, object_id: str):
             "object_type": object_type,
             "object_id": object_id,
             "subject": subject,
+            "place": display.place(subject),
             "result": result,
             "items": display.indicator_items(result, catalogue) if result else [],
             "entity_links": display.entity_links(object_type, subject),
