@@ -18,7 +18,7 @@ from tests.conftest import login
 SRC = Path(__file__).resolve().parent.parent / "src" / "doorbraak"
 
 # The menu as it was in web/context.py before the apps registered their own items (with the
-# enforcement and areas items added since): the same items, order and capabilities.
+# enforcement, areas and risk items added since): the same items, order and capabilities.
 MENU = [
     ("home", None),
     ("case_list", C.CASES_VIEW),
@@ -33,6 +33,7 @@ MENU = [
     ("import_list", C.REGISTERS_IMPORT),
     ("entity_review", C.REGISTERS_VIEW),
     ("entity_search", C.REGISTERS_VIEW),
+    ("risk_picture", C.RISK_VIEW),
     ("sector_view", C.MONEYFLOWS_VIEW),
     ("enforcement_actions", C.ENFORCEMENT_VIEW),
     ("enforcement_precision", C.ENFORCEMENT_FEEDBACK),

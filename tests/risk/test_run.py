@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from doorbraak.audit.models import AuditEntry
 from doorbraak.jobs.models import Job, JobStatus
@@ -172,10 +173,10 @@ def test_retention_removes_old_snapshots_and_keeps_results(run, settings):
 
     settings.RISK_SNAPSHOT_RETENTION_DAYS = 30
     directory = services.snapshot_dir(run)
-    run_retention(date.today())
+    run_retention(timezone.localdate())
     assert directory.exists()  # not yet expired
     RiskRun.objects.filter(pk=run.pk).update(created_at=run.created_at - timedelta(days=31))
-    summary = run_retention(date.today())
+    summary = run_retention(timezone.localdate())
     assert summary["counts"]["risk_snapshot:delete"] == 1
     run.refresh_from_db()
     assert run.snapshot_removed_at is not None and not directory.exists()

@@ -55,9 +55,9 @@ def live_rule_set() -> RuleSet:
     if current is not None:
         return current
     text = services.shipped_rules_text()
-    from doorbraak_analysis.risk.rules import parse_rules
-
     import yaml
+
+    from doorbraak_analysis.risk.rules import parse_rules
 
     parsed = parse_rules(yaml.safe_load(text), text, "rules.yaml")
     with transaction.atomic():
@@ -358,8 +358,9 @@ def _premises_sectors(rows: list[RiskResult], result) -> None:
 
     active = ind.active("c", result.window.as_of)
     first: dict[str, str] = {}
-    for kvk, bag_id, sbi in result.con.execute(
-        f"SELECT kvk, bag_id, sbi FROM r_companies c WHERE bag_id IS NOT NULL AND {active} "
+    # SQL over the analytics' own prepared table; `active` is its own date condition (numbers)
+    for _kvk, bag_id, sbi in result.con.execute(
+        f"SELECT kvk, bag_id, sbi FROM r_companies c WHERE bag_id IS NOT NULL AND {active} "  # noqa: S608
         "ORDER BY bag_id, kvk"
     ).fetchall():
         first.setdefault(bag_id, sbi)

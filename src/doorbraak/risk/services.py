@@ -67,7 +67,7 @@ def _table(source_type: str, columns: dict[str, tuple[pa.DataType, list]]) -> pa
     )
 
 
-S, I, F, D = pa.string(), pa.int64(), pa.float64(), pa.date32()
+S, INT, F, D = pa.string(), pa.int64(), pa.float64(), pa.date32()
 
 
 def _premises_table() -> pa.Table:
@@ -93,7 +93,7 @@ def _premises_table() -> pa.Table:
     names = [
         ("bag_id", S),
         ("street", S),
-        ("house_number", I),
+        ("house_number", INT),
         ("house_letter", S),
         ("house_number_addition", S),
         ("postcode", S),
@@ -101,7 +101,7 @@ def _premises_table() -> pa.Table:
         ("wijk", S),
         ("area", S),
         ("use", S),
-        ("floor_area", I),
+        ("floor_area", INT),
         ("lat", F),
         ("lon", F),
     ]
@@ -234,7 +234,7 @@ def _entries_table(source_type: str) -> pa.Table:
             elif value is not None:
                 value = str(value)
             out[f].append(value)
-    types = {"occurred_on": D, "ends_on": D, **dict.fromkeys(INT_FIELDS, I)}
+    types = {"occurred_on": D, "ends_on": D, **dict.fromkeys(INT_FIELDS, INT)}
     return _table(source_type, {f: (types.get(f, S), v) for f, v in out.items()})
 
 
@@ -300,7 +300,7 @@ def check_snapshot(run) -> Path:
             f"de momentopname van run {run.pk} is verwijderd (bewaartermijn); niet meer te herhalen"
         )
     directory = snapshot_dir(run)
-    for source_type, info in run.snapshot.items():
+    for info in run.snapshot.values():
         path = directory / info["file"]
         if not path.exists():
             raise SnapshotError(f"run {run.pk}: {info['file']} ontbreekt in de momentopname")
@@ -347,8 +347,9 @@ class ObjectResult:
 def _sources(result: Result, iid: str, object_id: str) -> list[dict]:
     i = result.rules.get(iid)
     query = ind.evidence(iid, i.parameters, result.window, result.tables, object_id)
+    # the analytics' own evidence query (the object id in it is quoted by indicators._lit)
     rows = result.con.execute(
-        f"SELECT * FROM ({query}) ORDER BY 1, 3 LIMIT {MAX_SOURCES}"
+        f"SELECT * FROM ({query}) ORDER BY 1, 3 LIMIT {MAX_SOURCES}"  # noqa: S608
     ).fetchall()
     return [{"source": s, "record": str(r), "row": int(n)} for s, r, n in rows]
 
@@ -364,7 +365,7 @@ def object_results(result: Result) -> list[ObjectResult]:
     company_at: dict[str, list[str]] = {}
     if active:
         for kvk, bag_id in result.con.execute(
-            f"SELECT kvk, bag_id FROM r_companies c WHERE bag_id IS NOT NULL AND {active} "
+            f"SELECT kvk, bag_id FROM r_companies c WHERE bag_id IS NOT NULL AND {active} "  # noqa: S608
             "ORDER BY bag_id, kvk"
         ).fetchall():
             company_at.setdefault(bag_id, []).append(kvk)
