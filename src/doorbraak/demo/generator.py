@@ -786,10 +786,23 @@ class _City:
                     },
                 },
             )
-        # Two years of enforcement in the focus areas (actions, findings, decisions).
+        # The risk picture: permits, closures, buy-in registrations and three clusters in the
+        # focus areas, then a run as of three months ago and one as of today.
+        from .risk import build_demo_risk
+
+        risk = build_demo_risk(self, self.seed)
+        latest = risk.runs[-1]
+        # Two years of enforcement in the focus areas (actions, findings, decisions), planned
+        # mostly on premises the latest picture puts high.
         from .enforcement import build_demo_enforcement
 
-        build_demo_enforcement(self.today, seed=self.seed)
+        build_demo_enforcement(
+            self.today,
+            seed=self.seed,
+            results=list(
+                latest.results.filter(object_type="premises").select_related("run__rule_set")
+            ),
+        )
         # Retention as production runs it every day: long-closed cases are anonymised.
         from doorbraak.privacy.retention import run_retention
 
