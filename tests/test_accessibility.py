@@ -152,7 +152,6 @@ def demo_city(db, settings, tmp_path, demo_mode):
     build_demo_city(businesses=300, cases=24)
     build_demo_registers(tmp_path / "extracts")
     call_command("demo_bank", "--transactions", "20000", "--seed", "5")
-    call_command("risk_run")  # the risk picture, its objects and its run
     # a concern waiting for the case conference (the demo city has decided them all)
     police = User.objects.get(username="politie")
     Concern.objects.create(

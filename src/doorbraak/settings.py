@@ -56,7 +56,7 @@ DOORBRAAK_OIDC_MFA_ACR          acr values that count so as well (default none)
 DOORBRAAK_RISK_SNAPSHOT_DAYS    days a risk run's snapshot of the registers is kept for reproducing
                                 it (default 400); then retention removes it, results stay
 DOORBRAAK_RISK_MIN_SCORE        the score from which the risk picture lists an object unless the
-                                user chooses another (default 2: more than one weak signal)
+                                user chooses another (default 3: several signals together)
 DOORBRAAK_MAP_TILES_URL         a tile URL for the risk map, e.g. PDOK's BRT achtergrondkaart
                                 (default empty: outlines and points on a plain background, no network)
 `doorbraak serve` (gunicorn) reads:
@@ -328,7 +328,7 @@ JOBS_RESULT_DAYS = int(os.environ.get("DOORBRAAK_JOB_RESULT_DAYS", "7"))
 # The area risk picture (doorbraak/risk/): how long a run's snapshot stays, and the map's tiles.
 RISK_SNAPSHOT_RETENTION_DAYS = int(os.environ.get("DOORBRAAK_RISK_SNAPSHOT_DAYS", "400"))
 MAP_TILES_URL = os.environ.get("DOORBRAAK_MAP_TILES_URL", "")
-RISK_PICTURE_MIN_SCORE = float(os.environ.get("DOORBRAAK_RISK_MIN_SCORE", "2"))
+RISK_PICTURE_MIN_SCORE = float(os.environ.get("DOORBRAAK_RISK_MIN_SCORE", "3"))
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [

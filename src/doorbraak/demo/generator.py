@@ -794,14 +794,20 @@ class _City:
         latest = risk.runs[-1]
         # Two years of enforcement in the focus areas (actions, findings, decisions), planned
         # mostly on premises the latest picture puts high.
+        from doorbraak.enforcement.models import Action
+
         from .enforcement import build_demo_enforcement
 
+        # (the actions keep the result they were planned from once Action has that link)
+        linked = any(f.name == "risk_result" for f in Action._meta.get_fields())
         build_demo_enforcement(
             self.today,
             seed=self.seed,
             results=list(
                 latest.results.filter(object_type="premises").select_related("run__rule_set")
-            ),
+            )
+            if linked
+            else None,
         )
         # Retention as production runs it every day: long-closed cases are anonymised.
         from doorbraak.privacy.retention import run_retention

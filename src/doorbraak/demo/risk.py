@@ -37,6 +37,7 @@ DOR_FILE = "dor-registraties.csv"
 HORECA = ("56", "5630")
 SHELL_SBI = ("6420", "7820", "6810", "6820", "6619", "7022", "6920")
 CAR_SBI = ("4511", "7711", "45201", "4520", "4532")
+FIVE_DIGIT_SBI = {"4511": "45111", "7711": "77111", "4520": "45204"}
 DOR_SBI = ("4777", "4779", "4742")
 EARLIER_RUN_DAYS = 91
 
@@ -123,38 +124,42 @@ class _Builder:
             c.deregistered_on = None
             officers.append(self.officer(c, straw, c.registered_on, None))
             if n < 3:
-                officers.append(
-                    self.officer(c, second, c.registered_on + timedelta(days=30), None)
-                )
+                officers.append(self.officer(c, second, c.registered_on + timedelta(days=30), None))
         Company.objects.bulk_update(chosen, ["establishment", "registered_on", "deregistered_on"])
         Officer.objects.filter(company__in=chosen).delete()  # the straw men replace them
         Officer.objects.bulk_create(officers)
         self.summary.clusters["shells"] = {"premises": hub.bag_id, "companies": len(chosen)}
 
     def car_chain(self) -> None:
+        """Four car businesses whose directors come and go every few months, from one small
+        pool of people; today one man directs all four (and a fifth car business): a straw man."""
         rng = self.rng
         pool = list(
             Company.objects.filter(
                 establishment__area=AREA_NIEUW_OVERVECHT, sbi_code__in=CAR_SBI
             ).order_by("kvk_number")
         )
-        if len(pool) < 4:
+        if len(pool) < 5:
             return
-        chain = rng.sample(pool, 4)
-        people = [self.person() for _ in range(5)]
+        chain = rng.sample(pool, 5)
+        people = [self.person() for _ in range(4)]
+        straw = self.person()
         Officer.objects.filter(company__in=chain).delete()
         officers = []
         for c in chain:
+            # the trade register holds the five-digit SBI code (the demo's sectors four)
+            c.sbi_code = FIVE_DIGIT_SBI.get(c.sbi_code, c.sbi_code)
             c.registered_on = self.today - timedelta(days=rng.randint(700, 1000))
-            start = self.today - timedelta(days=rng.randint(640, 690))
-            seq = rng.sample(people, 4)
-            for k, p in enumerate(seq):
-                until = None if k == len(seq) - 1 else start + timedelta(days=rng.randint(110, 200))
-                officers.append(self.officer(c, p, start, until))
-                start = until or start
-        Company.objects.bulk_update(chain, ["registered_on"])
+            start = self.today - timedelta(days=rng.randint(600, 690))
+            if c is not chain[-1]:
+                for p in rng.sample(people, 3):
+                    until = start + timedelta(days=rng.randint(110, 170))
+                    officers.append(self.officer(c, p, start, until))
+                    start = until
+            officers.append(self.officer(c, straw, start, None))
+        Company.objects.bulk_update(chain, ["registered_on", "sbi_code"])
         Officer.objects.bulk_create(officers)
-        self.summary.clusters["car_chain"] = [c.kvk_number for c in chain]
+        self.summary.clusters["car_chain"] = [c.kvk_number for c in chain[:4]]
 
     def reopened(self) -> None:
         rng = self.rng
@@ -178,9 +183,7 @@ class _Builder:
         newest.deregistered_on = None
         Company.objects.bulk_update(firms, ["establishment", "registered_on", "deregistered_on"])
         for c in firms:  # their officers served while the business existed
-            Officer.objects.filter(company=c).update(
-                since=c.registered_on, until=c.deregistered_on
-            )
+            Officer.objects.filter(company=c).update(since=c.registered_on, until=c.deregistered_on)
         self.no_permit = {newest.pk}
         closed_on = _months(t, 27) - timedelta(days=10)
         self.entry(
@@ -265,7 +268,10 @@ class _Builder:
                 ends_on=on + timedelta(days=30 * months),
                 description=f"{basis}: sluiting {months} maanden",
                 premises=p,
-                data={"duration_months": months, "object_type": "woning" if "woning" in basis else "lokaal"},
+                data={
+                    "duration_months": months,
+                    "object_type": "woning" if "woning" in basis else "lokaal",
+                },
             )
         self.summary.closures = len(chosen) + (1 if "reopened" in self.summary.clusters else 0)
 

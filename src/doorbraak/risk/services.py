@@ -238,6 +238,18 @@ def _entries_table(source_type: str) -> pa.Table:
     return _table(source_type, {f: (types.get(f, S), v) for f, v in out.items()})
 
 
+def _bank_table() -> pa.Table | None:
+    """The bank's sector figures as the moneyflows app hands them to the risk rules (None when
+    it has none: then a register entry of kind bank_sector, if any, is used)."""
+    from doorbraak.moneyflows.selectors import bank_sector_rows
+
+    rows = bank_sector_rows()
+    if not rows:
+        return None
+    types = {"occurred_on": D, "accounts": INT, "flagged": INT}
+    return _table("bank_sectors", {f: (types.get(f, S), [r[f] for r in rows]) for f in rows[0]})
+
+
 def _source_present(source_type: str, kind: str) -> bool:
     """A source without rows goes into the snapshot (empty) only when it is a registered feed:
     'no closures' is then a fact; otherwise its indicators are reported as not evaluated."""
@@ -273,6 +285,9 @@ def write_snapshot(directory: Path) -> dict[str, dict]:
     for source_type, (kind, _extra) in ENTRY_SOURCES.items():
         if _source_present(source_type, kind):
             tables[source_type] = lambda s=source_type: _entries_table(s)
+    bank = _bank_table()
+    if bank is not None:
+        tables["bank_sectors"] = lambda: bank
     manifest = {}
     for source_type, build in tables.items():
         table = build()
@@ -369,6 +384,13 @@ def object_results(result: Result) -> list[ObjectResult]:
             "ORDER BY bag_id, kvk"
         ).fetchall():
             company_at.setdefault(bag_id, []).append(kvk)
+    memo: dict[tuple[str, str], list[dict]] = {}
+
+    def sources(iid: str, oid: str) -> list[dict]:
+        if (iid, oid) not in memo:  # a company's records serve it and its premises
+            memo[(iid, oid)] = _sources(result, iid, oid)
+        return memo[(iid, oid)]
+
     out = []
     for object_type, object_id, score, ids in result.rows:
         items = []
@@ -377,16 +399,14 @@ def object_results(result: Result) -> list[ObjectResult]:
             item = {"id": iid, "weight": i.weight, "level": i.level}
             if i.level == object_type:
                 item["value"] = values[iid][object_id]
-                item["sources"] = _sources(result, iid, object_id)
+                item["sources"] = sources(iid, object_id)
                 item["via"] = []
             else:
                 via = [k for k in company_at.get(object_id, []) if k in values[iid]]
                 item["value"] = max(
                     (values[iid][k] for k in via if values[iid][k] is not None), default=None
                 )
-                item["sources"] = [s for k in via[:5] for s in _sources(result, iid, k)][
-                    :MAX_SOURCES
-                ]
+                item["sources"] = [s for k in via[:5] for s in sources(iid, k)][:MAX_SOURCES]
                 item["via"] = via
             items.append(item)
         out.append(ObjectResult(object_type, object_id, score, items))
