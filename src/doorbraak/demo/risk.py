@@ -29,6 +29,7 @@ from datetime import date, timedelta
 from doorbraak.registers.models import Company, Officer, Person, Premises, RegisterEntry
 
 from . import reference as ref
+from .generator import KVK_OFFICERS_FILE, KVK_RECEIVED
 from .geography import AREA_AMSTERDAMSESTRAATWEG, AREA_NIEUW_OVERVECHT
 
 PERMITS_FILE = "vergunningen.csv"
@@ -79,9 +80,12 @@ class _Builder:
         return e
 
     def person(self) -> Person:
+        """A director known only from the trade register's officers extract (no BSN)."""
         p = self.city._person(
             born_from=self.city.d(1965, 1, 1), born_to=self.city.d(1999, 12, 31), bsn=False
         )
+        for k, v in self.city._source(ref.SOURCE_KVK, KVK_OFFICERS_FILE, KVK_RECEIVED).items():
+            setattr(p, k, v)
         p.save()
         return p
 
@@ -92,10 +96,7 @@ class _Builder:
             role="bestuurder",
             since=since,
             until=until,
-            source=self.city.sources[ref.SOURCE_KVK],
-            source_file="kvk-functionarissen.csv",
-            source_row=0,
-            received_on=self.today - timedelta(days=45),
+            **self.city._source(ref.SOURCE_KVK, KVK_OFFICERS_FILE, KVK_RECEIVED),
         )
 
     # the three clusters ----------------------------------------------------------------

@@ -4,6 +4,7 @@ draft rule set and adopting one. Atomic, audited in the same transaction; events
 from __future__ import annotations
 
 import logging
+import secrets
 import shutil
 from datetime import date
 from pathlib import Path
@@ -254,7 +255,8 @@ def execute_run(run: RiskRun) -> RiskRun:
     from doorbraak.jobs import progress
 
     RiskRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
-    relative = Path(services.SNAPSHOT_DIR) / f"run-{run.pk}"
+    # the run's own directory (a token too: installations or test databases may share VAR_DIR)
+    relative = Path(services.SNAPSHOT_DIR) / f"run-{run.pk}-{secrets.token_hex(4)}"
     directory = services.var_dir() / relative
     try:
         progress.report(5, _("registers vastleggen (momentopname)"))
