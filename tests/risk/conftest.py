@@ -31,7 +31,7 @@ def register(world, var_dir):
     business, had 3 officer changes in 24 months), a closed premises where residents are
     registered although it is not a dwelling, and a quiet office; Oost: a café without a permit
     and a dwelling with residents. The world fixture adds one car garage (Nieuw Overvecht)."""
-    from doorbraak.registers.models import RegisterEntry, Wijk
+    from doorbraak.registers.models import RegisterEntry
     from tests import factories as f
 
     kvk = f.ActivityFactory(code="kvk", name="KvK")
@@ -45,7 +45,7 @@ def register(world, var_dir):
         street="Biltstraat",
         house_number=5,
         postcode="3572AA",
-        wijk=Wijk.OOST,
+        wijk="oost",
         area="",
         use="bijeenkomstfunctie",
         lat=52.09,
@@ -56,7 +56,7 @@ def register(world, var_dir):
         street="Biltstraat",
         house_number=7,
         postcode="3572AA",
-        wijk=Wijk.OOST,
+        wijk="oost",
         area="",
         use="woonfunctie",
         lat=52.091,

@@ -40,13 +40,17 @@ def areas() -> list[Area]:
     if found:
         city = Area(town.code, town.name, "city") if town else Area(CITY, "Utrecht", "city")
         return [city, *found]
-    from doorbraak.registers.models import Wijk
-    from doorbraak.registers.selectors import AREAS
+    from doorbraak.registers.models import Premises
 
+    def name(code: str) -> str:
+        return code.replace("_", " ").title()
+
+    wijken = sorted(set(Premises.objects.values_list("wijk", flat=True)) - {""})
+    focus = sorted(set(Premises.objects.values_list("area", flat=True)) - {""})
     return [
         Area(CITY, "Utrecht", "city"),
-        *(Area(code, name, "focus_area") for code, name in AREAS),
-        *(Area(code, name, "wijk") for code, name in Wijk.choices),
+        *(Area(code, name(code), "focus_area") for code in focus),
+        *(Area(code, name(code), "wijk") for code in wijken),
     ]
 
 
