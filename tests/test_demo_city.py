@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.nl import bsn as bsn_check
 
+from doorbraak import policy
 from doorbraak.areas import selectors as areas
 from doorbraak.careers.models import Case, CaseRecord, CaseStatus
 from doorbraak.demo import reference as ref
@@ -211,7 +212,7 @@ def _check_accounts():
         assert not user.is_superuser
         assert user.is_staff == (user.role == Role.ADMINISTRATOR)
         devices = TOTPDevice.objects.filter(user=user, confirmed=True)
-        assert devices.exists() == (user.role != Role.POLICY_STAFF), user.username
+        assert devices.exists() == policy.role_needs_second_factor(user.role), user.username
     assert (
         users.filter(role=Role.PARTNER_PROFESSIONAL).values("organisation").distinct().count() >= 4
     )
