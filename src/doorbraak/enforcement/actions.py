@@ -155,7 +155,7 @@ def plan_action(
     )
     if risk_result is not None:
         fired_indicators = [i["id"] for i in (risk_result.indicators or [])]
-        rule_set_version = risk_result.run.rule_set.version
+        rule_set_version = risk_result.run.rules_version
         score = risk_result.score
     with transaction.atomic():
         action = Action.objects.create(
@@ -172,7 +172,7 @@ def plan_action(
             fired_indicators=sorted(set(fired_indicators or [])),
             rule_set_version=rule_set_version or "",
             score_at_planning=score,
-            **({"risk_result": risk_result} if risk_result is not None else {}),
+            risk_result=risk_result,
         )
         _log(
             user,

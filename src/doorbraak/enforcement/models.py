@@ -115,6 +115,14 @@ class Action(models.Model):
         related_name="+",
     )
     # Context at planning time (never the cause: a person planned this, for the reason above).
+    risk_result = models.ForeignKey(
+        "risk.RiskResult",
+        verbose_name=_("gepland vanuit risicoresultaat"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enforcement_actions",
+    )
     rule_set_version = models.CharField(_("versie regelset"), max_length=40, blank=True)
     fired_indicators = models.JSONField(_("indicatoren bij planning"), default=list, blank=True)
     score_at_planning = models.FloatField(_("score bij planning"), null=True, blank=True)

@@ -46,4 +46,5 @@ urlpatterns = [
     ),
     path("handhaving/precisie/", views.precision_view, name="enforcement_precision"),
     path("handhaving/trainingen/", views.trainings, name="enforcement_trainings"),
+    path("handhaving/backtest/", views.backtest_view, name="enforcement_backtest"),
 ]
