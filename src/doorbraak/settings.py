@@ -493,6 +493,7 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "doorbraak.jobs.models.JobStatus",
         "FindingOutcomeEnum": "doorbraak.enforcement.models.Outcome",
         "ObjectionOutcomeEnum": "doorbraak.enforcement.models.ObjectionOutcome",
+        "RiskRunStatusEnum": "doorbraak.risk.models.RunStatus",
     },
 }
 
