@@ -73,10 +73,13 @@ test-sqlite: install-test
 # Static checks, as CI runs them: formatting, ruff's rules (pyproject.toml [tool.ruff]) and mypy
 # (strict on doorbraak_analysis; pyproject.toml [tool.mypy]). `ruff format . && ruff check --fix .`
 # repairs most of what this reports.
+# All three run; it fails if any of them found something.
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff format --check --quiet .
-	$(BIN)/ruff check --quiet .
-	$(BIN)/mypy
+	@status=0; \
+	$(BIN)/ruff format --check --quiet . || status=1; \
+	$(BIN)/ruff check --quiet . || status=1; \
+	$(BIN)/mypy || status=1; \
+	exit $$status
 
 # Re-pin: runtime (base.txt: production and `make demo`); + tests (test.txt), with the same pins.
 lock: | $(BIN)/uv
