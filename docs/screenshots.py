@@ -27,7 +27,9 @@ def main(base: str) -> None:
     codes = {row["username"]: row["code"] for row in demo_accounts_with_codes()}
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+        )
 
         def session(username: str):
             page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="nl-NL")

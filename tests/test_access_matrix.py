@@ -126,8 +126,9 @@ def _url(name: str, world) -> str:
 
 
 def _entity(world):
-    from doorbraak.entities.models import EntityAssignment, LinkageRun
     from django.utils import timezone
+
+    from doorbraak.entities.models import EntityAssignment, LinkageRun
 
     run = LinkageRun.objects.create(
         entity_type="person",
@@ -142,8 +143,9 @@ def _entity(world):
 
 
 def _company_entity(world):
-    from doorbraak.entities.models import EntityAssignment, LinkageRun
     from django.utils import timezone
+
+    from doorbraak.entities.models import EntityAssignment, LinkageRun
 
     run = LinkageRun.objects.create(
         entity_type="company",

@@ -4,13 +4,12 @@ by programme managers (not in code or the admin): allowed and denied, bad input,
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from doorbraak.audit.models import AuditEntry
-from django.core.exceptions import ValidationError
-
-from doorbraak.policy import AccessDenied
 from doorbraak.careers.models import Case, Coach, CoachMatch, Enrolment, Intervention, Programme
+from doorbraak.policy import AccessDenied
 from tests.conftest import login
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from doorbraak.audit.services import chain_pending
 from doorbraak.careers.models import Case, CaseRecord
 from doorbraak.partners.models import User
 from doorbraak.registers.models import Person
-
 from tests.conftest import login
+
 from .helpers import doorbraak, production_env
 
 pytestmark = [

@@ -6,43 +6,91 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('partners', '0002_programme_owner_area_manager_roles'),
+        ("partners", "0002_programme_owner_area_manager_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SsoGroupMapping',
+            name="SsoGroupMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(max_length=200, unique=True, verbose_name='groep bij de identiteitsprovider')),
-                ('role', models.CharField(choices=[('case_director', 'Procesregisseur'), ('partner_professional', 'Partnerprofessional'), ('analyst', 'Analist'), ('enforcement_officer', 'Handhaver'), ('lawyer', 'Jurist'), ('policy_staff', 'Beleidsmedewerker'), ('privacy_officer', 'Privacyfunctionaris'), ('administrator', 'Beheerder'), ('programme_owner', 'Programma-eigenaar'), ('area_manager', 'Gebiedsmanager')], max_length=30, verbose_name='rol')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='partners.organisation', verbose_name='organisatie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        max_length=200, unique=True, verbose_name="groep bij de identiteitsprovider"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("case_director", "Procesregisseur"),
+                            ("partner_professional", "Partnerprofessional"),
+                            ("analyst", "Analist"),
+                            ("enforcement_officer", "Handhaver"),
+                            ("lawyer", "Jurist"),
+                            ("policy_staff", "Beleidsmedewerker"),
+                            ("privacy_officer", "Privacyfunctionaris"),
+                            ("administrator", "Beheerder"),
+                            ("programme_owner", "Programma-eigenaar"),
+                            ("area_manager", "Gebiedsmanager"),
+                        ],
+                        max_length=30,
+                        verbose_name="rol",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="partners.organisation",
+                        verbose_name="organisatie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SSO-groepskoppeling',
-                'verbose_name_plural': 'SSO-groepskoppelingen',
-                'ordering': ['group'],
+                "verbose_name": "SSO-groepskoppeling",
+                "verbose_name_plural": "SSO-groepskoppelingen",
+                "ordering": ["group"],
             },
         ),
         migrations.CreateModel(
-            name='SsoIdentity',
+            name="SsoIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issuer', models.CharField(max_length=300, verbose_name='identiteitsprovider')),
-                ('subject', models.CharField(max_length=255, verbose_name='subject')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('last_login_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sso_identity', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issuer", models.CharField(max_length=300, verbose_name="identiteitsprovider")),
+                ("subject", models.CharField(max_length=255, verbose_name="subject")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("last_login_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sso_identity",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'SSO-identiteit',
-                'verbose_name_plural': 'SSO-identiteiten',
-                'constraints': [models.UniqueConstraint(fields=('issuer', 'subject'), name='unique_sso_subject')],
+                "verbose_name": "SSO-identiteit",
+                "verbose_name_plural": "SSO-identiteiten",
+                "constraints": [
+                    models.UniqueConstraint(fields=("issuer", "subject"), name="unique_sso_subject")
+                ],
             },
         ),
     ]
