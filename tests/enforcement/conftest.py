@@ -15,7 +15,17 @@ def verified(user):
 
 @pytest.fixture
 def ew(world):
+    import importlib
+
+    from django.apps import apps
+
     from doorbraak.partners.models import Role
+
+    # The ladder is seeded by a data migration; a transactional test elsewhere in the run (on
+    # PostgreSQL) flushes it, so it is seeded again here, the same way.
+    importlib.import_module("doorbraak.enforcement.migrations.0002_escalation_ladder").seed(
+        apps, None
+    )
 
     u = world.users
     for name in list(u):

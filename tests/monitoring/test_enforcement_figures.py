@@ -40,7 +40,7 @@ def fake_enforcement(monkeypatch):
     monkeypatch.setattr(selectors, "counts", _fake)
 
 
-def test_enforcement_counts_per_focus_area_and_rest_of_city(db, fake_enforcement):
+def test_enforcement_counts_per_focus_area_and_rest_of_city(areas, fake_enforcement):
     quarters = F.history(TODAY)
     q3 = next(i for i, (s, _e) in enumerate(quarters) if s == date(2026, 7, 1))
     c = F.enforcement_counts(quarters)["enforcement_actions"]
@@ -60,7 +60,7 @@ def test_enforcement_counts_per_focus_area_and_rest_of_city(db, fake_enforcement
     assert hidden
 
 
-def test_enforcement_is_not_published_per_wijk(db, fake_enforcement):
+def test_enforcement_is_not_published_per_wijk(areas, fake_enforcement):
     rep = R.build("overvecht", date(2026, 7, 1), date(2026, 9, 30), today=TODAY)
     codes = {t.code for t in rep.tables()}
     assert "enforcement_actions" not in codes
