@@ -7,6 +7,8 @@ class PartnersConfig(AppConfig):
     verbose_name = _("Partners en toegang")
 
     def ready(self):
+        from . import admin_audit
         from .panels import register
 
         register()  # menu items and home panels
+        admin_audit.connect()  # Django admin changes into the audit chain
