@@ -19,7 +19,17 @@ least 0.9 (Doorbraak's 'link' band; the same cut for plain Splink); recordlinkag
 classifier decides by itself. The last line is machine-readable:
 
     RESULT febrl4_f1=… febrl4_f1_splink=… febrl4_f1_recordlinkage=… nl_f1=… nl_f1_splink=…
-           dedupe_1m_seconds=… dedupe_1m_peak_gb=…
+           dedupe_1m_seconds=… dedupe_1m_peak_gb=… nl_sparse_f1=… nl_sparse_f1_splink=…
+           company_f1=…
+
+``nl_sparse`` links the same register against the demo's police-signal-like source
+(``politie-signalen.csv``: one given name or several or initials, birth date missing or only
+the year, postcode or house number missing, '3522-HL', upper-case place names, namesakes and
+strangers). ``company`` resolves the demo's companies together with a noisy relisting of a
+quarter of them (``bedrijven.csv``: trade names, legal-form suffixes spelt otherwise, KvK
+number missing) into entities; ``company_f1`` is the pairwise F1 of those entities against
+the registration each row is about, and the run also counts entities that span two KvK
+numbers (must be 0).
 """
 
 from __future__ import annotations
@@ -112,6 +122,23 @@ def _demo_files():
     return left, right, truth, mapping
 
 
+def _sparse_files():
+    import pandas as pd
+    import yaml
+
+    folder = Path(os.environ[NL_DIR_ENV])
+    left = pd.read_csv(folder / "register-personen.csv", dtype=str, keep_default_na=False)
+    right = pd.read_csv(folder / "politie-signalen.csv", dtype=str, keep_default_na=False)
+    right = right.drop(columns=["ruis"])
+    truth = {
+        (person, key)
+        for person, key in zip(right.pop("waarheid_persoon_id"), right["sleutel"], strict=True)
+        if person
+    }
+    mapping = yaml.safe_load((folder / "link-mapping-politie.yaml").read_text(encoding="utf-8"))
+    return left, right, truth, mapping
+
+
 def dutch(n: int):
     """(left, right, true pairs) of the Dutch data set."""
     if NL_SOURCE == "demo":
@@ -144,6 +171,9 @@ def run_doorbraak(dataset: str, n: int) -> set:
     if dataset == "febrl4":
         a, b, _ = febrl4()
         result = lk.link_tables(a, b, FEBRL_MAPPING, FEBRL_MAPPING, "person")
+    elif dataset == "nl_sparse":
+        a, b, _, mapping = _sparse_files()
+        result = lk.link_tables(a, b, mapping["left"], mapping["right"], "person")
     elif NL_SOURCE == "demo":
         a, b, _, mapping = _demo_files()
         result = lk.link_tables(a, b, mapping["left"], mapping["right"], "person")
@@ -167,8 +197,8 @@ def _plain_tables(dataset: str, n: int):
     if dataset == "febrl4":
         a, b, _ = febrl4()
         return a, b, "%Y%m%d"
-    if NL_SOURCE == "demo":
-        left, right, _, _ = _demo_files()
+    if dataset == "nl_sparse" or NL_SOURCE == "demo":
+        left, right, _, _ = _sparse_files() if dataset == "nl_sparse" else _demo_files()
         tables = []
         for df, key in ((left, "persoon_id"), (right, "sleutel")):
             tables.append(
@@ -311,6 +341,44 @@ def run_recordlinkage(dataset: str, n: int) -> set:
     return set(zip(matches.get_level_values(0), matches.get_level_values(1), strict=True))
 
 
+def run_company() -> dict:
+    """Resolve the demo's companies and their noisy relisting into entities (as the web
+    app's company linkage does) and score the entities against the registrations."""
+    import pandas as pd
+    import yaml
+
+    from doorbraak_analysis import linkage as lk
+
+    folder = Path(os.environ[NL_DIR_ENV])
+    table = pd.read_csv(folder / "bedrijven.csv", dtype=str, keep_default_na=False)
+    truth = dict(zip(table["sleutel"], table.pop("waarheid_kvk"), strict=True))
+    table = table.drop(columns=["ruis"])
+    mapping = yaml.safe_load((folder / "link-mapping-bedrijven.yaml").read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    result = lk.dedupe_table(table, mapping["left"], "company")
+    seconds = time.perf_counter() - started
+    ent = result.entities
+    s = cluster_label_scores(ent.entity_id, ent.record_id.map(truth), empty=0.0)
+    kvk = dict(zip(table["sleutel"], table["kvk_nummer"], strict=True))
+    spans = (
+        ent.assign(kvk=ent.record_id.map(kvk).replace("", None))
+        .dropna(subset=["kvk"])
+        .groupby("entity_id")["kvk"]
+        .nunique()
+    )
+    registrations = sum(1 for key in truth if key.startswith("kvk:"))
+    return {
+        "seconds": seconds,
+        "records": len(table),
+        "registrations": registrations,
+        "entities": int(ent.entity_id.nunique()),
+        "cross_kvk_entities": int((spans > 1).sum()),
+        "precision": s.precision,
+        "recall": s.recall,
+        "f1": s.f1,
+    }
+
+
 def run_dedupe(n: int) -> dict:
     """Deduplicate n synthetic person records (generated beforehand to Parquet)."""
     import pandas as pd
@@ -363,8 +431,16 @@ def worker(task: str, dataset: str, n: int) -> None:
         result = run_dedupe(n)
     elif task == "make_dedupe_data":
         result = make_dedupe_data(n)
+    elif task == "company":
+        result = run_company()
     else:
-        truth = febrl4()[2] if dataset == "febrl4" else dutch(n)[2]
+        truth = (
+            febrl4()[2]
+            if dataset == "febrl4"
+            else _sparse_files()[2]
+            if dataset == "nl_sparse"
+            else dutch(n)[2]
+        )
         predicted = {
             "doorbraak": run_doorbraak,
             "splink": run_splink,
@@ -451,7 +527,10 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'dataset':<10} {'peer':<14} {'precision':>9} {'recall':>7} {'F1':>7} {'seconds':>8} {'peak GB':>8}"
     )
-    for dataset, n in (("febrl4", 0), ("nl", nl_n)):
+    datasets = [("febrl4", 0), ("nl", nl_n)]
+    if NL_SOURCE == "demo":
+        datasets.append(("nl_sparse", nl_n))
+    for dataset, n in datasets:
         for peer in ("doorbraak", "splink", "recordlinkage"):
             r = spawn(peer, dataset, n)
             results[(dataset, peer)] = r
@@ -461,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     print("\nratios (Doorbraak / peer)")
-    for dataset in ("febrl4", "nl"):
+    for dataset, _ in datasets:
         ours = results[(dataset, "doorbraak")]
         for peer in ("splink", "recordlinkage"):
             other = results[(dataset, peer)]
@@ -470,6 +549,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"time {ours['seconds'] / max(other['seconds'], 1e-9):.2f}  "
                 f"memory {ours['peak_gb'] / max(other['peak_gb'], 1e-9):.2f}"
             )
+    company_f1 = float("nan")
+    if NL_SOURCE == "demo":
+        c = spawn("company", "company", nl_n)
+        company_f1 = c["f1"]
+        print(
+            f"\ncompanies: {c['records']:,} rows about {c['registrations']:,} registrations -> "
+            f"{c['entities']:,} entities in {c['seconds']:.1f}s; pairwise precision "
+            f"{c['precision']:.4f} recall {c['recall']:.4f} F1 {c['f1']:.4f}; entities spanning "
+            f"two KvK numbers: {c['cross_kvk_entities']}"
+        )
+    sparse = results.get(("nl_sparse", "doorbraak"), {}).get("f1", float("nan"))
+    sparse_splink = results.get(("nl_sparse", "splink"), {}).get("f1", float("nan"))
     dedupe_seconds = dedupe_peak = float("nan")
     if not args.skip_dedupe:
         made = spawn("make_dedupe_data", "dedupe", dedupe_n)
@@ -492,7 +583,10 @@ def main(argv: list[str] | None = None) -> int:
         f"nl_f1={results[('nl', 'doorbraak')]['f1']:.4f} "
         f"nl_f1_splink={results[('nl', 'splink')]['f1']:.4f} "
         f"dedupe_1m_seconds={dedupe_seconds:.1f} "
-        f"dedupe_1m_peak_gb={dedupe_peak:.2f}"
+        f"dedupe_1m_peak_gb={dedupe_peak:.2f} "
+        f"nl_sparse_f1={sparse:.4f} "
+        f"nl_sparse_f1_splink={sparse_splink:.4f} "
+        f"company_f1={company_f1:.4f}"
     )
     return 0
 

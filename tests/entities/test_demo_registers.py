@@ -5,6 +5,7 @@ generator is deterministic."""
 from __future__ import annotations
 
 import csv
+import re
 from collections import Counter
 
 import pytest
@@ -16,7 +17,14 @@ from doorbraak.demo.generator import build_demo_city
 from doorbraak.entities import services
 from doorbraak.entities.models import LinkageRun, ReviewPair
 from doorbraak.registers import validation as v
-from doorbraak.registers.models import BatchStatus, ImportBatch, Officer, Person, RecordVersion
+from doorbraak.registers.models import (
+    BatchStatus,
+    Company,
+    ImportBatch,
+    Officer,
+    Person,
+    RecordVersion,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_mode")]
 
@@ -164,6 +172,10 @@ def test_same_seed_same_files_also_after_the_import(city, tmp_path):
         dr.REGISTER_FILE,
         dr.COMBINED_FILE,
         dr.MAPPING_FILE,
+        dr.SPARSE_FILE,
+        dr.SPARSE_MAPPING_FILE,
+        dr.COMPANY_FILE,
+        dr.COMPANY_MAPPING_FILE,
     ]
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
@@ -191,3 +203,78 @@ def test_demo_city_command_imports_and_links(settings, tmp_path, capsys):
     assert (tmp_path / "again" / dr.TRUTH_FILE).read_bytes() == (
         tmp_path / "demo-extracts" / dr.TRUTH_FILE
     ).read_bytes()
+
+
+def test_sparse_police_like_source_and_company_list_carry_their_truth(city, tmp_path):
+    from doorbraak_analysis import linkage as lk
+    from doorbraak_analysis.metrics import cluster_label_scores, pair_set_scores
+
+    summary = dr.write_extracts(tmp_path)
+    rows = _rows(tmp_path / dr.SPARSE_FILE)
+    assert len(rows) == summary.sparse_rows > 30
+    kinds = Counter(k for r in rows for k in r["ruis"].split("+") if k)
+    assert kinds == summary.sparse_noise
+    for kind in (
+        "no_birth_date",
+        "birth_year_only",
+        "no_postcode",
+        "no_house_number",
+        "initials",
+        "upper_case_place",
+        "postcode_variant",
+    ):
+        assert kinds[kind] >= 2, kind
+    pseudonyms = {p.pseudonym: p for p in city.values()}
+    for r in rows:
+        noise = set(r["ruis"].split("+"))
+        if r["waarheid_persoon_id"]:
+            assert r["waarheid_persoon_id"] in pseudonyms and not noise & {"namesake", "stranger"}
+        else:
+            assert noise & {"namesake", "stranger"}
+        if "no_birth_date" in noise:
+            assert r["geboortedatum"] == "" and r["straat"]  # then it has an address
+        if "birth_year_only" in noise:
+            assert re.fullmatch(r"\d{4}", r["geboortedatum"])
+        if "no_postcode" in noise:
+            assert r["postcode"] == ""
+        elif r["postcode"]:
+            assert v.parse_postcode(r["postcode"].replace("-", " "))
+        if "no_house_number" in noise:
+            assert r["huisnummer"] == ""
+        if "upper_case_place" in noise:
+            assert r["woonplaats"] == r["woonplaats"].upper()
+    # the mapping links them, and the truth is what the linker is scored against
+    mapping = lk.load_mapping(tmp_path / dr.SPARSE_MAPPING_FILE)
+    left = lk.read_table(tmp_path / dr.REGISTER_FILE)
+    right = lk.read_table(tmp_path / dr.SPARSE_FILE).drop(columns=["waarheid_persoon_id", "ruis"])
+    out = lk.link_tables(left, right, mapping["left"], mapping["right"], "person").output()
+    linked = out[out.decision == "link"]
+    truth = {(r["waarheid_persoon_id"], r["sleutel"]) for r in rows if r["waarheid_persoon_id"]}
+    scores = pair_set_scores(set(zip(linked.left_id, linked.right_id, strict=True)), truth)
+    assert scores.f1 >= 0.85, scores
+
+    companies = _rows(tmp_path / dr.COMPANY_FILE)
+    assert len(companies) == summary.company_rows
+    numbers = set(Company.objects.values_list("kvk_number", flat=True))
+    assert {r["waarheid_kvk"] for r in companies} <= numbers
+    assert sum(r["sleutel"].startswith("kvk:") for r in companies) == len(numbers)
+    for r in companies:
+        if r["kvk_nummer"]:
+            assert r["kvk_nummer"] == r["waarheid_kvk"]
+    mapping = lk.load_mapping(tmp_path / dr.COMPANY_MAPPING_FILE)
+    table = lk.read_table(tmp_path / dr.COMPANY_FILE)
+    result = lk.dedupe_table(
+        table.drop(columns=["waarheid_kvk", "ruis"]), mapping["left"], "company"
+    )
+    entity = result.entity_of()
+    true_kvk = dict(zip(table["sleutel"], table["waarheid_kvk"], strict=True))
+    per_entity = Counter()
+    for record, number in zip(table["sleutel"], table["kvk_nummer"], strict=True):
+        if number:
+            per_entity[(entity[record], number)] += 1
+    # never one entity across two registrations
+    assert len({e for e, _ in per_entity}) == len(per_entity)
+    s = cluster_label_scores(
+        [entity[r] for r in table["sleutel"]], [true_kvk[r] for r in table["sleutel"]]
+    )
+    assert s.precision >= 0.98 and s.recall >= 0.9, s

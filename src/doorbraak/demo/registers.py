@@ -73,6 +73,12 @@ TRUTH_FILE = "grondwaarheid.csv"
 REGISTER_FILE = "register-personen.csv"
 COMBINED_FILE = "bronnen.csv"
 MAPPING_FILE = "link-mapping.yaml"
+# Sparse, police-signal-like source (for `doorbraak link` and the benchmark only; not imported).
+SPARSE_FILE = "politie-signalen.csv"
+SPARSE_MAPPING_FILE = "link-mapping-politie.yaml"
+# The demo's companies with a noisy relisting of some, for company resolution (not imported).
+COMPANY_FILE = "bedrijven.csv"
+COMPANY_MAPPING_FILE = "link-mapping-bedrijven.yaml"
 
 # (file, source code, importer type, received this many days before the demo's build date) in import order.
 EXTRACTS = (
@@ -91,6 +97,42 @@ TENANTS = 0.30  # of adult residents of homes
 TENANT_UNDECLARED = 0.04  # of tenants: living at an address where the BRP does not have them
 TENANT_NAMESAKES = 0.01
 COMMON_SURNAME = 4  # a surname borne by at least this many demo persons counts as common
+SPARSE_SIGNALS = 0.15  # of adult residents: a police-signal-like record about them
+SPARSE_NAMESAKES = 0.01
+SPARSE_STRANGERS = 0.05  # of the signals: about somebody the city's registers do not know
+COMPANY_RELISTED = 0.25  # of companies: listed again as another desk writes them
+SPARSE_NOISE_KINDS = (
+    "first_name_only",
+    "other_given_name",
+    "initials",
+    "typo",
+    "partner_name",
+    "prefix_variant",
+    "prefix_glued",
+    "upper_case",
+    "no_birth_date",
+    "birth_year_only",
+    "date_format",
+    "date_error",
+    "no_postcode",
+    "no_house_number",
+    "no_address",
+    "postcode_variant",
+    "upper_case_place",
+    "other_address",
+    "namesake",
+    "stranger",
+)
+COMPANY_NOISE_KINDS = (
+    "trade_name",
+    "legal_form_variant",
+    "upper_case",
+    "typo",
+    "no_kvk",
+    "no_legal_form",
+    "postcode_variant",
+    "no_address",
+)
 
 NOISE_KINDS = (
     "typo",
@@ -154,6 +196,11 @@ class ExtractSummary:
     noise: Counter = field(default_factory=Counter)
     truth: list[TruthRow] = field(default_factory=list)
     seconds: float = 0.0
+    # the sparse police-like source and the company list (link files only, not imported)
+    sparse_rows: int = 0
+    sparse_noise: Counter = field(default_factory=Counter)
+    company_rows: int = 0
+    company_noise: Counter = field(default_factory=Counter)
 
 
 # --- the demo city's persons as first delivered -------------------------------------------
@@ -600,6 +647,9 @@ def write_extracts(  # noqa: C901 - generator: each branch a kind of noise in th
         summary.noise.update(set(t.noise))
     _write_truth(out, summary.truth)
     _write_link_files(out, persons, summary.truth)
+    # own generators: the three extracts above stay as they were
+    _write_sparse_source(out, persons, partners, homes, today, summary, seed)
+    _write_company_source(out, summary, seed)
     summary.seconds = round(time.perf_counter() - started, 2)
     return summary
 
@@ -705,6 +755,298 @@ def _write_link_files(out: Path, persons: list[BasePerson], truth: list[TruthRow
     lines += [f"  {k}: {c}" for k, c in fields.items()]
     lines += ["right:", "  id: sleutel"] + [f"  {k}: {c}" for k, c in fields.items()]
     (out / MAPPING_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+_ADDRESS_HEADER = ["straat", "huisnummer", "postcode", "woonplaats"]
+
+
+def _sparse_postcode(pc: str, rng: random.Random, tags: list[str]) -> str:
+    """A postcode as a signal system holds it: '3522-HL', '3522hl', '3522 HL' or plain."""
+    text = rng.choice(
+        [
+            pc,
+            pc,
+            f"{pc[:4]}-{pc[4:]}",
+            pc.lower(),
+            f"{pc[:4]} {pc[4:]}",
+            f"{pc[:4]}-{pc[4:].lower()}",
+        ]
+    )
+    if text != pc:
+        tags.append("postcode_variant")
+    return text
+
+
+def _sparse_given(given: str, rng: random.Random, tags: list[str]) -> str:
+    names = given.split(" ")
+    roll = rng.random()
+    if roll < 0.35 and len(names) > 1:
+        tags.append("first_name_only")
+        return names[0]
+    if roll < 0.42 and len(names) > 1:
+        tags.append("other_given_name")  # the name the person goes by, not the first
+        return rng.choice(names[1:])
+    if roll < 0.6:
+        tags.append("initials")
+        return synth.initials(given)
+    if rng.random() < 0.04:
+        changed = synth.typo(given, rng)
+        if changed != given:
+            tags.append("typo")
+            return changed
+    return given
+
+
+def _write_sparse_source(  # noqa: C901 - generator: each branch a kind of sparsity
+    out: Path,
+    persons: list[BasePerson],
+    partners: dict[int, BasePerson],
+    homes: list[Premises],
+    today: date,
+    summary: ExtractSummary,
+    seed: int,
+) -> None:
+    """A police-signal-like source: one given name or several or only initials, the birth date
+    missing or only its year, postcode or house number missing, '3522-HL', upper-case place
+    names; plus namesakes and strangers. Written with its ground truth (``waarheid_persoon_id``,
+    ``ruis``) beside the demo register, for ``doorbraak link`` and the benchmark."""
+    rng = random.Random(seed + SEED_OFFSET + 2)
+    adults = [
+        p
+        for p in persons
+        if p.bsn and p.residence is not None and p.residence.use == WOON and p.age(today) >= 16
+    ]
+    if not adults:
+        return
+    surnames = Counter((p.prefix, p.surname) for p in persons)
+    common = [p for p in adults if surnames[(p.prefix, p.surname)] >= COMMON_SURNAME] or adults
+    items: list[tuple[BasePerson, Premises | None, list[str], bool]] = []
+    for p in rng.sample(adults, round(len(adults) * SPARSE_SIGNALS)):
+        items.append((p, p.residence, [], True))
+    for p in rng.sample(common, min(len(common), max(1, round(len(adults) * SPARSE_NAMESAKES)))):
+        twin = BasePerson(
+            0, "", "", p.given_names, p.prefix, p.surname, _namesake_date(p, rng), None
+        )
+        items.append((twin, rng.choice(homes), ["namesake"], False))
+    for _ in range(max(1, round(len(items) * SPARSE_STRANGERS))):
+        # somebody the registers do not know: a name from the city's pools, another birth date
+        a, b = rng.sample(adults, 2)
+        stranger = BasePerson(
+            0,
+            "",
+            "",
+            a.given_names.split(" ")[0],
+            b.prefix,
+            b.surname,
+            date(rng.randint(1950, 2005), rng.randint(1, 12), rng.randint(1, 28)),
+            None,
+        )
+        items.append((stranger, rng.choice(homes), ["stranger"], False))
+    rng.shuffle(items)
+    rows = []
+    for i, (p, home, tags, known) in enumerate(items, start=1):
+        tags = list(tags)
+        if known:
+            _, prefix, surname = _noisy_name(p, rng, partners.get(p.pk), tags, given_noise=False)
+            given = _sparse_given(p.given_names, rng, tags)
+            if "upper_case" not in tags and rng.random() < 0.25:
+                surname = surname.upper()
+                tags.append("upper_case")
+            if rng.random() < 0.05:
+                home = rng.choice(homes)  # an address the person was seen at, not their home
+                tags.append("other_address")
+        else:
+            given, prefix, surname = p.given_names, p.prefix, p.surname
+        roll = rng.random()
+        if roll < 0.25:
+            born = ""
+            tags.append("no_birth_date")
+        elif roll < 0.45 and p.birth_date:
+            born = str(p.birth_date.year)
+            tags.append("birth_year_only")
+        else:
+            born = _date_text(p.birth_date, rng, tags, allow_error=known)
+        street = house = pc = place = ""
+        roll = rng.random()
+        # a signal is about somebody identifiable: without a birth date it has an address
+        if home is not None and (roll >= 0.06 or not born):
+            street, place = home.street, home.city
+            no_postcode = roll < 0.26 or 0.44 <= roll < 0.48
+            no_house = 0.26 <= roll < 0.48
+            if no_postcode:
+                tags.append("no_postcode")
+            else:
+                pc = _sparse_postcode(home.postcode, rng, tags)
+            if no_house:
+                tags.append("no_house_number")
+            else:
+                house = _house_text(home, rng, tags)
+            if rng.random() < 0.5:
+                place = place.upper()
+                tags.append("upper_case_place")
+        else:
+            tags.append("no_address")
+        tags = [t for t in tags if t not in ("house_variant",)]
+        rows.append(
+            [
+                f"{SPARSE_FILE.removesuffix('.csv')}:{i}",
+                given,
+                prefix,
+                surname,
+                born,
+                street,
+                house,
+                pc,
+                place,
+                p.pseudonym if known else "",
+                "+".join(dict.fromkeys(tags)),
+            ]
+        )
+        summary.sparse_noise.update(set(tags))
+    _write_csv(
+        out / SPARSE_FILE,
+        [
+            "sleutel",
+            "voornamen",
+            "voorvoegsel",
+            "geslachtsnaam",
+            "geboortedatum",
+            *_ADDRESS_HEADER,
+            "waarheid_persoon_id",
+            "ruis",
+        ],
+        rows,
+    )
+    summary.sparse_rows = len(rows)
+    left = {
+        "given_names": "voornamen",
+        "surname_prefix": "voorvoegsel",
+        "surname": "geslachtsnaam",
+        "birth_date": "geboortedatum",
+        "street": "straat",
+        "house_number": "huisnummer",
+        "house_letter": "huisletter",
+        "house_number_addition": "huisnummertoevoeging",
+        "postcode": "postcode",
+        "city": "woonplaats",
+    }
+    right = {k: c for k, c in left.items() if k not in ("house_letter", "house_number_addition")}
+    lines = [
+        f"# doorbraak link --left {REGISTER_FILE} --right {SPARSE_FILE} "
+        f"--mapping {SPARSE_MAPPING_FILE} --entity person --out links-politie.csv",
+        "left:",
+        "  id: persoon_id",
+        *[f"  {k}: {c}" for k, c in left.items()],
+        "right:",
+        "  id: sleutel",
+        *[f"  {k}: {c}" for k, c in right.items()],
+    ]
+    (out / SPARSE_MAPPING_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+_LEGAL_SPELLINGS = {
+    " B.V.": [" BV", " B.V", " b.v.", " Besloten Vennootschap", " bv", ""],
+    " V.O.F.": [" VOF", " vof", " V.O.F", ""],
+    " C.V.": [" CV", " C.V", ""],
+}
+
+
+def _write_company_source(out: Path, summary: ExtractSummary, seed: int) -> None:
+    """The demo's companies as the KvK has them, plus a relisting of some as another desk
+    (permits, a bank) writes them: the trade name instead of the statutory one, legal-form
+    suffixes spelt otherwise or dropped, upper case, typos, the KvK number or the address
+    missing. ``waarheid_kvk`` is the registration each row is about; similar names of
+    different companies (the demo has many) must stay apart."""
+    from doorbraak.registers.models import Company
+
+    rng = random.Random(seed + SEED_OFFSET + 3)
+    companies = list(Company.objects.select_related("establishment").order_by("pk"))
+    rows = []
+
+    def address(p: Premises | None, tags: list[str] | None) -> list:
+        if p is None:
+            return ["", "", "", ""]
+        pc = p.postcode if tags is None else _postcode_text(p.postcode, rng, tags)
+        return [p.street, p.house_number, pc, p.city]
+
+    for c in companies:
+        rows.append(
+            [
+                f"kvk:{c.kvk_number}",
+                c.name,
+                c.kvk_number,
+                c.legal_form,
+                *address(c.establishment, None),
+                c.kvk_number,
+                "",
+            ]
+        )
+    for i, c in enumerate(rng.sample(companies, round(len(companies) * COMPANY_RELISTED)), start=1):
+        tags: list[str] = []
+        name = c.name
+        if c.trade_name and c.trade_name != c.name and rng.random() < 0.3:
+            name = c.trade_name
+            tags.append("trade_name")
+        for suffix, spellings in _LEGAL_SPELLINGS.items():
+            if name.endswith(suffix) and rng.random() < 0.6:
+                name = name.removesuffix(suffix) + rng.choice(spellings)
+                tags.append("legal_form_variant")
+                break
+        if rng.random() < 0.15:
+            name = name.upper()
+            tags.append("upper_case")
+        elif rng.random() < 0.05:
+            changed = synth.typo(name, rng)
+            if changed != name:
+                name = changed
+                tags.append("typo")
+        kvk = c.kvk_number
+        if rng.random() < 0.25:
+            kvk = ""
+            tags.append("no_kvk")
+        legal_form = c.legal_form
+        if rng.random() < 0.5:
+            legal_form = ""
+            tags.append("no_legal_form")
+        place: Premises | None = c.establishment
+        if rng.random() < 0.1:
+            place = None
+            tags.append("no_address")
+        rows.append(
+            [
+                f"vergunningen:{i}",
+                name,
+                kvk,
+                legal_form,
+                *address(place, tags),
+                c.kvk_number,
+                "+".join(tags),
+            ]
+        )
+        summary.company_noise.update(set(tags))
+    _write_csv(
+        out / COMPANY_FILE,
+        ["sleutel", "naam", "kvk_nummer", "rechtsvorm", *_ADDRESS_HEADER, "waarheid_kvk", "ruis"],
+        rows,
+    )
+    summary.company_rows = len(rows)
+    fields = {
+        "id": "sleutel",
+        "name": "naam",
+        "kvk_number": "kvk_nummer",
+        "legal_form": "rechtsvorm",
+        "street": "straat",
+        "house_number": "huisnummer",
+        "postcode": "postcode",
+        "city": "woonplaats",
+    }
+    lines = [
+        f"# doorbraak link --left {COMPANY_FILE} --mapping {COMPANY_MAPPING_FILE} "
+        "--entity company --out bedrijven-entiteiten.csv",
+        "left:",
+        *[f"  {k}: {c}" for k, c in fields.items()],
+    ]
+    (out / COMPANY_MAPPING_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def read_truth(out_dir: str | Path) -> list[dict]:

@@ -92,12 +92,23 @@ def person_table(persons=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(PERSON_MAPPING))
 
 
+def _name_with_trade_name(company: Company) -> str:
+    """The statutory name, and the trade name after 'h.o.d.n.' when it says something else:
+    the linker compares either against the other record's names."""
+    from doorbraak_analysis.dutch.companies import normalise_company_name
+
+    trade = company.trade_name
+    if trade and normalise_company_name(trade).core != normalise_company_name(company.name).core:
+        return f"{company.name} h.o.d.n. {trade}"
+    return company.name
+
+
 def company_table(companies=None) -> pd.DataFrame:
     companies = companies if companies is not None else Company.objects.all()
     rows = [
         {
             "id": record_key(EntityType.COMPANY, c.pk),
-            "name": c.name,
+            "name": _name_with_trade_name(c),
             "kvk_number": c.kvk_number,
             "legal_form": c.legal_form or None,
             **_address(c.establishment),

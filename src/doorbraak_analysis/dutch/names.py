@@ -386,3 +386,49 @@ def _name_from_parts(given: str, prefix: str | None, surname: str) -> PersonName
 def parse_prefix(value: object) -> str:
     """Voorvoegsel as the population register writes it: lower case, single spaces."""
     return re.sub(r"\s+", " ", as_text(value)).lower()
+
+
+# Dutch sound-alike spellings, applied in order to a letters-only surname core. Kept coarse on
+# purpose: the key only *blocks* (finds candidate pairs); the comparisons decide.
+_PHONETIC_RULES: tuple[tuple[str, str], ...] = (
+    ("sch", "s"),
+    ("ij", "y"),
+    ("ei", "y"),
+    ("ey", "y"),
+    ("ie", "i"),
+    ("oe", "u"),
+    ("ou", "au"),
+    ("uy", "y"),
+    ("ui", "y"),
+    ("ch", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "ks"),
+    ("z", "s"),
+    ("v", "f"),
+    ("w", "f"),
+    ("dt", "t"),
+)
+
+
+def phonetic_key(core: object) -> str | None:
+    """A Dutch sound-alike key of a surname core (as ``surname_core`` gives it), for blocking:
+    'Meijer', 'Meyer' and 'Mijer' -> 'myr'; 'Jansen' and 'Janssen' -> 'jnsn'; 'Schouten' and
+    'Souten' -> 'stn'. Vowels after the first letter are dropped except 'y', doubled letters
+    collapse and a final 'd' sounds as 't'."""
+    text = clean_text(core)
+    if text is None:
+        return None
+    text = letters_only(text)
+    if not text:
+        return None
+    for old, new in _PHONETIC_RULES:
+        text = text.replace(old, new)
+    if text.endswith("d"):
+        text = text[:-1] + "t"
+    head, tail = text[0], re.sub(r"[aeiou]", "", text[1:])
+    collapsed = re.sub(r"(.)\1+", r"\1", head + tail)
+    return collapsed or None

@@ -11,12 +11,21 @@ import pandas as pd
 
 from .judgements import NOT_SAME, SAME, UNSURE, Judgement, JudgementGraph, UnionFind
 
+DIFFERENT_KEYS = "different registration numbers (KvK)"
+
 
 class ConstrainedClusters:
-    """Union-find that refuses merges forbidden by not-same judgements or that would join
-    two different *anchors* (existing entities that incremental linking must not fuse)."""
+    """Union-find that refuses merges forbidden by not-same judgements, that would join
+    two different *anchors* (existing entities that incremental linking must not fuse), or
+    that would put records with different *keys* (KvK numbers: one registration is one
+    company) into one cluster. Only an analyst's same-judgement overrides the keys."""
 
-    def __init__(self, graph: JudgementGraph, anchors: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        graph: JudgementGraph,
+        anchors: Mapping[str, str] | None = None,
+        keys: Mapping[str, str] | None = None,
+    ) -> None:
         self.uf = UnionFind()
         self.forbidden: dict[str, list[str]] = {}
         self.anchor: dict[str, str] = {}
@@ -27,8 +36,13 @@ class ConstrainedClusters:
         for record, entity in (anchors or {}).items():
             self.anchor[self.uf.find(record)] = entity
         self._forbidden_by_root: dict[str, list[str]] = dict(self.forbidden)
+        self._keys_by_root: dict[str, frozenset[str]] = {}
+        for record, key in (keys or {}).items():
+            if key:
+                root = self.uf.find(str(record))
+                self._keys_by_root[root] = self._keys_by_root.get(root, frozenset()) | {key}
 
-    def can_merge(self, a: str, b: str) -> tuple[bool, str]:
+    def can_merge(self, a: str, b: str, judged: bool = False) -> tuple[bool, str]:
         ra, rb = self.uf.find(a), self.uf.find(b)
         if ra == rb:
             return True, ""
@@ -37,10 +51,19 @@ class ConstrainedClusters:
         ea, eb = self.anchor.get(ra), self.anchor.get(rb)
         if ea and eb and ea != eb:
             return False, "would merge two existing entities"
+        if not judged:
+            ka, kb = self._keys_by_root.get(ra), self._keys_by_root.get(rb)
+            # a cluster may gain records without a key or with a key it already holds, but
+            # never a key it does not (that takes a judgement)
+            if ka and kb and not (ka <= kb or kb <= ka):
+                return False, DIFFERENT_KEYS
         return True, ""
 
-    def merge(self, a: str, b: str, force: bool = False) -> bool:
-        ok, why = self.can_merge(a, b)
+    def merge(self, a: str, b: str, force: bool = False, judged: bool = False) -> bool:
+        """Merge the clusters of a and b. ``judged``: an analyst said they are the same
+        (overrides the keys, not a not-same judgement or the anchors); ``force``: merge
+        regardless."""
+        ok, why = self.can_merge(a, b, judged=judged)
         if not ok and not force:
             self.refused.append((a, b, why))
             return False
@@ -55,6 +78,9 @@ class ConstrainedClusters:
         anchor = self.anchor.pop(other, None)
         if anchor and root not in self.anchor:
             self.anchor[root] = anchor
+        other_keys = self._keys_by_root.pop(other, None)
+        if other_keys:
+            self._keys_by_root[root] = self._keys_by_root.get(root, frozenset()) | other_keys
         return True
 
 
@@ -63,15 +89,17 @@ def cluster_records(
     pairs: pd.DataFrame,
     judgements: Iterable[Judgement] = (),
     link_threshold: float = 0.9,
+    keys: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """Cluster records: analysts' same-judgements first, then model links strongest first,
-    refusing any merge a not-same judgement forbids.
+    refusing any merge a not-same judgement forbids, and any that would join two different
+    ``keys`` (record -> KvK number) without a same-judgement.
 
     ``pairs`` has unique_id_l, unique_id_r, match_probability. Returns
     (record -> cluster root record, refused merges with reasons).
     """
     graph = JudgementGraph(judgements)
-    clusters = ConstrainedClusters(graph)
+    clusters = ConstrainedClusters(graph, keys=keys)
     for group in graph.same_groups():
         for other in group[1:]:
             clusters.merge(group[0], other, force=True)  # same always wins
@@ -155,6 +183,7 @@ def attach_new_records(
     judgements: Iterable[Judgement] = (),
     link_threshold: float = 0.9,
     prefix: str = "ent-",
+    keys: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
     """Incremental step: put new records into existing entities or new ones.
 
@@ -167,17 +196,17 @@ def attach_new_records(
     new_ids = [str(r) for r in new_ids]
     new_set = set(new_ids)
     anchors = {r: e for r, e in entity_of.items()}
-    clusters = ConstrainedClusters(graph, anchors)
+    clusters = ConstrainedClusters(graph, anchors, keys)
     # existing members of one entity belong together (judgements on them already applied)
     first_member: dict[str, str] = {}
     for record, entity in sorted(entity_of.items()):
         if entity in first_member:
-            clusters.merge(first_member[entity], record, force=True)
+            clusters.merge(first_member[entity], record, force=True, judged=True)
         else:
             first_member[entity] = record
     for group in graph.same_groups():
         for other in group[1:]:
-            clusters.merge(group[0], other)
+            clusters.merge(group[0], other, judged=True)
     relevant = pairs[
         (pairs["match_probability"] >= link_threshold)
         & (pairs["unique_id_l"].isin(new_set) | pairs["unique_id_r"].isin(new_set))
@@ -218,6 +247,7 @@ def attach_new_records(
 
 __all__ = [
     "ConstrainedClusters",
+    "DIFFERENT_KEYS",
     "cluster_records",
     "entity_id_for",
     "assign_entity_ids",

@@ -57,6 +57,10 @@ class Thresholds:
 # usable when a file is too small for EM, and are EM's starting point otherwise.
 
 Level = tuple[str, str, float, float]
+KVK_DIFFERENT = "KvK numbers differ"
+# (comparison, level) whose m probability EM must not move
+BIRTH_DATES_DIFFER = "birth year equal, full dates differ"
+_FIXED_M = {("kvk_number", KVK_DIFFERENT), ("birth", BIRTH_DATES_DIFFER)}
 
 
 def _jw(col: str, threshold: float) -> str:
@@ -82,6 +86,15 @@ def _person_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]]
                 ("given names equal", _eq("given_names"), 0.75, 0.005),
                 ("first name equal", _eq("first_name"), 0.1, 0.01),
                 ("first name similar", _jw("first_name", 0.88), 0.06, 0.01),
+                (
+                    # 'Pieter' against 'Jan Pieter': a source that writes only the name the
+                    # person goes by (roepnaam), not the first of several given names
+                    "first name among the other's given names",
+                    "(' ' || given_names_r || ' ') like ('% ' || first_name_l || ' %') "
+                    "or (' ' || given_names_l || ' ') like ('% ' || first_name_r || ' %')",
+                    0.03,
+                    0.004,
+                ),
             ]
             if "surname_core" in present:
                 # given name and surname swapped, possibly with a typo (FEBRL has many)
@@ -170,6 +183,16 @@ def _person_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]]
                     0.015,
                 ),
                 ("birth date two typos", _lev("birth_date", 2), 0.02, 0.02),
+                # both full dates known and far apart, only the year agrees: a namesake far
+                # more often than a clerical error (EM, fooled by namesakes who agree on
+                # every name, would call it evidence *for*; fixed, not estimated)
+                (
+                    BIRTH_DATES_DIFFER,
+                    "birth_year_l = birth_year_r and birth_date_l is not null "
+                    "and birth_date_r is not null",
+                    0.001,
+                    0.012,
+                ),
             ]
         levels += [
             ("birth year equal", _eq("birth_year"), 0.02, 0.015),
@@ -213,6 +236,16 @@ def _address_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]
                 0.0002,
             ),
         ]
+    if {"postcode", "house_number"} <= present:
+        # a missing house number is unknown, not a different one
+        levels.append(
+            (
+                "postcode equal, number missing on one side",
+                "postcode_l = postcode_r and (house_number_l is null or house_number_r is null)",
+                0.05,
+                0.001,
+            )
+        )
     if {"street", "house_number"} <= present:
         levels.append(
             (
@@ -238,6 +271,15 @@ def _address_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]
                 "jaro_winkler_similarity(street_l, street_r) >= 0.88 and house_number_l = house_number_r",
                 0.03,
                 0.001,
+            )
+        )
+    if {"street", "house_number"} <= present:
+        levels.append(
+            (
+                "street equal, number missing on one side",
+                "street_l = street_r and (house_number_l is null or house_number_r is null)",
+                0.03,
+                0.002,
             )
         )
     if "postcode" in present:
@@ -288,7 +330,9 @@ def _company_comparisons(present: set[str]) -> list[tuple[str, str, list[Level]]
                 [
                     ("KvK number equal", _eq("kvk_number"), 0.92, 0.00001),
                     ("KvK number one typo", _lev("kvk_number", 1), 0.04, 0.0001),
-                    ("different", "ELSE", 0.04, 0.9999),
+                    # fixed, not estimated: two registrations are two companies (clustering
+                    # also refuses such a merge unless an analyst judged them the same)
+                    (KVK_DIFFERENT, "ELSE", 0.0005, 0.9999),
                 ],
             )
         )
@@ -322,10 +366,18 @@ def _to_splink_comparison(
         cll.CustomLevel(null_sql, "missing").configure(is_null_level=True)
     ]
     for label, sql, m, u in levels:
-        if sql == "ELSE":
+        fixed = (name, label) in _FIXED_M
+        if sql == "ELSE" and fixed:
+            built.append(
+                cll.ElseLevel().configure(
+                    m_probability=m, u_probability=u, fix_m_probability=True, label_for_charts=label
+                )
+            )
+        elif sql == "ELSE":
             built.append(cll.ElseLevel().configure(m_probability=m, u_probability=u))
         else:
-            built.append(cll.CustomLevel(sql, label).configure(m_probability=m, u_probability=u))
+            level = cll.CustomLevel(sql, label).configure(m_probability=m, u_probability=u)
+            built.append(level.configure(fix_m_probability=True) if fixed else level)
     return cl.CustomComparison(built, output_column_name=name, comparison_description=name)
 
 
@@ -342,6 +394,12 @@ _PERSON_BLOCKING = (
     ("birth_date", "postcode"),
     ("street", "house_number", "birth_year"),
     ("bsn",),
+    # sparse sources (no birth date, no postcode, a misspelt surname): still find the pair
+    ("surname_key", "initial1", "pc4"),
+    ("surname_key", "initial1", "birth_year"),
+    ("surname_core", "initial1", "street"),
+    ("initial1", "street", "house_number"),
+    ("first_name", "postcode"),
 )
 _PERSON_BLOCKING_SQL = (
     (
@@ -400,12 +458,25 @@ _PERSON_TRAINING = (
 _COMPANY_TRAINING = (("postcode",), ("name_core",), ("kvk_number",))
 
 
+# Fields compared against another field of the other record (the partner's or second
+# surname against the surname, the trade name against the statutory name): useful when only
+# one of the inputs has them, e.g. a register without double names against a police source
+# that writes 'de Strigter-Momberg'.
+_ONE_SIDED = ("surname_alt", "name_trade")
+
+
 def present_fields(tables: Sequence[pd.DataFrame], entity: str) -> set[str]:
-    """Feature columns with at least one value in every input table."""
+    """Feature columns with at least one value in every input table (the one-sided ones: in
+    any input table)."""
     features = PERSON_FEATURES if entity == "person" else COMPANY_FEATURES
+
+    def has(table: pd.DataFrame, column: str) -> bool:
+        return column in table.columns and bool(table[column].notna().any())
+
     present = set(features)
     for table in tables:
-        present &= {c for c in features if c in table.columns and table[c].notna().any()}
+        present &= {c for c in features if has(table, c)}
+    present |= {c for c in _ONE_SIDED if c in features and any(has(t, c) for t in tables)}
     return present
 
 

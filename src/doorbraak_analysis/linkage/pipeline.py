@@ -96,6 +96,39 @@ def explain_pair(
     return explanation
 
 
+def registration_keys(*tables: pd.DataFrame) -> dict[str, str]:
+    """Record -> KvK number of prepared company tables: records with different numbers are
+    different registrations, which clustering never merges without a same-judgement."""
+    keys: dict[str, str] = {}
+    for table in tables:
+        if "kvk_number" not in table.columns:
+            continue
+        for record, kvk in zip(
+            table["unique_id"].astype(str).tolist(), table["kvk_number"].tolist(), strict=True
+        ):
+            if isinstance(kvk, str) and kvk:
+                keys[record] = kvk
+    return keys
+
+
+def _demote_different_registrations(
+    pairs: pd.DataFrame, left: pd.DataFrame, right: pd.DataFrame
+) -> pd.DataFrame:
+    """A pair of companies with different KvK numbers is never linked automatically: at
+    most it goes to an analyst (review), unless a judgement decided it."""
+    if pairs.empty:
+        return pairs
+    kl, kr = registration_keys(left), registration_keys(right)
+    a = pairs["unique_id_l"].map(kl)
+    b = pairs["unique_id_r"].map(kr)
+    clash = a.notna() & b.notna() & (a != b) & (pairs["decision"] == "link")
+    if "judged" in pairs.columns:
+        clash &= pairs["judged"] == ""
+    pairs = pairs.copy()
+    pairs.loc[clash, "decision"] = "review"
+    return pairs
+
+
 def _namespaced(judgements: Iterable[Judgement]) -> list[Judgement]:
     from dataclasses import replace
 
@@ -142,6 +175,8 @@ def link_features(
         pairs = ns
     else:
         pairs["judged"] = ""
+    if entity == "company":
+        pairs = _demote_different_registrations(pairs, left, right)
     return LinkResult(pairs.reset_index(drop=True), model)
 
 
@@ -188,8 +223,9 @@ def resolve_features(
     pairs = score_pairs(linker, model)
     judgements = list(judgements)
     pairs = apply_judgements_to_pairs(pairs, judgements)
+    keys = registration_keys(records) if entity == "company" else None
     cluster_of, refused = cluster_records(
-        records["unique_id"].tolist(), pairs, judgements, model.thresholds.link
+        records["unique_id"].tolist(), pairs, judgements, model.thresholds.link, keys
     )
     prefix = id_prefix or ("per-" if entity == "person" else "org-")
     ids = assign_entity_ids(cluster_of, previous_entities, prefix)
@@ -253,7 +289,14 @@ def link_new_records(
     judgements = list(judgements)
     pairs = apply_judgements_to_pairs(pairs, judgements)
     prefix = id_prefix or ("per-" if model.entity == "person" else "org-")
+    keys = registration_keys(existing, new) if model.entity == "company" else None
     assignments, refused = attach_new_records(
-        new["unique_id"].tolist(), pairs, entity_of, judgements, model.thresholds.link, prefix
+        new["unique_id"].tolist(),
+        pairs,
+        entity_of,
+        judgements,
+        model.thresholds.link,
+        prefix,
+        keys,
     )
     return IncrementalResult(assignments, pairs, refused)

@@ -61,6 +61,7 @@ PERSON_FEATURES = (
     "prefix_class",
     "surname_core",
     "surname_alt",
+    "surname_key",
     "birth_date",
     "birth_year",
     "bsn",
@@ -306,6 +307,8 @@ def _person_features(df: pd.DataFrame, mapping: Mapping[str, str]) -> dict[str, 
     out["birth_year"] = [
         str(d[1] or y) if (d[1] or y) else None for d, y in zip(dates, years, strict=True)
     ]
+    # a Dutch sound-alike key of the surname: blocks 'Meijer'/'Meyer', 'Jansen'/'Janssen'
+    out["surname_key"] = _cached(nl.phonetic_key, pd.Series(out["surname_core"], dtype=object))
     out["bsn"] = _cached(nl.normalise_bsn, pd.Series(_column(df, mapping, "bsn"), dtype=object))
     return out
 

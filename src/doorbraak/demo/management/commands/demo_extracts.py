@@ -51,6 +51,20 @@ class Command(BaseCommand):
         self.stdout.write(
             "ruis: " + ", ".join(f"{k} {extracts.noise[k]}" for k in registers.NOISE_KINDS)
         )
+        self.stdout.write(
+            f"{extracts.out_dir / registers.SPARSE_FILE}: politie-achtige signalen "
+            f"({extracts.sparse_rows} rijen, met grondwaarheid), "
+            f"{extracts.out_dir / registers.SPARSE_MAPPING_FILE}: voor `doorbraak link`"
+        )
+        self.stdout.write(
+            "ruis signalen: "
+            + ", ".join(f"{k} {extracts.sparse_noise[k]}" for k in registers.SPARSE_NOISE_KINDS)
+        )
+        self.stdout.write(
+            f"{extracts.out_dir / registers.COMPANY_FILE}: bedrijven met een tweede vermelding "
+            f"({extracts.company_rows} rijen, met grondwaarheid), "
+            f"{extracts.out_dir / registers.COMPANY_MAPPING_FILE}: voor `doorbraak link`"
+        )
         if options["do_import"]:
             s = summary.scores
             self.stdout.write(
