@@ -330,6 +330,9 @@ def test_main_flow_concern_to_exit(live_server, browser, world):
             "Het doel is bereikt; verder vasthouden staat niet meer in verhouding."
         )
         page.get_by_label("Uitstromen (casus sluiten)").check()
+        page.get_by_label("Reden van uitstroom (bij uitstromen)").select_option(
+            label="Doelen bereikt"
+        )
         # exit asks what becomes of the open enrolment and action (issue 10)
         page.get_by_label("Bij uitstromen — Stage met baangarantie (Deelnemer)").select_option(
             label="Overdragen aan reguliere zorg"

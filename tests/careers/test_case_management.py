@@ -184,9 +184,11 @@ def test_review_reminder_overdue_and_exit_closes_case_and_starts_retention(world
         necessary="Geen lichter middel.",
         balanced="In verhouding.",
         outcome="exit",
+        exit_reason="goals_reached",
     )
     case.refresh_from_db()
     assert case.status == CaseStatus.CLOSED and case.closed_on == TODAY
+    assert case.exit_reason == "goals_reached"
     assert not case.alerts.filter(resolved_on__isnull=True).exists()
     from doorbraak.privacy import retention
 

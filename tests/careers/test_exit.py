@@ -29,6 +29,7 @@ REVIEW = {
     "necessary": "Geen lichter middel.",
     "balanced": "In verhouding tot het doel.",
     "outcome": "exit",
+    "exit_reason": "regular_care",
 }
 
 

@@ -49,7 +49,7 @@ def made(db, areas):
     )
     # one exit in Q3 2026
     c = cases[0]
-    c.status, c.closed_on = CaseStatus.CLOSED, date(2026, 8, 20)
+    c.status, c.closed_on, c.exit_reason = CaseStatus.CLOSED, date(2026, 8, 20), "moved"
     c.save()
     # reviews: one on time, one late (due dates from the previous review)
     Review.objects.create(
@@ -139,7 +139,7 @@ def test_careers_counts_per_quarter_area_and_category(made):
     # in approach at the end of Q3: 6 opened, 1 exited in Q3; plus the family case
     in_q3 = {k: v for k, v in c["in_approach"].items() if k[2] == q3}
     assert sum(in_q3.values()) == 6
-    assert c["exits"] == {("overvecht", "", q3, "individual"): 1}
+    assert c["exits"] == {("overvecht", "", q3, "moved"): 1}  # per reason of exit
     assert c["reviews"] == {
         ("overvecht", "", q3, "on_time"): 1,  # first review: no due date set by a decision
         ("overvecht", "", q3, "late"): 1,  # held 15 Sept, due 1 Sept

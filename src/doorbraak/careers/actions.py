@@ -46,6 +46,7 @@ from .models import (
     Enrolment,
     EnrolmentStatus,
     ExitChoice,
+    ExitReason,
     Goal,
     InclusionCriterion,
     MemberRole,
@@ -533,6 +534,9 @@ def _close_open_work(user, case, on: date, enrolments: dict, plan_actions: dict)
         _log(user, AuditAction.UPDATE, "plan_goal", goal, [goal.category], exit=goal.status)
 
 
+_CHOOSABLE_EXIT_REASONS = frozenset(ExitReason.values) - {ExitReason.NOT_RECORDED}
+
+
 def do_review(
     user,
     case_id: int,
@@ -546,9 +550,11 @@ def do_review(
     inclusion_end=None,
     enrolments=None,
     actions=None,
+    exit_reason: str = "",
 ) -> Review:
-    """The periodic review. At exit (``outcome`` exit) every open enrolment and action needs a
-    choice in ``enrolments`` / ``actions`` ({id: "end" | "handover"}); the places come free."""
+    """The periodic review. At exit (``outcome`` exit) the reason of exit is required (one of
+    EXIT_REASON_CHOICES) and every open enrolment and action needs a choice in ``enrolments`` /
+    ``actions`` ({id: "end" | "handover"}); the places come free."""
     case, _cats = _open_case(user, case_id)
     policy.require_case_manager(user, case)
     errors = {
@@ -575,6 +581,11 @@ def do_review(
             and (next_review_due <= held_on or next_review_due > held_on + MAX_REVIEW_INTERVAL)
             and _("De volgende toets ligt na deze toets en uiterlijk 6 maanden later.")
         )
+    exit_reason = exit_reason or ""
+    if outcome == Review.Outcome.EXIT and exit_reason not in _CHOOSABLE_EXIT_REASONS:
+        errors["exit_reason"] = _("Kies de reden van uitstroom.")
+    elif outcome != Review.Outcome.EXIT and exit_reason:
+        errors["exit_reason"] = _("Een reden van uitstroom hoort alleen bij uitstromen.")
     exit_enrolments, exit_actions = {}, {}
     if outcome == Review.Outcome.EXIT:
         open_enrolments, open_actions = open_work(case)
@@ -597,8 +608,9 @@ def do_review(
             # Exit closes the case; closing starts the retention clock (privacy.retention).
             case.status = CaseStatus.CLOSED
             case.closed_on = held_on
+            case.exit_reason = exit_reason
             case.next_review_due = None
-            case.save(update_fields=["status", "closed_on", "next_review_due"])
+            case.save(update_fields=["status", "closed_on", "exit_reason", "next_review_due"])
             open_alerts.update(resolved_on=held_on)
             _close_open_work(user, case, held_on, exit_enrolments, exit_actions)
         else:
@@ -617,6 +629,7 @@ def do_review(
             [DataCategory.CARE],
             case=case.pk,
             outcome=outcome,
+            **({"exit_reason": exit_reason} if outcome == Review.Outcome.EXIT else {}),
         )
     return review
 

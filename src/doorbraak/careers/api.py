@@ -20,6 +20,7 @@ from doorbraak.policy import Capability as C
 
 from . import access, actions, selectors
 from .models import (
+    EXIT_REASON_CHOICES,
     AlertKind,
     Case,
     CaseRecord,
@@ -89,6 +90,13 @@ class ReviewIn(serializers.Serializer):
     balanced = serializers.CharField(max_length=TEXT_MAX)
     outcome = serializers.ChoiceField(choices=Review.Outcome.choices)
     next_review_due = serializers.DateField(required=False, allow_null=True, default=None)
+    exit_reason = serializers.ChoiceField(
+        choices=EXIT_REASON_CHOICES,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="At exit (required): why the case ends. Empty when the outcome is continue.",
+    )
     enrolments = serializers.DictField(
         child=serializers.ChoiceField(choices=ExitChoice.choices),
         required=False,
@@ -284,6 +292,7 @@ class Dossier(APIView):
             "status": case.status,
             "opened_on": case.opened_on,
             "closed_on": case.closed_on,
+            "exit_reason": case.exit_reason,
             "next_review_due": case.next_review_due,
             "inclusion_end": case.inclusion_end,
             "contact_cadence_days": case.contact_cadence_days,
@@ -540,6 +549,10 @@ class CaseDetailSerializer(serializers.Serializer):
     status = serializers.CharField()
     opened_on = serializers.DateField()
     closed_on = serializers.DateField(allow_null=True)
+    exit_reason = serializers.CharField(
+        allow_blank=True,
+        help_text="Why the case ended (ExitReason); empty while the case is open.",
+    )
     subject = serializers.CharField(
         help_text="Name where the identity category is allowed, else the pseudonym."
     )
@@ -575,6 +588,7 @@ class CaseDetail(PolicyView, APIView):
             "status": case.status,
             "opened_on": case.opened_on,
             "closed_on": case.closed_on,
+            "exit_reason": case.exit_reason,
             "subject": label,
             "visible_categories": sorted(categories),
             "records": [

@@ -12,6 +12,7 @@ from doorbraak.limits import MAX_ID, TEXT_MAX
 from doorbraak.partners.models import DataCategory, Organisation
 
 from .models import (
+    EXIT_REASON_CHOICES,
     ZRM_SCALE,
     Coach,
     ContactKind,
@@ -134,6 +135,12 @@ class ReviewForm(forms.Form):
     )
     next_review_due = forms.DateField(
         label=_("Volgende toets (bij voortzetten)"), required=False, widget=DATE
+    )
+    exit_reason = forms.ChoiceField(
+        label=_("Reden van uitstroom (bij uitstromen)"),
+        choices=[("", "—"), *EXIT_REASON_CHOICES],
+        required=False,
+        help_text=_("Bij uitstromen verplicht."),
     )
 
     def __init__(self, *args, enrolments=(), plan_actions=(), **kwargs):

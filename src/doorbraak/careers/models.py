@@ -25,6 +25,25 @@ class CaseStatus(models.TextChoices):
     CLOSED = "closed", _("Afgesloten")
 
 
+class ExitReason(models.TextChoices):
+    """Why a case ended, recorded at exit (the review that closes the case). NOT_RECORDED is for
+    cases closed before the reason was asked; it cannot be chosen at a new exit."""
+
+    GOALS_REACHED = "goals_reached", _("Doelen bereikt")
+    REGULAR_CARE = "regular_care", _("Overgedragen aan reguliere zorg")
+    MOVED = "moved", _("Verhuisd buiten de gemeente")
+    DETENTION = "detention", _("Detentie")
+    NO_COOPERATION = "no_cooperation", _("Wil niet meer meewerken")
+    OTHER = "other", _("Anders")
+    NOT_RECORDED = "not_recorded", _("Niet geregistreerd")
+
+
+# The reasons a case director can choose at exit (not "not recorded").
+EXIT_REASON_CHOICES = [
+    (v, label) for v, label in ExitReason.choices if v != ExitReason.NOT_RECORDED
+]
+
+
 class RecordKind(models.TextChoices):
     SCHOOL = "school", _("School")
     WORK = "work", _("Werk")
@@ -71,6 +90,9 @@ class Case(models.Model):
     )
     opened_on = models.DateField(_("gestart op"))
     closed_on = models.DateField(_("afgesloten op"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("reden van uitstroom"), max_length=20, choices=ExitReason.choices, blank=True, default=""
+    )
     summary = models.TextField(_("samenvatting"), blank=True)
     anonymised = models.BooleanField(default=False)
     lead_professional = models.ForeignKey(

@@ -527,16 +527,48 @@ def _case_units() -> dict[int, tuple[str, str]]:
     return out
 
 
+def _police_dates() -> dict[int, list[date]]:
+    """Person id -> the dates of the police records on that person (reoffending as registered by
+    the police partner), read once for all counts."""
+    from .models import CaseRecord
+
+    out: dict[int, list[date]] = defaultdict(list)
+    for pid, on in CaseRecord.objects.filter(
+        kind=RecordKind.POLICE, person_id__isnull=False
+    ).values_list("person_id", "occurred_on"):
+        out[pid].append(on)
+    return out
+
+
+def _any_in(dates: list[date], start: date, end: date) -> bool:
+    """A date in (start, end], as careers.jobs.reoffended counts it."""
+    return any(start < d <= end for d in dates)
+
+
+def intervention_types_in_use() -> list[tuple[str, str]]:
+    """(type, label) of the intervention types that have a programme in the catalogue, in the
+    order of InterventionType: the types the comparison-group figures are made for."""
+    from .models import InterventionType
+
+    used = set(Programme.objects.values_list("intervention__type", flat=True))
+    return [(code, label) for code, label in InterventionType.choices if code in used]
+
+
+FOLLOW_UP = timedelta(days=365)
+
+
 def monitoring_counts(  # noqa: C901 - one counting block per figure, sharing the quarter lookup
     quarters: list[tuple[date, date]],
+    today: date | None = None,
 ) -> dict[str, dict[tuple, int]]:
     """Counts of pillar 1 per quarter for monitoring, keyed (wijk, focus area, quarter index,
     category). The definitions are written out in doorbraak.monitoring.figures; this function
     only counts. Reviews on time: held no later than the date set at the previous review (or at
     the case conference decision). Contact within cadence: an open case at the quarter's end
     with a contact in its last cadence period. Reoffending: a police record on the subject
-    within 12 months of inclusion, counted in the quarter the 12 months end."""
-    from .models import Case, CaseDecision, Contact, Review
+    within 12 months of inclusion, counted in the quarter the 12 months end. Exits: per reason
+    of exit. The comparison-group counts per intervention type: see comparison_counts."""
+    from .models import Case, CaseDecision, CaseMember, Contact, ExitReason, Review
 
     units = _case_units()
     out: dict[str, dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
@@ -553,37 +585,44 @@ def monitoring_counts(  # noqa: C901 - one counting block per figure, sharing th
 
     cases = list(
         Case.objects.values_list(
-            "pk", "kind", "opened_on", "closed_on", "subject_id", "contact_cadence_days"
+            "pk",
+            "kind",
+            "opened_on",
+            "closed_on",
+            "subject_id",
+            "contact_cadence_days",
+            "exit_reason",
         )
     )
     last_contact: dict[int, list[date]] = defaultdict(list)
     for cid, on in Contact.objects.values_list("case_id", "contact_on"):
         last_contact[cid].append(on)
     for qi, (_start, end) in enumerate(quarters):
-        for cid, kind, opened, closed, _subject, cadence in cases:
+        for cid, kind, opened, closed, _subject, cadence, _reason in cases:
             if opened <= end and (closed is None or closed > end):
                 add("in_approach", cid, qi, kind)
                 recent = any(
                     end - timedelta(days=cadence or 14) < d <= end for d in last_contact[cid]
                 )
                 add("contact_cadence", cid, qi, "within" if recent else "not_within")
-    for cid, kind, opened, closed, subject, _cadence in cases:
+    members: dict[int, list[int]] = defaultdict(list)
+    for cid, pid in CaseMember.objects.order_by("case_id", "since", "id").values_list(
+        "case_id", "person_id"
+    ):
+        members[cid].append(pid)
+    police = _police_dates()
+    for cid, kind, opened, closed, subject, _cadence, reason in cases:
         qi = quarter_of(opened)
         if qi is not None:
             add("inclusions", cid, qi, kind)
         qi = quarter_of(closed)
         if qi is not None:
-            add("exits", cid, qi, kind)
-        followed_until = opened + timedelta(days=365)
+            add("exits", cid, qi, reason or ExitReason.NOT_RECORDED)
+        followed_until = opened + FOLLOW_UP
         qi = quarter_of(followed_until)
         if qi is not None and followed_until <= quarters[-1][1]:
-            persons = [subject] if subject else []
-            from .models import CaseMember
-
-            persons = persons or list(
-                CaseMember.objects.filter(case_id=cid).values_list("person_id", flat=True)
-            )
-            again = any(reoffended(p, opened, followed_until) for p in persons)
+            persons = [subject] if subject else members[cid]
+            again = any(_any_in(police[p], opened, followed_until) for p in persons)
             add("reoffending", cid, qi, "reoffended" if again else "not_reoffended")
     # reviews: due date from the previous review, or from the case conference decision
     first_due = {
@@ -641,4 +680,84 @@ def monitoring_counts(  # noqa: C901 - one counting block per figure, sharing th
             if a is None or b is None:
                 continue
             add("zrm_change", cid, qi, f"{domain}:{'up' if b > a else 'down' if b < a else 'same'}")
-    return {k: dict(v) for k, v in out.items()}
+    result = {k: dict(v) for k, v in out.items()}
+    result.update(comparison_counts(quarters, today, units=units, police=police))
+    return result
+
+
+COMPARISON_CATEGORIES = (
+    "participants:reoffended",
+    "participants:not_reoffended",
+    "comparison:reoffended",
+    "comparison:not_reoffended",
+)
+
+
+def comparison_counts(  # noqa: C901 - participants and comparison group, per type and quarter
+    quarters: list[tuple[date, date]],
+    today: date | None = None,
+    *,
+    units: dict | None = None,
+    police: dict | None = None,
+) -> dict[str, dict[tuple, int]]:
+    """Per intervention type in use, figure ``comparison_<type>``: counts per quarter of cases,
+    keyed (wijk, focus area, quarter index, category) with the categories of
+    COMPARISON_CATEGORIES. A descriptive comparison, not an effect measurement; only counts
+    leave this function.
+
+    Participants of a quarter: cases whose first started enrolment in a programme of that type
+    started in the quarter; reoffending: a police record on the enrolled person within 12 months
+    after the start. Comparison group of a quarter: cases in the approach during the quarter
+    (started on or before its last day, not closed before its first) that never had a started
+    enrolment of that type; reoffending: a police record on the subject (for a family case the
+    first member) within 12 months after the quarter's first day, or after the start of the case
+    if that is later. A case counts only once its 12 months have passed on ``today``."""
+    from django.utils import timezone
+
+    from .models import Case, CaseMember
+
+    today = today or timezone.localdate()
+    units = units if units is not None else _case_units()
+    police = police if police is not None else _police_dates()
+    first_start: dict[str, dict[int, tuple[date, int]]] = defaultdict(dict)
+    for cid, pid, itype, started in (
+        Enrolment.objects.filter(started_on__isnull=False)
+        .order_by("started_on", "id")
+        .values_list("case_id", "person_id", "programme__intervention__type", "started_on")
+    ):
+        first_start[itype].setdefault(cid, (started, pid))
+    first_member: dict[int, int] = {}
+    for cid, pid in CaseMember.objects.order_by("case_id", "since", "id").values_list(
+        "case_id", "person_id"
+    ):
+        first_member.setdefault(cid, pid)
+    cases = [
+        (cid, opened, closed, subject or first_member.get(cid))
+        for cid, opened, closed, subject in Case.objects.values_list(
+            "pk", "opened_on", "closed_on", "subject_id"
+        )
+    ]
+    out: dict[str, dict[tuple, int]] = {}
+    for itype, _label in intervention_types_in_use():
+        rows: dict[tuple, int] = defaultdict(int)
+        starts = first_start.get(itype, {})
+
+        def add(cid, qi, group, again, rows=rows):
+            wijk, area = units.get(cid, ("", ""))
+            outcome = "reoffended" if again else "not_reoffended"
+            rows[(wijk, area, qi, f"{group}:{outcome}")] += 1
+
+        for qi, (q_start, q_end) in enumerate(quarters):
+            for cid, (started, pid) in starts.items():
+                if q_start <= started <= q_end and started + FOLLOW_UP <= today:
+                    add(cid, qi, "participants", _any_in(police[pid], started, started + FOLLOW_UP))
+            for cid, opened, closed, person in cases:
+                if cid in starts or person is None:
+                    continue
+                if opened > q_end or (closed is not None and closed < q_start):
+                    continue
+                ref = max(q_start, opened)
+                if ref + FOLLOW_UP <= today:
+                    add(cid, qi, "comparison", _any_in(police[person], ref, ref + FOLLOW_UP))
+        out[f"comparison_{itype}"] = dict(rows)
+    return out

@@ -40,6 +40,9 @@ class Figure:
     rate: tuple | None = None  # (category counted, label of the rate): share of the total
     persons: bool = True  # counts of persons or cases: disclosure control applies
     focus_only: bool = False  # published for the city and the focus areas only (not per wijk)
+    # further rates, each (category counted, categories of its base, label): a share within a
+    # group of categories (the comparison-group figures: participants and comparison group)
+    group_rates: tuple = ()
 
 
 def _kinds():
@@ -52,6 +55,63 @@ def _intervention_types():
     from doorbraak.careers.models import InterventionType
 
     return tuple(InterventionType.choices)
+
+
+def _exit_reasons():
+    from doorbraak.careers.models import ExitReason
+
+    return tuple(ExitReason.choices)
+
+
+def _comparison_figures(source) -> list[Figure]:
+    """One figure per intervention type that has a programme: reoffending within 12 months for
+    the participants and for the comparison group (careers.selectors.comparison_counts)."""
+    from doorbraak.careers import selectors as careers
+
+    categories = (
+        ("participants:reoffended", _("Deelnemers: met recidive")),
+        ("participants:not_reoffended", _("Deelnemers: zonder recidive")),
+        ("comparison:reoffended", _("Vergelijkingsgroep: met recidive")),
+        ("comparison:not_reoffended", _("Vergelijkingsgroep: zonder recidive")),
+    )
+    rates = (
+        (
+            "participants:reoffended",
+            ("participants:reoffended", "participants:not_reoffended"),
+            _("recidive deelnemers"),
+        ),
+        (
+            "comparison:reoffended",
+            ("comparison:reoffended", "comparison:not_reoffended"),
+            _("recidive vergelijkingsgroep"),
+        ),
+    )
+    out = []
+    for itype, label in careers.intervention_types_in_use():
+        out.append(
+            Figure(
+                f"comparison_{itype}",
+                "careers",
+                _("Recidive deelnemers en vergelijkingsgroep: %(type)s") % {"type": label},
+                _(
+                    "Een beschrijvende vergelijking, geen effectmeting, en niets over een persoon. "
+                    "Deelnemers: casussen waarvan de eerste deelname aan een interventie van dit "
+                    "soort in het kwartaal begon; recidive: een politieregistratie op de "
+                    "deelnemer binnen 12 maanden na de start. Vergelijkingsgroep: casussen die in "
+                    "hetzelfde kwartaal in de aanpak waren en deze interventie nooit kregen; "
+                    "recidive: een politieregistratie op de betrokkene binnen 12 maanden na de "
+                    "eerste dag van het kwartaal (of na de start van de casus als die later is). "
+                    "De groepen zijn niet gelijk samengesteld: een verschil zegt niet dat de "
+                    "interventie het veroorzaakte. Een casus telt pas mee als de 12 maanden om "
+                    "zijn, dus de laatste kwartalen zijn nog leeg. Percentages alleen bij een "
+                    "basis van minstens 10."
+                ),
+                source,
+                categories,
+                group_rates=rates,
+            )
+        )
+    return out
 
 
 def _zrm_categories():
@@ -107,11 +167,12 @@ def figures() -> list[Figure]:
             C,
             _("Uitstroom"),
             _(
-                "Casussen afgesloten in het kwartaal (uitstroom na de periodieke toets). De reden "
-                "van uitstroom wordt nog niet als keuze vastgelegd; daarom per soort casus."
+                "Casussen afgesloten in het kwartaal (uitstroom na de periodieke toets), per reden "
+                "van uitstroom zoals de procesregisseur die bij het sluiten vastlegt. Niet "
+                "geregistreerd: casussen gesloten voordat de reden werd gevraagd."
             ),
             CAREERS_SOURCE,
-            _kinds(),
+            _exit_reasons(),
         ),
         Figure(
             "reviews",
@@ -196,6 +257,7 @@ def figures() -> list[Figure]:
             CAREERS_SOURCE,
             _zrm_categories(),
         ),
+        *_comparison_figures(CAREERS_SOURCE),
         Figure(
             "prevention_reach",
             "prevention",
@@ -602,6 +664,8 @@ def figure_table(cube: Cube, fig: Figure, area: str, qis: list[int]) -> Table:
     header = [str(_("Kwartaal"))] + [str(label) for _c, label in cats]
     if fig.rate:
         header.append(str(_("Percentage %(label)s") % {"label": fig.rate[1]}))
+    for _part, _base, label in fig.group_rates:
+        header.append(str(_("Percentage %(label)s") % {"label": label}))
     if multi:
         header.append(TOTAAL)
     rows = []
@@ -614,6 +678,11 @@ def figure_table(cube: Cube, fig: Figure, area: str, qis: list[int]) -> Table:
             part = getter(fig.rate[0])
             published = part[1] == "ok" and total[1] == "ok"
             out.append(dc.rate(part[0], total[0], published=published))
+        for part_cat, base_cats, _label in fig.group_rates:
+            part = getter(part_cat)
+            base = [getter(c) for c in base_cats]
+            published = part[1] == "ok" and all(st == "ok" for _v, st in base)
+            out.append(dc.rate(part[0], sum(v for v, _st in base), published=published))
         if multi:
             out.append(_show(*total))
         return out
