@@ -99,7 +99,8 @@ def test_demo_city():
 def _check_city_shape():
     assert 1800 <= Premises.objects.count() <= 2400
     assert Company.objects.count() == 2000
-    assert 2200 <= Person.objects.count() <= 3200
+    # residents and officers, plus the young people in the person-centred approach (issue 13)
+    assert 2200 <= Person.objects.count() <= 3900
     wijken = {code for code, _name in areas.wijk_choices()}
     assert len(wijken) == 10  # the demo loads Utrecht's areas
     assert set(Premises.objects.values_list("wijk", flat=True)) == wijken
@@ -174,9 +175,35 @@ def _check_sources():
         assert activity.legal_basis and activity.retention_days > 0 and activity.data_categories
 
 
+def _check_case_flow(cases):
+    """Issue 13: two years of history for monitoring: a few hundred people in the approach at
+    any time, tens of inclusions and exits per quarter, in the city and in each focus area; every
+    closed case of the history has a reason of exit."""
+    from datetime import timedelta
+
+    today = built_on()
+    for back in range(0, 8):
+        end = today - timedelta(days=91 * back)
+        start = end - timedelta(days=91)
+        running = cases.filter(opened_on__lte=end).exclude(closed_on__lte=end)
+        assert 200 <= running.count() <= 450
+        for area in ("nieuw_overvecht", "amsterdamsestraatweg"):
+            assert running.filter(subject__residence__area=area).count() >= 40
+        assert cases.filter(opened_on__gt=start, opened_on__lte=end).count() >= 30
+        assert cases.filter(closed_on__gt=start, closed_on__lte=end).count() >= 20
+    recent = cases.filter(status=CaseStatus.CLOSED, closed_on__gte=today - timedelta(days=800))
+    assert recent.count() > 100
+    assert not recent.filter(exit_reason__in=["", "not_recorded"]).exists()
+    assert recent.values("exit_reason").distinct().count() == 6
+    assert not cases.filter(status=CaseStatus.OPEN).exclude(exit_reason="").exists()
+
+
 def _check_cases():
+    from doorbraak.demo.generator import DEMO_CASES
+
     cases = Case.objects.all()
-    assert cases.count() == 150
+    assert cases.count() == DEMO_CASES == 900
+    _check_case_flow(cases)
     assert cases.filter(kind="family").exists() and cases.filter(status=CaseStatus.CLOSED).exists()
     director = User.objects.get(username="regisseur")
     assert set(cases.values_list("director", flat=True)) == {director.pk}

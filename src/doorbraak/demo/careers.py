@@ -36,11 +36,28 @@ INTERVENTIONS = [
     ("Leefstijltraining (3RO)", "Reclassering Nederland", "erkend", "probation", True),
 ]
 PROGRAMMES = [  # name, intervention index, capacity, job guarantee
-    ("Sport- en dagprogramma 2025-2026", 3, 10, False),
-    ("Stage met status: techniek en logistiek", 2, 6, True),
-    ("Credible messengers: traject 12 maanden", 0, 8, False),
-    ("Jobcoach in en na detentie", 1, 12, False),
+    ("Sport- en dagprogramma 2025-2026", 3, 60, False),
+    ("Stage met status: techniek en logistiek", 2, 35, True),
+    ("Credible messengers: traject 12 maanden", 0, 45, False),
+    ("Jobcoach in en na detentie", 1, 60, False),
 ]
+# Why cases ended, as case directors record it at exit (weights for the demo's closed cases).
+EXIT_REASONS = (
+    ("goals_reached", 34),
+    ("regular_care", 30),
+    ("no_cooperation", 12),
+    ("detention", 10),
+    ("moved", 9),
+    ("other", 5),
+)
+EXIT_TEXTS = {
+    "goals_reached": ("Doelen grotendeels bereikt.", "Verdere inzet niet meer nodig."),
+    "regular_care": ("Ondersteuning loopt door in reguliere zorg.", "Regie kan terug."),
+    "no_cooperation": ("Betrokkene werkt niet meer mee.", "Zonder medewerking geen basis."),
+    "detention": ("Betrokkene is gedetineerd.", "Nazorg via reclassering."),
+    "moved": ("Betrokkene is verhuisd buiten de gemeente.", "Warme overdracht gedaan."),
+    "other": ("Casus afgesloten na overleg.", "Verdere inzet niet meer nodig."),
+}
 COACHES = [
     (
         "Demo Coach Amrani",
@@ -125,6 +142,13 @@ CRITERIA_TEXT = (
     "Meerdere partners zien zorgen op meerdere leefgebieden.",
     "Aanmelding na overleg met ouders.",
 )
+
+
+def _held(rng, due: date) -> date:
+    """When a review is held: mostly in the weeks before its due date, one in ten late."""
+    if rng.random() < 0.1:
+        return due + timedelta(days=rng.randint(3, 30))
+    return due - timedelta(days=rng.randint(0, 25))
 
 
 def _d(rng, start: date, end: date) -> date:
@@ -234,7 +258,7 @@ def extend(city, today: date) -> dict:  # noqa: C901 - the demo story, case by c
             m.CaseMember(case=case, person=case.subject, decision=decision, since=case.opened_on)
         )
         # reviews every ~6 months; exit on closing
-        held = review_due - timedelta(days=rng.randint(0, 20))
+        held = _held(rng, review_due)
         next_due = review_due
         while held < end:
             nd = held + timedelta(days=180)
@@ -250,7 +274,7 @@ def extend(city, today: date) -> dict:  # noqa: C901 - the demo story, case by c
                     by=director,
                 )
             )
-            next_due, held = nd, nd - timedelta(days=rng.randint(0, 25))
+            next_due, held = nd, _held(rng, nd)
         open_seen += 0 if case.closed_on else 1
         if not case.closed_on and open_seen % 7 == 3:
             # Some reviews slip (one open case in seven): the last one was not held, so it is overdue.
@@ -260,12 +284,18 @@ def extend(city, today: date) -> dict:  # noqa: C901 - the demo story, case by c
                 reviews.remove(case_reviews[-1])
                 next_due = previous_due
         if case.closed_on:
+            reason = rng.choices(
+                [r for r, _w in EXIT_REASONS], weights=[w for _r, w in EXIT_REASONS], k=1
+            )[0]
+            # cases closed long ago (before the reason was asked) stay "niet geregistreerd"
+            case.exit_reason = reason if case.closed_on.year >= 2022 else "not_recorded"
+            suitable, necessary = EXIT_TEXTS[reason]
             reviews.append(
                 m.Review(
                     case=case,
                     held_on=case.closed_on,
-                    suitable="Doelen grotendeels bereikt.",
-                    necessary="Verdere inzet niet meer nodig.",
+                    suitable=suitable,
+                    necessary=necessary,
                     balanced="Voortzetten zou onevenredig zijn.",
                     outcome="exit",
                     by=director,
@@ -362,44 +392,49 @@ def extend(city, today: date) -> dict:  # noqa: C901 - the demo story, case by c
                 )
             )
             on += timedelta(days=max(3, case.contact_cadence_days - rng.randint(0, 5)))
-        # interventions
-        if rng.random() < 0.6:
-            p = rng.choice(programmes)
-            requested = case.opened_on + timedelta(days=rng.randint(20, 90))
-            if requested < end:
-                e = m.Enrolment(
-                    programme=p,
-                    case=case,
-                    person=case.subject,
-                    requested_on=requested,
-                    started_on=requested,
-                    sessions_planned=20,
-                    sessions_attended=rng.randint(8, 20),
-                    status=m.EnrolmentStatus.ACTIVE,
-                )
-                finish = requested + timedelta(days=rng.randint(90, 240))
-                if finish < end:
-                    if rng.random() < 0.75:
-                        e.status, e.positive, e.ended_on = m.EnrolmentStatus.COMPLETED, True, finish
-                        if p.has_job_guarantee:
-                            e.job_status = (
-                                "offered" if finish + timedelta(days=183) < today else "pending"
-                            )
-                            e.job_placed_on = (
-                                finish + timedelta(days=190) if e.job_status == "offered" else None
-                            )
-                    else:
-                        e.status, e.ended_on, e.dropout_reason = (
-                            m.EnrolmentStatus.DROPPED,
-                            finish,
-                            "Niet meer verschenen",
-                        )
-                        e.job_status = "lapsed" if p.has_job_guarantee else ""
-                elif active[p.pk] >= p.capacity:
+        # interventions: most cases take part in one, some in a second or third after it
+        requested = case.opened_on + timedelta(days=rng.randint(20, 90))
+        used: set[int] = set()
+        for chance in (0.8, 0.45, 0.2):
+            if rng.random() >= chance or requested >= end:
+                break
+            p = rng.choice([x for x in programmes if x.pk not in used])
+            used.add(p.pk)
+            e = m.Enrolment(
+                programme=p,
+                case=case,
+                person=case.subject,
+                requested_on=requested,
+                started_on=requested,
+                sessions_planned=20,
+                sessions_attended=rng.randint(8, 20),
+                status=m.EnrolmentStatus.ACTIVE,
+            )
+            enrolments.append(e)
+            finish = requested + timedelta(days=rng.randint(90, 240))
+            if finish >= end:
+                if active[p.pk] >= p.capacity:
                     e.status, e.started_on = m.EnrolmentStatus.WAITING, None
                 else:
                     active[p.pk] += 1
-                enrolments.append(e)
+                break
+            if rng.random() < 0.75:
+                e.status, e.positive, e.ended_on = m.EnrolmentStatus.COMPLETED, True, finish
+                if p.has_job_guarantee:
+                    e.job_status = "offered" if finish + timedelta(days=183) < today else "pending"
+                    e.job_placed_on = (
+                        finish + timedelta(days=rng.randint(20, 180))
+                        if e.job_status == "offered"
+                        else None
+                    )
+            else:
+                e.status, e.ended_on, e.dropout_reason = (
+                    m.EnrolmentStatus.DROPPED,
+                    finish,
+                    rng.choice(("Niet meer verschenen", "Verhuisd", "Andere dagbesteding")),
+                )
+                e.job_status = "lapsed" if p.has_job_guarantee else ""
+            requested = finish + timedelta(days=rng.randint(7, 60))
         if rng.random() < 0.3:
             matches.append(
                 m.CoachMatch(
@@ -523,7 +558,13 @@ def extend(city, today: date) -> dict:  # noqa: C901 - the demo story, case by c
     m.CoachMatch.objects.bulk_create(matches)
     m.Case.objects.bulk_update(
         cases,
-        ["inclusion_end", "contact_cadence_days", "lead_professional", "next_review_due"],
+        [
+            "inclusion_end",
+            "contact_cadence_days",
+            "lead_professional",
+            "next_review_due",
+            "exit_reason",
+        ],
         batch_size=500,
     )
     _record_kinds()

@@ -19,7 +19,9 @@ The city holds, for `businesses=N` (default 2,000):
 - N companies (KvK), some sharing an address, with a realistic sector mix;
 - about 1.25 N persons: officers of the companies and residents (BRP), with a few networks of
   persons who are officer of several companies;
-- about 150 person-centred cases (with case management: see demo/careers.py) with partners and records per data category.
+- about 900 person-centred cases since 2017 (a few hundred in the approach at any time, tens of
+  inclusions and exits per quarter; with case management: see demo/careers.py) with partners and
+  records per data category.
 
 Name origin is drawn independently of everything else (area, sector, case), so the data holds no
 correlation between names and risk for anyone to find.
@@ -77,7 +79,17 @@ from .sectors import (
 
 DEMO_SEED = 20261128
 DEMO_BUSINESSES = 2000
-DEMO_CASES = 150
+DEMO_CASES = 900
+# Where the people in the person-centred approach live (weights): the two focus areas and the
+# wijken around them. Kept to a few places so that the monitoring's counts per area are real
+# numbers rather than many counts under five.
+CASE_PLACES = {
+    "amsterdamsestraatweg": 26,
+    "nieuw_overvecht": 24,
+    "overvecht": 18,
+    "zuidwest": 18,
+    "noordwest": 14,
+}
 
 BAG_FILE = "bag-verblijfsobjecten.csv"
 KVK_FILE = "kvk-extract.csv"
@@ -1032,51 +1044,62 @@ class _City:
             )
 
         residents = [p for p in persons if p.residence is not None and p.residence.use == WOON]
-        young = [p for p in residents if 15 <= age(p) <= 23]
-        older_young = [p for p in residents if 24 <= age(p) <= 31]
-        parents = [p for p in residents if 36 <= age(p) <= 60]
-        n_family = max(1, self.n_cases // 7)
+        homes = sorted(
+            {id(p.residence): p.residence for p in residents}.values(),
+            key=lambda h: (h.wijk, h.area, h.bag_id),
+        )
+        parents = [
+            p
+            for p in residents
+            if 36 <= age(p) <= 60 and (p.residence.area or p.residence.wijk) in CASE_PLACES
+        ]
         n_old_closed = max(1, self.n_cases // 10)
-        n_recent_closed = max(1, self.n_cases // 7)
-
-        plan: list[tuple[str, Person, str]] = []  # kind, subject, status-kind
-        subjects = iter(rng.sample(young, min(len(young), self.n_cases)))
+        n_family = max(1, self.n_cases // 10)
+        subjects = self._case_subjects(
+            residents, homes, max(1, self.n_cases - n_old_closed - n_family), age
+        )
+        taken = {id(p) for p in subjects}
+        older_young = [p for p in residents if 24 <= age(p) <= 31 and id(p) not in taken]
         old_subjects = iter(rng.sample(older_young, min(len(older_young), n_old_closed)))
         family_subjects = iter(rng.sample(parents, min(len(parents), n_family)))
+        young = iter(subjects)
+
+        plan: list[tuple[str, Person, str]] = []  # kind, subject, status-kind
         for i in range(self.n_cases):
             if i < n_old_closed:
                 kind, subject, when = (
                     CaseKind.INDIVIDUAL,
-                    next(old_subjects, None) or next(subjects, None),
+                    next(old_subjects, None) or next(young, None),
                     "old",
                 )
             elif i < n_old_closed + n_family:
                 kind, subject, when = (
                     CaseKind.FAMILY,
-                    next(family_subjects, None) or next(subjects, None),
-                    "open",
+                    next(family_subjects, None) or next(young, None),
+                    "flow",
                 )
-            elif i < n_old_closed + n_family + n_recent_closed:
-                kind, subject, when = CaseKind.INDIVIDUAL, next(subjects, None), "recent"
             else:
-                kind, subject, when = CaseKind.INDIVIDUAL, next(subjects, None), "open"
+                kind, subject, when = CaseKind.INDIVIDUAL, next(young, None), "flow"
             if subject is not None:  # a very small city may not have enough young residents
                 plan.append((kind, subject, when))
 
         cases, participants, records = [], [], []
         seq: Counter = Counter()
+        # The flow: inclusions spread evenly from 2023 until three weeks ago; a case runs 8 to
+        # 30 months (the inclusion is for two years, extended or ended early at a review), so a
+        # few hundred people are in the approach at any time and tens come in and go out per
+        # quarter.
+        flow_start = self.d(2023, 1, 1)
+        flow_end = self.today - timedelta(days=21)
         for kind, subject, when in plan:
             if when == "old":
                 opened = _date_between(rng, self.d(2017, 3, 1), self.d(2019, 6, 30))
                 closed = _date_between(rng, opened + timedelta(days=300), self.d(2021, 6, 30))
-            elif when == "recent":
-                opened = _date_between(rng, self.d(2023, 1, 1), self.d(2025, 3, 31))
-                closed = _date_between(
-                    rng, opened + timedelta(days=270), self.today - timedelta(days=20)
-                )
             else:
-                opened = _date_between(rng, self.d(2024, 1, 15), self.today - timedelta(days=21))
-                closed = None
+                opened = _date_between(rng, flow_start, flow_end)
+                closed = opened + timedelta(days=rng.randint(240, 900))
+                if closed > self.today - timedelta(days=7):
+                    closed = None
             seq[opened.year] += 1
             end = closed or self.today
             partner_codes = self._case_partners(kind, subject, age(subject, opened))
@@ -1117,6 +1140,52 @@ class _City:
         CaseParticipant.objects.bulk_create(participants)
         CaseRecord.objects.bulk_create(records, batch_size=500)
         return len(cases), len(records)
+
+    def _case_subjects(self, residents, homes, n: int, age) -> list[Person]:
+        """The young people (15 to 25) the cases are about, living where the approach works: about
+        a quarter each in the two focus areas (flats above the shops of the Amsterdamsestraatweg,
+        and the homes in transformed office buildings in Nieuw Overvecht), the rest in the rest
+        of Overvecht, Noordwest and Zuidwest (CASE_PLACES). Young residents of the demo city
+        first; where a place has too few, a young person is added to a home there (a BRP
+        resident like any other)."""
+        rng = self.rng
+        flats = [
+            self.new_premises(NIEUW_OVERVECHT, WOON, (35, 85), addition=rng.choice(("1", "2", "3")))
+            for _ in range(max(1, round(n * 0.2)))
+        ]
+        Premises.objects.bulk_create(flats, batch_size=500)
+        homes = homes + flats
+        by_place: dict[str, list] = defaultdict(list)
+        for h in homes:
+            by_place[h.area or h.wijk].append(h)
+        weights = CASE_PLACES
+        weights = {k: v for k, v in weights.items() if by_place.get(k)}
+        pool: dict[str, list] = defaultdict(list)
+        for p in residents:
+            if 15 <= age(p) <= 23:
+                pool[p.residence.area or p.residence.wijk].append(p)
+        for people in pool.values():
+            rng.shuffle(people)
+        chosen, new = [], []
+        places, place_weights = list(weights), list(weights.values())
+        for _ in range(n):
+            place = rng.choices(places, weights=place_weights, k=1)[0]
+            if pool[place]:
+                chosen.append(pool[place].pop())
+                continue
+            home = rng.choice(by_place[place])
+            person = self._person(
+                born_from=self.today - timedelta(days=25 * 365),
+                born_to=self.today - timedelta(days=16 * 365),
+                residence=home,
+            )
+            src = self._source(ref.SOURCE_BRP, BRP_FILE, BRP_RECEIVED)
+            person.source, person.source_file = src["source"], src["source_file"]
+            person.source_row, person.received_on = src["source_row"], src["received_on"]
+            new.append(person)
+            chosen.append(person)
+        Person.objects.bulk_create(new, batch_size=500)
+        return chosen
 
     def _case_partners(self, kind: str, subject: Person, age_at_opening: int) -> list[str]:
         rng = self.rng
