@@ -401,3 +401,38 @@ def test_company_link_never_links_different_kvk_numbers_automatically():
     right = companies[companies.id == "k2"].assign(id="v2")
     out = lk.link_tables(left, right, COMPANY_MAPPING, COMPANY_MAPPING, "company").output()
     assert out[(out.left_id == "k1") & (out.decision == "link")].empty
+
+
+def test_incremental_company_linking_respects_kvk_numbers():
+    companies = _companies()
+    existing_raw = companies[companies.id != "k2"]
+    existing = lk.prepare_records(existing_raw, COMPANY_MAPPING, "company", "records")
+    first = lk.resolve_features(existing, "company")
+    new_raw = pd.concat(
+        [
+            companies[companies.id == "k2"],
+            pd.DataFrame(
+                [("n1", "Bakkerij Jansen b.v.", "30123456", "Oudegracht", "12", "3511AB")],
+                columns=companies.columns,
+            ),
+        ],
+        ignore_index=True,
+    )
+    new = lk.prepare_records(new_raw, COMPANY_MAPPING, "company", "records")
+    later = lk.link_new_records(first.model, existing, first.entity_of(), new)
+    entity = first.entity_of()
+    assert later.assignments["n1"] == entity["k1"]  # same number: joins
+    assert later.assignments["k2"] != entity["k1"]  # another number: a new entity
+    judged = [lk.Judgement("k1", "k2", "same", "analist", T0)]
+    later = lk.link_new_records(first.model, existing, entity, new, judgements=judged)
+    assert later.assignments["k2"] == entity["k1"]
+
+
+def test_attaching_new_records_refuses_another_kvk_number_without_a_judgement():
+    keys = {"k1": "11111111", "k2": "22222222"}
+    pairs = _pairs([("k1", "k2", 0.999)])
+    assigned, refused = lk.attach_new_records(["k2"], pairs, {"k1": "org-1"}, keys=keys)
+    assert assigned["k2"] != "org-1" and refused[0][2] == DIFFERENT_KEYS
+    judged = [lk.Judgement("k1", "k2", "same", "analist", T0)]
+    assigned, _ = lk.attach_new_records(["k2"], pairs, {"k1": "org-1"}, judged, keys=keys)
+    assert assigned["k2"] == "org-1"
