@@ -29,6 +29,16 @@ benchmark, ``register-personen.csv`` (the demo's persons as first delivered),
 ``bronnen.csv`` (the three extracts in one table, addresses looked up in the BAG as
 the importer does) and ``link-mapping.yaml`` are written beside them.
 
+Two more sources are written for linkage only (never imported), each with its ground truth in
+its own columns (``waarheid_*``, ``ruis``): ``politie-signalen.csv``, a police-signal-like
+source as sparse as such sources are (one given name or several or initials, the birth date
+missing or only its year, postcode or house number missing, ``3522-HL``, upper-case place
+names; namesakes and strangers), to link against ``register-personen.csv`` with
+``link-mapping-politie.yaml``; and ``bedrijven.csv``, the demo's companies plus a relisting of
+a quarter of them as another desk writes them (trade names, legal-form suffixes spelt
+otherwise or dropped, the KvK number missing), to deduplicate with
+``link-mapping-bedrijven.yaml``.
+
 Deterministic: one ``random.Random(seed)``, persons in primary-key order, no clock.
 """
 
@@ -44,6 +54,7 @@ from pathlib import Path
 
 from doorbraak.registers import validation as v
 from doorbraak.registers.models import (
+    Company,
     Officer,
     Person,
     Premises,
@@ -957,8 +968,6 @@ def _write_company_source(out: Path, summary: ExtractSummary, seed: int) -> None
     suffixes spelt otherwise or dropped, upper case, typos, the KvK number or the address
     missing. ``waarheid_kvk`` is the registration each row is about; similar names of
     different companies (the demo has many) must stay apart."""
-    from doorbraak.registers.models import Company
-
     rng = random.Random(seed + SEED_OFFSET + 3)
     companies = list(Company.objects.select_related("establishment").order_by("pk"))
     rows = []
