@@ -363,6 +363,8 @@ def child_prepare(reset: bool) -> dict:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # the BAG extract names Utrecht's wijken: the importer checks them against the areas
+    call_command("loaddata", "utrecht", verbosity=0)
     from django.db import connection
 
     from doorbraak.registers.models import Company, ImportBatch, Premises

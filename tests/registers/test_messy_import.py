@@ -150,6 +150,7 @@ def test_an_import_that_crashes_is_recorded_failed(sources, tmp_path, monkeypatc
         raise MemoryError("out of memory")
 
     monkeypatch.setattr(importers.Validator, "validate", boom)
+    monkeypatch.setattr(importers.Validator, "validate_columns", boom)  # the column-wise path
     with pytest.raises(MemoryError):
         importers.import_file(sources["bag"], path, username="cli:jansen")
     batch = ImportBatch.objects.get()

@@ -54,13 +54,18 @@ def bag_file(tmp_path: Path, n: int, name: str = "bag_groot.csv", extra: list[st
 def batches(monkeypatch):
     """The sizes of the batches the importer validated."""
     seen: list[int] = []
-    validate = importers.validate
+    validate, validate_columns = importers.validate, importers.Validator.validate_columns
 
     def spy(mapping, table, *args, **kwargs):
-        seen.append(len(table.rows))
+        seen.append(len(table))
         return validate(mapping, table, *args, **kwargs)
 
+    def columns_spy(self, table, *args, **kwargs):
+        seen.append(len(table))
+        return validate_columns(self, table, *args, **kwargs)
+
     monkeypatch.setattr(importers, "validate", spy)
+    monkeypatch.setattr(importers.Validator, "validate_columns", columns_spy)
     return seen
 
 

@@ -139,12 +139,65 @@ def source_type_for(source: ProcessingActivity, requested: str | None = None) ->
 # --- reading -------------------------------------------------------------------------------
 
 
-@dataclass
 class Table:
-    columns: list[str]  # normalised header names
-    rows: list[dict]  # normalised header -> raw value
-    lines: list[int | None]  # CSV line per row (None for Parquet)
-    start: int = 1  # data row number of rows[0]
+    """One batch of a file (or all of it): the rows' raw cells as read (a list per row, in
+    header order; or the columns themselves for Parquet), the CSV line of each row (None for
+    Parquet) and the data row number of the first. ``rows`` (header -> raw value, one dict per
+    row) is built only when asked for: the row-by-row validator's view."""
+
+    def __init__(
+        self,
+        columns: list[str],
+        rows: list[dict] | None = None,
+        lines: list[int | None] | None = None,
+        start: int = 1,
+        *,
+        cells: list[list] | None = None,
+        column_values: list[list] | None = None,
+        numbers: list[int] | None = None,
+    ):
+        self.columns = columns  # normalised header names
+        self._rows, self.cells, self._column_values = rows, cells, column_values
+        n = len(rows if rows is not None else cells if cells is not None else column_values[0])
+        self.n = n
+        self.lines = lines if lines is not None else [None] * n
+        self.start = start
+        self.numbers = numbers  # the rows' numbers when they do not follow on from start
+
+    def __len__(self) -> int:
+        return self.n
+
+    @property
+    def rows(self) -> list[dict]:
+        if self._rows is None:
+            columns, width = self.columns, len(self.columns)
+            if self.cells is None:
+                self.cells = [list(c) for c in zip(*self._column_values, strict=True)]
+            rows = []
+            for cells in self.cells:
+                row = dict(zip(columns, cells, strict=False))
+                if len(cells) != width:
+                    row["__width__"] = len(cells)
+                rows.append(row)
+            self._rows = rows
+        return self._rows
+
+    def bad_width(self) -> list[int]:
+        """The indexes of rows with more or fewer cells than the header has columns."""
+        if self.cells is None:
+            return [i for i, r in enumerate(self.rows) if "__width__" in r]
+        width = len(self.columns)
+        return [i for i, c in enumerate(self.cells) if len(c) != width]
+
+    def column_data(self) -> list:
+        """The raw cells column by column (rows of the wrong width padded or cut)."""
+        if self._column_values is not None:
+            return self._column_values
+        width = len(self.columns)
+        cells = self.cells if self.cells is not None else [list(r.values()) for r in self.rows]
+        if any(len(c) != width for c in cells):
+            cells = [c if len(c) == width else (list(c) + [""] * width)[:width] for c in cells]
+        return list(zip(*cells, strict=True)) if cells else [[] for _ in range(width)]
 
 
 def file_hash(path: Path) -> str:
@@ -270,32 +323,25 @@ class Reader:
         try:
             for record_batch in self._parquet.iter_batches(batch_size=size):
                 columns = [record_batch.column(i).to_pylist() for i in range(len(names))]
-                rows = [
-                    dict(zip(self.columns, values, strict=True))
-                    for values in zip(*columns, strict=True)
-                ]
                 start = self.row_count + 1
-                self.row_count += len(rows)
-                yield Table(self.columns, rows, [None] * len(rows), start)
+                self.row_count += record_batch.num_rows
+                yield Table(self.columns, start=start, column_values=columns)
         except Exception as exc:  # noqa: BLE001 - a damaged row group
             raise ImportError_(f"geen leesbaar Parquet-bestand: {exc}") from exc
 
     def _csv_batches(self, size: int):
-        rows, lines, width = [], [], len(self.columns)
+        rows, lines = [], []
         columns, reader = self.columns, self._reader
         try:
             for cells in reader:
-                if not any(c.strip() for c in cells):
-                    continue
-                row = dict(zip(columns, cells, strict=False))
-                if len(cells) != width:
-                    row["__width__"] = len(cells)
-                rows.append(row)
+                if not (cells and cells[0].strip()) and not any(c.strip() for c in cells):
+                    continue  # a row of blanks
+                rows.append(cells)
                 lines.append(reader.line_num)
                 if len(rows) >= size:
                     start = self.row_count + 1
                     self.row_count += len(rows)
-                    yield Table(columns, rows, lines, start)
+                    yield Table(columns, lines=lines, start=start, cells=rows)
                     rows, lines = [], []
         except csv.Error as exc:
             raise ImportError_(
@@ -309,7 +355,7 @@ class Reader:
         if rows:
             start = self.row_count + 1
             self.row_count += len(rows)
-            yield Table(columns, rows, lines, start)
+            yield Table(columns, lines=lines, start=start, cells=rows)
 
     def close(self) -> None:
         if self.fmt == "csv":
@@ -429,7 +475,12 @@ def check_columns(mapping: Mapping, columns: list[str]) -> list[Problem]:
     return problems
 
 
-CACHE_VALUES = 50_000  # per column: parsed outcomes of the values seen most (first) in a file
+CACHE_VALUES = 50_000
+_HOUSE = (
+    "house_number",
+    "house_letter",
+    "house_number_addition",
+)  # per column: parsed outcomes of the values seen most (first) in a file
 
 
 def _memo(check):
@@ -468,6 +519,7 @@ class Validator:
             for name, spec in mapping.fields.items()
             if spec.type != "house_number"
         ]
+        self.limits = [(name, col, check, limits[name]) for name, col, check in self.checks]
         self.house = mapping.fields.get("house_number")
         if self.house is not None:
             self.house_check = _memo(self._house_check(self.house))
@@ -532,8 +584,11 @@ class Validator:
         if house is not None:
             house_check = self.house_check
             number_col, letter_col, addition_col = self.house_columns
-        for i, raw in enumerate(_progress(table.rows, progress, "controleren"), start=start):
-            line = lines[i - start]
+        numbers = table.numbers or range(start, start + len(table))
+        for at, (i, raw) in enumerate(
+            zip(numbers, _progress(table.rows, progress, "controleren"), strict=True)
+        ):
+            line = lines[at]
             row_problems: list[Problem] = []
             if "__width__" in raw:
                 row_problems.append(
@@ -569,6 +624,110 @@ class Validator:
             else:
                 rows.append(Row(i, line, out))
         return rows, problems
+
+    def validate_columns(  # noqa: C901 - per field: fast, empty and slow cells, then the house number
+        self, table: Table, con
+    ) -> tuple[list[int], dict[str, list], list[Problem]]:
+        """The batch validated column by column (``extracts.check_batch``, in DuckDB): cells in
+        their canonical form are taken as they are, blank cells get the field's empty value (or
+        make the row a problem when the field is required), and only the other cells go through
+        the field's parser (remembered per distinct value). The rows with any problem are then
+        validated once more by ``validate``, row by row, so that the report is exactly the
+        row-by-row validator's. Returns the indexes of the good rows, every field's values (a
+        list over all rows of the batch, meaningful at the good rows) and the problems."""
+        import numpy as np
+        import pyarrow as pa
+
+        from doorbraak_analysis.registers import extracts
+
+        n = len(table)
+        data = table.column_data()
+        index = {c: i for i, c in enumerate(self.columns)}  # a repeated header: the last wins
+        arrays, opaque = {}, set()
+        for col in {c for c in self.column_of.values() if c}:
+            raw = data[index[col]]
+            try:
+                arrays[col] = pa.array(raw, pa.string())
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # Parquet numbers, dates: the parser
+                arrays[col] = pa.nulls(n, pa.string())
+                opaque.add(col)
+        limits = {name: limit for name, _col, _check, limit in self.limits}
+        checked = extracts.check_batch(
+            con,
+            pa.table(arrays) if arrays else pa.table({"_": pa.nulls(n)}),
+            self.mapping,
+            self.column_of,
+            limits,
+        )
+        bad = np.zeros(n, dtype=bool)
+        bad[table.bad_width()] = True
+        values: dict[str, list] = {}
+        for name, col, check in self.checks:
+            if col is None:
+                ok, result = check(None)
+                values[name] = [result] * n
+                if not ok:
+                    bad[:] = True
+                continue
+            raw = data[index[col]]
+            state = checked.column(name + "__s").to_numpy(zero_copy_only=False)
+            if col in opaque:
+                state = np.full(n, extracts.SLOW, dtype=np.int8)
+            out = checked.column(name).to_pylist()
+            empty = np.flatnonzero(state == extracts.EMPTY)
+            if len(empty):
+                ok, result = check("")
+                if ok:
+                    for i in empty.tolist():
+                        out[i] = result
+                else:
+                    bad[empty] = True
+            for i in np.flatnonzero(state == extracts.SLOW).tolist():
+                ok, result = check(raw[i])
+                if ok:
+                    out[i] = result
+                else:
+                    bad[i] = True
+            values[name] = out
+        if self.house is not None:
+            number_col, letter_col, addition_col = self.house_columns
+            if number_col is None:
+                ok, result = self.house_check((None, None, None))
+                for k, part in zip(_HOUSE, result if ok else (None, "", ""), strict=True):
+                    values[k] = [part] * n
+                if not ok:
+                    bad[:] = True
+            else:
+                state = checked.column("house_number__s").to_numpy(zero_copy_only=False)
+                if {number_col, letter_col, addition_col} & opaque:
+                    state = np.full(n, extracts.SLOW, dtype=np.int8)
+                parts = [checked.column(k + "__v").to_pylist() for k in _HOUSE]
+                cells = [data[index[c]] if c else None for c in self.house_columns]
+                for i in np.flatnonzero(state != extracts.FAST).tolist():
+                    ok, result = self.house_check(tuple(c[i] if c else None for c in cells))
+                    if ok:
+                        for part, value in zip(parts, result, strict=True):
+                            part[i] = value
+                    else:
+                        bad[i] = True
+                values.update(zip(_HOUSE, parts, strict=True))
+        problems: list[Problem] = []
+        flagged = np.flatnonzero(bad).tolist()
+        if flagged:
+            rows = table.rows
+            sub = Table(
+                self.columns,
+                [rows[i] for i in flagged],
+                [table.lines[i] for i in flagged],
+                numbers=[table.start + i for i in flagged],
+            )
+            accepted, problems = self.validate(sub)
+            for row in accepted:  # not expected: the row-by-row validator has the last word
+                i = row.number - table.start
+                bad[i] = False
+                for name, value in row.values.items():
+                    values[name][i] = value
+        return np.flatnonzero(~bad).tolist(), values, problems
 
 
 def validate(
@@ -620,31 +779,58 @@ def _snapshot(obj, names: Iterable[str]) -> dict:
 def _premises_index(rows: list[Row] | None = None) -> tuple[dict, dict]:
     """BAG-id -> premises pk and address -> premises pk, for the premises ``rows`` refer to
     (all premises when ``rows`` is None)."""
-    by_bag, by_address = {}, {}
-    premises = Premises.objects.values_list(
-        "pk", "bag_id", "postcode", "house_number", "house_letter", "house_number_addition"
-    )
     if rows is None:
-        by_id = by_postcode = premises
-    else:
-        bag_ids = list({r.values["bag_id"] for r in rows if r.values.get("bag_id")})
-        postcodes = list(
-            {
-                r.values["postcode"]
-                for r in rows
-                if not r.values.get("bag_id")
-                and r.values.get("postcode")
-                and r.values.get("house_number")
-            }
-        )
-        by_id = _chunked_values(premises.order_by(), "bag_id", bag_ids)
-        by_postcode = _chunked_values(
-            premises, "postcode", postcodes
-        )  # in order: the first of an address wins
-    for pk, bag_id, *_ in by_id:
-        by_bag[bag_id] = pk
-    for pk, _, postcode, number, letter, addition in by_postcode:
-        by_address.setdefault((postcode, number, letter.upper(), addition.upper()), pk)
+        by_bag, by_address = {}, {}
+        for pk, bag_id, postcode, number, letter, addition in Premises.objects.values_list(
+            "pk", "bag_id", "postcode", "house_number", "house_letter", "house_number_addition"
+        ):
+            by_bag[bag_id] = pk
+            by_address.setdefault((postcode, number, letter.upper(), addition.upper()), pk)
+        return by_bag, by_address
+    bag_ids = list({r.values["bag_id"] for r in rows if r.values.get("bag_id")})
+    pairs = list(
+        {
+            (r.values["postcode"], r.values["house_number"])
+            for r in rows
+            if not r.values.get("bag_id")
+            and r.values.get("postcode")
+            and r.values.get("house_number")
+        }
+    )
+    return _premises_lookup(bag_ids, pairs)
+
+
+def _premises_lookup(bag_ids: list, pairs: list) -> tuple[dict, dict]:
+    """BAG-id -> premises pk for ``bag_ids``, and (postcode, number, letter, addition) -> pk
+    for the premises at the (postcode, house number) ``pairs``: two queries, whatever their
+    number (the pairs as one array or JSON parameter joined on the address index). Of two
+    premises at one address the first in the model's order wins."""
+    from django.db import connection
+
+    by_bag = dict(
+        _chunked_values(Premises.objects.order_by().values_list("bag_id", "pk"), "bag_id", bag_ids)
+    )
+    by_address: dict = {}
+    if not pairs:
+        return by_bag, by_address
+    order = "p.street, p.house_number, p.house_letter, p.house_number_addition, p.id"
+    select = "SELECT p.id, p.postcode, p.house_number, p.house_letter, p.house_number_addition"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"{select} FROM registers_premises p JOIN unnest(%s::varchar[], %s::int[]) "  # noqa: S608 - fixed SQL
+                f"AS k(pc, hn) ON p.postcode = k.pc AND p.house_number = k.hn ORDER BY {order}",
+                [[pc for pc, _ in pairs], [hn for _, hn in pairs]],
+            )
+        else:
+            cursor.execute(
+                f"{select} FROM json_each(%s) k JOIN registers_premises p ON "  # noqa: S608 - fixed SQL
+                "p.postcode = json_extract(k.value, '$[0]') AND "
+                f"p.house_number = json_extract(k.value, '$[1]') ORDER BY {order}",
+                [json.dumps(pairs)],
+            )
+        for pk, postcode, number, letter, addition in cursor.fetchall():
+            by_address.setdefault((postcode, number, letter.upper(), addition.upper()), pk)
     return by_bag, by_address
 
 
@@ -668,6 +854,15 @@ def _chunked_values(qs, field_name: str, keys: list, size: int | None = None):
         column = f"{connection.ops.quote_name(meta.db_table)}.{connection.ops.quote_name(meta.get_field(field_name).column)}"
         # quoted identifiers from the model itself; the keys are a bound parameter
         yield from qs.extra(where=[f"{column} = ANY(%s)"], params=[keys])  # noqa: S610
+        return
+    if connection.vendor == "sqlite" and len(keys) > 100 and all(type(k) is str for k in keys):
+        # one query: the keys as one JSON parameter
+        column = qs.model._meta.get_field(field_name).column
+        quoted = f"{connection.ops.quote_name(qs.model._meta.db_table)}.{connection.ops.quote_name(column)}"
+        yield from qs.extra(  # noqa: S610 - quoted identifiers; the keys are a bound parameter
+            where=[f"{quoted} IN (SELECT value FROM json_each(%s))"],  # noqa: S608
+            params=[json.dumps(keys)],
+        )
         return
     size = size or _chunk_size()
     for start in range(0, len(keys), size):
@@ -1285,6 +1480,9 @@ class SeenKeys:
     def _digests(keys):
         import numpy as np
 
+        if keys and all(type(k) is str and len(k) <= 15 and k.isascii() for k in keys):
+            # short keys (a KvK-nummer, a BAG-id) are their own digest: a 1 byte, then the key
+            return np.char.add(b"\x01", np.array(keys, dtype="S15")).astype("S16")
         blake = hashlib.blake2b
         return np.array(
             [blake(repr(k).encode(), digest_size=16).digest() for k in keys], dtype="S16"
@@ -1363,6 +1561,242 @@ def _duplicate_keys(items: list, problems: list[Problem], seen: SeenKeys | None 
         )
         seen.add(digests, [row.number for _, row, _ in unique])
     return unique
+
+
+# --- the column-wise path: premises and companies ---------------------------------------------
+
+# The large register extracts (the BAG, the trade register) are validated, resolved and written
+# column by column: DuckDB classifies the cells, the parsers see only what is not canonical,
+# the premises are looked up per batch and new records and their versions go in as one COPY
+# (PostgreSQL) or executemany (SQLite). Records that exist already take the row-by-row path
+# (``upsert``: updated, unchanged or confirmed, each with its version), as do the rows with a
+# problem (validated once more row by row, for the report).
+COLUMN_TARGETS = {"premises": "bag_id", "company": "kvk_number"}  # target -> its key field
+
+
+def _duckdb():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET threads = 1")  # the database server has the other core
+    return con
+
+
+def _prepare_columns(ctx: Context, target: Target, validator: Validator, table: Table, con):
+    """Validate one batch column-wise and resolve its references: (items, values, problems),
+    items being (key, Row without values, index in the batch) of the rows to write."""
+    good, values, found = validator.validate_columns(table, con)
+    if target.label == "company":
+        good = _establishments(table, good, values, found)
+    keys, start, lines = values[COLUMN_TARGETS[target.label]], table.start, table.lines
+    return _duplicate_columns(keys, good, start, lines, found, ctx.keys_seen), values, found
+
+
+def _duplicate_columns(keys, good, start, lines, problems, seen: SeenKeys) -> list:
+    """``_duplicate_keys`` for a batch held column-wise, with numpy: the (key, Row without
+    values, index) of each good row whose key did not come earlier in the file (in this batch
+    or an earlier one); the others are reported, naming the row the key was first in."""
+    import numpy as np
+
+    wanted = [keys[i] for i in good]
+    digests, earlier = seen.first_rows(wanted)
+    numbers = np.asarray(good, dtype=np.int64) + start
+    order = np.argsort(digests, kind="stable")  # a key's first row comes first
+    ordered = digests[order]
+    starts = np.ones(len(order), dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))
+    repeat = np.empty(len(order), dtype=bool)
+    repeat[order] = ~starts
+    first_number = np.empty(len(order), dtype=np.int64)
+    first_number[order] = numbers[order[group_start]]
+    before = np.where(earlier > 0, earlier, np.where(repeat, first_number, 0))
+    for j in np.flatnonzero(before).tolist():
+        i = good[j]
+        problems.append(
+            Problem(
+                start + i,
+                "sleutel",
+                _key_text(wanted[j]),
+                f"dubbel in dit bestand (ook rij {int(before[j])})",
+                lines[i],
+            )
+        )
+    fresh = np.flatnonzero(before == 0)
+    seen.add(digests[fresh], numbers[fresh])
+    return [(wanted[j], Row(start + good[j], lines[good[j]], {}), good[j]) for j in fresh.tolist()]
+
+
+def _establishments(table: Table, good: list[int], values: dict, found: list[Problem]) -> list[int]:
+    """The premises of each company (by BAG-id, else by address), looked up for the whole batch
+    at once; a company whose premises are not found is a problem. Returns the rows resolved."""
+    bag, pc, hn = values["bag_id"], values["postcode"], values["house_number"]
+    hl = values.get("house_letter") or [""] * len(table)
+    ha = values.get("house_number_addition") or [""] * len(table)
+    bag_ids = list({bag[i] for i in good if bag[i]})
+    pairs = list({(pc[i], hn[i]) for i in good if not bag[i] and pc[i] and hn[i]})
+    index = _premises_lookup(bag_ids, pairs)
+    by_bag, by_address = index
+    establishment: list = [None] * len(table)
+    keep = []
+    for i in good:
+        if bag[i]:
+            pk = by_bag.get(bag[i])
+        elif pc[i] and hn[i]:
+            pk = by_address.get((pc[i], hn[i], hl[i] or "", ha[i] or ""))
+        else:
+            pk = None
+        if pk is None:  # the report, as the row-by-row path words it
+            row = Row(
+                table.start + i,
+                table.lines[i],
+                {k: values[k][i] for k in ("bag_id", "postcode", *_HOUSE) if k in values},
+            )
+            _resolve_premises(row, index, required=True, problems=found)
+        else:
+            establishment[i] = pk
+            keep.append(i)
+    values["establishment_id"] = establishment
+    return keep
+
+
+def _apply_columns(ctx: Context, target: Target, items: list, values: dict, con) -> None:
+    keys = [k for k, _, _ in items]
+    existing = target.existing(ctx, keys) if keys else {}
+    if existing:  # updated, unchanged or confirmed: the row-by-row path, with its versions
+        upsert(
+            ctx,
+            target,
+            [
+                (k, Row(r.number, r.line, row := {n: col[i] for n, col in values.items()}), row)
+                for k, r, i in items
+                if k in existing
+            ],
+            False,
+        )
+    fresh = [item for item in items if item[0] not in existing]
+    if fresh:
+        _insert_new(ctx, target, fresh, values, con)
+
+
+def _arrow_type(model_field):
+    import pyarrow as pa
+    from django.db import models
+
+    if isinstance(model_field, models.ForeignKey | models.IntegerField):
+        return pa.int64()
+    if isinstance(model_field, models.CharField | models.TextField):
+        return pa.string()
+    if isinstance(model_field, models.FloatField):
+        return pa.float64()
+    if isinstance(model_field, models.DateTimeField):
+        return None
+    if isinstance(model_field, models.DateField):
+        return pa.date32()
+    if isinstance(model_field, models.BooleanField):
+        return pa.bool_()
+    return None
+
+
+def _insert_new(ctx: Context, target: Target, fresh: list, values: dict, con) -> None:
+    """New records of one batch and their first versions, column by column."""
+    import pyarrow as pa
+    from django.db import connection
+
+    meta = target.model._meta
+    n, idx = len(fresh), [i for _, _, i in fresh]
+    pks = _new_ids(connection, meta, n)
+    numbers = [r.number for _, r, _ in fresh]
+    given = {
+        COLUMN_TARGETS[target.label]: [k for k, _, _ in fresh],
+        "source_id": [ctx.source.pk] * n,
+        "source_file": [ctx.file_name] * n,
+        "source_row": numbers,
+        "received_on": [ctx.received_on] * n,
+    }
+    for name in target.value_fields:
+        column = values[name]
+        given[name] = [column[i] for i in idx]
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    arrays = {meta.pk.column: pa.array(pks, pa.int64())}
+    for f in fields:
+        kind = _arrow_type(f)
+        if kind is None:
+            raise TypeError(f"{meta.label}.{f.name}: no column-wise insert for this field type")
+        data = given[f.attname] if f.attname in given else [f.get_default()] * n
+        arrays[f.column] = pa.array(data, kind)
+    _write_table(meta.db_table, pa.table(arrays))
+    label = target.label
+    snapshot = pa.table({name: arrays[meta.get_field(name).column] for name in target.value_fields})
+    con.register("doorbraak_snapshot", snapshot)
+    try:
+        pairs = ", ".join(f"{_duck_q(name)} := {_duck_q(name)}" for name in target.value_fields)
+        as_json = (
+            con.sql(
+                f"SELECT CAST(to_json(struct_pack({pairs})) AS VARCHAR) FROM doorbraak_snapshot"  # noqa: S608 - quoted field names
+            )
+            .to_arrow_table()
+            .column(0)
+        )
+    finally:
+        con.unregister("doorbraak_snapshot")
+    received = pa.array([ctx.received_on] * n, pa.date32())
+    versions = {
+        "model": pa.array([label] * n, pa.string()),
+        "object_id": arrays[meta.pk.column],
+        "key": pa.array([_key_text(k) for k, _, _ in fresh], pa.string()),
+        "source_id": arrays["source_id"],
+        "batch_id": pa.array([ctx.batch.pk if ctx.batch is not None else None] * n, pa.int64()),
+        "source_file": arrays["source_file"],
+        "source_row": arrays["source_row"],
+        "received_on": received,
+        "valid_from": received,
+        "valid_to": pa.nulls(n, pa.date32()),
+        "values": as_json,
+    }
+    _write_table(RecordVersion._meta.db_table, pa.table(versions))
+    ctx.count(label, "created", n)
+
+
+def _duck_q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _write_table(db_table: str, table) -> None:
+    """Append an Arrow table (columns named as the database's) to ``db_table``: COPY in CSV on
+    PostgreSQL (strings always quoted, so that an empty string stays one and a missing value is
+    NULL), executemany on SQLite. Inside the import's transaction only."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+    from django.db import connection
+
+    if not connection.in_atomic_block:
+        raise RuntimeError("_write_table runs inside the import's transaction")
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in table.column_names)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            buffer = io.BytesIO()
+            pacsv.write_csv(
+                table,
+                buffer,
+                pacsv.WriteOptions(include_header=False, quoting_style="needed", batch_size=8192),
+            )
+            with cursor.copy(
+                f"COPY {quote(db_table)} ({columns}) FROM STDIN (FORMAT csv)"  # noqa: S608 - quoted identifiers
+            ) as copy:
+                copy.write(buffer.getvalue())
+            return
+        as_python = [
+            (pc.cast(c, pa.string()) if pa.types.is_date(c.type) else c).to_pylist()
+            for c in table.columns
+        ]
+        placeholders = ", ".join(["%s"] * len(as_python))
+        cursor.executemany(
+            f"INSERT INTO {quote(db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608 - quoted identifiers
+            list(zip(*as_python, strict=True)),
+        )
 
 
 # --- the service ------------------------------------------------------------------------------
@@ -1749,6 +2183,9 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
                 mapping=mapping,
             )
             bar = _progress_bar(progress, reader)
+            duck = _duckdb() if mapping.target in COLUMN_TARGETS else None
+            if duck is not None:
+                stack.callback(duck.close)
             try:
                 with transaction.atomic():
                     if not dry_run:
@@ -1758,17 +2195,24 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
                         ctx.batch = batch
                     try:
                         for table in reader.batches(size):
-                            rows, found = validate(mapping, table, validator=validator)
-                            items = _duplicate_keys(
-                                target.prepare(ctx, rows, found), found, ctx.keys_seen
-                            )
+                            if duck is not None:
+                                items, values, found = _prepare_columns(
+                                    ctx, target, validator, table, duck
+                                )
+                            else:
+                                rows, found = validate(mapping, table, validator=validator)
+                                items = _duplicate_keys(
+                                    target.prepare(ctx, rows, found), found, ctx.keys_seen
+                                )
                             problems.add(found)
-                            if (
-                                not problems and not dry_run
-                            ):  # after the first problem only validate on
+                            if problems or dry_run:  # after the first problem only validate on
+                                pass
+                            elif duck is not None:
+                                _apply_columns(ctx, target, items, values, duck)
+                            else:
                                 target.apply(ctx, items, False)
                             if bar is not None:
-                                bar.update(len(table.rows))
+                                bar.update(len(table))
                             if on_progress is not None:
                                 on_progress(reader.row_count, reader.fraction)
                     except ImportError_ as exc:

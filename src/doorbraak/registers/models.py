@@ -44,6 +44,8 @@ class Premises(SourceRecord):
 
     class Meta:
         ordering = ["street", "house_number", "house_letter", "house_number_addition"]
+        # the importer finds an establishment or residence by its address
+        indexes = [models.Index(fields=["postcode", "house_number"], name="premises_address")]
         verbose_name = _("pand")
         verbose_name_plural = _("panden")
 

@@ -721,3 +721,77 @@ def _references(
         ).fetchall():
             problems.append(Problem(ex.path.name, row, "kvk_number", kvk, reason))
     return problems
+
+
+# --- one batch of an import, vectorised -----------------------------------------------------
+
+FAST, EMPTY, SLOW = 0, 1, 2  # the state of one cell in check_batch
+
+
+def check_batch(
+    con: DuckDBPyConnection,
+    table: pa.Table,
+    mapping: Mapping,
+    columns: dict[str, str | None],
+    limits: dict[str, int | None],
+) -> pa.Table:
+    """The cells of one batch of an import (``table``: string columns, as read) classified per
+    field of ``mapping`` in one vectorised pass: ``<field>__s`` is FAST (the value is in its
+    canonical form, which the importer's parser returns unchanged: ``<field>`` holds it, cast to
+    its type), EMPTY (the importer's emptiness: blank or only whitespace) or SLOW (anything else:
+    the importer's own parser decides, with its reasons). ``columns`` names the table column of
+    each field (None: the file has none); a string longer than its field's limit is SLOW, so the
+    parser reports it. The house number is classified with its letter and addition, as the
+    importer parses them together: ``house_number``, ``house_letter`` and
+    ``house_number_addition`` come with ``house_number__s``."""
+    selects: list[str] = []
+    house = mapping.fields.get("house_number")
+    for fname, spec in mapping.fields.items():
+        col = columns.get(fname)
+        if spec.type == "house_number":
+            continue
+        if col is None:
+            selects.append(f"CAST({EMPTY} AS TINYINT) AS {_q(fname + '__s')}, NULL AS {_q(fname)}")
+            continue
+        x = _q(col)
+        fast = _fast(spec.type, x) if spec.type != "wijk" else None  # wijk: the areas decide
+        cond, value = fast or ("false", "NULL")
+        limit = limits.get(fname)
+        if limit and spec.type in STRING_TYPES:
+            cond = f"({cond}) AND length({x}) <= {int(limit)}"
+        selects.append(
+            f"CAST(CASE WHEN {_empty(x, 'VARCHAR')} THEN {EMPTY} WHEN coalesce({cond}, false) "
+            f"THEN {FAST} ELSE {SLOW} END AS TINYINT) AS {_q(fname + '__s')}, "
+            f"CASE WHEN NOT {_empty(x, 'VARCHAR')} AND coalesce({cond}, false) THEN "
+            f"CAST({value} AS {SQL_TYPES.get(spec.type, 'VARCHAR')}) END AS {_q(fname)}"
+        )
+    if house is not None:
+        number = columns.get("house_number")
+        if number is None:
+            selects.append(f"CAST({EMPTY} AS TINYINT) AS house_number__s")
+        else:
+            n = _q(number)
+            letter, addition = (
+                _q(c) if (c := columns.get(k)) else None
+                for k in ("house_letter", "house_number_addition")
+            )
+
+            def blank_or(c: str | None, pattern: str) -> str:
+                return "true" if c is None else f"({c} = '' OR regexp_full_match({c}, '{pattern}'))"
+
+            hfast = (
+                f"coalesce(regexp_full_match({n}, '[1-9][0-9]{{0,4}}') AND "
+                f"{blank_or(letter, '[A-Z]')} AND {blank_or(addition, '[A-Z0-9]{1,4}')}, false)"
+            )
+            selects.append(
+                f"CAST(CASE WHEN {_empty(n, 'VARCHAR')} THEN {EMPTY} WHEN {hfast} THEN {FAST} "
+                f"ELSE {SLOW} END AS TINYINT) AS house_number__s"
+            )
+            selects.append(f"CASE WHEN {hfast} THEN CAST({n} AS BIGINT) END AS house_number__v")
+            for k, c in (("house_letter", letter), ("house_number_addition", addition)):
+                selects.append(f"CASE WHEN {hfast} THEN {c or chr(39) * 2} END AS {k}__v")
+    con.register("doorbraak_batch", table)
+    try:
+        return con.sql(f"SELECT {', '.join(selects)} FROM doorbraak_batch").to_arrow_table()
+    finally:
+        con.unregister("doorbraak_batch")
