@@ -5,10 +5,12 @@ with SIGKILL in the middle of an import: nothing half-imported, the job retried 
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from doorbraak.jobs.actions import start_job
 from doorbraak.jobs.models import Job, WorkerHeartbeat
 from doorbraak.registers.models import ImportBatch, Premises
+from tests.conftest import login
 from tests.jobs.conftest import wait_until
 from tests.registers.conftest import FIXTURES, sources  # noqa: F401 (fixture)
 
@@ -136,6 +138,41 @@ def test_worker_killed_mid_import_leaves_nothing_half_imported(
     assert lost.status == "FAILED" and "WorkerLost" in lost.exception_class_path
     second.wait_for("Starting worker")  # in its loop: SIGTERM is a graceful stop
     assert second.stop() == 0
+
+
+def test_progress_of_a_running_import_shows_while_its_transaction_is_open(
+    client,
+    world,
+    sources,  # noqa: F811
+    db_tasks,
+    worker,
+    tmp_path,
+):
+    """The importer reports each batch inside its one transaction; on SQLite that transaction
+    holds the database's only write lock until the end, so the figure must reach the person who
+    started the import another way: the status page and the API show it while the job runs."""
+    db_tasks.JOBS_FILES_DIR = tmp_path / "var" / "jobs"  # the worker's var dir, as in production
+    path = bag_file(tmp_path, 40_000)
+    job = queue_import(world.users["analyst"], sources["bag"], path, batch_size=200)
+    login(client, world.users["analyst"])
+    url = reverse("api_job", kwargs={"pk": job.pk})
+    worker()
+
+    def running_with_progress():
+        figure = client.get(url).json()
+        if figure["status"] == "done":
+            raise AssertionError("the import ended before any progress was shown")
+        return figure if figure["status"] == "running" and figure["progress"] else None
+
+    seen = wait_until(running_with_progress, timeout=120, interval=0.05)
+    assert 0 < seen["progress"] < 100 and "rijen" in seen["progress_note"]
+    assert Premises.objects.filter(bag_id__startswith="034499").count() == 0, "not committed yet"
+    page = client.get(reverse("job_detail", kwargs={"pk": job.pk})).content.decode()
+    assert "rijen" in page
+    done = wait_until(lambda: Job.objects.filter(pk=job.pk, status="done").first(), timeout=180)
+    assert done.progress == 100
+    assert client.get(url).json()["progress"] == 100
+    assert not (tmp_path / "var" / "jobs" / "progress" / f"{job.pk}.json").exists()
 
 
 def test_the_worker_schedules_and_runs_the_daily_jobs_once_per_day(world, db_tasks, worker):

@@ -8,7 +8,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import access
+from . import access, progress
 from .models import Job
 
 
@@ -42,6 +42,9 @@ class JobSerializer(serializers.ModelSerializer):
             "finished_at",
             "url",
         ]
+
+    def to_representation(self, job):
+        return super().to_representation(progress.overlay(job))  # a running job's latest figure
 
     def get_url(self, job) -> str:
         return reverse("job_detail", kwargs={"pk": job.pk})

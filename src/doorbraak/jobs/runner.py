@@ -109,5 +109,6 @@ def _finish(
         fields["progress"] = 100
     # Only the run that owns the job may finish it (not one that was given up on meanwhile).
     Job.objects.filter(pk=job.pk, status=JobStatus.RUNNING, task_id=job.task_id).update(**fields)
+    progress.discard(job.pk)
     for name, value in fields.items():
         setattr(job, name, value)

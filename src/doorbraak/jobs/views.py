@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from doorbraak.web.decorators import page
 
-from . import access
+from . import access, progress
 from .models import JobStatus
 
 
@@ -20,6 +20,8 @@ def job_list(request):
     if status in JobStatus.values:
         jobs = jobs.filter(status=status)
     page_obj = Paginator(jobs, 25).get_page(request.GET.get("page"))
+    for job in page_obj.object_list:  # a running job's figure, also while its transaction is open
+        progress.overlay(job)
     extra = "&".join(
         p for p in (f"status={status}" if status else "", "alle=1" if everyone else "") if p
     )
@@ -39,7 +41,7 @@ def job_list(request):
 
 @page()
 def job_detail(request, pk: int):
-    job = access.get_job_for_user(request.user, pk)
+    job = progress.overlay(access.get_job_for_user(request.user, pk))
     return render(
         request,
         "jobs/job_detail.html",
