@@ -37,11 +37,12 @@ def _protect(cells):
 
 def _attack(published: list[tuple[dict, str]], target: dict) -> tuple[float, float]:
     """Independent of the module: variables are the finest cells; every published number is a
-    constraint (exact value; `<5` → 1..4; `x` → ≥5). Returns min and max of the target sum."""
-    keys = sorted({k for coeffs, _v in published for k in coeffs} | set(target), key=repr)
+    constraint (exact value; `<5` → 1..4; `x` → ≥5, or ≥1 on a total). Returns min and max of
+    the target sum."""
+    keys = sorted({k for coeffs, *_rest in published for k in coeffs} | set(target), key=repr)
     idx = {k: i for i, k in enumerate(keys)}
     a_eq, b_eq, a_ub, b_ub = [], [], [], []
-    for coeffs, shown in published:
+    for coeffs, shown, *margin in published:
         r = np.zeros(len(keys))
         for k in coeffs:
             r[idx[k]] = 1
@@ -49,8 +50,10 @@ def _attack(published: list[tuple[dict, str]], target: dict) -> tuple[float, flo
             a_ub += [r, -r]
             b_ub += [4, -1]
         elif shown == dc.HIDDEN:
+            # an inner `x` is at least 5; a hidden total may be small (it hides to keep its
+            # small categories from being pinned): at least 1
             a_ub.append(-r)
-            b_ub.append(-5)
+            b_ub.append(-1 if margin and margin[0] else -5)
         else:
             a_eq.append(r)
             b_eq.append(int(shown))
@@ -73,15 +76,15 @@ def _attack(published: list[tuple[dict, str]], target: dict) -> tuple[float, flo
 def _published(grid, prot, tag=""):
     out = []
     for agg in grid.aggregates:
-        out.append(({(tag, *k) for k in agg.cells}, prot.shown(agg.key)))
+        out.append(({(tag, *k) for k in agg.cells}, prot.shown(agg.key), agg.is_margin))
     return out
 
 
 def _required(published, target) -> float:
     """The width asked: PROTECTION, or what the `<5` markers and zeros alone leave if less."""
-    markers = [(cells, shown) for cells, shown in published if shown in (dc.SMALL, "0")]
+    markers = [(cells, shown) for cells, shown, *_m in published if shown in (dc.SMALL, "0")]
     lo, hi = _attack(markers, target)
-    return min(dc.PROTECTION, hi - lo)
+    return min(dc.PROTECTION, max(hi - lo, 1))  # never exact, not even by the markers
 
 
 def _sensitive(grid, tag=""):
@@ -125,10 +128,91 @@ def test_no_small_count_can_be_recovered_from_the_published_totals(seed):
         assert hi - lo >= _required(published, target) - 1e-6, (target, lo, hi)
         assert hi - lo >= 1 - 1e-6, "never determined exactly"
     for agg in grid.aggregates:
-        if prot.status[agg.key] == "small":
+        if 0 < grid.value(agg) < dc.THRESHOLD:  # shown `<5`, or a small total hidden as `x`
             target = {("", *k) for k in agg.cells}
             lo, hi = _attack(published, target)
             assert hi - lo >= _required(published, target) - 1e-6, (agg.key, lo, hi)
+
+
+CATS4 = ["a", "b", "c", "d"]
+
+
+def _protect4(cells):
+    grid = dc.grid_for(cells, UNITS, CATS4, AREAS)
+    return grid, dc.protect_grid(grid, rows=["west", "oost", "overvecht", "zuid"], cols=CATS4)
+
+
+def _assert_nothing_exact(grid, prot):
+    published = _published(grid, prot)
+    for target in _sensitive(grid):
+        lo, hi = _attack(published, target)
+        assert hi - lo >= 1 - 1e-6, ("determined exactly", target, lo, hi)
+        assert hi - lo >= _required(published, target) - 1e-6, (target, lo, hi)
+    for agg in grid.aggregates:
+        if 0 < grid.value(agg) < dc.THRESHOLD:
+            lo, hi = _attack(published, {("", *k) for k in agg.cells})
+            assert hi - lo >= 1 - 1e-6, ("determined exactly", agg.key, lo, hi)
+
+
+def test_a_row_of_small_categories_under_a_small_total_pins_no_cell():
+    """West: four categories of 1 and a total of 4. Shown as `<5` four times under a `<5`
+    total, each would be exactly 1 (four counts of at least 1 that add up to at most 4)."""
+    cells = {(u, c): 20 + i for i, (u, c) in enumerate((u, c) for u in UNITS for c in CATS4)}
+    for c in CATS4:
+        cells[(("west", ""), c)] = 1
+    grid, prot = _protect4(cells)
+    # the markers alone would pin each: prove the attack works on the old publication
+    old = [
+        (cells_, "<5" if 0 < grid.value(agg) < 5 else str(grid.value(agg)))
+        for agg, cells_ in ((a, {("", *k) for k in a.cells}) for a in grid.aggregates)
+        if agg.key[0] == "west"
+    ]
+    lo, hi = _attack(old, {("", ("west", ""), "a")})
+    assert hi - lo < 1e-6, "the old publication pinned the cell at 1"
+    assert all(prot.status[("west", c)] == "small" for c in CATS4)
+    assert prot.status[("west", dc.TOTAL)] == "hidden", "the small total is hidden"
+    assert prot.shown(("west", dc.TOTAL)) == dc.HIDDEN
+    _assert_nothing_exact(grid, prot)
+
+
+def test_a_column_of_small_areas_under_a_small_city_total_pins_no_cell():
+    """Category a: 1 in each of four wijken, 4 in the city: each wijk's `<5` would be 1."""
+    cells = {(u, c): 20 + i for i, (u, c) in enumerate((u, c) for u in UNITS for c in CATS4)}
+    for u in UNITS:
+        cells[(u, "a")] = 0 if u[1] else 1
+    grid, prot = _protect4(cells)
+    assert prot.status[("", "a")] == "hidden"
+    _assert_nothing_exact(grid, prot)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_sparse_grids_with_many_categories_pin_nothing(seed):
+    rnd = random.Random(100 + seed)
+    cells = {(u, c): rnd.choice([0, 0, 0, 1, 1, 2, 3, 7, 12]) for u in UNITS for c in CATS4}
+    grid, prot = _protect4(cells)
+    for agg in grid.aggregates:
+        if prot.status[agg.key] == "ok":
+            assert prot.shown(agg.key) == str(grid.value(agg))
+    _assert_nothing_exact(grid, prot)
+
+
+def test_intervals_use_the_public_linprog_interface():
+    """No private scipy module: the audit runs on scipy.optimize.linprog(method="highs")."""
+    import inspect
+
+    source = inspect.getsource(dc)
+    assert "_highspy" not in source and "_core" not in source
+    cells = {(("west", ""), "a"): 2, (("oost", ""), "a"): 7}
+    grid = dc.grid_for(cells, UNITS, ["a"], AREAS)
+    status = {agg.key: "ok" for agg in grid.aggregates}
+    status[("west", "a")] = "small"
+    status[("oost", "a")] = "hidden"
+    status[("", "a")] = "hidden"
+    (lo, hi), (lo2, hi2) = dc.intervals(
+        grid, status, [frozenset({(("west", ""), "a")}), frozenset({(("oost", ""), "a")})]
+    )
+    assert (round(lo), round(hi)) == (1, 4)
+    assert round(lo2) == 5 and hi2 == float("inf")
 
 
 def test_a_focus_area_and_its_wijk_do_not_give_away_the_rest_of_the_wijk():

@@ -211,23 +211,23 @@ def tau_argus_pattern(table: dict, rows: Sequence, cols: Sequence) -> set | None
 # --- the attacker's linear programs -------------------------------------------------------------
 
 
+def _hidden_floor(agg: Aggregate) -> int:
+    """What an ``x`` tells a reader who knows the rules: an inner cell is hidden only when it
+    holds at least THRESHOLD (else it would read ``<5``); a total (over categories or over
+    areas) may also be hidden when it is itself small, to keep its small categories from being
+    pinned (four categories of ``<5`` under a total of ``<5`` are each exactly 1): at least 1."""
+    return 1 if agg.is_margin else THRESHOLD
+
+
 def intervals(
     grid: Grid, status: dict, targets: Iterable[frozenset], extra: Iterable[tuple] = ()
 ) -> list[tuple[float, float]]:
     """For each target (a set of finest cells), the smallest and largest sum an attacker can
-    derive from what is published: exact values, ``<5`` → 1..4, ``x`` → at least 5, every
-    cell ≥ 0. ``extra`` adds published facts from elsewhere: (set of cells, lo, hi)."""
+    derive from what is published: exact values, ``<5`` → 1..4, ``x`` → at least 5 (a total:
+    at least 1, see _hidden_floor), every cell ≥ 0. ``extra`` adds published facts from
+    elsewhere: (set of cells, lo, hi)."""
     keys = sorted(grid.cells, key=repr)
     index = {k: i for i, k in enumerate(keys)}
-    n = len(keys)
-    a_eq, b_eq, a_ub, b_ub = [], [], [], []
-
-    def row(cells):
-        r = np.zeros(n)
-        for c in cells:
-            r[index[c]] = 1
-        return r
-
     facts = []
     for agg in grid.aggregates:
         v = grid.value(agg)
@@ -239,81 +239,91 @@ def intervals(
         elif st == "small":
             facts.append((agg.cells, 1, THRESHOLD - 1))
         else:
-            facts.append((agg.cells, THRESHOLD, None))
+            facts.append((agg.cells, _hidden_floor(agg), None))
     facts += list(extra)
+    return _bounds(
+        len(keys),
+        [({index[c] for c in cells}, lo, hi) for cells, lo, hi in facts],
+        [{index[c] for c in t} for t in targets],
+    )
+
+
+_CAP = 1e6  # no count comes near it: a bound at the cap is no bound at all
+_UNBOUNDED = _CAP / 10
+
+
+def _bounds(n: int, facts: list, targets: list) -> list[tuple[float, float]]:
+    """The minimum and maximum of each target sum subject to the facts, with scipy's public
+    HiGHS interface (``linprog(method="highs")``). All targets in one block-diagonal program per
+    direction: the blocks (one copy of the cells per target) are independent, so the optimum of
+    their sum is each block at its own optimum, read back per block. Every cell is capped at
+    _CAP so that the maximisation stays bounded; a maximum near the cap is reported as
+    infinite."""
+    from scipy.sparse import coo_matrix
+
+    k = len(targets)
+    if not k:
+        return []
+    rows_eq, rows_ub, b_eq, b_ub = [], [], [], []
     for cells, lo, hi in facts:
-        r = row(cells)
+        idx = sorted(cells)
         if lo is not None and hi is not None and lo == hi:
-            a_eq.append(r)
-            b_eq.append(lo)
+            rows_eq.append((idx, 1.0))
+            b_eq.append(float(lo))
             continue
         if hi is not None:
-            a_ub.append(r)
-            b_ub.append(hi)
+            rows_ub.append((idx, 1.0))
+            b_ub.append(float(hi))
         if lo is not None:
-            a_ub.append(-r)
-            b_ub.append(-lo)
-    try:
-        return _intervals_highs(n, a_eq, b_eq, a_ub, b_ub, [row(t) for t in targets])
-    except Exception:  # noqa: BLE001 - scipy's bundled HiGHS binding is private: fall back
-        log.debug("areas app not available", exc_info=True)
-    kwargs = {
-        "A_eq": np.array(a_eq) if a_eq else None,
-        "b_eq": np.array(b_eq) if b_eq else None,
-        "A_ub": np.array(a_ub) if a_ub else None,
-        "b_ub": np.array(b_ub) if b_ub else None,
-        "bounds": [(0, None)] * n,
-        "method": "highs",
-    }
-    out = []
-    for target in targets:
-        c = row(target)
-        lo = linprog(c, **kwargs)
-        hi = linprog(-c, **kwargs)
-        low = lo.fun if lo.status == 0 else 0.0
-        high = -hi.fun if hi.status == 0 else float("inf")
-        out.append((low, high))
-    return out
+            rows_ub.append((idx, -1.0))
+            b_ub.append(-float(lo))
 
+    def block_matrix(rows):
+        r, c, v = [], [], []
+        for t in range(k):
+            for i, (idx, sign) in enumerate(rows):
+                r += [t * len(rows) + i] * len(idx)
+                c += [t * n + j for j in idx]
+                v += [sign] * len(idx)
+        return coo_matrix((v, (r, c)), shape=(k * len(rows), k * n)).tocsr()
 
-def _intervals_highs(n, a_eq, b_eq, a_ub, b_ub, objectives) -> list[tuple[float, float]]:
-    """The same LPs on one HiGHS model (scipy's bundled binding), only the objective changing:
-    about a hundred times faster than a linprog call per bound on these small models."""
-    from scipy.optimize._highspy import _core
-
-    h = _core._Highs()
-    h.setOptionValue("output_flag", False)
-    inf = _core.kHighsInf
-    h.addVars(n, np.zeros(n), np.full(n, inf))
-    for r, b in zip(a_eq, b_eq, strict=True):
-        idx = np.nonzero(r)[0].astype(np.int32)
-        h.addRow(float(b), float(b), len(idx), idx, r[idx])
-    for r, b in zip(a_ub, b_ub, strict=True):
-        idx = np.nonzero(r)[0].astype(np.int32)
-        h.addRow(-inf, float(b), len(idx), idx, r[idx])
-    cols = np.arange(n, dtype=np.int32)
-    out = []
-    for c in objectives:
-        bounds = []
-        for sense in (_core.ObjSense.kMinimize, _core.ObjSense.kMaximize):
-            h.changeObjectiveSense(sense)
-            h.changeColsCost(n, cols, c.astype(float))
-            h.run()
-            status = h.getModelStatus()
-            if status == _core.HighsModelStatus.kOptimal:
-                bounds.append(h.getInfo().objective_function_value)
-            elif status == _core.HighsModelStatus.kUnbounded:
-                bounds.append(float("inf"))
+    a_eq = block_matrix(rows_eq) if rows_eq else None
+    a_ub = block_matrix(rows_ub) if rows_ub else None
+    beq = np.tile(b_eq, k) if rows_eq else None
+    bub = np.tile(b_ub, k) if rows_ub else None
+    c = np.zeros(k * n)
+    for t, idx in enumerate(targets):
+        for j in idx:
+            c[t * n + j] = 1.0
+    out_lo, out_hi = [0.0] * k, [float("inf")] * k
+    for sense in (1.0, -1.0):
+        res = linprog(
+            sense * c,
+            A_eq=a_eq,
+            b_eq=beq,
+            A_ub=a_ub,
+            b_ub=bub,
+            bounds=(0, _CAP),
+            method="highs",
+        )
+        if res.status != 0:  # the facts contradict each other: say so, assume nothing
+            log.warning("disclosure audit: linear program status %s (%s)", res.status, res.message)
+            continue
+        x = res.x
+        for t, idx in enumerate(targets):
+            value = float(sum(x[t * n + j] for j in idx))
+            if sense > 0:
+                out_lo[t] = value
             else:
-                raise RuntimeError(f"HiGHS: {h.modelStatusToString(status)}")
-        out.append((bounds[0], bounds[1]))
-    return out
+                out_hi[t] = float("inf") if value >= _UNBOUNDED else value
+    return list(zip(out_lo, out_hi, strict=True))
 
 
 def sensitive_targets(grid: Grid, status: dict) -> list[frozenset]:
-    """What must stay uncertain: every ``<5`` aggregate, and every finest cell holding 1..4
-    (it is never published, but differencing two published areas could expose it)."""
-    targets = [agg.cells for agg in grid.aggregates if status.get(agg.key) == "small"]
+    """What must stay uncertain: every aggregate holding 1..4 (shown ``<5``, or a small total
+    hidden as ``x``), and every finest cell holding 1..4 (it is never published, but
+    differencing two published areas could expose it)."""
+    targets = [agg.cells for agg in grid.aggregates if 0 < grid.value(agg) < THRESHOLD]
     targets += [frozenset([c]) for c, v in grid.cells.items() if 0 < v < THRESHOLD]
     seen, out = set(), []
     for t in targets:
@@ -334,9 +344,22 @@ def baseline_status(grid: Grid, status: dict) -> dict:
     return out
 
 
-def audit(grid: Grid, status: dict) -> list[tuple[frozenset, float, float]]:
+@dataclass(frozen=True)
+class Failing:
+    """A sensitive quantity left too narrow: its attacker interval, and whether the small-count
+    markers alone already pin it (then only hiding a small total can help)."""
+
+    target: frozenset
+    lo: float
+    hi: float
+    pinned: bool = False
+
+
+def audit(grid: Grid, status: dict) -> list[Failing]:
     """The sensitive quantities whose attacker interval is narrower than PROTECTION, or than
-    the small-count markers alone leave it where that is narrower."""
+    the small-count markers alone leave it where that is narrower — but never narrower than 1:
+    no small count may be determined exactly, not even by the markers themselves (four
+    categories of `<5` under an area total of `<5` are each exactly 1: that total is hidden)."""
     targets = sensitive_targets(grid, status)
     if not targets:
         return []
@@ -349,16 +372,47 @@ def audit(grid: Grid, status: dict) -> list[tuple[frozenset, float, float]]:
     if not narrow:
         return []
     base = intervals(grid, baseline_status(grid, status), [t for t, _lo, _hi in narrow])
-    return [
-        (t, lo, hi)
-        for (t, lo, hi), (blo, bhi) in zip(narrow, base, strict=True)
-        if hi - lo < min(PROTECTION, bhi - blo) - 1e-6
-    ]
+    out = []
+    for (t, lo, hi), (blo, bhi) in zip(narrow, base, strict=True):
+        asked = min(PROTECTION, max(bhi - blo, 1))
+        if hi - lo < asked - 1e-6:
+            out.append(Failing(t, lo, hi, pinned=bhi - blo < 1 - 1e-6))
+    return out
 
 
 def tau_table(grid: Grid, rows: Sequence, cols: Sequence) -> dict:
     values = {agg.key: grid.value(agg) for agg in grid.aggregates}
     return {(r, c): values.get((r, c), 0) for r in rows for c in cols}
+
+
+def _candidates(grid: Grid, status: dict, values: dict, by_key: dict, fail: Failing, chosen):
+    """What to hide for one failing quantity. Pinned by the markers: a small total that holds
+    it (the category total of its area before the area total of its category). Otherwise the
+    smallest published non-zero aggregate that shares a published sum with it (a cell in its
+    row or column), inner cells before margins."""
+    target = fail.target
+    if fail.pinned:
+        small_margins = [
+            k
+            for k, st in status.items()
+            if st == "small"
+            and by_key[k].is_margin
+            and k not in chosen
+            and by_key[k].cells & target
+        ]
+        small_margins.sort(key=lambda k: (k[1] != TOTAL, -len(by_key[k].cells), repr(k)))
+        return small_margins
+    related = set(target)
+    for agg in grid.aggregates:
+        if agg.cells & target:
+            related |= agg.cells
+    candidates = [
+        k
+        for k, st in status.items()
+        if st == "ok" and values[k] > 0 and k not in chosen and by_key[k].cells & related
+    ]
+    candidates.sort(key=lambda k: (by_key[k].is_margin, values[k], repr(k)))
+    return candidates
 
 
 def protect_grid(  # noqa: C901 - primary, τ-ARGUS pattern, greedy audit rounds, safe fallback
@@ -380,31 +434,23 @@ def protect_grid(  # noqa: C901 - primary, τ-ARGUS pattern, greedy audit rounds
         failing = audit(grid, status)
         if not failing:
             return Protected(values=values, status=status)
-        # per failing quantity, hide the smallest published non-zero aggregate that shares a
-        # published sum with it (a cell in its row or column), inner cells before margins
-        chosen = set()
-        for target, _lo, _hi in failing:
-            related = set(target)
-            for agg in grid.aggregates:
-                if agg.cells & target:
-                    related |= agg.cells
-            candidates = [
-                k
-                for k, st in status.items()
-                if st == "ok" and values[k] > 0 and k not in chosen and by_key[k].cells & related
-            ]
+        chosen: set = set()
+        for fail in failing:
+            candidates = _candidates(grid, status, values, by_key, fail, chosen)
             if candidates:
-                candidates.sort(key=lambda k: (by_key[k].is_margin, values[k], repr(k)))
                 chosen.add(candidates[0])
         if not chosen:
             break
         for k in chosen:
             status[k] = "hidden"
     # Not settled in MAX_ROUNDS (or nothing left to choose): publish only what cannot give a
-    # small count away — every aggregate that shares a cell with a small count is hidden.
+    # small count away — every aggregate that shares a cell with a small count is hidden, and
+    # every small total.
     small_cells = set().union(*(t for t in sensitive_targets(grid, status)), set())
     for k, st in status.items():
         if st == "ok" and values[k] > 0 and by_key[k].cells & small_cells:
+            status[k] = "hidden"
+        elif st == "small" and by_key[k].is_margin:
             status[k] = "hidden"
     if audit(grid, status):
         for k, st in status.items():
