@@ -371,3 +371,64 @@ def reach_by_area(period: tuple[date, date]) -> list[dict]:
     ):
         rows[r["area_code"]].update(visits=r["n"], premises=r["d"])
     return [{"area_code": code, **v} for code, v in sorted(rows.items())]
+
+
+# --- per-quarter grids for monitoring --------------------------------------------------------
+
+
+def _quarter_index(quarters, day: date) -> int | None:
+    for qi, (qs, qe) in enumerate(quarters):
+        if qs <= day <= qe:
+            return qi
+    return None
+
+
+def monitoring_counts(quarters: list[tuple[date, date]]) -> dict[str, dict[tuple, int]]:
+    """Counts for monitoring's per-quarter grids, keyed (wijk, focus area, quarter index,
+    category) like careers' monitoring_counts. Numbers only, never rows.
+
+    - screened: distinct premises and companies (category the object type) with at least one
+      action carried out in the quarter (a control, Knock and Talk visit, Bibob screening, ...);
+      an object counts once per quarter, in the area recorded on its (latest) action there;
+    - precision: of the actions carried out in the quarter with their findings recorded, per
+      indicator that had fired at planning (`<indicator>:checked`) and how many of those found
+      irregularities (`<indicator>:hit`); actions planned without any fired indicator under the
+      indicator "" (the baseline); `*:checked`/`*:hit` counts each action once, whatever fired."""
+    first, last = quarters[0][0], quarters[-1][1]
+    done = Action.objects.filter(carried_out_on__range=(first, last))
+    screened: dict[tuple, int] = {}
+    seen: dict[tuple, tuple] = {}
+    for object_type, premises_id, company_id, day, wijk, area in done.order_by(
+        "carried_out_on", "id"
+    ).values_list(
+        "object_type", "premises_id", "company_id", "carried_out_on", "wijk", "area_code"
+    ):
+        qi = _quarter_index(quarters, day)
+        if qi is None:
+            continue
+        seen[(qi, object_type, premises_id or company_id)] = (wijk or "", area or "")
+    for (qi, object_type, _obj), (_wijk, area) in seen.items():
+        key = ("", area, qi, object_type)
+        screened[key] = screened.get(key, 0) + 1
+    precision: dict[tuple, int] = {}
+    for fired, day, area, outcome in done.exclude(outcome="").values_list(
+        "fired_indicators", "carried_out_on", "area_code", "outcome"
+    ):
+        qi = _quarter_index(quarters, day)
+        if qi is None:
+            continue
+        hit = outcome == Outcome.IRREGULARITIES
+        for indicator in [*(sorted(set(fired or [])) or [NO_INDICATOR]), "*"]:
+            for what, n in (("checked", 1), ("hit", int(hit))):
+                key = ("", area or "", qi, f"{indicator}:{what}")
+                precision[key] = precision.get(key, 0) + n
+    return {"enforcement_screened": screened, "enforcement_precision": precision}
+
+
+def indicators_checked() -> list[str]:
+    """The indicators that fired at planning on any action with findings (for the columns of
+    monitoring's precision figure)."""
+    out: set[str] = set()
+    for fired in Action.objects.exclude(outcome="").values_list("fired_indicators", flat=True):
+        out.update(fired or [])
+    return sorted(out)

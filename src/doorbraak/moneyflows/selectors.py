@@ -42,3 +42,39 @@ def bank_sector_rows(figure_set: SectorFigureSet | None = None) -> list[dict]:
             }
         )
     return rows
+
+
+def sector_vulnerability(figure_set: SectorFigureSet | None = None) -> dict | None:
+    """The bank's sector figures of one set (default: the latest) for monitoring, as the bank
+    published them: per period, sector and area (the city level as area ""), the accounts and
+    accounts in laundering patterns (a number of at least 5, or "<5"), the share of accounts in
+    patterns with its 95% interval, the rank and the change in percentage points. Suppressed
+    lines keep their suppression (no share). Aggregates only; None when no set is loaded."""
+    figure_set = figure_set or latest_set()
+    if figure_set is None:
+        return None
+    rows = [
+        {
+            "period": f.period,
+            "sbi": f.sbi,
+            "sector": f.sector_name,
+            "area": "" if f.area == CITY_LEVEL else f.area,
+            "accounts": f.accounts,
+            "accounts_in_patterns": f.accounts_in_patterns,
+            "share": f.account_share,
+            "share_low": f.account_share_low,
+            "share_high": f.account_share_high,
+            "rank": f.rank,
+            "change_pp": f.change_pp,
+            "suppressed": f.suppressed,
+        }
+        for f in figure_set.figures.order_by("period", "rank", "sbi", "area")
+    ]
+    return {
+        "set_id": figure_set.pk,
+        "data_date": figure_set.data_date.isoformat(),
+        "ruleset_version": figure_set.ruleset_version,
+        "file_name": figure_set.file_name,
+        "content_hash": figure_set.content_hash,
+        "rows": rows,
+    }

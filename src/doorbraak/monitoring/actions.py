@@ -90,7 +90,34 @@ def do_register_prevention(
             object_id=row.pk,
             detail={"kind": kind, "wijk": wijk},
         )
+        transaction.on_commit(lambda: queue_cube(requested_by="na registratie preventiebereik"))
     return row
+
+
+def queue_cube(*, user=None, requested_by: str = "") -> object:
+    """Queue the job that computes and stores the protected figures (tasks.monitoring_cube).
+    The job holds no personal data; it is recorded in the jobs list like any other."""
+    from doorbraak.jobs import actions as jobs
+
+    from .tasks import KIND
+
+    return jobs.start_job(KIND, user=user, requested_by=requested_by, params={})
+
+
+def do_request_cube(user):
+    """Policy staff ask for the figures to be computed again now (audited)."""
+    access.require_report(user)
+    with transaction.atomic():
+        job = queue_cube(user=user)
+        audit.record(
+            AuditAction.CREATE,
+            user=user,
+            purpose=policy.PURPOSE_MONITORING,
+            object_type="job",
+            object_id=job.pk,
+            detail={"kind": "monitoring_cube"},
+        )
+    return job
 
 
 def do_save_pillar_text(user, *, pillar: str, start: date, end: date, text: str) -> PillarText:

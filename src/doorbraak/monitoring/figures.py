@@ -43,6 +43,8 @@ class Figure:
     # further rates, each (category counted, categories of its base, label): a share within a
     # group of categories (the comparison-group figures: participants and comparison group)
     group_rates: tuple = ()
+    no_total: bool = False  # categories overlap (one action under several indicators): no total
+    trend_category: str = ""  # what the chart draws (default: the category total)
 
 
 def _kinds():
@@ -357,7 +359,148 @@ def enforcement_figures() -> list[Figure]:
             (("participants", _("Deelnemers")),),
             focus_only=True,
         ),
+        *money_figures(),
     ]
+
+
+RISK_SOURCE = _("Risicobeeld (Doorbraak: risico-runs over de registers, vastgestelde regelset)")
+BANK_SOURCE = _(
+    "Sectorcijfers van de bankpartner (analyse bij de bank, alleen aggregaten; ingelezen in "
+    "Doorbraak)"
+)
+ALL_INDICATORS = "*"
+
+
+def _object_types():
+    from doorbraak.risk.models import ObjectType
+
+    return tuple(ObjectType.choices)
+
+
+def _precision_indicators() -> list[tuple[str, str]]:
+    """(id, label) of the indicators with checked actions, labelled from the live rule set."""
+    from doorbraak.enforcement import selectors as enforcement
+    from doorbraak.risk import selectors as risk
+
+    try:
+        catalogue = risk.catalogue_by_id(risk.live_rule_set())
+    except Exception:  # noqa: BLE001 - an unreadable rule set leaves the ids as labels
+        log.warning("monitoring: the live rule set could not be read", exc_info=True)
+        catalogue = {}
+    return [
+        (i, str(catalogue.get(i, {}).get("description") or i))
+        for i in enforcement.indicators_checked()
+        if i
+    ]
+
+
+def precision_rows() -> list[tuple[str, str]]:
+    """The rows of the precision table: all actions, each indicator, the baseline."""
+    return [
+        (ALL_INDICATORS, str(_("Alle acties met bevindingen"))),
+        *_precision_indicators(),
+        ("", str(_("Zonder indicator gepland (vergelijking)"))),
+    ]
+
+
+def money_figures() -> list[Figure]:
+    """Pillar 2 beyond the enforcement counts: premises and companies screened, in the risk
+    picture, and the precision of each indicator on the cases enforcement checked."""
+    from doorbraak.enforcement import selectors as enforcement
+
+    if not hasattr(enforcement, "monitoring_counts"):
+        return []
+    precision_categories = []
+    for code, label in precision_rows():
+        precision_categories += [
+            (f"{code}:checked", f"{label}: {_('gecontroleerd')}"),
+            (f"{code}:hit", f"{label}: {_('met bevinding')}"),
+        ]
+    M = "money"
+    return [
+        Figure(
+            "enforcement_screened",
+            M,
+            _("Gescreende panden en bedrijven"),
+            _(
+                "Verschillende panden en bedrijven waarbij in het kwartaal ten minste één "
+                "handhavingsactie is uitgevoerd (controle, Knock and Talk-bezoek, Bibob-onderzoek, "
+                "vergunning-, DOR- of BRP-controle). Een pand of bedrijf telt één keer per "
+                "kwartaal, in het gebied van de actie."
+            ),
+            ENFORCEMENT_SOURCE,
+            _object_types(),
+            focus_only=True,
+        ),
+        Figure(
+            "risk_flagged",
+            M,
+            _("Panden en bedrijven in het risicobeeld"),
+            _(
+                "Panden en bedrijven met een score van ten minste %(score)s in de laatste "
+                "afgeronde risico-run met een peildatum op of vóór de laatste dag van het "
+                "kwartaal. Een score is een signaal over een pand of bedrijf om te bekijken, "
+                "geen oordeel over een persoon. Vóór de eerste run: geen telling."
+            )
+            % {"score": _min_score()},
+            RISK_SOURCE,
+            _object_types(),
+            stock=True,
+        ),
+        Figure(
+            "enforcement_precision",
+            M,
+            _("Precisie van de indicatoren"),
+            _(
+                "Van de uitgevoerde acties met vastgelegde bevindingen: per indicator die bij de "
+                "planning was afgegaan, hoeveel zijn gecontroleerd en hoeveel vonden "
+                "onregelmatigheden (één actie telt bij elke indicator die afging). De precisie "
+                "is het aandeel met bevinding, alleen bij ten minste 10 controles. Dit is de "
+                "precisie van de indicator op de gecontroleerde gevallen — niet een uitspraak "
+                "over een persoon, en niet over de panden die niet zijn gecontroleerd."
+            ),
+            ENFORCEMENT_SOURCE,
+            tuple(precision_categories),
+            focus_only=True,
+            no_total=True,
+            trend_category=f"{ALL_INDICATORS}:checked",
+        ),
+    ]
+
+
+def _min_score() -> str:
+    from django.conf import settings
+
+    return f"{getattr(settings, 'RISK_PICTURE_MIN_SCORE', 3.0):g}"
+
+
+def money_counts(quarters) -> dict[str, dict[tuple, int]]:
+    """The enforcement and risk apps' per-quarter grids (their monitoring_counts). Enforcement
+    is published for the city and the focus areas: an action's area other than a focus area
+    counts in the rest of the city."""
+    from doorbraak.enforcement import selectors as enforcement
+    from doorbraak.risk import selectors as risk
+
+    out: dict[str, dict[tuple, int]] = {}
+    if hasattr(enforcement, "monitoring_counts"):
+        focus = {c for c, _l in focus_areas()}
+        for code, rows in enforcement.monitoring_counts(quarters).items():
+            cells: dict[tuple, int] = defaultdict(int)
+            for (_w, a, qi, cat), n in rows.items():
+                cells[("", a if a in focus else "", qi, cat)] += n
+            out[code] = dict(cells)
+    if hasattr(risk, "monitoring_counts"):
+        out.update(risk.monitoring_counts(quarters))
+    return out
+
+
+def sector_figures() -> dict | None:
+    """The bank's sector figures (moneyflows), as the bank published them."""
+    from doorbraak.moneyflows import selectors as moneyflows
+
+    if not hasattr(moneyflows, "sector_vulnerability"):
+        return None
+    return moneyflows.sector_vulnerability()
 
 
 def figure(code: str) -> Figure:
@@ -457,6 +600,7 @@ def raw_counts(quarters) -> dict[str, dict[tuple, int]]:
     out = dict(careers.monitoring_counts(quarters))
     out.update(prevention_counts(quarters))
     out.update(enforcement_counts(quarters))
+    out.update(money_counts(quarters))
     return out
 
 
@@ -544,11 +688,19 @@ def _protect_all(jobs: list[tuple[Figure, dc.Grid, list]]) -> list[dc.Protected]
 
 @dataclass
 class Cube:
-    """Protected figures per quarter, for every area: the one source of every number shown."""
+    """Protected figures per quarter, for every area: the one source of every number shown.
+
+    Made by compute_cube and stored (models.StoredCube) by the daily job `monitoring_cube`, on
+    request of policy staff, after a prevention registration and by the demo build; every page,
+    PDF, CSV, API answer and `doorbraak monitoring report` reads the stored one (current_cube)."""
 
     quarters: list
     made_at: object
     protected: dict = field(default_factory=dict)  # (figure, qi) -> Protected
+    sources: dict = field(default_factory=dict)  # from which data (see compute_cube)
+    sectors: dict | None = None  # the bank's sector figures, as the bank published them
+    made_by: str = ""
+    stored_id: int | None = None
 
     def cell(self, fig: Figure, area: str, qi: int, category: str) -> tuple[int, str]:
         p = self.protected[(fig.code, qi)]
@@ -574,6 +726,28 @@ class Cube:
             return total, "small"
         return total, "hidden"
 
+    # --- storing ---------------------------------------------------------------------------
+
+    def cells_json(self) -> dict:
+        return {
+            f"{code}|{qi}": [
+                [area, cat, int(value), p.status.get((area, cat), "ok")]
+                for (area, cat), value in sorted(p.values.items())
+            ]
+            for (code, qi), p in sorted(self.protected.items())
+        }
+
+    @staticmethod
+    def protected_from_json(cells: dict) -> dict:
+        out = {}
+        for key, rows in cells.items():
+            code, qi = key.rsplit("|", 1)
+            out[(code, int(qi))] = dc.Protected(
+                values={(a, c): v for a, c, v, _st in rows},
+                status={(a, c): st for a, c, _v, st in rows},
+            )
+        return out
+
 
 def _show(value, status) -> str:
     if status == "small":
@@ -583,13 +757,63 @@ def _show(value, status) -> str:
     return str(value)
 
 
-def build_cube(today: date | None = None) -> Cube:
+def signature() -> str:
+    """The figures' definitions as a digest (codes, categories, flags): a stored cube made for
+    other definitions (a new figure, another rule set's indicators) is not used."""
+    spec = [
+        [f.code, [c for c, _l in f.categories], f.stock, f.persons, f.focus_only, f.no_total]
+        for f in figures()
+    ]
+    return hashlib.sha256(json.dumps(spec).encode()).hexdigest()
+
+
+def _counts_digest(counts: dict) -> str:
+    rows = sorted(
+        (code, repr(k), v) for code, cells in counts.items() for k, v in cells.items() if v
+    )
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
+def _sources(counts: dict, sectors: dict | None, quarters) -> dict:
+    """Where the cube's numbers come from: per source the number of counted items behind the
+    grids, the risk runs and the bank's figure set, and a digest of all counts."""
+    per_source: dict[str, int] = defaultdict(int)
+    for fig in figures():
+        if not fig.persons or fig.no_total or fig.stock:
+            continue
+        total = sum(counts.get(fig.code, {}).values())
+        per_source[str(fig.source)] += total
+    out: dict = {
+        "counts_sha256": _counts_digest(counts),
+        "counted": dict(per_source),
+        "quarters": [[qs.isoformat(), qe.isoformat()] for qs, qe in quarters],
+    }
+    try:
+        from doorbraak.risk import selectors as risk
+
+        out["risk_runs"] = risk.monitoring_runs(quarters)
+    except (ImportError, AttributeError):
+        out["risk_runs"] = []
+    if sectors:
+        out["bank_sectors"] = {k: v for k, v in sectors.items() if k != "rows"}
+    return out
+
+
+def compute_cube(today: date | None = None) -> Cube:
+    """Count and protect every figure for every quarter of the history (the expensive part:
+    τ-ARGUS and the audit per grid)."""
     quarters = history(today)
     counts = raw_counts(quarters)
     extra = {(w, a) for rows in counts.values() for (w, a, _q, _c) in rows}
     units, areas = units_and_areas(extra)
     focus = dict(focus_areas())
-    cube = Cube(quarters=quarters, made_at=timezone.now())
+    sectors = sector_figures()
+    cube = Cube(
+        quarters=quarters,
+        made_at=timezone.now(),
+        sources=_sources(counts, sectors, quarters),
+        sectors=sectors,
+    )
     jobs, keys = [], []
     for fig in figures():
         rows = counts.get(fig.code, {})
@@ -600,12 +824,86 @@ def build_cube(today: date | None = None) -> Cube:
         fig_units, fig_areas = focus_units_and_areas() if fig.focus_only else (units, areas)
         wijk_rows = [] if fig.focus_only else [a for a in areas if a and a not in focus]
         for qi in range(len(quarters)):
-            grid = dc.grid_for(per_q.get(qi, {}), fig_units, cats, fig_areas)
+            grid = dc.grid_for(
+                per_q.get(qi, {}), fig_units, cats, fig_areas, with_category_total=not fig.no_total
+            )
             jobs.append((fig, grid, wijk_rows))
             keys.append((fig.code, qi))
     for key, protected in zip(keys, _protect_all(jobs), strict=True):
         cube.protected[key] = protected
     return cube
+
+
+build_cube = compute_cube  # a fresh computation (tests, comparisons)
+
+
+def store_cube(cube: Cube, *, made_by: str, seconds: float | None = None) -> Cube:
+    """Store a computed cube; older ones are removed but for the last few."""
+    from .models import StoredCube
+
+    stored = StoredCube.objects.create(
+        made_at=cube.made_at,
+        first_quarter=cube.quarters[0][0],
+        last_quarter=cube.quarters[-1][0],
+        signature=signature(),
+        counts_sha256=cube.sources.get("counts_sha256", ""),
+        sources=cube.sources,
+        cells=cube.cells_json(),
+        sectors=cube.sectors,
+        made_by=made_by[:150],
+        seconds=seconds,
+    )
+    keep = list(StoredCube.objects.order_by("-made_at", "-id").values_list("id", flat=True)[:3])
+    StoredCube.objects.exclude(id__in=keep).delete()
+    cube.made_by, cube.stored_id = stored.made_by, stored.pk
+    return cube
+
+
+def stored_cube(today: date | None = None) -> Cube | None:
+    """The latest stored cube if it covers today's history with today's figure definitions;
+    None when there is none or it is stale (made in an earlier quarter, or for other figures)."""
+    from .models import StoredCube
+
+    quarters = history(today)
+    stored = (
+        StoredCube.objects.filter(
+            first_quarter=quarters[0][0], last_quarter=quarters[-1][0], signature=signature()
+        )
+        .order_by("-made_at", "-id")
+        .first()
+    )
+    if stored is None:
+        return None
+    return Cube(
+        quarters=[
+            (date.fromisoformat(a), date.fromisoformat(b)) for a, b in stored.sources["quarters"]
+        ],
+        made_at=stored.made_at,
+        protected=Cube.protected_from_json(stored.cells),
+        sources=stored.sources,
+        sectors=stored.sectors,
+        made_by=stored.made_by,
+        stored_id=stored.pk,
+    )
+
+
+def refresh_cube(today: date | None = None, *, made_by: str) -> Cube:
+    """Compute and store (the job, the demo build, and current_cube when none is stored)."""
+    import time
+
+    began = time.monotonic()
+    cube = compute_cube(today)
+    return store_cube(cube, made_by=made_by, seconds=round(time.monotonic() - began, 1))
+
+
+def current_cube(today: date | None = None) -> Cube:
+    """What every reader uses: the stored cube, or — only when none fits — one computed now
+    (and stored, so the next reader has it)."""
+    cube = stored_cube(today)
+    if cube is not None:
+        return cube
+    log.info("monitoring: no stored cube for this quarter; computing it now")
+    return refresh_cube(today, made_by="synchroon bij opvragen")
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -656,9 +954,124 @@ def zrm_table(cube: Cube, fig: Figure, area: str, qis: list[int]) -> Table:
     )
 
 
+def precision_table(cube: Cube, fig: Figure, area: str, qis: list[int]) -> Table:
+    """Precision per indicator over the period: checked, with a finding, and the share (a rate
+    only on a published base of at least 10). No totals: one action counts under every
+    indicator that fired."""
+    codes = {c for c, _l in fig.categories}
+    rows = []
+    for code, label in precision_rows():
+        if f"{code}:checked" not in codes:
+            continue
+        checked = cube.period(fig, area, qis, f"{code}:checked")
+        hit = cube.period(fig, area, qis, f"{code}:hit")
+        published = checked[1] == "ok" and hit[1] == "ok"
+        rows.append(
+            [label, _show(*checked), _show(*hit), dc.rate(hit[0], checked[0], published=published)]
+        )
+    return Table(
+        code=fig.code,
+        title=str(fig.title),
+        definition=str(fig.definition),
+        source=str(fig.source),
+        header=[
+            str(_("Indicator")),
+            str(_("Gecontroleerd")),
+            str(_("Met bevinding")),
+            str(_("Precisie")),
+        ],
+        rows=rows,
+        has_total_row=False,
+        has_total_col=False,
+    )
+
+
+SECTOR_CODE = "bank_sectors"
+SECTOR_TITLE = _("Kwetsbaarheid per sector (bankanalyse)")
+SECTOR_DEFINITION = _(
+    "Aandeel van de zakelijke rekeningen in een sector (SBI) dat in het kwartaal deelnam aan "
+    "witwaspatronen (gelaagde typologieën), met het 95%-betrouwbaarheidsinterval, zoals de bank "
+    "het berekent en aanlevert: alleen aggregaten, de analyse draait bij de bank. Dit zijn geen "
+    "tellingen van personen. De onderdrukking is die van de bank: een aandeel ontbreekt als het "
+    "aantal rekeningen of het aantal in patronen kleiner is dan 5 (hier `<5`). Monitoring toont "
+    "alleen de aandelen, niet de aantallen, zodat geen verschil tussen gebieden te maken is. "
+    "Rang: plaats in het laatste kwartaal op de ondergrens van het interval."
+)
+
+
+def _pct(x) -> str:
+    return f"{100 * x:.1f}%".replace(".", ",")
+
+
+def sector_table(cube: Cube, area: str, start: date, end: date) -> tuple[Table | None, str]:
+    """The bank's sector figures for the area (the city when the bank has no figures for it)
+    and the bank periods inside the chosen period. None when no set is loaded."""
+    data = cube.sectors
+    if not data:
+        return None, ""
+    rows_all = data.get("rows", [])
+    note = ""
+    level = area
+    if not any(r["area"] == area for r in rows_all):
+        level = ""
+        if area:
+            note = str(_("De bank levert voor dit gebied geen sectorcijfers: de hele stad."))
+    periods = []
+    for r in rows_all:
+        p = r["period"]
+        if "-Q" not in p or p in periods:
+            continue
+        year, q = p.split("-Q")
+        qs = date(int(year), 3 * (int(q) - 1) + 1, 1)
+        if start <= qs <= end:
+            periods.append(p)
+    periods.sort()
+    lines: dict[str, dict] = {}
+    for r in rows_all:
+        if r["area"] != level or r["period"] not in periods:
+            continue
+        line = lines.setdefault(r["sbi"], {"sector": r["sector"] or r["sbi"], "cells": {}})
+        if r["suppressed"] or r["share"] is None:
+            shown = (
+                dc.SMALL if dc.SMALL in (r["accounts"], r["accounts_in_patterns"]) else dc.HIDDEN
+            )
+        else:
+            shown = f"{_pct(r['share'])} ({_pct(r['share_low'])}–{_pct(r['share_high'])})"
+        line["cells"][r["period"]] = (shown, r["rank"])
+    last = periods[-1] if periods else ""
+
+    def order(item):
+        _sbi, line = item
+        rank = line["cells"].get(last, ("", None))[1]
+        return (rank is None, rank or 0, line["sector"])
+
+    rows = []
+    for sbi, line in sorted(lines.items(), key=order):
+        cells = [line["cells"].get(p, ("—", None))[0] for p in periods]
+        rank = line["cells"].get(last, ("", None))[1]
+        rows.append([f"{line['sector']} ({sbi})", *cells, str(rank) if rank else "—"])
+    header = [str(_("Sector (SBI)"))]
+    header += [p.replace("-Q", "-K") for p in periods]
+    header.append(str(_("Rang %(period)s") % {"period": last.replace("-Q", "-K")}))
+    table = Table(
+        code=SECTOR_CODE,
+        title=str(SECTOR_TITLE),
+        definition=str(SECTOR_DEFINITION),
+        source=str(BANK_SOURCE),
+        header=header,
+        rows=rows,
+        has_total_row=False,
+        has_total_col=False,
+        note=note,
+    )
+    return table, note
+
+
 def figure_table(cube: Cube, fig: Figure, area: str, qis: list[int]) -> Table:
     if fig.code == "zrm_change":
         return zrm_table(cube, fig, area, qis)
+    if fig.code == "enforcement_precision":
+        return precision_table(cube, fig, area, qis)
     cats = list(fig.categories)
     multi = len(cats) > 1
     header = [str(_("Kwartaal"))] + [str(label) for _c, label in cats]
@@ -716,7 +1129,7 @@ def trend(cube: Cube, fig: Figure, area: str) -> list[dict]:
     """The category total per quarter over the whole history, as the charts draw it."""
     out = []
     for qi, (qs, _qe) in enumerate(cube.quarters):
-        value, status = cube.cell(fig, area, qi, dc.TOTAL)
+        value, status = cube.cell(fig, area, qi, fig.trend_category or dc.TOTAL)
         out.append(
             {
                 "label": quarter_label(qs),

@@ -70,3 +70,30 @@ class PillarText(models.Model):
         ]
         verbose_name = _("tekst per pijler")
         verbose_name_plural = _("teksten per pijler")
+
+
+class StoredCube(models.Model):
+    """The protected figures of the whole history, computed in advance (figures.compute_cube)
+    so that no reader waits for the disclosure control: per figure and quarter every area ×
+    category with its status (shown, `<5`, `x`) and its count (the counts are needed to sum
+    quarters into a period; what may be shown follows from the status). Aggregates only: no
+    case, person or record. With when, by what and from which data it was made."""
+
+    made_at = models.DateTimeField(_("berekend op"), db_index=True)
+    first_quarter = models.DateField(_("eerste kwartaal"))
+    last_quarter = models.DateField(_("laatste kwartaal"))
+    signature = models.CharField(_("definities (SHA-256)"), max_length=64)
+    counts_sha256 = models.CharField(_("tellingen (SHA-256)"), max_length=64, blank=True)
+    sources = models.JSONField(_("bronnen"), default=dict)
+    cells = models.JSONField(_("beschermde cellen"), default=dict)
+    sectors = models.JSONField(_("sectorcijfers bank"), null=True, blank=True)
+    made_by = models.CharField(_("berekend door"), max_length=150)
+    seconds = models.FloatField(_("rekentijd (seconden)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+        verbose_name = _("vooraf berekende monitoringcijfers")
+        verbose_name_plural = _("vooraf berekende monitoringcijfers")
+
+    def __str__(self) -> str:
+        return f"{self.first_quarter}–{self.last_quarter} ({self.made_at:%Y-%m-%d %H:%M})"

@@ -68,7 +68,7 @@ ROLE_ORDER = {
 def build(
     area: str = "", start: date | None = None, end: date | None = None, role: str = "", today=None
 ) -> Report:
-    cube = F.build_cube(today)
+    cube = F.current_cube(today)
     start, end = period_bounds(cube, start, end)
     qis = F.quarter_indexes(cube, start, end)
     texts = pillar_texts(start, end)
@@ -97,31 +97,16 @@ def build(
             "Cijfers over handhaving worden gepubliceerd voor de hele stad en de focusgebieden "
             "(Nieuw Overvecht en de Amsterdamsestraatweg), niet per wijk."
         )
-    else:
+    sectors, sector_note = F.sector_table(cube, area, start, end)
+    if sectors is not None:
+        money.figures.append({"table": sectors, "svg": "", "note": sector_note})
+    elif not money.note:
         money.note = _(
-            "De sectorale kwetsbaarheid uit de bankpilot is nog niet in de monitoring opgenomen."
+            "Sectorcijfers van de bankpartner: nog niet ingelezen (doorbraak import, brontype "
+            "bank_sectors)."
         )
     order = ROLE_ORDER.get(role, ["careers", "money", "prevention"])
-    sources = [
-        {
-            "name": str(F.CAREERS_SOURCE),
-            "detail": _("stand op %(at)s")
-            % {"at": f"{timezone.localtime(cube.made_at):%Y-%m-%d %H:%M}"},
-        },
-        {
-            "name": str(F.PREVENTION_SOURCE),
-            "detail": _("stand op %(at)s")
-            % {"at": f"{timezone.localtime(cube.made_at):%Y-%m-%d %H:%M}"},
-        },
-    ]
-    if F.enforcement_counts_available():
-        sources.append(
-            {
-                "name": str(F.ENFORCEMENT_SOURCE),
-                "detail": _("stand op %(at)s")
-                % {"at": f"{timezone.localtime(cube.made_at):%Y-%m-%d %H:%M}"},
-            }
-        )
+    sources = _sources(cube)
     return Report(
         area=area,
         area_label=F.area_label(area),
@@ -133,6 +118,55 @@ def build(
         sources=sources,
         available_quarters=[(qs, qe, F.quarter_label(qs)) for qs, qe in cube.quarters],
     )
+
+
+def _sources(cube: F.Cube) -> list[dict]:
+    """Which data the figures were made from, and when (the stored cube's record)."""
+    at = f"{timezone.localtime(cube.made_at):%Y-%m-%d %H:%M}"
+    stand = _("stand op %(at)s") % {"at": at}
+    counted = cube.sources.get("counted", {})
+    out = []
+    names = [F.CAREERS_SOURCE, F.PREVENTION_SOURCE]
+    if F.enforcement_counts_available():
+        names.append(F.ENFORCEMENT_SOURCE)
+    for name in names:
+        n = counted.get(str(name))
+        detail = stand if n is None else f"{stand}; " + _("%(n)s geteld in de kwartalen") % {"n": n}
+        out.append({"name": str(name), "detail": detail})
+    runs = cube.sources.get("risk_runs") or []
+    if runs:
+        out.append(
+            {
+                "name": str(F.RISK_SOURCE),
+                "detail": _("%(n)s runs, de laatste met peildatum %(as_of)s (regelset %(v)s)")
+                % {"n": len(runs), "as_of": runs[-1]["as_of"], "v": runs[-1]["version"]},
+            }
+        )
+    bank = cube.sources.get("bank_sectors")
+    if bank:
+        out.append(
+            {
+                "name": str(F.BANK_SOURCE),
+                "detail": _("bestand %(file)s, peildatum %(date)s, regels %(v)s")
+                % {
+                    "file": bank["file_name"],
+                    "date": bank["data_date"],
+                    "v": bank["ruleset_version"],
+                },
+            }
+        )
+    out.append(
+        {
+            "name": str(_("Berekening van de cijfers")),
+            "detail": _("%(at)s door %(by)s; controlegetal tellingen %(sha)s")
+            % {
+                "at": at,
+                "by": cube.made_by or _("deze aanvraag"),
+                "sha": cube.sources.get("counts_sha256", "")[:12],
+            },
+        }
+    )
+    return out
 
 
 def table_csv(table: F.Table) -> str:

@@ -107,6 +107,23 @@ def report_csv(request, code: str):
 
 
 @page(C.MONITORING_REPORT)
+@require_http_methods(["POST"])
+def refresh(request):
+    """Policy staff: compute and store the figures again now (a background job)."""
+    area, start, end = _choice(request)
+    job = actions.do_request_cube(request.user)
+    messages.success(
+        request,
+        _("De cijfers worden opnieuw berekend (taak %(id)s); dit duurt ongeveer een minuut.")
+        % {"id": job.pk},
+    )
+    query = {k: v for k, v in (("area", area), ("from", start), ("to", end)) if v}
+    from urllib.parse import urlencode
+
+    return redirect(reverse("monitoring") + ("?" + urlencode(query) if query else ""))
+
+
+@page(C.MONITORING_REPORT)
 @require_http_methods(["GET", "POST"])
 def report_texts(request):
     area, start, end = _choice(request)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from .models import RiskResult, RiskRun, RuleSet, RuleSetStatus, RunStatus
 
@@ -363,3 +363,53 @@ def fairness(run: RiskRun, area_code: str | None = None) -> dict:
         "wijken": wijken,
         "sectors": sector_rows,
     }
+
+
+# --- per-quarter grids for monitoring --------------------------------------------------------
+
+
+def monitoring_counts(quarters: list) -> dict[str, dict[tuple, int]]:
+    """Counts for monitoring's per-quarter grids, keyed (wijk, focus area, quarter index,
+    category) like careers' monitoring_counts. Numbers only, never rows.
+
+    - risk_flagged: premises and companies (category the object type) in the risk picture at
+      the quarter's end: in the latest finished run whose evaluation date lies on or before the
+      last day of the quarter, with a score of at least RISK_PICTURE_MIN_SCORE (the score from
+      which the picture lists an object). A quarter before the first run has no count at all."""
+    from django.conf import settings
+
+    min_score = getattr(settings, "RISK_PICTURE_MIN_SCORE", 3.0)
+    done = list(
+        RiskRun.objects.filter(status=RunStatus.DONE)
+        .order_by("as_of", "created_at", "id")
+        .values_list("id", "as_of")
+    )
+    flagged: dict[tuple, int] = {}
+    per_run: dict[int, list] = {}
+    for qi, (_qs, qe) in enumerate(quarters):
+        runs_before = [pk for pk, as_of in done if as_of <= qe]
+        if not runs_before:
+            continue
+        run = runs_before[-1]
+        if run not in per_run:
+            per_run[run] = list(
+                RiskResult.objects.filter(run_id=run, score__gte=min_score)
+                .values("wijk", "area", "object_type")
+                .annotate(n=Count("id"))
+                .values_list("wijk", "area", "object_type", "n")
+            )
+        for wijk, area, object_type, n in per_run[run]:
+            key = (wijk or "", area or "", qi, object_type)
+            flagged[key] = flagged.get(key, 0) + n
+    return {"risk_flagged": flagged}
+
+
+def monitoring_runs(quarters: list) -> list[dict]:
+    """The runs monitoring's risk figure is made from (id, evaluation date, rule-set version)."""
+    last = quarters[-1][1]
+    return [
+        {"id": pk, "as_of": as_of.isoformat(), "version": version}
+        for pk, as_of, version in RiskRun.objects.filter(status=RunStatus.DONE, as_of__lte=last)
+        .order_by("as_of", "id")
+        .values_list("id", "as_of", "rules_version")
+    ]
