@@ -183,7 +183,8 @@ def test_the_worker_schedules_and_runs_the_daily_jobs_once_per_day(world, db_tas
         ("retention", "done", "systeem:planner"),
         ("careers_daily", "done", "systeem:planner"),
         ("audit_checkpoint", "done", "systeem:planner"),
+        ("monitoring_cube", "done", "systeem:planner"),
     }
     second = worker("--batch", env={"DOORBRAAK_DAILY_AT": "00:00"})
     assert second.proc.wait(timeout=180) == 0
-    assert Job.objects.filter(scheduled_for__isnull=False).count() == 3, "idempotent: once per day"
+    assert Job.objects.filter(scheduled_for__isnull=False).count() == 4, "idempotent: once per day"
