@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from doorbraak.monitoring import charts
 from doorbraak.monitoring import figures as F
 from doorbraak.monitoring import report as R
 
@@ -136,6 +137,9 @@ def money(monkeypatch, areas):
         enforcement, "indicators_checked", lambda: ["earlier_closure", "vulnerable_sector"]
     )
     monkeypatch.setattr(risk, "monitoring_counts", _fake_risk)
+    monkeypatch.setattr(
+        risk, "monitoring_runs", lambda q: [{"id": 1, "as_of": "2026-04-15", "version": "2026.1"}]
+    )
     monkeypatch.setattr(F, "sector_figures", lambda: SECTORS)
 
 
@@ -165,6 +169,14 @@ def test_risk_picture_is_a_state_per_wijk_and_none_before_the_first_run(money):
     assert cube.cell(fig, "", q, dc_total())[0] == 25 + 6 + 11 + 13 + 8
     first = _qi(cube.quarters, date(2026, 1, 1))
     assert cube.cell(fig, "", first, dc_total()) == (0, "ok")
+    # before the first run: not a zero but no count at all, in the table and the chart
+    assert not cube.counted(fig, first) and cube.counted(fig, q)
+    rows = F.figure_table(cube, fig, "", [first, q]).rows
+    assert rows[0][1:] == ["—"] * (len(rows[0]) - 1) and rows[1][-1] == str(25 + 6 + 11 + 13 + 8)
+    point = F.trend(cube, fig, "")[first]
+    assert point["value"] is None and point["absent"] and point["shown"] == "—"
+    svg = charts.trend_svg(F.trend(cube, fig, ""), "t", "c")
+    assert svg.count('class="db-chart-hidden"') == 0, "no open marker for an absent count"
     # a state: the period shows its last quarter, no sum and no Totaal row
     table = F.figure_table(cube, fig, "", [q - 1, q])
     assert not table.has_total_row and len(table.rows) == 2

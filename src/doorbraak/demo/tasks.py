@@ -46,6 +46,10 @@ def demo_bank(job, *, transactions: int | None = None, seed: int = DEMO_BANK_SEE
     figure_set, created = load_sector_figures(
         bank.sectors, source_code=DEMO_SOURCE, loaded_by="demo"
     )
+    if created:  # monitoring shows the sector figures from its stored cube: make it again
+        from doorbraak.jobs.actions import start_job
+
+        start_job("monitoring_cube", requested_by="demo: na bankgegevens")
     return {
         "summary": _(
             "Bankgegevens (synthetisch): %(n)s transacties (%(start)s t/m %(end)s); %(rows)s sectorregels "

@@ -24,7 +24,7 @@ def trend_svg(points: list[dict], title: str, chart_id: str) -> str:
     top = top + max(1, top // 8)
     n = max(len(points), 1)
     step = (W - LEFT - RIGHT) / max(n - 1, 1)
-    gaps = [p for p in points if p["value"] is None]
+    gaps = [p for p in points if p["value"] is None and not p.get("absent")]
 
     def x(i):
         return LEFT + i * step
@@ -58,6 +58,11 @@ def trend_svg(points: list[dict], title: str, chart_id: str) -> str:
             parts.append(
                 f'<rect class="db-chart-point" fill="#1a1a1a" x="{x(i) - 4:.1f}" y="{y(p["value"]) - 4:.1f}" width="8" height="8"/>'
                 f'<text class="db-chart-value" font-size="12" font-weight="bold" fill="#1a1a1a" x="{x(i):.1f}" y="{y(p["value"]) - 9:.1f}" text-anchor="middle">{escape(p["shown"])}</text>'
+            )
+        elif p.get("absent"):
+            # no count at all (e.g. before the first risk run): nothing drawn but a dash
+            parts.append(
+                f'<text class="db-chart-axis" font-size="12" fill="#333" x="{x(i):.1f}" y="{H - BOTTOM - 6}" text-anchor="middle">{escape(p["shown"])}</text>'
             )
         else:
             # a gap, not a zero: a dashed upright over the whole height, the open marker halfway

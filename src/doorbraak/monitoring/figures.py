@@ -709,6 +709,10 @@ class Cube:
             key = (area, fig.categories[0][0])
         return p.values.get(key, 0), p.status.get(key, "ok")
 
+    def counted(self, fig: Figure, qi: int) -> bool:
+        """False for a quarter in which the figure has no count at all (not a zero)."""
+        return qi not in self.sources.get("not_counted", {}).get(fig.code, [])
+
     def shown(self, fig, area, qi, category) -> str:
         value, status = self.cell(fig, area, qi, category)
         return _show(value, status)
@@ -794,6 +798,15 @@ def _sources(counts: dict, sectors: dict | None, quarters) -> dict:
         out["risk_runs"] = risk.monitoring_runs(quarters)
     except (ImportError, AttributeError):
         out["risk_runs"] = []
+    # quarters in which a state figure has no count at all (before the first risk run)
+    first_run = min((r["as_of"] for r in out["risk_runs"]), default=None)
+    out["not_counted"] = {
+        "risk_flagged": [
+            qi
+            for qi, (_qs, qe) in enumerate(quarters)
+            if first_run is None or qe.isoformat() < first_run
+        ]
+    }
     if sectors:
         out["bank_sectors"] = {k: v for k, v in sectors.items() if k != "rows"}
     return out
@@ -929,6 +942,7 @@ class Table:
 
 
 TOTAAL = "Totaal"
+NOT_COUNTED = "—"  # no count at all in that quarter (before the first risk run): not a zero
 
 
 def zrm_table(cube: Cube, fig: Figure, area: str, qis: list[int]) -> Table:
@@ -1101,9 +1115,11 @@ def figure_table(cube: Cube, fig: Figure, area: str, qis: list[int]) -> Table:
         return out
 
     for qi in qis:
-        rows.append(
-            line(quarter_label(cube.quarters[qi][0]), lambda c, qi=qi: cube.cell(fig, area, qi, c))
-        )
+        label = quarter_label(cube.quarters[qi][0])
+        if not cube.counted(fig, qi):
+            rows.append([label] + [NOT_COUNTED] * (len(header) - 1))
+            continue
+        rows.append(line(label, lambda c, qi=qi: cube.cell(fig, area, qi, c)))
     has_total_row = not fig.stock and len(qis) > 1
     if has_total_row:
         rows.append(line(TOTAAL, lambda c: cube.period(fig, area, qis, c)))
@@ -1129,6 +1145,11 @@ def trend(cube: Cube, fig: Figure, area: str) -> list[dict]:
     """The category total per quarter over the whole history, as the charts draw it."""
     out = []
     for qi, (qs, _qe) in enumerate(cube.quarters):
+        if not cube.counted(fig, qi):
+            out.append(
+                {"label": quarter_label(qs), "value": None, "shown": NOT_COUNTED, "absent": True}
+            )
+            continue
         value, status = cube.cell(fig, area, qi, fig.trend_category or dc.TOTAL)
         out.append(
             {

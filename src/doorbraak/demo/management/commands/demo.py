@@ -47,6 +47,7 @@ class Command(BaseCommand):
         else:
             call_command("demo_city", stdout=self.stdout)
         self._queue_bank_data()
+        self._queue_monitoring()
         if options["no_serve"]:
             # No server: run what is queued (the bank data) here and now, then stop.
             if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
@@ -76,6 +77,17 @@ class Command(BaseCommand):
             return
         job = start_job("demo_bank", requested_by="demo")
         self.stdout.write(f"Bankgegevens worden op de achtergrond gemaakt (taak {job.pk}).")
+
+    def _queue_monitoring(self) -> None:
+        """The monitoring figures (the protected cube) are computed in advance by a job; the
+        bank job queues it once more when the sector figures are in."""
+        from doorbraak.jobs.actions import start_job
+        from doorbraak.jobs.models import ACTIVE, Job
+
+        if Job.objects.filter(kind="monitoring_cube", status__in=ACTIVE).exists():
+            return
+        job = start_job("monitoring_cube", requested_by="demo")
+        self.stdout.write(f"Monitoringcijfers worden op de achtergrond berekend (taak {job.pk}).")
 
     def _start_worker(self):
         """`doorbraak worker` beside the server, so the demo still runs from one command."""
