@@ -190,36 +190,42 @@ def dc_total():
 
 
 def test_precision_per_indicator_is_a_rate_on_ten_checks_or_more(money):
+    """For the whole city (the two focus areas' actions together)."""
     cube = F.build_cube(TODAY)
     fig = F.figure("enforcement_precision")
+    assert fig.city_only and fig.no_total
     q = _qi(cube.quarters, Q3)
-    table = F.figure_table(cube, fig, "nieuw_overvecht", [q])
+    table = F.figure_table(cube, fig, "", [q])
     rows = {r[0]: r[1:] for r in table.rows}
     assert table.header[1:] == ["Gecontroleerd", "Met bevinding", "Precisie"]
     assert not table.has_total_row and not table.has_total_col
-    assert rows["Alle acties met bevindingen"] == ["30", "9", "30%"]
-    closure = next(v for k, v in rows.items() if "earlier_closure" in k or "sluiting" in k.lower())
-    assert closure == ["12", "6", "50%"]
-    vuln = next(v for k, v in rows.items() if "vulnerable_sector" in k or "sector" in k.lower())
-    assert vuln == ["20", "5", "25%"]
+    assert rows["Alle acties met bevindingen"] == ["39", "14", "36%"]
+    assert rows["earlier_closure"] == ["18", "11", "61%"]  # no live rule set: the id
+    assert rows["vulnerable_sector"] == ["27", "5", "19%"]
     base = rows["Zonder indicator gepland (vergelijking)"]
-    assert base[0] == "8" and base[1] == "<5" and base[2] == "—"  # base under 10, small part
-    # Amsterdamsestraatweg: 9 checks, so no rate at all
-    ams = {r[0]: r[1:] for r in F.figure_table(cube, fig, "amsterdamsestraatweg", [q]).rows}
-    assert ams["Alle acties met bevindingen"][2] == "—"
+    assert base == ["8", "<5", "—"]  # base under 10 and a small part: no rate
     assert "niet een uitspraak over een persoon" in table.definition
     # the chart draws the number of checked actions, not a category total (there is none)
-    trend = F.trend(cube, fig, "nieuw_overvecht")
-    assert trend[q]["value"] == 30
+    assert F.trend(cube, fig, "")[q]["value"] == 39
+    # published for the city only
+    rep = R.build("nieuw_overvecht", date(2026, 7, 1), date(2026, 9, 30), today=TODAY)
+    assert "enforcement_precision" not in [t.code for t in rep.tables()]
 
 
 def test_precision_is_protected_like_every_count(money):
-    """The baseline's hit (1) is `<5`; nothing derives it from the other published cells."""
+    """The baseline's hit (1) is `<5`; there is no total over the overlapping categories."""
     cube = F.build_cube(TODAY)
     q = _qi(cube.quarters, Q3)
     p = cube.protected[("enforcement_precision", q)]
-    assert p.status[("nieuw_overvecht", ":hit")] == "small"
-    assert ("nieuw_overvecht", "__total__") not in p.status  # no total over overlapping cats
+    assert p.status[("", ":hit")] == "small"
+    assert ("", "__total__") not in p.status
+
+
+def test_a_long_indicator_description_becomes_a_short_label():
+    assert F._short("Een bedrijf had 3 of meer wisselingen (functie begonnen). Meer.") == (
+        "Een bedrijf had 3 of meer wisselingen"
+    )
+    assert len(F._short("woord " * 40)) <= 90
 
 
 def test_sector_figures_as_the_bank_published_them(money):

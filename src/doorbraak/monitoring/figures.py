@@ -44,6 +44,7 @@ class Figure:
     # group of categories (the comparison-group figures: participants and comparison group)
     group_rates: tuple = ()
     no_total: bool = False  # categories overlap (one action under several indicators): no total
+    city_only: bool = False  # published for the whole city only
     trend_category: str = ""  # what the chart draws (default: the category total)
 
 
@@ -388,10 +389,16 @@ def _precision_indicators() -> list[tuple[str, str]]:
         log.warning("monitoring: the live rule set could not be read", exc_info=True)
         catalogue = {}
     return [
-        (i, str(catalogue.get(i, {}).get("description") or i))
+        (i, _short(str(catalogue.get(i, {}).get("description") or i)))
         for i in enforcement.indicators_checked()
         if i
     ]
+
+
+def _short(description: str, limit: int = 90) -> str:
+    """An indicator's description up to its first full stop or bracket, as a row label."""
+    text = description.split(". ")[0].split(" (")[0].rstrip(".")
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def precision_rows() -> list[tuple[str, str]]:
@@ -457,11 +464,12 @@ def money_figures() -> list[Figure]:
                 "onregelmatigheden (één actie telt bij elke indicator die afging). De precisie "
                 "is het aandeel met bevinding, alleen bij ten minste 10 controles. Dit is de "
                 "precisie van de indicator op de gecontroleerde gevallen — niet een uitspraak "
-                "over een persoon, en niet over de panden die niet zijn gecontroleerd."
+                "over een persoon, en niet over de panden die niet zijn gecontroleerd. Voor de "
+                "hele stad: per focusgebied zouden de aantallen te klein zijn om te tonen."
             ),
             ENFORCEMENT_SOURCE,
             tuple(precision_categories),
-            focus_only=True,
+            city_only=True,
             no_total=True,
             trend_category=f"{ALL_INDICATORS}:checked",
         ),
@@ -484,10 +492,12 @@ def money_counts(quarters) -> dict[str, dict[tuple, int]]:
     out: dict[str, dict[tuple, int]] = {}
     if hasattr(enforcement, "monitoring_counts"):
         focus = {c for c, _l in focus_areas()}
+        city_only = {f.code for f in money_figures() if f.city_only}
         for code, rows in enforcement.monitoring_counts(quarters).items():
             cells: dict[tuple, int] = defaultdict(int)
             for (_w, a, qi, cat), n in rows.items():
-                cells[("", a if a in focus else "", qi, cat)] += n
+                area = "" if code in city_only or a not in focus else a
+                cells[("", area, qi, cat)] += n
             out[code] = dict(cells)
     if hasattr(risk, "monitoring_counts"):
         out.update(risk.monitoring_counts(quarters))
@@ -765,7 +775,15 @@ def signature() -> str:
     """The figures' definitions as a digest (codes, categories, flags): a stored cube made for
     other definitions (a new figure, another rule set's indicators) is not used."""
     spec = [
-        [f.code, [c for c, _l in f.categories], f.stock, f.persons, f.focus_only, f.no_total]
+        [
+            f.code,
+            [c for c, _l in f.categories],
+            f.stock,
+            f.persons,
+            f.focus_only,
+            f.no_total,
+            f.city_only,
+        ]
         for f in figures()
     ]
     return hashlib.sha256(json.dumps(spec).encode()).hexdigest()
@@ -834,8 +852,15 @@ def compute_cube(today: date | None = None) -> Cube:
         for (w, a, qi, cat), n in rows.items():
             per_q[qi][((w, a), cat)] = per_q[qi].get(((w, a), cat), 0) + n
         cats = [c for c, _l in fig.categories]
-        fig_units, fig_areas = focus_units_and_areas() if fig.focus_only else (units, areas)
-        wijk_rows = [] if fig.focus_only else [a for a in areas if a and a not in focus]
+        if fig.city_only:
+            fig_units, fig_areas = [("", "")], {CITY: {("", "")}}
+        elif fig.focus_only:
+            fig_units, fig_areas = focus_units_and_areas()
+        else:
+            fig_units, fig_areas = units, areas
+        wijk_rows = (
+            [] if fig.focus_only or fig.city_only else [a for a in areas if a and a not in focus]
+        )
         for qi in range(len(quarters)):
             grid = dc.grid_for(
                 per_q.get(qi, {}), fig_units, cats, fig_areas, with_category_total=not fig.no_total

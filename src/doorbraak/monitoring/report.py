@@ -78,7 +78,7 @@ def build(
         by_pillar[code] = Section(code, str(label), t.text if t else "")
     focus_or_city = area in ("", *dict(F.focus_areas()))
     for fig in F.figures():
-        if fig.focus_only and not focus_or_city:
+        if (fig.focus_only and not focus_or_city) or (fig.city_only and area):
             continue
         section = by_pillar[fig.pillar]
         table = F.figure_table(cube, fig, area, qis)
