@@ -102,8 +102,8 @@ def build(
         money.figures.append({"table": sectors, "svg": "", "note": sector_note})
     elif not money.note:
         money.note = _(
-            "Sectorcijfers van de bankpartner: nog niet ingelezen (doorbraak import, brontype "
-            "bank_sectors)."
+            "Sectorcijfers van de bankpartner: nog niet ingelezen (import van de sectorcijfers "
+            "die de bank aanlevert)."
         )
     order = ROLE_ORDER.get(role, ["careers", "money", "prevention"])
     sources = _sources(cube)
