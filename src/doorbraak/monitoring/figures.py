@@ -1032,7 +1032,7 @@ SECTOR_DEFINITION = _(
     "witwaspatronen (gelaagde typologieën), met het 95%-betrouwbaarheidsinterval, zoals de bank "
     "het berekent en aanlevert: alleen aggregaten, de analyse draait bij de bank. Dit zijn geen "
     "tellingen van personen. De onderdrukking is die van de bank: een aandeel ontbreekt als het "
-    "aantal rekeningen of het aantal in patronen kleiner is dan 5 (hier `<5`). Monitoring toont "
+    "aantal rekeningen of het aantal in patronen kleiner is dan 5 (hier <5). Monitoring toont "
     "alleen de aandelen, niet de aantallen, zodat geen verschil tussen gebieden te maken is. "
     "Rang: plaats in het laatste kwartaal op de ondergrens van het interval."
 )
