@@ -3,7 +3,7 @@ value written at every point), with a title and description for screen readers. 
 followed by its table on the page.
 
 A value that is not shown (`<5` or `x`) is never drawn as a number: the line breaks there, a
-dashed upright line marks the gap, an open circle sits on it at mid-height with its `<5` or `x`,
+dashed upright line marks the gap, an open circle sits on it (well above the zero line) with its `<5` or `x`,
 and a note under the chart says what the open circle means."""
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ def trend_svg(points: list[dict], title: str, chart_id: str) -> str:
                 f'<line class="db-chart-line" stroke="#1a1a1a" stroke-width="2.5" x1="{x(i - 1):.1f}" y1="{y(a):.1f}" '
                 f'x2="{x(i):.1f}" y2="{y(b):.1f}"/>'
             )
-    mid = (TOP + H - BOTTOM) / 2
+    # between the grid lines (not on the middle one, where the axis label sits)
+    mid = TOP + (H - BOTTOM - TOP) * 0.3
     for i, p in enumerate(points):
         if p["value"] is not None:
             parts.append(
