@@ -73,6 +73,7 @@ NOT_PAGES = {
     "monitoring_export": "CSV download",
     "monitoring_report_pdf": "PDF download (the council report)",
     "monitoring_report_csv": "CSV download (one table of the report)",
+    "monitoring_refresh": "POST only (policy staff queue the monitoring figures job)",
     "audit_export": "CSV download",
     "subject_access_export": "download",
     "entity_judge": "POST only (a reviewer's judgement)",
