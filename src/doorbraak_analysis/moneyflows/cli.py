@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from .config import FlowConfig, load_config
-from .io import BadRow, InputError, read_accounts, read_transactions, unconvertible_currencies
+from .io import READ_BATCH_ROWS, BadRow, InputError, read_accounts, read_transactions
 
 
 def _write(table: pa.Table, path: str | Path) -> None:
@@ -102,28 +102,92 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_score(args: argparse.Namespace) -> int:
-    from .model import load_model, score
+def _currency_problems(con: object, name: str, history: bool) -> list[BadRow]:
+    """Rows of staged table `name` whose payment currency has no rate to euro."""
+    from .io import EUR_RATES
 
-    load_model(args.model)  # a missing or corrupt model is named before the input is read
-    tx = read_transactions(args.input)
-    history = read_transactions(args.history) if args.history else None
-    for path, table in ((args.input, tx), (args.history, history)):
-        if table is not None and (problems := unconvertible_currencies(table)):
-            raise InputError(path, problems)
-    out, why = score(tx, args.model, history=history, explain=5 if args.explain else 0)
-    _write(out, args.out)
-    if args.explain:
-        _write(
-            why
-            if why is not None
-            else pa.table(
-                {"row": pa.array([], pa.int64()), "indicators": pa.array([], pa.string())}
-            ),
-            args.explain,
+    known = ", ".join("'" + c.replace("'", "''") + "'" for c in EUR_RATES)
+    row = "-1 - rid" if history else "rid"
+    found = con.execute(  # type: ignore[attr-defined]
+        f"SELECT {row} AS r, pay_cur FROM {name} WHERE lower(pay_cur) NOT IN ({known}) "
+        "ORDER BY r LIMIT 100000"
+    ).fetchall()
+    return [
+        BadRow(
+            int(r),
+            "Payment Currency",
+            c,
+            f"currency {c!r} cannot be converted to euro (known: see moneyflows FORMAT.md)",
         )
-    flagged = int(pa.compute.sum(out["flagged"]).as_py() or 0)
-    print(f"scored {out.num_rows} transactions, {flagged} flagged", file=sys.stderr)
+        for r, c in found
+    ]
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    """Streams: the files are read batch by batch into DuckDB (memory_limit, spilling to a
+    temporary directory), the features are built there and LightGBM predicts a batch at a
+    time, written straight to a temporary output file that is renamed at the end."""
+    import json
+    import shutil
+    import tempfile
+
+    from .engine import DuckDBEngine
+    from .io import stage_transactions
+    from .model import iter_scores, load_model, score_summary
+
+    booster, meta = load_model(args.model)  # a missing or corrupt model is named first
+    work = tempfile.mkdtemp(prefix="flows-score-", dir=args.temp_directory)
+    outs = [Path(args.out)] + ([Path(args.explain)] if args.explain else [])
+    tmps = [o.with_name(o.name + ".tmp") for o in outs]
+    try:
+        engine = DuckDBEngine(
+            threads=args.threads, memory_limit=args.memory_limit, temp_directory=work
+        )
+        con = engine.con
+        stage_transactions(args.input, con, "tx_in", batch_rows=args.batch_rows)
+        if problems := _currency_problems(con, "tx_in", False):
+            raise InputError(args.input, problems)
+        if args.history:
+            stage_transactions(args.history, con, "tx", history=True, batch_rows=args.batch_rows)
+            if problems := _currency_problems(con, "tx", True):
+                raise InputError(args.history, problems)
+            con.execute("INSERT INTO tx SELECT * FROM tx_in")
+            con.execute("DROP TABLE tx_in")
+        else:
+            con.execute("ALTER TABLE tx_in RENAME TO tx")
+        for o in outs:
+            o.parent.mkdir(parents=True, exist_ok=True)
+        rows = flagged = 0
+        with open(tmps[0], "wb") as fh, open(tmps[-1] if args.explain else os.devnull, "wb") as fw:
+            fh.write(b"row,score,flagged\n")
+            fw.write(b"row,indicators,model_version,ruleset_version\n")
+            options = pacsv.WriteOptions(include_header=False, quoting_style="needed")
+            for out, why in iter_scores(
+                engine, booster, meta, explain=5 if args.explain else 0, batch_rows=args.batch_rows
+            ):
+                pacsv.write_csv(out, fh, options)
+                rows += out.num_rows
+                flagged += int(pa.compute.sum(out["flagged"]).as_py() or 0)
+                if why is not None:
+                    pacsv.write_csv(why, fw, options)
+        summary = score_summary(rows, flagged, meta)
+        if args.summary:
+            Path(args.summary).write_text(json.dumps(summary, indent=2))
+        for tmp, o in zip(tmps, outs, strict=True):
+            os.replace(tmp, o)
+    finally:
+        for tmp in tmps:
+            tmp.unlink(missing_ok=True)
+        shutil.rmtree(work, ignore_errors=True)
+    val = summary["validation_flagged_share"]
+    print(
+        f"scored {rows} transactions, {flagged} flagged ({summary['flagged_share']:.4%}"
+        + (f"; validation period {val:.4%}" if val is not None else "")
+        + ")",
+        file=sys.stderr,
+    )
+    if summary["warning"]:
+        print(summary["warning"], file=sys.stderr)
     return 0
 
 
@@ -250,6 +314,25 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--model", required=True)
     s.add_argument("--out", required=True)
     s.add_argument("--explain", help="also write the top indicators per flagged row to this CSV")
+    s.add_argument(
+        "--summary",
+        help="also write a JSON summary (rows, flagged share against the validation period, warning)",
+    )
+    s.add_argument("--threads", type=int, default=2)
+    s.add_argument(
+        "--memory-limit",
+        default="4GB",
+        help="DuckDB memory limit (default 4GB); beyond it DuckDB spills to --temp-directory",
+    )
+    s.add_argument(
+        "--temp-directory", default=None, help="where DuckDB spills (default: system temp)"
+    )
+    s.add_argument(
+        "--batch-rows",
+        type=int,
+        default=READ_BATCH_ROWS,
+        help="rows read, and scored, per batch (memory per batch)",
+    )
     s.set_defaults(func=cmd_score)
 
     v = sub.add_parser(

@@ -3,8 +3,13 @@
 Input: `tx` (canonical columns, history included) plus the typology tables from
 `typologies.detection_steps`. Output: `feat(rid, <FEATURES>)`, one line per transaction.
 
-Counts and sums per account are divided by the span of the data (per 30 days), so a model
-trained on ten months of history scores a month with twelve months of context fairly.
+No feature grows with the length of the extract (issue 15, the train/score skew): counts per
+account, pattern counts, pair counts and counterparty counts are rates per 30 days of the span
+of the data, the other figures are ratios, means or bounded windows around the transaction; the
+degree caps of the typologies are set per year and compared with the annualised degree. Sums are
+of whole cents (and logs of millionths) in integers, so they do not depend on the order in which
+an engine adds them: the same data gives bit-identical features, in training and through
+`score --history`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from .config import FlowConfig
 from .typologies import TYPOLOGIES, detection_steps
 
 DAY = 86400
+GAP_CAP_HOURS = 168  # the gap to the previous event, at most a week
+LOG_UNIT = 1_000_000
 
 RAW_FEATURES = [
     "amount_log",
@@ -124,7 +131,9 @@ def feature_steps(
     if not with_graph:
         steps.append(("feat", "SELECT * FROM fraw"))
         return steps
-    steps += detection_steps(cfg)
+    steps += detection_steps(cfg, annualise_degree=True)
+    cents = "CAST(round(amount * 100) AS BIGINT)"
+    logs = f"CAST(round(ln(1 + amount) * {LOG_UNIT}) AS BIGINT)"
     per30 = f"(greatest((SELECT max(t) - min(t) FROM tx), {DAY}) / {30 * DAY})"
     typ_cols = ",\n".join(
         f"CAST(sum(CASE WHEN typology = '{t}' THEN 1 ELSE 0 END) AS BIGINT) AS {_col(t)}"
@@ -136,8 +145,8 @@ def feature_steps(
         (
             "apat",
             f"""
-            SELECT account, count(DISTINCT pid) AS pat_any,
-                   count(DISTINCT CASE WHEN typology IN ({core}) THEN pid END) AS pat_core
+            SELECT account, count(DISTINCT pid) / {per30} AS pat_any,
+                   count(DISTINCT CASE WHEN typology IN ({core}) THEN pid END) / {per30} AS pat_core
             FROM pattern_acc GROUP BY account""",
         ),
         (
@@ -145,18 +154,19 @@ def feature_steps(
             f"""
             SELECT account,
               sum(n_out) / {per30} AS out_rate, sum(n_in) / {per30} AS in_rate,
-              sum(s_out_log) / greatest(sum(n_out), 1) AS out_mean_log,
-              sum(s_in_log) / greatest(sum(n_in), 1) AS in_mean_log,
-              (sum(s_in) - sum(s_out)) / greatest(sum(s_in) + sum(s_out), 1) AS in_out_balance,
+              sum(n_out) AS out_n,
+              sum(s_out_log) / {LOG_UNIT} / greatest(sum(n_out), 1) AS out_mean_log,
+              sum(s_in_log) / {LOG_UNIT} / greatest(sum(n_in), 1) AS in_mean_log,
+              CAST(sum(s_in) - sum(s_out) AS DOUBLE) / greatest(sum(s_in) + sum(s_out), 100) AS in_out_balance,
               (max(t) - min(t)) / (greatest((SELECT max(t) - min(t) FROM tx), {DAY})) AS active_share,
               count(DISTINCT fmt) AS n_formats,
               sum(is_cash) / count(*) AS cash_share
             FROM (
-              SELECT src AS account, t, fmt, 1 AS n_out, 0 AS n_in, amount AS s_out, CAST(0 AS DOUBLE) AS s_in,
-                     ln(1 + amount) AS s_out_log, CAST(0 AS DOUBLE) AS s_in_log, CASE WHEN fmt = 'Cash' THEN 1 ELSE 0 END AS is_cash FROM tx
+              SELECT src AS account, t, fmt, 1 AS n_out, 0 AS n_in, {cents} AS s_out, CAST(0 AS BIGINT) AS s_in,
+                     {logs} AS s_out_log, CAST(0 AS BIGINT) AS s_in_log, CASE WHEN fmt = 'Cash' THEN 1 ELSE 0 END AS is_cash FROM tx
               UNION ALL
-              SELECT dst AS account, t, fmt, 0 AS n_out, 1 AS n_in, CAST(0 AS DOUBLE) AS s_out, amount AS s_in,
-                     CAST(0 AS DOUBLE) AS s_out_log, ln(1 + amount) AS s_in_log, CASE WHEN fmt = 'Cash' THEN 1 ELSE 0 END AS is_cash FROM tx) u
+              SELECT dst AS account, t, fmt, 0 AS n_out, 1 AS n_in, CAST(0 AS BIGINT) AS s_out, {cents} AS s_in,
+                     CAST(0 AS BIGINT) AS s_out_log, {logs} AS s_in_log, CASE WHEN fmt = 'Cash' THEN 1 ELSE 0 END AS is_cash FROM tx) u
             GROUP BY account""",
         ),
         ("pairs", "SELECT src, dst, count(*) AS n FROM tx GROUP BY src, dst"),
@@ -174,13 +184,13 @@ def feature_steps(
         # counterparties' features: what kind of accounts does this account deal with
         (
             "acc",
-            """
+            f"""
             SELECT a.*, coalesce(no.nb_out_in_cp, 0) AS nb_out_in_cp, coalesce(ni.nb_in_out_cp, 0) AS nb_in_out_cp,
                    coalesce(np.nb_pat_share, 0) AS nb_pat_share
             FROM acc1 a
-            LEFT JOIN (SELECT p.src AS account, avg(c.in_cp) AS nb_out_in_cp FROM pairs p
+            LEFT JOIN (SELECT p.src AS account, avg(c.in_cp) / {per30} AS nb_out_in_cp FROM pairs p
                        JOIN acc1 c ON c.account = p.dst GROUP BY p.src) no ON no.account = a.account
-            LEFT JOIN (SELECT p.dst AS account, avg(c.out_cp) AS nb_in_out_cp FROM pairs p
+            LEFT JOIN (SELECT p.dst AS account, avg(c.out_cp) / {per30} AS nb_in_out_cp FROM pairs p
                        JOIN acc1 c ON c.account = p.src GROUP BY p.dst) ni ON ni.account = a.account
             LEFT JOIN (SELECT account, avg(CASE WHEN cp_core > 0 THEN CAST(1 AS DOUBLE) ELSE CAST(0 AS DOUBLE) END) AS nb_pat_share FROM (
                          SELECT p.src AS account, c.pat_core AS cp_core FROM pairs p JOIN acc1 c ON c.account = p.dst
@@ -193,12 +203,12 @@ def feature_steps(
             "evw",
             f"""
             SELECT account, rid, is_out,
-              sum(in_amt) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {DAY} PRECEDING AND CURRENT ROW) AS in_before_24h,
-              sum(out_amt) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN CURRENT ROW AND {DAY} FOLLOWING) AS out_after_24h,
+              sum(CAST(round(in_amt * 100) AS BIGINT)) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {DAY} PRECEDING AND CURRENT ROW) AS in_before_24h,
+              sum(CAST(round(out_amt * 100) AS BIGINT)) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN CURRENT ROW AND {DAY} FOLLOWING) AS out_after_24h,
               CAST(sum(is_out) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {7 * DAY} PRECEDING AND {7 * DAY} FOLLOWING) AS BIGINT) AS out_7d,
               CAST(sum(1 - is_out) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {7 * DAY} PRECEDING AND {7 * DAY} FOLLOWING) AS BIGINT) AS in_7d,
               count(*) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {DAY} PRECEDING AND {DAY} FOLLOWING) AS n_1d,
-              (t - lag(t) OVER (PARTITION BY account ORDER BY t, rid, is_out)) / 3600 AS gap_prev_h
+              coalesce((t - max(t) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {GAP_CAP_HOURS * 3600} PRECEDING AND 1 PRECEDING)) / 3600, {GAP_CAP_HOURS}) AS gap_prev_h
             FROM ev""",
         ),
         (
@@ -208,11 +218,11 @@ def feature_steps(
               {", ".join(f"coalesce(ft.{c}, 0) AS {c}" for c in TYPOLOGY_FEATURES)},
               {", ".join(f"s.{f} AS s_{f}" for f in ACC_FEATURES)},
               {", ".join(f"d.{f} AS d_{f}" for f in ACC_FEATURES)},
-              es.in_before_24h / greatest(x.amount, 0.01) AS s_in_before_24h_ratio,
+              es.in_before_24h / greatest(x.amount * 100, 1) AS s_in_before_24h_ratio,
               es.out_7d AS s_out_7d, es.in_7d AS s_in_7d, es.n_1d AS s_n_1d, es.gap_prev_h AS s_gap_prev_h,
-              ed.out_after_24h / greatest(x.amount, 0.01) AS d_out_after_24h_ratio,
+              ed.out_after_24h / greatest(x.amount * 100, 1) AS d_out_after_24h_ratio,
               ed.out_7d AS d_out_7d, ed.in_7d AS d_in_7d, ed.n_1d AS d_n_1d, ed.gap_prev_h AS d_gap_prev_h,
-              pr.n AS pair_n, coalesce(rv.n, 0) AS pair_rev_n, pr.n / greatest(s.out_rate * {per30}, 1) AS pair_share_of_src_out
+              pr.n / {per30} AS pair_n, coalesce(rv.n, 0) / {per30} AS pair_rev_n, pr.n / greatest(s.out_n, 1) AS pair_share_of_src_out
             FROM tx x
             JOIN fraw r ON r.rid = x.rid
             LEFT JOIN ftyp ft ON ft.rid = x.rid

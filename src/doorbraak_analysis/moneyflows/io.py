@@ -8,6 +8,7 @@ half-loaded). See FORMAT.md for the formats.
 from __future__ import annotations
 
 import io as _io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -218,63 +219,222 @@ def _read_text_csv(
     return table.append_column("__row", pa.array(rows)), problems
 
 
-def read_transactions(path: str | Path, *, require_label: bool = False) -> pa.Table:
-    """Read AMLworld CSV or native CSV/Parquet into the canonical table (see FORMAT.md)."""
+# Rows per batch when a file is read: memory holds one batch at a time (plus DuckDB's own
+# memory_limit for what is staged), so an extract of tens of millions of rows can be read.
+READ_BATCH_ROWS = 1_000_000
+# Problems reported at most per file (the count of the rest is still given).
+MAX_PROBLEMS = 100_000
+
+
+def _header_names(path: Path, encoding: str) -> list[str]:
+    header = _first_line(path, encoding)
+    fields_ = [h.strip().strip('"') for h in header.split(",")]
+    if fields_ in (AMLWORLD_HEADER, AMLWORLD_HEADER[:-1]):
+        return NATIVE_COLUMNS[: len(fields_)]
+    if fields_ in (NATIVE_COLUMNS, NATIVE_COLUMNS[:-1]):
+        return fields_
+    raise InputError(
+        path,
+        [
+            BadRow(
+                None,
+                "",
+                header[:120],
+                "header is neither AMLworld ("
+                + ",".join(AMLWORLD_HEADER)
+                + ") nor native ("
+                + ",".join(NATIVE_COLUMNS)
+                + ")",
+            )
+        ],
+    )
+
+
+def _csv_batches(
+    path: Path, names: list[str], encoding: str, batch_rows: int
+) -> Iterator[tuple[pa.Table, list[BadRow]]]:
+    """The file in batches of text columns with `__row` (the 0-based data row, also when some
+    malformed lines before it were skipped) and the malformed lines found so far."""
+    bad: list[Any] = []  # pyarrow's InvalidRow, numbered (serial parsing)
+
+    def handler(invalid: Any) -> str:
+        bad.append(invalid)
+        return "skip"
+
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(
+                column_names=names,
+                skip_rows=1,
+                use_threads=False,
+                # a block is about a batch: ~100 bytes a row
+                block_size=int(min(max(batch_rows * 100, 1 << 12), 1 << 26)),
+                encoding="utf8" if encoding.startswith("utf-8") else encoding,
+            ),
+            parse_options=pacsv.ParseOptions(invalid_row_handler=handler),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as err:
+        if "Empty CSV file" in str(err):  # a header without rows: an empty result
+            return
+        raise InputError(path, [BadRow(None, "", "", f"not readable as CSV: {err}")]) from None
+    next_row, reported, skipped = 0, 0, set[int]()
+    pending: list[pa.RecordBatch] = []
+
+    def flush() -> tuple[pa.Table, list[BadRow]]:
+        nonlocal next_row, reported
+        table = pa.Table.from_batches(pending, schema=reader.schema)
+        pending.clear()
+        new = bad[reported:]
+        reported = len(bad)
+        problems = [
+            BadRow(
+                b.number - 2 if b.number else None,
+                "",
+                b.text[:80],
+                f"expected {b.expected_columns} fields, found {b.actual_columns}",
+            )
+            for b in new
+        ]
+        skipped.update(p.row for p in problems if p.row is not None)
+        rows = np.empty(table.num_rows, dtype=np.int64)
+        for i in range(table.num_rows):  # the next data rows that were not skipped
+            while next_row in skipped:
+                next_row += 1
+            rows[i] = next_row
+            next_row += 1
+        return table.append_column("__row", pa.array(rows)), problems
+
+    try:
+        n = 0
+        for batch in reader:
+            pending.append(batch)
+            n += batch.num_rows
+            if n >= batch_rows:
+                yield flush()
+                n = 0
+    except pa.ArrowInvalid as err:
+        raise InputError(path, [BadRow(None, "", "", f"not readable as CSV: {err}")]) from None
+    if pending or len(bad) > reported:
+        yield flush()
+
+
+def _parquet_batches(path: Path, batch_rows: int) -> tuple[bool, Iterator[pa.Table]]:
+    pf = pq.ParquetFile(path)
+    names = pf.schema_arrow.names
+    missing = [c for c in NATIVE_COLUMNS[:-1] if c not in names]
+    if missing:
+        raise InputError(path, [BadRow(None, c, "", "missing column") for c in missing])
+    cols = [c for c in NATIVE_COLUMNS if c in names]
+
+    def text(col: Any) -> Any:
+        if pa.types.is_timestamp(col.type):  # Parquet timestamps: whole seconds, UTC
+            return pa.compute.strftime(
+                col.cast(pa.timestamp("s", col.type.tz)), "%Y-%m-%d %H:%M:%S"
+            )
+        return col.cast(pa.string())
+
+    def batches() -> Iterator[pa.Table]:
+        row = 0
+        for b in pf.iter_batches(batch_size=batch_rows, columns=cols):
+            raw = pa.table({c: text(b.column(c)) for c in cols})
+            yield raw.append_column(
+                "__row", pa.array(np.arange(row, row + raw.num_rows, dtype=np.int64))
+            )
+            row += raw.num_rows
+
+    return "is_laundering" in cols, batches()
+
+
+def stage_transactions(
+    path: str | Path,
+    con: Any,
+    name: str = "tx",
+    *,
+    require_label: bool = False,
+    history: bool = False,
+    batch_rows: int = READ_BATCH_ROWS,
+) -> int:
+    """Read a transactions file batch by batch into the DuckDB table `name` of `con`
+    (canonical columns, CANONICAL_SCHEMA); return the number of rows. Only one batch is in
+    Python memory at a time; DuckDB keeps the table within its memory_limit (spilling to its
+    temp_directory). Every bad row of the whole file is reported, with its row, and then the
+    table is dropped: nothing is loaded. `history`: rid = -1 - row (context rows, never scored).
+    """
     path = Path(path)
     if not path.exists():
         raise InputError(path, [BadRow(None, "", "", "file not found")])
     if path.suffix.lower() in (".parquet", ".pq"):
-        raw = pq.read_table(path)
-        missing = [c for c in NATIVE_COLUMNS[:-1] if c not in raw.column_names]
-        if missing:
-            raise InputError(path, [BadRow(None, c, "", "missing column") for c in missing])
-        cols = [c for c in NATIVE_COLUMNS if c in raw.column_names]
-
-        def text(col: Any) -> Any:
-            if pa.types.is_timestamp(col.type):  # Parquet timestamps: whole seconds, UTC
-                return pa.compute.strftime(
-                    col.cast(pa.timestamp("s", col.type.tz)), "%Y-%m-%d %H:%M:%S"
-                )
-            return col.cast(pa.string())
-
-        raw = pa.table({c: text(raw[c]) for c in cols})
-        raw = raw.append_column("__row", pa.array(np.arange(raw.num_rows, dtype=np.int64)))
-        has_label, problems = "is_laundering" in cols, list[BadRow]()
+        has_label, raw_batches = _parquet_batches(path, batch_rows)
+        batches: Iterator[tuple[pa.Table, list[BadRow]]] = ((b, []) for b in raw_batches)
     else:
         encoding = _encoding(path)
-        header = _first_line(path, encoding)
-        fields_ = [h.strip().strip('"') for h in header.split(",")]
-        if fields_ in (AMLWORLD_HEADER, AMLWORLD_HEADER[:-1]):
-            names = NATIVE_COLUMNS[: len(fields_)]
-        elif fields_ in (NATIVE_COLUMNS, NATIVE_COLUMNS[:-1]):
-            names = fields_
-        else:
-            raise InputError(
-                path,
-                [
-                    BadRow(
-                        None,
-                        "",
-                        header[:120],
-                        "header is neither AMLworld ("
-                        + ",".join(AMLWORLD_HEADER)
-                        + ") nor native ("
-                        + ",".join(NATIVE_COLUMNS)
-                        + ")",
-                    )
-                ],
-            )
-        raw, problems = _read_text_csv(path, names, encoding)
+        names = _header_names(path, encoding)
         has_label = "is_laundering" in names
+        batches = _csv_batches(path, names, encoding, batch_rows)
     if require_label and not has_label:
         raise InputError(
             path, [BadRow(None, "Is Laundering", "", "labelled data needed (column missing)")]
         )
-    table, more = _validate(raw, has_label)
-    problems = sorted(problems + more, key=lambda p: (-1 if p.row is None else p.row, p.column))
-    if problems:
+    cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}" for f in CANONICAL_SCHEMA)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({cols})")
+    problems: list[BadRow] = []
+    n_problems, n_rows = 0, 0
+    try:
+        for raw, malformed in batches:
+            table, more = _validate(raw, has_label)
+            found = malformed + more
+            n_problems += len(found)
+            problems.extend(found[: max(0, MAX_PROBLEMS - len(problems))])
+            if n_problems:  # keep checking the rest, to report every bad row, but load nothing
+                continue
+            if history:
+                table = table.set_column(
+                    0, "rid", pa.compute.subtract(pa.scalar(-1, pa.int64()), table["rid"])
+                )
+            con.register(f"{name}__batch", table)
+            con.execute(f"INSERT INTO {name} SELECT * FROM {name}__batch")
+            con.unregister(f"{name}__batch")
+            n_rows += table.num_rows
+    except BaseException:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+        raise
+    if n_problems:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+        problems.sort(key=lambda p: (-1 if p.row is None else p.row, p.column))
+        if n_problems > len(problems):
+            problems.append(
+                BadRow(None, "", "", f"{n_problems - len(problems)} more problem(s) not listed")
+            )
         raise InputError(path, problems)
+    return n_rows
+
+
+def read_transactions(
+    path: str | Path, *, require_label: bool = False, batch_rows: int = READ_BATCH_ROWS
+) -> pa.Table:
+    """Read AMLworld CSV or native CSV/Parquet into the canonical table (see FORMAT.md).
+
+    The whole table comes back in memory (training, detection, sectors); for scoring a big
+    extract `stage_transactions` keeps it in DuckDB instead."""
+    con = duckdb.connect()
+    con.execute("SET threads = 2")
+    stage_transactions(path, con, "tx", require_label=require_label, batch_rows=batch_rows)
+    table = con.sql("SELECT * FROM tx ORDER BY rid").to_arrow_table().cast(CANONICAL_SCHEMA)
     return table
+
+
+_DUCK_TYPES = {
+    pa.int64(): "BIGINT",
+    pa.int32(): "INTEGER",
+    pa.string(): "VARCHAR",
+    pa.float64(): "DOUBLE",
+}
 
 
 _CHECK_SQL = """

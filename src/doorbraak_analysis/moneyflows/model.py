@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +80,16 @@ def compute_features(
     return engine.to_arrow(f"SELECT rid, {cols} FROM feat WHERE rid >= 0 ORDER BY rid")
 
 
+def training_features(
+    tx: pa.Table, cfg: FlowConfig, vocab: Vocabulary, *, with_graph: bool = True
+) -> pa.Table:
+    """The features `train` fits and validates on: one pass over the labelled file. Because no
+    feature reaches beyond a bounded stretch of time, the validation rows get exactly the
+    features `score --input VALIDATION --history FIT` gives them (tested), and the fit rows
+    those a score of their own period with the months before as history would give."""
+    return compute_features(tx, cfg, vocab, with_graph=with_graph)
+
+
 def _matrix(feat: pa.Table, names: list[str]) -> np.ndarray:
     return (
         np.column_stack([feat[n].to_numpy(zero_copy_only=False).astype(np.float64) for n in names])
@@ -101,6 +111,40 @@ def best_threshold(y: np.ndarray, score: np.ndarray) -> tuple[float, float]:
     i = int(np.argmax(f1))
     thr = (s[i] + s[i + 1]) / 2 if i + 1 < len(s) else s[i] * 0.999
     return float(thr), float(f1[i])
+
+
+def average_precision(y: np.ndarray, score: np.ndarray) -> float:
+    """Area under the precision-recall curve as average precision (sum over the positives of the
+    precision at their rank; tied scores share one cut, as in scikit-learn)."""
+    y = np.asarray(y).astype(np.int64)
+    positives = int(y.sum())
+    if positives == 0 or len(y) == 0:
+        return 0.0
+    order = np.argsort(-np.asarray(score, dtype=np.float64), kind="stable")
+    s, yy = np.asarray(score, dtype=np.float64)[order], y[order]
+    last = np.r_[s[1:] != s[:-1], True]  # the end of each run of equal scores
+    tp = np.cumsum(yy)[last]
+    k = np.flatnonzero(last) + 1
+    precision = tp / k
+    recall_gain = np.diff(np.r_[0, tp]) / positives
+    return float(np.sum(precision * recall_gain))
+
+
+def flag_share_warning(share: float, validation_share: float | None) -> str | None:
+    """A warning when the flagged share of a scored set is more than twice (or less than half)
+    the flagged share on the validation period: then the scores are probably not on the
+    training scale (other kind of data, a feature out of its range) and the threshold does
+    not mean what it meant in training."""
+    if validation_share is None:
+        return None
+    lo, hi = sorted((share, validation_share))
+    if hi == 0 or (lo > 0 and hi / lo <= 2.0):
+        return None
+    return (
+        f"warning: {share:.4%} of the scored transactions are flagged against {validation_share:.4%} "
+        "on the validation period (more than a factor 2 apart): the scores may not be on the "
+        "scale of training; check the data before acting on the flags"
+    )
 
 
 def f1_report(y: np.ndarray, flagged: np.ndarray) -> dict[str, float]:
@@ -141,7 +185,7 @@ def train(
         raise ValueError("training needs the Is Laundering label on every row")
     started = time.perf_counter()
     vocab = vocabulary(tx)
-    feat = compute_features(tx, cfg, vocab, with_graph=with_graph)
+    feat = training_features(tx, cfg, vocab, with_graph=with_graph)
     t_feat = time.perf_counter() - started
     names = feature_names(with_graph)
     X = _matrix(feat, names)
@@ -158,9 +202,14 @@ def train(
         valid_sets=[dval],
         callbacks=[lgb.early_stopping(30, verbose=False)],
     )
+    # The validation rows' features are those `score --input VAL --history FIT` computes: the
+    # same transactions around them (features never reach beyond a bounded stretch of time), so
+    # the threshold chosen here is chosen on scores made the way the test's scores are made.
     val_score = np.asarray(booster.predict(X[val_idx], num_iteration=booster.best_iteration))
     threshold, val_f1 = best_threshold(y[val_idx], val_score)
     report = f1_report(y[val_idx], (val_score >= threshold).astype(int))
+    report["average_precision"] = round(average_precision(y[val_idx], val_score), 6)
+    report["flagged_share"] = float(np.mean(val_score >= threshold)) if len(val_idx) else 0.0
     booster.save_model(str(model_dir / MODEL_FILE), num_iteration=booster.best_iteration)
     t_all = time.perf_counter() - started
     gain = booster.feature_importance("gain")
@@ -185,7 +234,8 @@ def train(
     (model_dir / META_FILE).write_text(json.dumps(meta, indent=2))
     log(
         f"trained on {len(fit_idx)} rows, validated on {len(val_idx)}: threshold {threshold:.4f}, "
-        f"validation F1 {report['f1']:.3f} (precision {report['precision']:.3f}, recall {report['recall']:.3f})"
+        f"validation F1 {report['f1']:.3f} (precision {report['precision']:.3f}, recall {report['recall']:.3f}), "
+        f"PR-AUC {report['average_precision']:.3f}, flagged share {report['flagged_share']:.4%}"
     )
     return meta
 
@@ -244,6 +294,88 @@ def load_model(model_dir: str | Path) -> tuple[lgb.Booster, dict[str, Any]]:
     return booster, meta
 
 
+def _feature_batches(engine: Engine, names: list[str], batch_rows: int) -> Iterator[pa.Table]:
+    """The scored rows' features in row order, `batch_rows` at a time (DuckDB streams them out
+    of its tables; other engines hand over the whole table, sliced here)."""
+    cols = ", ".join(f"CAST({n} AS DOUBLE) AS {n}" for n in names)
+    sql = f"SELECT rid, {cols} FROM feat WHERE rid >= 0 ORDER BY rid"
+    if isinstance(engine, DuckDBEngine):
+        con: Any = engine.con
+        reader = con.sql(sql).to_arrow_reader(batch_rows)
+        for batch in reader:
+            yield pa.Table.from_batches([batch])
+        return
+    table = engine.to_arrow(sql)
+    for off in range(0, table.num_rows, batch_rows):
+        yield table.slice(off, batch_rows)
+
+
+def _explanations(
+    booster: lgb.Booster, meta: dict[str, Any], feat: pa.Table, flagged: np.ndarray, explain: int
+) -> pa.Table:
+    idx = np.flatnonzero(flagged)
+    X = _matrix(feat.take(pa.array(idx)), meta["features"])
+    contrib = np.asarray(booster.predict(X, pred_contrib=True))[:, :-1]
+    top = np.argsort(-contrib, axis=1)[:, :explain]
+    names = np.array(meta["features"])
+    return pa.table(
+        {
+            "row": pa.array(feat["rid"].to_numpy()[idx]),
+            "indicators": pa.array(
+                [
+                    ";".join(f"{names[j]}={X[k, j]:.4g}({contrib[k, j]:+.3f})" for j in top[k])
+                    for k in range(len(idx))
+                ]
+            ),
+            "model_version": pa.array([meta["model_version"]] * len(idx)),
+            "ruleset_version": pa.array([meta["ruleset_version"]] * len(idx)),
+        }
+    )
+
+
+def iter_scores(
+    engine: Engine,
+    booster: lgb.Booster,
+    meta: dict[str, Any],
+    *,
+    explain: int = 0,
+    batch_rows: int = SCORE_CHUNK,
+) -> Iterator[tuple[pa.Table, pa.Table | None]]:
+    """Build the features over the engine's `tx` (scored rows rid >= 0, context rows rid < 0)
+    and yield (`row,score,flagged`, explanations or None) per batch of `batch_rows` rows, in
+    row order: LightGBM predicts one batch at a time, so memory does not grow with the input."""
+    cfg = FlowConfig(**meta["config"])
+    build_features(engine, cfg, meta["vocabulary"], with_graph=meta["with_graph"])
+    for feat in _feature_batches(engine, meta["features"], batch_rows):
+        s = np.asarray(booster.predict(_matrix(feat, meta["features"]), num_threads=2))
+        flagged = (s >= meta["threshold"]).astype(np.int8)
+        out = pa.table(
+            {"row": feat["rid"], "score": pa.array(np.round(s, 6)), "flagged": pa.array(flagged)}
+        )
+        why = (
+            _explanations(booster, meta, feat, flagged, explain)
+            if explain and flagged.any()
+            else None
+        )
+        yield out, why
+
+
+def score_summary(rows: int, flagged: int, meta: dict[str, Any]) -> dict[str, Any]:
+    """Rows, flagged share, the validation period's flagged share and the warning when the two
+    are more than a factor 2 apart (see flag_share_warning)."""
+    share = flagged / rows if rows else 0.0
+    val_share = meta.get("validation", {}).get("flagged_share")
+    return {
+        "rows": rows,
+        "flagged": flagged,
+        "flagged_share": share,
+        "validation_flagged_share": val_share,
+        "warning": flag_share_warning(share, val_share) if rows else None,
+        "model_version": meta["model_version"],
+        "ruleset_version": meta["ruleset_version"],
+    }
+
+
 def score(
     tx: pa.Table,
     model_dir: str | Path,
@@ -253,40 +385,26 @@ def score(
     explain: int = 0,
 ) -> tuple[pa.Table, pa.Table | None]:
     """Scores per row of `tx` (`row,score,flagged`); `explain` > 0 also returns the top
-    contributing features per flagged row (rule of the field: every score is explainable)."""
+    contributing features per flagged row (rule of the field: every score is explainable).
+    In memory; `doorbraak flows score` streams the same computation from and to files."""
     booster, meta = load_model(model_dir)
-    cfg = FlowConfig(**meta["config"])
-    feat = compute_features(
-        tx, cfg, meta["vocabulary"], with_graph=meta["with_graph"], engine=engine, history=history
-    )
-    # Predict in slices so the dense matrix never holds more than SCORE_CHUNK rows at once.
-    parts = [
-        booster.predict(_matrix(feat.slice(off, SCORE_CHUNK), meta["features"]), num_threads=2)
-        for off in range(0, feat.num_rows, SCORE_CHUNK)
-    ]
-    s = np.concatenate(parts) if parts else np.zeros(0)
-    flagged = (s >= meta["threshold"]).astype(np.int8)
-    out = pa.table(
-        {"row": feat["rid"], "score": pa.array(np.round(s, 6)), "flagged": pa.array(flagged)}
-    )
-    why = None
-    if explain and flagged.any():
-        idx = np.flatnonzero(flagged)
-        X = _matrix(feat.take(pa.array(idx)), meta["features"])
-        contrib = np.asarray(booster.predict(X, pred_contrib=True))[:, :-1]
-        top = np.argsort(-contrib, axis=1)[:, :explain]
-        names = np.array(meta["features"])
-        why = pa.table(
-            {
-                "row": pa.array(feat["rid"].to_numpy()[idx]),
-                "indicators": pa.array(
-                    [
-                        ";".join(f"{names[j]}={X[k, j]:.4g}({contrib[k, j]:+.3f})" for j in top[k])
-                        for k in range(len(idx))
-                    ]
-                ),
-                "model_version": pa.array([meta["model_version"]] * len(idx)),
-                "ruleset_version": pa.array([meta["ruleset_version"]] * len(idx)),
-            }
+    if history is not None and history.num_rows:
+        ctx = history.set_column(
+            0, "rid", pa.array(-1 - np.arange(history.num_rows, dtype=np.int64))
         )
-    return out, why
+        tx = pa.concat_tables([ctx, tx.cast(ctx.schema)])
+    engine = engine or DuckDBEngine(threads=2)
+    engine.register("tx", tx)
+    outs, whys = [], []
+    for out, why in iter_scores(engine, booster, meta, explain=explain):
+        outs.append(out)
+        if why is not None:
+            whys.append(why)
+    empty = pa.table(
+        {
+            "row": pa.array([], pa.int64()),
+            "score": pa.array([], pa.float64()),
+            "flagged": pa.array([], pa.int8()),
+        }
+    )
+    return (pa.concat_tables(outs) if outs else empty), (pa.concat_tables(whys) if whys else None)

@@ -89,8 +89,13 @@ def _windowed_hub(
     ]
 
 
-def detection_steps(cfg: FlowConfig) -> list[tuple[str, str]]:
-    """(table name, SELECT) steps; run in order, each materialised for the next."""
+def detection_steps(cfg: FlowConfig, *, annualise_degree: bool = False) -> list[tuple[str, str]]:
+    """(table name, SELECT) steps; run in order, each materialised for the next.
+
+    The degree caps (`max_intermediary_degree`, `max_cycle_degree`) count an account's
+    transactions in the whole data (`detect`); with `annualise_degree` the count is scaled to a
+    year of data (count x 365 days / span of the data), so whether an account is followed does
+    not depend on how long the extract is (the model's features)."""
     fan_w = cfg.seconds("fan_window_hours")
     sg_w = cfg.seconds("sg_window_hours")
     cyc_w = cfg.seconds("cycle_window_hours")
@@ -100,11 +105,16 @@ def detection_steps(cfg: FlowConfig) -> list[tuple[str, str]]:
     rmin, rmax = cfg.hop_min_amount_ratio, cfg.hop_max_amount_ratio
     cap = cfg.max_intermediary_degree
     lo = cfg.reporting_threshold * (1 - cfg.structuring_margin)
+    per_year = (
+        f" * {365 * 86400} / greatest((SELECT max(t) - min(t) FROM tx), 86400)"
+        if annualise_degree
+        else ""
+    )
     steps: list[tuple[str, str]] = [
         (
             "deg",
-            """
-            SELECT account, sum(n) AS deg FROM (
+            f"""
+            SELECT account, sum(n){per_year} AS deg FROM (
               SELECT src AS account, count(*) AS n FROM tx GROUP BY src
               UNION ALL SELECT dst AS account, count(*) AS n FROM tx GROUP BY dst) d
             GROUP BY account""",
