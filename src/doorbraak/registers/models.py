@@ -257,7 +257,8 @@ class RecordVersion(models.Model):
     """Append-only history of imported records: every distinct state a source delivered, with
     the delivery it came from. The current state has ``valid_to`` empty."""
 
-    model = models.CharField(_("soort"), max_length=40, db_index=True)
+    # no index of its own: the index on (model, object_id) serves a search by model as well
+    model = models.CharField(_("soort"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("object-id"))
     key = models.CharField(_("sleutel"), max_length=200)
     source = models.ForeignKey(
