@@ -205,6 +205,24 @@ def test_old_uploads_and_result_files_are_removed(world, settings, tmp_path):
     assert old.result_file == "" and old.status == "done"
 
 
+def test_a_running_jobs_published_progress_is_shown_and_cleared(world, settings, tmp_path):
+    from doorbraak.jobs import progress
+
+    settings.JOBS_FILES_DIR = tmp_path
+    running = Job.objects.create(kind="register_import", requested_by="t", status="running")
+    done = Job.objects.create(kind="register_import", requested_by="t", status="done", progress=100)
+    for job in (running, done):
+        progress.publish(job.pk, 40, "inlezen: 200 rijen")
+    fresh = Job.objects.get(pk=running.pk)  # the row says nothing yet (its writer is busy)
+    assert fresh.progress is None
+    assert (progress.overlay(fresh).progress, fresh.progress_note) == (40, "inlezen: 200 rijen")
+    finished = progress.overlay(Job.objects.get(pk=done.pk))
+    assert finished.progress == 100, "a finished job shows its own figure, not a stale file"
+    assert actions.sweep_files() == 1  # the finished job's left-over figure
+    assert progress.published(running.pk) == (40, "inlezen: 200 rijen")
+    assert progress.published(done.pk) is None
+
+
 # --- pages, API, access, audit ----------------------------------------------------------------
 
 

@@ -258,6 +258,15 @@ def sweep_files(now: datetime | None = None) -> int:
             if folder != root and not any(folder.iterdir()):
                 shutil.rmtree(folder, ignore_errors=True)
         Job.objects.filter(pk=job.pk).update(result_file="")
+    progress = (
+        root / "progress"
+    )  # figures of running jobs (jobs.progress); a killed one leaves its own
+    if progress.is_dir():
+        running = set(Job.objects.filter(status=JobStatus.RUNNING).values_list("pk", flat=True))
+        for path in progress.glob("*.json"):
+            if path.stem.isdigit() and int(path.stem) not in running:
+                path.unlink(missing_ok=True)
+                removed += 1
     return removed
 
 
