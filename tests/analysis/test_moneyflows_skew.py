@@ -235,7 +235,7 @@ def test_bad_rows_past_the_first_batch_named_and_nothing_written(small_file, tmp
     assert (
         main(
             ["score", "--input", str(good), "--model", str(model), "--out", str(out)]
-            + ["--batch-rows", "50"]
+            + ["--batch-rows", "50", "--temp-directory", str(tmp_path / "spill" / "new")]
         )
         == 0
     )

@@ -136,6 +136,8 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .model import iter_scores, load_model, score_summary
 
     booster, meta = load_model(args.model)  # a missing or corrupt model is named first
+    if args.temp_directory:
+        Path(args.temp_directory).mkdir(parents=True, exist_ok=True)
     work = tempfile.mkdtemp(prefix="flows-score-", dir=args.temp_directory)
     outs = [Path(args.out)] + ([Path(args.explain)] if args.explain else [])
     tmps = [o.with_name(o.name + ".tmp") for o in outs]
