@@ -24,6 +24,9 @@ LEVELS = {
     "given names equal": _("voornamen gelijk"),
     "first name equal": _("eerste voornaam gelijk"),
     "first name similar": _("eerste voornaam lijkt erop"),
+    "first name among the other's given names": _(
+        "eerste voornaam komt voor in de voornamen van de ander"
+    ),
     "given name and surname swapped": _("voornaam en achternaam verwisseld"),
     "initials equal, one side initials only": _(
         "voorletters gelijk, aan één kant alleen voorletters"
@@ -48,12 +51,14 @@ LEVELS = {
     "birth year equal, one side year only": _("geboortejaar gelijk, aan één kant alleen het jaar"),
     "birth date two typos": _("geboortedatum twee tikfouten"),
     "birth year equal": _("geboortejaar gelijk"),
+    "birth year equal, full dates differ": _("geboortejaar gelijk, volledige datums verschillen"),
     # identifiers
     "identifier equal": _("nummer gelijk"),
     "identifier one typo": _("nummer één tikfout"),
     "identifier two typos": _("nummer twee tikfouten"),
     "KvK number equal": _("KvK-nummer gelijk"),
     "KvK number one typo": _("KvK-nummer één tikfout"),
+    "KvK numbers differ": _("KvK-nummers verschillen"),
     # address
     "postcode, number and addition equal": _("postcode, huisnummer en toevoeging gelijk"),
     "postcode and number equal, addition differs": _(
@@ -63,6 +68,12 @@ LEVELS = {
     "postcode one typo, number equal": _("postcode één tikfout, huisnummer gelijk"),
     "street similar, number equal": _("straat lijkt erop, huisnummer gelijk"),
     "postcode equal": _("postcode gelijk"),
+    "postcode equal, number missing on one side": _(
+        "postcode gelijk, huisnummer aan één kant onbekend"
+    ),
+    "street equal, number missing on one side": _(
+        "straat gelijk, huisnummer aan één kant onbekend"
+    ),
     "same postcode area": _("zelfde postcodegebied (4 cijfers)"),
     "street equal": _("straat gelijk"),
     "city equal": _("woonplaats gelijk"),
