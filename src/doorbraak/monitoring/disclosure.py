@@ -41,7 +41,9 @@ SMALL = f"<{THRESHOLD}"
 HIDDEN = "x"
 PROTECTION = 3  # an attacker's interval for a sensitive count must be at least this wide
 RATE_MIN_BASE = 10
-MAX_ROUNDS = 12  # rounds of the greedy extension before the safe fallback
+MAX_ROUNDS = 40  # rounds of the greedy extension before the safe fallback
+LOOKAHEAD = 12  # moves tried per failing quantity and round, cheapest first
+PER_ROUND = 4  # failing quantities (of different categories) given a move per round
 TOTAL = "__total__"
 
 
@@ -353,6 +355,7 @@ class Failing:
     lo: float
     hi: float
     pinned: bool = False
+    asked: float = PROTECTION  # the width its interval must reach
 
 
 def audit(grid: Grid, status: dict) -> list[Failing]:
@@ -376,7 +379,7 @@ def audit(grid: Grid, status: dict) -> list[Failing]:
     for (t, lo, hi), (blo, bhi) in zip(narrow, base, strict=True):
         asked = min(PROTECTION, max(bhi - blo, 1))
         if hi - lo < asked - 1e-6:
-            out.append(Failing(t, lo, hi, pinned=bhi - blo < 1 - 1e-6))
+            out.append(Failing(t, lo, hi, pinned=bhi - blo < 1 - 1e-6, asked=asked))
     return out
 
 
@@ -415,6 +418,49 @@ def _candidates(grid: Grid, status: dict, values: dict, by_key: dict, fail: Fail
     return candidates
 
 
+def _move(key, status: dict, values: dict, by_key: dict) -> frozenset:
+    """What hiding one aggregate takes: an inner cell together with its area's category total
+    where that is published, else the total gives the cell straight back."""
+    area, category = key
+    out = {key}
+    if category != TOTAL and not by_key[key].is_margin:
+        total = (area, TOTAL)
+        if status.get(total) == "ok" and values.get(total, 0) > 0:
+            out.add(total)
+    return frozenset(out)
+
+
+def _best_move(grid: Grid, status: dict, values: dict, by_key: dict, fail: Failing, chosen):
+    """The cheapest move (in _candidates' order: inner cells before margins, small before
+    large) that widens the failing quantity's interval to what is asked, tried on the attacker's
+    linear program; else the one that widens it most; else the first (the old greedy step).
+    Looking ahead stops the cascade in which cells are hidden that the published totals give
+    straight back, until the fallback hides the whole grid."""
+    candidates = _candidates(grid, status, values, by_key, fail, chosen)
+    if not candidates:
+        return None
+    if fail.pinned:
+        return frozenset([candidates[0]])
+    moves: list[frozenset] = []
+    for k in candidates:
+        move = _move(k, status, values, by_key)
+        if move not in moves:
+            moves.append(move)
+        if len(moves) >= LOOKAHEAD:
+            break
+    best, best_width = None, fail.hi - fail.lo
+    for move in moves:
+        trial = dict(status)
+        for k in move:
+            trial[k] = "hidden"
+        (lo, hi) = intervals(grid, trial, [fail.target])[0]
+        if hi - lo >= fail.asked - 1e-6:
+            return move
+        if hi - lo > best_width + 1e-6:
+            best, best_width = move, hi - lo
+    return best or moves[0]
+
+
 def protect_grid(  # noqa: C901 - primary, τ-ARGUS pattern, greedy audit rounds, safe fallback
     grid: Grid, rows: Sequence = (), cols: Sequence = (), pattern: set | None = None
 ) -> Protected:
@@ -435,14 +481,21 @@ def protect_grid(  # noqa: C901 - primary, τ-ARGUS pattern, greedy audit rounds
         if not failing:
             return Protected(values=values, status=status)
         chosen: set = set()
+        done_categories: set = set()
         for fail in failing:
-            candidates = _candidates(grid, status, values, by_key, fail, chosen)
-            if candidates:
-                chosen.add(candidates[0])
+            categories = {c for _u, c in fail.target}
+            if categories & done_categories:
+                continue  # a move for its column was just made: audit again first
+            move = _best_move(grid, status, values, by_key, fail, chosen)
+            if move:
+                chosen |= move
+                done_categories |= categories
+                for k in move:
+                    status[k] = "hidden"
+            if len(done_categories) >= PER_ROUND:
+                break
         if not chosen:
             break
-        for k in chosen:
-            status[k] = "hidden"
     # Not settled in MAX_ROUNDS (or nothing left to choose): publish only what cannot give a
     # small count away — every aggregate that shares a cell with a small count is hidden, and
     # every small total.
