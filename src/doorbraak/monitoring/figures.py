@@ -259,6 +259,8 @@ def figures() -> list[Figure]:
             ),
             CAREERS_SOURCE,
             _zrm_categories(),
+            # 13 life domains x 3 directions per wijk would be a grid of mostly small counts
+            focus_only=True,
         ),
         *_comparison_figures(CAREERS_SOURCE),
         Figure(
@@ -850,7 +852,10 @@ def compute_cube(today: date | None = None) -> Cube:
         rows = counts.get(fig.code, {})
         per_q: dict[int, dict] = defaultdict(dict)
         for (w, a, qi, cat), n in rows.items():
-            per_q[qi][((w, a), cat)] = per_q[qi].get(((w, a), cat), 0) + n
+            # a figure published for the city and focus areas only counts per focus area and
+            # the rest of the city: its units are ("", focus area) and ("", "")
+            unit = ("", a) if fig.focus_only else ("", "") if fig.city_only else (w, a)
+            per_q[qi][(unit, cat)] = per_q[qi].get((unit, cat), 0) + n
         cats = [c for c, _l in fig.categories]
         if fig.city_only:
             fig_units, fig_areas = [("", "")], {CITY: {("", "")}}
