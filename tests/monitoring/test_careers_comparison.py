@@ -223,3 +223,18 @@ def test_a_small_group_gets_no_rate_and_no_number(db, areas):
     assert row[1] == dc.SMALL  # 2 participants reoffended
     assert row[5] == "—"  # base 7 < 10: no rate for the participants
     assert "2" not in row[1:5] and "7" not in row
+
+
+def test_a_quarter_whose_twelve_months_are_not_over_shows_no_figure_not_zero(scene):
+    """The last quarters of a comparison figure are not yet known: a dash and no point in the
+    chart, never a 0 that would read as 'nobody reoffended'."""
+    cube = F.build_cube(TODAY)
+    fig = F.figure("comparison_internship")
+    points = F.trend(cube, fig, "")
+    pending = qi(date(2025, 12, 10))  # 2025-K4: its last day is less than 12 months ago
+    assert points[pending]["shown"] == F.NOT_COUNTED and points[pending].get("absent")
+    assert all(p["shown"] == F.NOT_COUNTED for p in points[pending:])
+    done = qi(date(2025, 2, 1))
+    assert points[done]["shown"] != F.NOT_COUNTED and not points[done].get("absent")
+    row = F.figure_table(cube, fig, "", [pending]).rows[0]
+    assert set(row[1:5]) == {F.NOT_COUNTED}

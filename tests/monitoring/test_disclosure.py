@@ -321,3 +321,37 @@ def test_a_few_people_scattered_over_other_wijken_hide_little_and_never_the_city
     for target in _sensitive(grid):
         lo, hi = _attack(published, target)
         assert hi - lo >= _required(published, target) - 1e-6, (target, lo, hi)
+
+
+def test_a_focus_area_total_stays_published_when_a_cell_alone_protects():
+    """The demo's new cases of one quarter: two families among twelve cases on the
+    Amsterdamsestraatweg. Hiding the individual cases alone protects the families (`<5`); the
+    focus area's total stays published, where hiding each cell together with its area's total
+    lost the focus area's trend."""
+    values = {
+        ("noordwest", ""): (8, 2),
+        ("noordwest", "amsterdamsestraatweg"): (10, 2),
+        ("overvecht", ""): (13, 1),
+        ("overvecht", "nieuw_overvecht"): (13, 0),
+        ("zuidwest", ""): (9, 1),
+        ("leidsche_rijn", ""): (0, 0),
+        ("oost", ""): (1, 0),
+        ("west", ""): (0, 0),
+        ("zuid", ""): (0, 0),
+    }
+    cats = ["individual", "family"]
+    cells = {(u, c): v[i] for u, v in values.items() for i, c in enumerate(cats)}
+    grid = dc.grid_for(
+        cells, CITY_UNITS, cats, CITY_AREAS, priority=("amsterdamsestraatweg", "nieuw_overvecht")
+    )
+    wijken = ["noordwest", "overvecht", "zuidwest", "leidsche_rijn", "oost", "west", "zuid"]
+    prot = dc.protect_grid(grid, rows=wijken, cols=cats)
+    for key in [("amsterdamsestraatweg", dc.TOTAL), ("nieuw_overvecht", dc.TOTAL)]:
+        assert prot.status[key] == "ok", key
+    for key in [("", "individual"), ("", "family"), ("", dc.TOTAL)]:
+        assert prot.status[key] == "ok", key
+    _assert_nothing_exact(grid, prot)
+    published = _published(grid, prot)
+    for target in _sensitive(grid):
+        lo, hi = _attack(published, target)
+        assert hi - lo >= _required(published, target) - 1e-6, (target, lo, hi)

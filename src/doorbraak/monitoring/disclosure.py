@@ -42,7 +42,7 @@ HIDDEN = "x"
 PROTECTION = 3  # an attacker's interval for a sensitive count must be at least this wide
 RATE_MIN_BASE = 10
 MAX_ROUNDS = 40  # rounds of the greedy extension before the safe fallback
-LOOKAHEAD = 12  # moves tried per failing quantity and round, cheapest first
+LOOKAHEAD = 16  # moves tried per failing quantity and round, cheapest first
 PER_ROUND = 4  # failing quantities (of different categories) given a move per round
 TOTAL = "__total__"
 
@@ -79,6 +79,8 @@ class Grid:
 
     cells: dict  # (unit, category) -> int
     aggregates: list[Aggregate] = field(default_factory=list)
+    # areas whose figures matter most (the focus areas): hidden after the other inner cells
+    priority: frozenset = frozenset()
 
     def value(self, agg: Aggregate) -> int:
         return sum(self.cells.get(c, 0) for c in agg.cells)
@@ -90,10 +92,14 @@ def grid_for(
     categories: Sequence,
     areas: dict,
     with_category_total: bool = True,
+    priority: Iterable = (),
 ) -> Grid:
     """Build a grid. ``areas`` maps an area code to the set of units it consists of (the city
     to all units); every area × category, and area × total, is an aggregate."""
-    g = Grid(cells={(u, c): int(cells.get((u, c), 0)) for u in units for c in categories})
+    g = Grid(
+        cells={(u, c): int(cells.get((u, c), 0)) for u in units for c in categories},
+        priority=frozenset(priority),
+    )
     all_units = frozenset(units)
     for code, unit_set in areas.items():
         unit_set = frozenset(unit_set)
@@ -414,20 +420,22 @@ def _candidates(grid: Grid, status: dict, values: dict, by_key: dict, fail: Fail
         for k, st in status.items()
         if st == "ok" and values[k] > 0 and k not in chosen and by_key[k].cells & related
     ]
-    candidates.sort(key=lambda k: (by_key[k].is_margin, values[k], repr(k)))
+    # inner cells before totals, other areas before the priority ones, then the smallest
+    last = grid.priority
+    candidates.sort(key=lambda k: (by_key[k].is_margin, k[0] in last, values[k], repr(k)))
     return candidates
 
 
-def _move(key, status: dict, values: dict, by_key: dict) -> frozenset:
-    """What hiding one aggregate takes: an inner cell together with its area's category total
-    where that is published, else the total gives the cell straight back."""
+def _moves(key, status: dict, values: dict, by_key: dict) -> list[frozenset]:
+    """What hiding one aggregate may take: the cell alone, or an inner cell together with its
+    area's category total where that is published (else the total may give the cell back)."""
     area, category = key
-    out = {key}
+    out = [frozenset([key])]
     if category != TOTAL and not by_key[key].is_margin:
         total = (area, TOTAL)
         if status.get(total) == "ok" and values.get(total, 0) > 0:
-            out.add(total)
-    return frozenset(out)
+            out.append(frozenset([key, total]))
+    return out
 
 
 def _best_move(grid: Grid, status: dict, values: dict, by_key: dict, fail: Failing, chosen):
@@ -443,9 +451,9 @@ def _best_move(grid: Grid, status: dict, values: dict, by_key: dict, fail: Faili
         return frozenset([candidates[0]])
     moves: list[frozenset] = []
     for k in candidates:
-        move = _move(k, status, values, by_key)
-        if move not in moves:
-            moves.append(move)
+        for move in _moves(k, status, values, by_key):
+            if move not in moves:
+                moves.append(move)
         if len(moves) >= LOOKAHEAD:
             break
     best, best_width = None, fail.hi - fail.lo

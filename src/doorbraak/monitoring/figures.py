@@ -798,7 +798,7 @@ def _counts_digest(counts: dict) -> str:
     return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
 
 
-def _sources(counts: dict, sectors: dict | None, quarters) -> dict:
+def _sources(counts: dict, sectors: dict | None, quarters, today: date | None = None) -> dict:
     """Where the cube's numbers come from: per source the number of counted items behind the
     grids, the risk runs and the bank's figure set, and a digest of all counts."""
     per_source: dict[str, int] = defaultdict(int)
@@ -827,6 +827,13 @@ def _sources(counts: dict, sectors: dict | None, quarters) -> dict:
             if first_run is None or qe.isoformat() < first_run
         ]
     }
+    # a comparison-group quarter is complete once twelve months have passed since its last day
+    # (careers counts a case only when its own twelve months are over): before that, no figure
+    today = today or timezone.localdate()
+    pending = [qi for qi, (_qs, qe) in enumerate(quarters) if qe + timedelta(days=365) > today]
+    for fig in figures():
+        if fig.code.startswith("comparison_"):
+            out["not_counted"][fig.code] = pending
     if sectors:
         out["bank_sectors"] = {k: v for k, v in sectors.items() if k != "rows"}
     return out
@@ -844,7 +851,7 @@ def compute_cube(today: date | None = None) -> Cube:
     cube = Cube(
         quarters=quarters,
         made_at=timezone.now(),
-        sources=_sources(counts, sectors, quarters),
+        sources=_sources(counts, sectors, quarters, today),
         sectors=sectors,
     )
     jobs, keys = [], []
@@ -868,7 +875,12 @@ def compute_cube(today: date | None = None) -> Cube:
         )
         for qi in range(len(quarters)):
             grid = dc.grid_for(
-                per_q.get(qi, {}), fig_units, cats, fig_areas, with_category_total=not fig.no_total
+                per_q.get(qi, {}),
+                fig_units,
+                cats,
+                fig_areas,
+                with_category_total=not fig.no_total,
+                priority=focus,
             )
             jobs.append((fig, grid, wijk_rows))
             keys.append((fig.code, qi))
