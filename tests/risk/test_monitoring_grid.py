@@ -36,7 +36,7 @@ def _result(run, n, object_type, score, wijk="overvecht", area="nieuw_overvecht"
         RiskResult.objects.create(
             run=run,
             object_type=object_type,
-            object_id=f"{object_type[:1]}{run.pk}{i:04d}{score:g}{wijk}",
+            object_id=f"{object_type[:1]}{i:04d}-{score:g}-{wijk[:4]}",  # at most 16 characters
             score=score,
             wijk=wijk,
             area=area,
