@@ -760,6 +760,10 @@ class Context:
     close_versions: set = field(
         default_factory=set
     )  # (model, object_id) whose open version ends now
+    premises: PremisesCache = field(
+        default_factory=lambda: PremisesCache()
+    )  # premises looked up in earlier batches
+    writer: BatchWriter | None = None  # new rows column-wise (set inside the transaction)
 
     def count(self, model: str, what: str, n: int = 1) -> None:
         self.counts.setdefault(model, {}).setdefault(what, 0)
@@ -774,6 +778,35 @@ def _jsonable(value):
 
 def _snapshot(obj, names: Iterable[str]) -> dict:
     return {n: _jsonable(getattr(obj, n)) for n in names}
+
+
+class PremisesCache:
+    """The premises an import has looked up so far, misses included: the companies of one
+    extract are at far fewer premises than there are companies, so later batches mostly ask
+    again for premises an earlier batch found. Premises do not change during a company import
+    (the importer holds the source's lock; premises come from the BAG source). Bounded: past
+    ``limit`` keys it starts again."""
+
+    limit = 2_000_000
+
+    def __init__(self) -> None:
+        self.by_bag: dict = {}  # bag-id -> pk or None (not in the BAG)
+        self.by_address: dict = {}  # (postcode, number, letter, addition) -> pk
+        self.pairs: set = set()  # (postcode, number) already asked for
+
+    def lookup(self, bag_ids: set, pairs: set) -> tuple[dict, dict]:
+        if len(self.by_bag) + len(self.pairs) > self.limit:
+            self.__init__()
+        new_bags = [b for b in bag_ids if b not in self.by_bag]
+        new_pairs = [p for p in pairs if p not in self.pairs]
+        if new_bags or new_pairs:
+            found_bags, found_addresses = _premises_lookup(new_bags, new_pairs)
+            for b in new_bags:
+                self.by_bag[b] = found_bags.get(b)
+            for key, pk in found_addresses.items():
+                self.by_address.setdefault(key, pk)
+            self.pairs.update(new_pairs)
+        return self.by_bag, self.by_address
 
 
 def _premises_index(rows: list[Row] | None = None) -> tuple[dict, dict]:
@@ -1584,18 +1617,20 @@ def _duckdb():
 
 def _prepare_columns(ctx: Context, target: Target, validator: Validator, table: Table, con):
     """Validate one batch column-wise and resolve its references: (items, values, problems),
-    items being (key, Row without values, index in the batch) of the rows to write."""
+    items being (key, index in the batch) of the rows to write."""
     good, values, found = validator.validate_columns(table, con)
+    if ctx.writer is not None:
+        ctx.writer.wait()  # the previous batch is written before this one reads the database
     if target.label == "company":
-        good = _establishments(table, good, values, found)
+        good = _establishments(table, good, values, found, ctx.premises)
     keys, start, lines = values[COLUMN_TARGETS[target.label]], table.start, table.lines
     return _duplicate_columns(keys, good, start, lines, found, ctx.keys_seen), values, found
 
 
 def _duplicate_columns(keys, good, start, lines, problems, seen: SeenKeys) -> list:
-    """``_duplicate_keys`` for a batch held column-wise, with numpy: the (key, Row without
-    values, index) of each good row whose key did not come earlier in the file (in this batch
-    or an earlier one); the others are reported, naming the row the key was first in."""
+    """``_duplicate_keys`` for a batch held column-wise, with numpy: the (key, index in the
+    batch) of each good row whose key did not come earlier in the file (in this batch or an
+    earlier one); the others are reported, naming the row the key was first in."""
     import numpy as np
 
     wanted = [keys[i] for i in good]
@@ -1624,18 +1659,22 @@ def _duplicate_columns(keys, good, start, lines, problems, seen: SeenKeys) -> li
         )
     fresh = np.flatnonzero(before == 0)
     seen.add(digests[fresh], numbers[fresh])
-    return [(wanted[j], Row(start + good[j], lines[good[j]], {}), good[j]) for j in fresh.tolist()]
+    chosen = [good[j] for j in fresh.tolist()]
+    return list(zip([wanted[j] for j in fresh.tolist()], chosen, strict=True))
 
 
-def _establishments(table: Table, good: list[int], values: dict, found: list[Problem]) -> list[int]:
+def _establishments(
+    table: Table, good: list[int], values: dict, found: list[Problem], cache: PremisesCache
+) -> list[int]:
     """The premises of each company (by BAG-id, else by address), looked up for the whole batch
-    at once; a company whose premises are not found is a problem. Returns the rows resolved."""
+    at once (those not asked for in an earlier batch); a company whose premises are not found
+    is a problem. Returns the rows resolved."""
     bag, pc, hn = values["bag_id"], values["postcode"], values["house_number"]
     hl = values.get("house_letter") or [""] * len(table)
     ha = values.get("house_number_addition") or [""] * len(table)
-    bag_ids = list({bag[i] for i in good if bag[i]})
-    pairs = list({(pc[i], hn[i]) for i in good if not bag[i] and pc[i] and hn[i]})
-    index = _premises_lookup(bag_ids, pairs)
+    bag_ids = {bag[i] for i in good if bag[i]}
+    pairs = {(pc[i], hn[i]) for i in good if not bag[i] and pc[i] and hn[i]}
+    index = cache.lookup(bag_ids, pairs)
     by_bag, by_address = index
     establishment: list = [None] * len(table)
     keep = []
@@ -1660,23 +1699,36 @@ def _establishments(table: Table, good: list[int], values: dict, found: list[Pro
     return keep
 
 
-def _apply_columns(ctx: Context, target: Target, items: list, values: dict, con) -> None:
-    keys = [k for k, _, _ in items]
+def _apply_columns(
+    ctx: Context, target: Target, table: Table, items: list, values: dict, con
+) -> None:
+    keys = [k for k, _ in items]
+    if ctx.writer is None:
+        ctx.writer = BatchWriter(con)
+    ctx.writer.wait()
     existing = target.existing(ctx, keys) if keys else {}
     if existing:  # updated, unchanged or confirmed: the row-by-row path, with its versions
         upsert(
             ctx,
             target,
             [
-                (k, Row(r.number, r.line, row := {n: col[i] for n, col in values.items()}), row)
-                for k, r, i in items
+                (
+                    k,
+                    Row(
+                        table.start + i,
+                        table.lines[i],
+                        row := {n: col[i] for n, col in values.items()},
+                    ),
+                    row,
+                )
+                for k, i in items
                 if k in existing
             ],
             False,
         )
-    fresh = [item for item in items if item[0] not in existing]
+    fresh = [item for item in items if item[0] not in existing] if existing else items
     if fresh:
-        _insert_new(ctx, target, fresh, values, con)
+        _insert_new(ctx, target, table, fresh, values, con)
 
 
 def _arrow_type(model_field):
@@ -1698,17 +1750,17 @@ def _arrow_type(model_field):
     return None
 
 
-def _insert_new(ctx: Context, target: Target, fresh: list, values: dict, con) -> None:
-    """New records of one batch and their first versions, column by column."""
+def _insert_new(ctx: Context, target: Target, table: Table, fresh: list, values: dict, con) -> None:
+    """New records of one batch and their first versions, column by column. The columns are
+    built here; their JSON snapshots, CSV and COPY go to ``ctx.writer`` (on PostgreSQL a thread
+    of its own, while the next batch is read and validated)."""
     import pyarrow as pa
-    from django.db import connection
 
     meta = target.model._meta
-    n, idx = len(fresh), [i for _, _, i in fresh]
-    pks = _new_ids(connection, meta, n)
-    numbers = [r.number for _, r, _ in fresh]
+    n, idx = len(fresh), [i for _, i in fresh]
+    numbers = [table.start + i for i in idx]
     given = {
-        COLUMN_TARGETS[target.label]: [k for k, _, _ in fresh],
+        COLUMN_TARGETS[target.label]: [k for k, _ in fresh],
         "source_id": [ctx.source.pk] * n,
         "source_file": [ctx.file_name] * n,
         "source_row": numbers,
@@ -1718,19 +1770,44 @@ def _insert_new(ctx: Context, target: Target, fresh: list, values: dict, con) ->
         column = values[name]
         given[name] = [column[i] for i in idx]
     fields = [f for f in meta.concrete_fields if not f.primary_key]
-    arrays = {meta.pk.column: pa.array(pks, pa.int64())}
+    arrays = {}
     for f in fields:
         kind = _arrow_type(f)
         if kind is None:
             raise TypeError(f"{meta.label}.{f.name}: no column-wise insert for this field type")
         data = given[f.attname] if f.attname in given else [f.get_default()] * n
         arrays[f.column] = pa.array(data, kind)
-    _write_table(meta.db_table, pa.table(arrays))
     label = target.label
-    snapshot = pa.table({name: arrays[meta.get_field(name).column] for name in target.value_fields})
-    con.register("doorbraak_snapshot", snapshot)
+    snapshot = {name: arrays[meta.get_field(name).column] for name in target.value_fields}
+    received = pa.array([ctx.received_on] * n, pa.date32())
+    versions = {
+        "model": pa.array([label] * n, pa.string()),
+        "key": pa.array([_key_text(k) for k, _ in fresh], pa.string()),
+        "source_id": arrays["source_id"],
+        "batch_id": pa.array([ctx.batch.pk if ctx.batch is not None else None] * n, pa.int64()),
+        "source_file": arrays["source_file"],
+        "source_row": arrays["source_row"],
+        "received_on": received,
+        "valid_from": received,
+        "valid_to": pa.nulls(n, pa.date32()),
+    }
+    ctx.writer.submit(_write_new, meta, arrays, versions, snapshot)
+    ctx.count(label, "created", n)
+
+
+def _write_new(meta, arrays: dict, versions: dict, snapshot: dict, writer: BatchWriter) -> None:
+    """The records of ``_insert_new`` with their new keys, and their versions, the versions'
+    values as JSON built by DuckDB (the writer's own connection to it)."""
+    import pyarrow as pa
+
+    n = len(versions["model"])
+    pks = pa.array(writer.new_ids(meta, n), pa.int64())
+    writer.write(meta.db_table, pa.table({meta.pk.column: pks, **arrays}))
+    versions = {"object_id": pks, **versions}
+    con = writer.duck
+    con.register("doorbraak_snapshot", pa.table(snapshot))
     try:
-        pairs = ", ".join(f"{_duck_q(name)} := {_duck_q(name)}" for name in target.value_fields)
+        pairs = ", ".join(f"{_duck_q(name)} := {_duck_q(name)}" for name in snapshot)
         as_json = (
             con.sql(
                 f"SELECT CAST(to_json(struct_pack({pairs})) AS VARCHAR) FROM doorbraak_snapshot"  # noqa: S608 - quoted field names
@@ -1740,22 +1817,97 @@ def _insert_new(ctx: Context, target: Target, fresh: list, values: dict, con) ->
         )
     finally:
         con.unregister("doorbraak_snapshot")
-    received = pa.array([ctx.received_on] * n, pa.date32())
-    versions = {
-        "model": pa.array([label] * n, pa.string()),
-        "object_id": arrays[meta.pk.column],
-        "key": pa.array([_key_text(k) for k, _, _ in fresh], pa.string()),
-        "source_id": arrays["source_id"],
-        "batch_id": pa.array([ctx.batch.pk if ctx.batch is not None else None] * n, pa.int64()),
-        "source_file": arrays["source_file"],
-        "source_row": arrays["source_row"],
-        "received_on": received,
-        "valid_from": received,
-        "valid_to": pa.nulls(n, pa.date32()),
-        "values": as_json,
-    }
-    _write_table(RecordVersion._meta.db_table, pa.table(versions))
-    ctx.count(label, "created", n)
+    writer.write(RecordVersion._meta.db_table, pa.table({**versions, "values": as_json}))
+
+
+class BatchWriter:
+    """Writes one batch's new rows while the importer goes on with the next: on PostgreSQL a
+    thread of its own sends the COPYs over the import's connection (psycopg's connections are
+    thread-safe; the database server works on one core while the importer reads and validates
+    the next batch on the other). At most one batch is in flight, and the importer waits for it
+    (``wait``) before it uses the database itself, so the statements of the one transaction
+    keep their order and a failed COPY is raised in the importer. On SQLite everything is
+    written at once, in the caller's thread."""
+
+    def __init__(self, duck=None) -> None:
+        from django.db import connection
+
+        if not connection.in_atomic_block:
+            raise RuntimeError("a BatchWriter runs inside the import's transaction")
+        self._pool = None
+        self._pending = None
+        self.duck = duck.cursor() if duck is not None else None  # its own DuckDB connection
+        if connection.vendor == "postgresql":
+            from concurrent.futures import ThreadPoolExecutor
+
+            connection.ensure_connection()
+            self._raw = connection.connection
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="import-copy")
+
+    def submit(self, job: Callable, *args) -> None:
+        """Run ``job(*args, self)``: on PostgreSQL in the writer's thread, after the batch
+        before it."""
+        self.wait()
+        if self._pool is None:
+            job(*args, self)
+            return
+        self._pending = self._pool.submit(job, *args, self)
+
+    def new_ids(self, meta, n: int) -> list[int]:
+        """``_new_ids``, from the writer's thread over the raw connection."""
+        from django.db import connection
+
+        if self._pool is None:
+            return _new_ids(connection, meta, n)
+        with self._raw.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, n],
+            )
+            return sorted(r[0] for r in cursor.fetchall())
+
+    def write(self, db_table: str, table) -> None:
+        if self._pool is None:
+            _write_table(db_table, table)
+        else:
+            self._copy(db_table, table)
+
+    def wait(self) -> None:
+        """Until the batch in flight is written; its error, if any, is raised here (as
+        Django's database error, like any other of the import's statements)."""
+        if self._pending is not None:
+            from django.db import connection
+
+            pending, self._pending = self._pending, None
+            with connection.wrap_database_errors:
+                pending.result()
+
+    def close(self) -> None:
+        """Waits for what is in flight without raising (the import is ending either way)."""
+        try:
+            self.wait()
+        except Exception:  # noqa: BLE001, S110 - the transaction is rolled back by the caller
+            pass
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        if self.duck is not None:
+            self.duck.close()
+
+    def _copy(self, db_table: str, table) -> None:
+        import pyarrow.csv as pacsv
+        from psycopg import sql
+
+        buffer = io.BytesIO()
+        pacsv.write_csv(
+            table,
+            buffer,
+            pacsv.WriteOptions(include_header=False, quoting_style="needed", batch_size=8192),
+        )
+        statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+            sql.Identifier(db_table), sql.SQL(", ").join(map(sql.Identifier, table.column_names))
+        )
+        with self._raw.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(buffer.getbuffer())
 
 
 def _duck_q(name: str) -> str:
@@ -2208,15 +2360,21 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
                             if problems or dry_run:  # after the first problem only validate on
                                 pass
                             elif duck is not None:
-                                _apply_columns(ctx, target, items, values, duck)
+                                _apply_columns(ctx, target, table, items, values, duck)
                             else:
                                 target.apply(ctx, items, False)
                             if bar is not None:
                                 bar.update(len(table))
                             if on_progress is not None:
                                 on_progress(reader.row_count, reader.fraction)
+                        if ctx.writer is not None:
+                            ctx.writer.wait()  # the last batch written (its error raised here)
                     except ImportError_ as exc:
                         problems.add([Problem(None, "", "", str(exc))])
+                    finally:
+                        if ctx.writer is not None:  # nothing left in flight, raising or not
+                            ctx.writer.close()
+                            ctx.writer = None
                     batch.row_count = reader.row_count
                     if not reader.row_count and not problems:
                         # A header and no rows is a valid extract: nothing to read in.

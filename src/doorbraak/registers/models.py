@@ -261,8 +261,16 @@ class RecordVersion(models.Model):
     model = models.CharField(_("soort"), max_length=40)
     object_id = models.PositiveBigIntegerField(_("object-id"))
     key = models.CharField(_("sleutel"), max_length=200)
+    # A history table (as django-simple-history's): no foreign-key constraint in the database.
+    # Only the importer writes versions, in the transaction that creates their batch and holds
+    # the source's row lock; PROTECT still guards both in Django. The two constraints' per-row
+    # checks were a third of the database's time in a bulk import (ADR 0007).
     source = models.ForeignKey(
-        ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+"
+        ProcessingActivity,
+        verbose_name=_("bron"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     batch = models.ForeignKey(
         ImportBatch,
@@ -270,6 +278,7 @@ class RecordVersion(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="versions",
+        db_constraint=False,
         help_text=_("leeg: de stand van vóór de eerste import via Doorbraak"),
     )
     source_file = models.CharField(_("bestand"), max_length=255)
