@@ -109,7 +109,9 @@ class Person(SourceRecord):
 class Company(SourceRecord):
     """A KvK registration (legal entity or sole proprietorship) with its main establishment."""
 
-    kvk_number = models.CharField(_("KvK-nummer"), max_length=8, unique=True)
+    # unique by a constraint, not unique=True: that would add a second (LIKE) index on
+    # PostgreSQL, paid on every row of a bulk import; KvK numbers are only looked up whole
+    kvk_number = models.CharField(_("KvK-nummer"), max_length=8)
     name = models.CharField(_("naam"), max_length=200)
     trade_name = models.CharField(_("handelsnaam"), max_length=200, blank=True)
     legal_form = models.CharField(_("rechtsvorm"), max_length=60)
@@ -123,6 +125,9 @@ class Company(SourceRecord):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kvk_number"], name="registers_company_kvk_unique")
+        ]
         verbose_name = _("bedrijf")
         verbose_name_plural = _("bedrijven")
 
@@ -264,7 +269,7 @@ class RecordVersion(models.Model):
     # A history table (as django-simple-history's): no foreign-key constraint in the database.
     # Only the importer writes versions, in the transaction that creates their batch and holds
     # the source's row lock; PROTECT still guards both in Django. The two constraints' per-row
-    # checks were a third of the database's time in a bulk import (ADR 0007).
+    # checks were a third of the database's time in a bulk import (ADR 0008).
     source = models.ForeignKey(
         ProcessingActivity,
         verbose_name=_("bron"),
