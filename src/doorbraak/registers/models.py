@@ -115,7 +115,7 @@ class Company(SourceRecord):
     name = models.CharField(_("naam"), max_length=200)
     trade_name = models.CharField(_("handelsnaam"), max_length=200, blank=True)
     legal_form = models.CharField(_("rechtsvorm"), max_length=60)
-    sbi_code = models.CharField(_("SBI-code"), max_length=6, db_index=True)
+    sbi_code = models.CharField(_("SBI-code"), max_length=6)  # indexed in Meta
     sbi_description = models.CharField(_("SBI-omschrijving"), max_length=200)
     registered_on = models.DateField(_("ingeschreven op"))
     deregistered_on = models.DateField(_("uitgeschreven op"), null=True, blank=True)
@@ -127,6 +127,13 @@ class Company(SourceRecord):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["kvk_number"], name="registers_company_kvk_unique")
+        ]
+        # one index for equality, IN and prefix (sector) lookups alike: on PostgreSQL the
+        # pattern operator class serves all three, where db_index=True would build two
+        indexes = [
+            models.Index(
+                fields=["sbi_code"], name="registers_company_sbi", opclasses=["varchar_pattern_ops"]
+            )
         ]
         verbose_name = _("bedrijf")
         verbose_name_plural = _("bedrijven")
