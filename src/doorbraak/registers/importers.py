@@ -864,7 +864,22 @@ def _premises_lookup(bag_ids: list, pairs: list) -> tuple[dict, dict]:
             )
         for pk, postcode, number, letter, addition in cursor.fetchall():
             by_address.setdefault((postcode, number, letter.upper(), addition.upper()), pk)
+    _lock_premises([*by_bag.values(), *by_address.values()])
     return by_bag, by_address
+
+
+def _lock_premises(pks: list[int]) -> None:
+    """Lock the premises found (``FOR KEY SHARE``, what a foreign key's check takes) until the
+    import commits, so that none can be deleted while records that point at them are written:
+    a company's establishment has no database constraint (ADR 0008), and this is its check, once
+    per premises instead of once per company."""
+    from django.db import connection
+
+    if pks and connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM registers_premises WHERE id = ANY(%s) FOR KEY SHARE", [list(pks)]
+            )
 
 
 def _chunk_size() -> int:
@@ -2162,7 +2177,8 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
     memory stays bounded and a process killed half-way leaves nothing behind. Imports of one
     source are serialised (``import_lock_name``): a second import of the same file waits and
     then finds it ``unchanged``. ``on_progress(rows_read, fraction_of_file)`` is called after
-    each batch."""
+    each batch has been read, validated and handed to writing (on PostgreSQL a batch's new
+    rows are written by ``BatchWriter`` while the next batch is read: ADR 0008)."""
     from doorbraak.audit import services as audit
     from doorbraak.audit.models import AuditAction
     from doorbraak.locks import exclusive

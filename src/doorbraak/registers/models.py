@@ -13,8 +13,15 @@ from doorbraak.privacy.models import ProcessingActivity
 
 
 class SourceRecord(models.Model):
+    # No database constraint (ADR 0008): every import holds its source's row lock from start to
+    # commit, a processing activity is never deleted, and PROTECT guards it in Django; the
+    # constraint's check ran once per imported row.
     source = models.ForeignKey(
-        ProcessingActivity, verbose_name=_("bron"), on_delete=models.PROTECT, related_name="+"
+        ProcessingActivity,
+        verbose_name=_("bron"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     source_file = models.CharField(_("bestand"), max_length=255, blank=True)
     source_row = models.PositiveIntegerField(_("regel"), null=True, blank=True)
@@ -119,8 +126,15 @@ class Company(SourceRecord):
     sbi_description = models.CharField(_("SBI-omschrijving"), max_length=200)
     registered_on = models.DateField(_("ingeschreven op"))
     deregistered_on = models.DateField(_("uitgeschreven op"), null=True, blank=True)
+    # No database constraint (ADR 0008): the importer locks the premises it resolves (FOR KEY
+    # SHARE, once per premises rather than a check per company) and PROTECT guards them in
+    # Django; premises are never deleted outside the ORM.
     establishment = models.ForeignKey(
-        Premises, verbose_name=_("vestiging"), on_delete=models.PROTECT, related_name="companies"
+        Premises,
+        verbose_name=_("vestiging"),
+        on_delete=models.PROTECT,
+        related_name="companies",
+        db_constraint=False,
     )
 
     class Meta:
