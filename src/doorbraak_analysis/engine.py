@@ -29,6 +29,11 @@ class Engine(Protocol):
 
 
 class DuckDBEngine:
+    """DuckDB in memory (TEMP tables), or on a database file (`database`): then the named
+    tables are ordinary tables of that file, compressed and buffer-managed, so under
+    `memory_limit` DuckDB evicts them to the file instead of failing — bounded memory for
+    inputs larger than memory (`doorbraak flows score`)."""
+
     name = "duckdb"
 
     def __init__(
@@ -38,10 +43,15 @@ class DuckDBEngine:
         threads: int | None = None,
         memory_limit: str | None = None,
         temp_directory: str | None = None,
+        database: str | None = None,
     ) -> None:
         import duckdb
 
-        self.con = con or duckdb.connect()
+        if con is not None and database is not None:
+            raise ValueError("give a connection or a database file, not both")
+        self.con = con or duckdb.connect(database or ":memory:")
+        # TEMP tables live in memory; on a database file the tables are the file's own
+        self.temp = "" if database else "TEMP "
         if threads:
             self.con.execute(f"SET threads = {int(threads)}")
         if memory_limit:  # beyond it DuckDB spills to disk instead of growing: bounded memory
@@ -53,11 +63,13 @@ class DuckDBEngine:
 
     def register(self, name: str, table: pa.Table) -> None:
         self.con.register(f"{name}__arrow", table)
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {name}__arrow")
+        self.con.execute(
+            f"CREATE OR REPLACE {self.temp}TABLE {name} AS SELECT * FROM {name}__arrow"
+        )
         self.con.unregister(f"{name}__arrow")
 
     def create(self, name: str, sql: str) -> None:
-        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
+        self.con.execute(f"CREATE OR REPLACE {self.temp}TABLE {name} AS {sql}")
 
     def to_arrow(self, sql: str) -> pa.Table:
         return self.con.sql(sql).to_arrow_table()

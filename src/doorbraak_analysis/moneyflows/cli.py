@@ -7,6 +7,7 @@ Outputs are written to a temporary file and renamed, so a failed run leaves no h
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -135,22 +136,38 @@ def cmd_score(args: argparse.Namespace) -> int:
     from .io import stage_transactions
     from .model import iter_scores, load_model, score_summary
 
+    if args.log_steps:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
+        logging.getLogger("doorbraak_analysis.moneyflows").setLevel(logging.DEBUG)
     booster, meta = load_model(args.model)  # a missing or corrupt model is named first
     if args.temp_directory:
         Path(args.temp_directory).mkdir(parents=True, exist_ok=True)
     work = tempfile.mkdtemp(prefix="flows-score-", dir=args.temp_directory)
     outs = [Path(args.out)] + ([Path(args.explain)] if args.explain else [])
     tmps = [o.with_name(o.name + ".tmp") for o in outs]
+    engine: DuckDBEngine | None = None
     try:
+        # a database file in the work directory: the staged input and every intermediate
+        # table are buffer-managed there, evicted under the memory limit (bounded memory)
         engine = DuckDBEngine(
-            threads=args.threads, memory_limit=args.memory_limit, temp_directory=work
+            threads=args.threads,
+            memory_limit=args.memory_limit,
+            temp_directory=work,
+            database=str(Path(work) / "score.duckdb"),
         )
         con = engine.con
-        stage_transactions(args.input, con, "tx_in", batch_rows=args.batch_rows)
+        stage_transactions(args.input, con, "tx_in", batch_rows=args.batch_rows, temporary=False)
         if problems := _currency_problems(con, "tx_in", False):
             raise InputError(args.input, problems)
         if args.history:
-            stage_transactions(args.history, con, "tx", history=True, batch_rows=args.batch_rows)
+            stage_transactions(
+                args.history,
+                con,
+                "tx",
+                history=True,
+                batch_rows=args.batch_rows,
+                temporary=False,
+            )
             if problems := _currency_problems(con, "tx", True):
                 raise InputError(args.history, problems)
             con.execute("INSERT INTO tx SELECT * FROM tx_in")
@@ -178,6 +195,8 @@ def cmd_score(args: argparse.Namespace) -> int:
         for tmp, o in zip(tmps, outs, strict=True):
             os.replace(tmp, o)
     finally:
+        if engine is not None:
+            engine.con.close()
         for tmp in tmps:
             tmp.unlink(missing_ok=True)
         shutil.rmtree(work, ignore_errors=True)
@@ -334,6 +353,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=READ_BATCH_ROWS,
         help="rows read, and scored, per batch (memory per batch)",
+    )
+    s.add_argument(
+        "--log-steps",
+        action="store_true",
+        help="log each feature step's seconds and the peak memory so far to stderr",
     )
     s.set_defaults(func=cmd_score)
 

@@ -14,10 +14,17 @@ an engine adds them: the same data gives bit-identical features, in training and
 
 from __future__ import annotations
 
+import logging
+import re
+import time
+from collections.abc import Collection
+
 from doorbraak_analysis.engine import Engine
 
 from .config import FlowConfig
 from .typologies import TYPOLOGIES, detection_steps
+
+log = logging.getLogger(__name__)
 
 DAY = 86400
 GAP_CAP_HOURS = 168  # the gap to the previous event, at most a week
@@ -241,9 +248,53 @@ def feature_names(with_graph: bool = True) -> list[str]:
     return RAW_FEATURES + (GRAPH_FEATURES if with_graph else [])
 
 
+def _peak_rss_gb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def last_uses(steps: list[tuple[str, str]], keep: Collection[str]) -> dict[int, list[str]]:
+    """Per step index, the tables made by earlier steps (or this one) that no later step
+    reads and that are not in `keep`: they can be dropped once that step is done. A name
+    counts as read where it occurs as a word in a later step's SQL (a column of the same
+    name keeps a table a little longer, never too short)."""
+    last: dict[str, int] = {}
+    for i, (name, _sql) in enumerate(steps):
+        last[name] = i
+    for name in last:
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        for j, (_other, sql) in enumerate(steps):
+            if word.search(sql):
+                last[name] = max(last[name], j)
+    drops: dict[int, list[str]] = {}
+    for name, i in last.items():
+        if name not in keep:
+            drops.setdefault(i, []).append(name)
+    return drops
+
+
 def build_features(
-    engine: Engine, cfg: FlowConfig, vocab: Vocabulary, *, with_graph: bool = True
+    engine: Engine,
+    cfg: FlowConfig,
+    vocab: Vocabulary,
+    *,
+    with_graph: bool = True,
+    drop_intermediate: bool = False,
 ) -> None:
-    """Materialise `feat` in the engine (tx registered beforehand)."""
-    for name, sql in feature_steps(cfg, vocab, with_graph=with_graph):
+    """Materialise `feat` in the engine (tx registered beforehand). `drop_intermediate`:
+    drop each intermediate table as soon as the last step that reads it is done (only `tx`
+    and `feat` remain), so they do not hold memory or disk while the rest is built."""
+    steps = feature_steps(cfg, vocab, with_graph=with_graph)
+    drops = last_uses(steps, keep={"tx", "feat"}) if drop_intermediate else {}
+    for i, (name, sql) in enumerate(steps):
+        started = time.perf_counter()
         engine.create(name, sql)
+        for done in drops.get(i, []):
+            engine.drop(done)
+        log.debug(
+            "feature step %s: %.1fs, peak RSS %.2f GB",
+            name,
+            time.perf_counter() - started,
+            _peak_rss_gb(),
+        )

@@ -359,12 +359,14 @@ def stage_transactions(
     require_label: bool = False,
     history: bool = False,
     batch_rows: int = READ_BATCH_ROWS,
+    temporary: bool = True,
 ) -> int:
     """Read a transactions file batch by batch into the DuckDB table `name` of `con`
     (canonical columns, CANONICAL_SCHEMA); return the number of rows. Only one batch is in
     Python memory at a time; DuckDB keeps the table within its memory_limit (spilling to its
     temp_directory). Every bad row of the whole file is reported, with its row, and then the
     table is dropped: nothing is loaded. `history`: rid = -1 - row (context rows, never scored).
+    `temporary`: a TEMP table (in memory); False: a table of `con`'s database (file).
     """
     path = Path(path)
     if not path.exists():
@@ -382,7 +384,8 @@ def stage_transactions(
             path, [BadRow(None, "Is Laundering", "", "labelled data needed (column missing)")]
         )
     cols = ", ".join(f"{f.name} {_DUCK_TYPES[f.type]}" for f in CANONICAL_SCHEMA)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({cols})")
+    kind = "TEMP TABLE" if temporary else "TABLE"
+    con.execute(f"CREATE OR REPLACE {kind} {name} ({cols})")
     problems: list[BadRow] = []
     n_problems, n_rows = 0, 0
     try:

@@ -295,16 +295,10 @@ def load_model(model_dir: str | Path) -> tuple[lgb.Booster, dict[str, Any]]:
 
 
 def _feature_batches(engine: Engine, names: list[str], batch_rows: int) -> Iterator[pa.Table]:
-    """The scored rows' features in row order, `batch_rows` at a time (DuckDB streams them out
-    of its tables; other engines hand over the whole table, sliced here)."""
+    """The scored rows' features in row order, `batch_rows` at a time (engines other than
+    DuckDB hand over the whole table, sliced here; DuckDB: `_duckdb_scores`)."""
     cols = ", ".join(f"CAST({n} AS DOUBLE) AS {n}" for n in names)
     sql = f"SELECT rid, {cols} FROM feat WHERE rid >= 0 ORDER BY rid"
-    if isinstance(engine, DuckDBEngine):
-        con: Any = engine.con
-        reader = con.sql(sql).to_arrow_reader(batch_rows)
-        for batch in reader:
-            yield pa.Table.from_batches([batch])
-        return
     table = engine.to_arrow(sql)
     for off in range(0, table.num_rows, batch_rows):
         yield table.slice(off, batch_rows)
@@ -345,19 +339,83 @@ def iter_scores(
     and yield (`row,score,flagged`, explanations or None) per batch of `batch_rows` rows, in
     row order: LightGBM predicts one batch at a time, so memory does not grow with the input."""
     cfg = FlowConfig(**meta["config"])
-    build_features(engine, cfg, meta["vocabulary"], with_graph=meta["with_graph"])
+    build_features(
+        engine, cfg, meta["vocabulary"], with_graph=meta["with_graph"], drop_intermediate=True
+    )
+    if isinstance(engine, DuckDBEngine):
+        yield from _duckdb_scores(engine, booster, meta, explain, batch_rows)
+        return
     for feat in _feature_batches(engine, meta["features"], batch_rows):
-        s = np.asarray(booster.predict(_matrix(feat, meta["features"]), num_threads=2))
-        flagged = (s >= meta["threshold"]).astype(np.int8)
-        out = pa.table(
-            {"row": feat["rid"], "score": pa.array(np.round(s, 6)), "flagged": pa.array(flagged)}
+        yield _score_batch(booster, meta, feat, explain)
+
+
+def _score_batch(
+    booster: lgb.Booster, meta: dict[str, Any], feat: pa.Table, explain: int
+) -> tuple[pa.Table, pa.Table | None]:
+    s = np.asarray(booster.predict(_matrix(feat, meta["features"]), num_threads=2))
+    flagged = (s >= meta["threshold"]).astype(np.int8)
+    out = pa.table(
+        {"row": feat["rid"], "score": pa.array(np.round(s, 6)), "flagged": pa.array(flagged)}
+    )
+    why = (
+        _explanations(booster, meta, feat, flagged, explain) if explain and flagged.any() else None
+    )
+    return out, why
+
+
+def _duckdb_scores(
+    engine: DuckDBEngine,
+    booster: lgb.Booster,
+    meta: dict[str, Any],
+    explain: int,
+    batch_rows: int,
+) -> Iterator[tuple[pa.Table, pa.Table | None]]:
+    """DuckDB: predict the feature rows in the order DuckDB scans them (no sort of the wide
+    feature table, which at tens of millions of rows is tens of GB), keep the narrow scores
+    and explanations in DuckDB tables and hand them out sorted by row, a batch at a time."""
+    con: Any = engine.con
+    names = meta["features"]
+    cols = ", ".join(f"CAST({n} AS DOUBLE) AS {n}" for n in names)
+    # a second connection writes while the first streams `feat`, a third reads the
+    # explanations while the second streams the scores (a connection runs one query at a
+    # time); so `scored` and `explained` are tables of the database, not TEMP tables (which
+    # only the connection that made them sees)
+    out_con, why_con = con.cursor(), con.cursor()
+    try:
+        out_con.execute(
+            "CREATE OR REPLACE TABLE scored (row BIGINT, score DOUBLE, flagged TINYINT)"
         )
-        why = (
-            _explanations(booster, meta, feat, flagged, explain)
-            if explain and flagged.any()
-            else None
-        )
-        yield out, why
+        if explain:
+            out_con.execute(
+                "CREATE OR REPLACE TABLE explained (row BIGINT, indicators VARCHAR, "
+                "model_version VARCHAR, ruleset_version VARCHAR)"
+            )
+        reader = con.sql(f"SELECT rid, {cols} FROM feat WHERE rid >= 0").to_arrow_reader(batch_rows)
+        for batch in reader:
+            out, why = _score_batch(booster, meta, pa.Table.from_batches([batch]), explain)
+            out_con.register("scored__batch", out)
+            out_con.execute("INSERT INTO scored SELECT * FROM scored__batch")
+            out_con.unregister("scored__batch")
+            if why is not None:
+                out_con.register("explained__batch", why)
+                out_con.execute("INSERT INTO explained SELECT * FROM explained__batch")
+                out_con.unregister("explained__batch")
+        sorted_scores = out_con.sql("SELECT * FROM scored ORDER BY row").to_arrow_reader(batch_rows)
+        for batch in sorted_scores:
+            out = pa.Table.from_batches([batch])
+            why = None
+            if explain and out.num_rows:
+                lo, hi = out["row"][0].as_py(), out["row"][out.num_rows - 1].as_py()
+                why = why_con.sql(
+                    f"SELECT * FROM explained WHERE row BETWEEN {int(lo)} AND {int(hi)} ORDER BY row"
+                ).to_arrow_table()
+                why = why if why.num_rows else None
+            yield out, why
+    finally:
+        why_con.close()
+        out_con.execute("DROP TABLE IF EXISTS scored")
+        out_con.execute("DROP TABLE IF EXISTS explained")
+        out_con.close()
 
 
 def score_summary(rows: int, flagged: int, meta: dict[str, Any]) -> dict[str, Any]:

@@ -307,14 +307,17 @@ def _cycle_steps(cfg: FlowConfig, width: int, rmin: float, rmax: float) -> list[
     lmin, lmax = max(2, cfg.cycle_min_length), min(6, cfg.cycle_max_length)
     steps = [
         # edges that can lie on a cycle: both ends moderate degree, src receives, dst sends
+        # (joins with the distinct receivers and senders, not IN (SELECT ...): DuckDB built
+        # those semi joins on the big side, beyond its memory limit)
         (
             "ce",
             f"""
             SELECT x.rid, x.src, x.dst, x.t, x.amount FROM tx x
             JOIN deg ds ON ds.account = x.src AND ds.deg <= {cfg.max_cycle_degree}
             JOIN deg dd ON dd.account = x.dst AND dd.deg <= {cfg.max_cycle_degree}
-            WHERE x.src <> x.dst
-              AND x.src IN (SELECT dst FROM tx) AND x.dst IN (SELECT src FROM tx)""",
+            JOIN (SELECT DISTINCT dst AS account FROM tx) rs ON rs.account = x.src
+            JOIN (SELECT DISTINCT src AS account FROM tx) sd ON sd.account = x.dst
+            WHERE x.src <> x.dst""",
         ),
         ("cp1", "SELECT src AS a0, dst AS a1, t AS t0, t AS tl, amount AS xl, rid AS r1 FROM ce"),
     ]
