@@ -352,7 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--batch-rows",
         type=int,
         default=READ_BATCH_ROWS,
-        help="rows read, and scored, per batch (memory per batch)",
+        help="rows read per batch, and written (scored: at most 200000 at a time)",
     )
     s.add_argument(
         "--log-steps",

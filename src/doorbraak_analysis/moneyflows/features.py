@@ -80,6 +80,9 @@ EVENT_FEATURES = [
     "d_n_1d",
     "d_gap_prev_h",
 ]
+# the event-window figures of a transaction's source (its out-event) and destination (in-event)
+EV_S = ["in_before_24h", "out_7d", "in_7d", "n_1d", "gap_prev_h"]
+EV_D = ["out_after_24h", "out_7d", "in_7d", "n_1d", "gap_prev_h"]
 PAIR_FEATURES = ["pair_n", "pair_rev_n", "pair_share_of_src_out"]
 GRAPH_FEATURES = (
     TYPOLOGY_FEATURES
@@ -218,25 +221,48 @@ def feature_steps(
               coalesce((t - max(t) OVER (PARTITION BY account ORDER BY t RANGE BETWEEN {GAP_CAP_HOURS * 3600} PRECEDING AND 1 PRECEDING)) / 3600, {GAP_CAP_HOURS}) AS gap_prev_h
             FROM ev""",
         ),
+        # the transaction's two events side by side, one line per rid (each transaction has
+        # exactly one out-event, of its src, and one in-event, of its dst)
+        (
+            "fev",
+            f"""
+            SELECT rid,
+              {", ".join(f"max(CASE WHEN is_out = 1 THEN {c} END) AS s_{c}" for c in EV_S)},
+              {", ".join(f"max(CASE WHEN is_out = 0 THEN {c} END) AS d_{c}" for c in EV_D)}
+            FROM evw GROUP BY rid""",
+        ),
+        # `feat` is joined in three steps of few joins each: one query joining all nine
+        # tables made DuckDB hold several big hash tables at once, beyond its memory limit
+        (
+            "fx1",
+            f"""
+            SELECT x.rid, x.src, x.dst, x.amount, {", ".join("r." + f for f in RAW_FEATURES)},
+              {", ".join(f"coalesce(ft.{c}, 0) AS {c}" for c in TYPOLOGY_FEATURES)}
+            FROM tx x
+            JOIN fraw r ON r.rid = x.rid
+            LEFT JOIN ftyp ft ON ft.rid = x.rid""",
+        ),
+        (
+            "fx2",
+            f"""
+            SELECT x.*, {", ".join(f"e.s_{c}" for c in EV_S)}, {", ".join(f"e.d_{c}" for c in EV_D)}
+            FROM fx1 x JOIN fev e ON e.rid = x.rid""",
+        ),
         (
             "feat",
             f"""
-            SELECT x.rid, {", ".join("r." + f for f in RAW_FEATURES)},
-              {", ".join(f"coalesce(ft.{c}, 0) AS {c}" for c in TYPOLOGY_FEATURES)},
+            SELECT x.rid, {", ".join("x." + f for f in RAW_FEATURES)},
+              {", ".join(f"x.{c}" for c in TYPOLOGY_FEATURES)},
               {", ".join(f"s.{f} AS s_{f}" for f in ACC_FEATURES)},
               {", ".join(f"d.{f} AS d_{f}" for f in ACC_FEATURES)},
-              es.in_before_24h / greatest(x.amount * 100, 1) AS s_in_before_24h_ratio,
-              es.out_7d AS s_out_7d, es.in_7d AS s_in_7d, es.n_1d AS s_n_1d, es.gap_prev_h AS s_gap_prev_h,
-              ed.out_after_24h / greatest(x.amount * 100, 1) AS d_out_after_24h_ratio,
-              ed.out_7d AS d_out_7d, ed.in_7d AS d_in_7d, ed.n_1d AS d_n_1d, ed.gap_prev_h AS d_gap_prev_h,
+              x.s_in_before_24h / greatest(x.amount * 100, 1) AS s_in_before_24h_ratio,
+              x.s_out_7d, x.s_in_7d, x.s_n_1d, x.s_gap_prev_h,
+              x.d_out_after_24h / greatest(x.amount * 100, 1) AS d_out_after_24h_ratio,
+              x.d_out_7d, x.d_in_7d, x.d_n_1d, x.d_gap_prev_h,
               pr.n / {per30} AS pair_n, coalesce(rv.n, 0) / {per30} AS pair_rev_n, pr.n / greatest(s.out_n, 1) AS pair_share_of_src_out
-            FROM tx x
-            JOIN fraw r ON r.rid = x.rid
-            LEFT JOIN ftyp ft ON ft.rid = x.rid
+            FROM fx2 x
             JOIN acc s ON s.account = x.src
             JOIN acc d ON d.account = x.dst
-            JOIN evw es ON es.rid = x.rid AND es.account = x.src AND es.is_out = 1
-            JOIN evw ed ON ed.rid = x.rid AND ed.account = x.dst AND ed.is_out = 0
             JOIN pairs pr ON pr.src = x.src AND pr.dst = x.dst
             LEFT JOIN pairs rv ON rv.src = x.dst AND rv.dst = x.src""",
         ),

@@ -390,7 +390,10 @@ def _duckdb_scores(
                 "CREATE OR REPLACE TABLE explained (row BIGINT, indicators VARCHAR, "
                 "model_version VARCHAR, ruleset_version VARCHAR)"
             )
-        reader = con.sql(f"SELECT rid, {cols} FROM feat WHERE rid >= 0").to_arrow_reader(batch_rows)
+        # LightGBM predicts SCORE_CHUNK rows at most at a time: a batch of a million rows of
+        # ~60 doubles is 0.5 GB as Arrow, again as a matrix, and more inside LightGBM
+        feat_sql = f"SELECT rid, {cols} FROM feat WHERE rid >= 0"
+        reader = con.sql(feat_sql).to_arrow_reader(min(batch_rows, SCORE_CHUNK))
         for batch in reader:
             out, why = _score_batch(booster, meta, pa.Table.from_batches([batch]), explain)
             out_con.register("scored__batch", out)
