@@ -346,7 +346,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="DuckDB memory limit (default 4GB); beyond it DuckDB spills to --temp-directory",
     )
     s.add_argument(
-        "--temp-directory", default=None, help="where DuckDB spills (default: system temp)"
+        "--temp-directory",
+        default=None,
+        help="where the work directory goes: DuckDB's database file and what it spills (default: system temp)",
     )
     s.add_argument(
         "--batch-rows",
