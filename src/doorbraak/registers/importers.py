@@ -845,6 +845,7 @@ def _premises_lookup(bag_ids: list, pairs: list) -> tuple[dict, dict]:
     )
     by_address: dict = {}
     if not pairs:
+        _lock_premises(list(by_bag.values()))
         return by_bag, by_address
     order = "p.street, p.house_number, p.house_letter, p.house_number_addition, p.id"
     select = "SELECT p.id, p.postcode, p.house_number, p.house_letter, p.house_number_addition"
