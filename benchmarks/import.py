@@ -339,8 +339,14 @@ def child_import(source_code: str, path: str, source_type: str) -> dict:
         profiler = cProfile.Profile()
         profiler.enable()
     started = time.perf_counter()
+    batch_rows = int(os.environ.get("DOORBRAAK_BENCH_BATCH_ROWS") or 0) or None
     result = import_file(
-        source, path, source_type=source_type, username="benchmark", link_entities=False
+        source,
+        path,
+        source_type=source_type,
+        username="benchmark",
+        link_entities=False,
+        batch_size=batch_rows,
     )
     seconds = time.perf_counter() - started
     if profile and source_type == "kvk_companies":
@@ -450,6 +456,9 @@ def main() -> None:
     parser.add_argument(
         "--profile", metavar="FILE", help="write a cProfile of the KvK import to FILE (pstats)"
     )
+    parser.add_argument(
+        "--batch-rows", type=int, help="rows per batch (default: the importer's BATCH_ROWS)"
+    )
     parser.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._child:
@@ -465,6 +474,8 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     if args.profile:
         env["DOORBRAAK_BENCH_PROFILE"] = str(Path(args.profile).resolve())
+    if args.batch_rows:
+        env["DOORBRAAK_BENCH_BATCH_ROWS"] = str(args.batch_rows)
     env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'bench.sqlite3'}")
     env.setdefault("DOORBRAAK_VAR_DIR", str(tmp / "var"))
     try:
