@@ -27,10 +27,23 @@ def _kvk_file(tmp_path, n: int):
     return path
 
 
-def test_every_batch_is_written_with_its_versions_in_file_order(run, sources, tmp_path):
+@pytest.mark.django_db(transaction=True)  # the import's own transaction the outermost: the
+# reader connection on PostgreSQL (inside a caller's transaction the import does without)
+def test_every_batch_is_written_with_its_versions_in_file_order(
+    run, sources, tmp_path, monkeypatch
+):
+    asked = []
+    present = importers.BatchWriter.present
+    monkeypatch.setattr(
+        importers.BatchWriter,
+        "present",
+        lambda self, *args: asked.append(len(args[-1])) or present(self, *args),
+    )
     assert run("bag", "bag_v1.csv").ok
     result = run("kvk", _kvk_file(tmp_path, 230), batch_size=50)
     assert result.ok, result.report()
+    if connection.vendor == "postgresql":  # which keys exist: asked over the reader, per batch
+        assert asked == [4, 50, 50, 50, 50, 30]  # the BAG file, then the five batches
     assert result.batch.counts == {"company": {"created": 230}}
     rows = list(Company.objects.order_by("source_row").values_list("source_row", "kvk_number"))
     assert rows == [(i + 1, str(20_000_000 + i)) for i in range(230)]

@@ -795,13 +795,13 @@ class PremisesCache:
         self.by_address: dict = {}  # (postcode, number, letter, addition) -> pk
         self.pairs: set = set()  # (postcode, number) already asked for
 
-    def lookup(self, bag_ids: set, pairs: set) -> tuple[dict, dict]:
+    def lookup(self, bag_ids: set, pairs: set, reader=None) -> tuple[dict, dict]:
         if len(self.by_bag) + len(self.pairs) > self.limit:
             self.__init__()
         new_bags = [b for b in bag_ids if b not in self.by_bag]
         new_pairs = [p for p in pairs if p not in self.pairs]
         if new_bags or new_pairs:
-            found_bags, found_addresses = _premises_lookup(new_bags, new_pairs)
+            found_bags, found_addresses = _premises_lookup(new_bags, new_pairs, reader)
             for b in new_bags:
                 self.by_bag[b] = found_bags.get(b)
             for key, pk in found_addresses.items():
@@ -834,24 +834,34 @@ def _premises_index(rows: list[Row] | None = None) -> tuple[dict, dict]:
     return _premises_lookup(bag_ids, pairs)
 
 
-def _premises_lookup(bag_ids: list, pairs: list) -> tuple[dict, dict]:
+def _premises_lookup(bag_ids: list, pairs: list, reader=None) -> tuple[dict, dict]:
     """BAG-id -> premises pk for ``bag_ids``, and (postcode, number, letter, addition) -> pk
     for the premises at the (postcode, house number) ``pairs``: two queries, whatever their
     number (the pairs as one array or JSON parameter joined on the address index). Of two
-    premises at one address the first in the model's order wins."""
+    premises at one address the first in the model's order wins. With ``reader`` (the
+    ``BatchWriter``'s second PostgreSQL connection) the queries and the lock go over that."""
     from django.db import connection
 
-    by_bag = dict(
-        _chunked_values(Premises.objects.order_by().values_list("bag_id", "pk"), "bag_id", bag_ids)
-    )
+    if reader is not None:
+        with reader.cursor() as cursor:
+            cursor.execute(
+                "SELECT bag_id, id FROM registers_premises WHERE bag_id = ANY(%s)", [list(bag_ids)]
+            )
+            by_bag = dict(cursor.fetchall())
+    else:
+        by_bag = dict(
+            _chunked_values(
+                Premises.objects.order_by().values_list("bag_id", "pk"), "bag_id", bag_ids
+            )
+        )
     by_address: dict = {}
     if not pairs:
-        _lock_premises(list(by_bag.values()))
+        _lock_premises(list(by_bag.values()), reader)
         return by_bag, by_address
     order = "p.street, p.house_number, p.house_letter, p.house_number_addition, p.id"
     select = "SELECT p.id, p.postcode, p.house_number, p.house_letter, p.house_number_addition"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    with reader.cursor() if reader is not None else connection.cursor() as cursor:
+        if reader is not None or connection.vendor == "postgresql":
             cursor.execute(
                 f"{select} FROM registers_premises p JOIN unnest(%s::varchar[], %s::int[]) "  # noqa: S608 - fixed SQL
                 f"AS k(pc, hn) ON p.postcode = k.pc AND p.house_number = k.hn ORDER BY {order}",
@@ -866,22 +876,27 @@ def _premises_lookup(bag_ids: list, pairs: list) -> tuple[dict, dict]:
             )
         for pk, postcode, number, letter, addition in cursor.fetchall():
             by_address.setdefault((postcode, number, letter.upper(), addition.upper()), pk)
-    _lock_premises([*by_bag.values(), *by_address.values()])
+    _lock_premises([*by_bag.values(), *by_address.values()], reader)
     return by_bag, by_address
 
 
-def _lock_premises(pks: list[int]) -> None:
+def _lock_premises(pks: list[int], reader=None) -> None:
     """Lock the premises found (``FOR KEY SHARE``, what a foreign key's check takes) until the
     import commits, so that none can be deleted while records that point at them are written:
     a company's establishment has no database constraint (ADR 0008), and this is its check, once
-    per premises instead of once per company."""
+    per premises instead of once per company. Over ``reader``, the lock is that connection's
+    transaction's, which ends only after the import's (``BatchWriter.close_reader``)."""
     from django.db import connection
 
-    if pks and connection.vendor == "postgresql" and connection.in_atomic_block:
+    if not pks:
+        return
+    sql = "SELECT 1 FROM registers_premises WHERE id = ANY(%s) FOR KEY SHARE"
+    if reader is not None:
+        with reader.cursor() as cursor:
+            cursor.execute(sql, [list(pks)])
+    elif connection.vendor == "postgresql" and connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT 1 FROM registers_premises WHERE id = ANY(%s) FOR KEY SHARE", [list(pks)]
-            )
+            cursor.execute(sql, [list(pks)])
 
 
 def _chunk_size() -> int:
@@ -1636,10 +1651,11 @@ def _prepare_columns(ctx: Context, target: Target, validator: Validator, table: 
     """Validate one batch column-wise and resolve its references: (items, values, problems),
     items being (key, index in the batch) of the rows to write."""
     good, values, found = validator.validate_columns(table, con)
-    if ctx.writer is not None:
+    reader = ctx.writer.reader if ctx.writer is not None else None
+    if ctx.writer is not None and reader is None:
         ctx.writer.wait()  # the previous batch is written before this one reads the database
     if target.label == "company":
-        good = _establishments(table, good, values, found, ctx.premises)
+        good = _establishments(table, good, values, found, ctx.premises, reader)
     keys, start, lines = values[COLUMN_TARGETS[target.label]], table.start, table.lines
     return _duplicate_columns(keys, good, start, lines, found, ctx.keys_seen), values, found
 
@@ -1681,7 +1697,12 @@ def _duplicate_columns(keys, good, start, lines, problems, seen: SeenKeys) -> li
 
 
 def _establishments(
-    table: Table, good: list[int], values: dict, found: list[Problem], cache: PremisesCache
+    table: Table,
+    good: list[int],
+    values: dict,
+    found: list[Problem],
+    cache: PremisesCache,
+    reader=None,
 ) -> list[int]:
     """The premises of each company (by BAG-id, else by address), looked up for the whole batch
     at once (those not asked for in an earlier batch); a company whose premises are not found
@@ -1691,7 +1712,7 @@ def _establishments(
     ha = values.get("house_number_addition") or [""] * len(table)
     bag_ids = {bag[i] for i in good if bag[i]}
     pairs = {(pc[i], hn[i]) for i in good if not bag[i] and pc[i] and hn[i]}
-    index = cache.lookup(bag_ids, pairs)
+    index = cache.lookup(bag_ids, pairs, reader)
     by_bag, by_address = index
     establishment: list = [None] * len(table)
     keep = []
@@ -1722,7 +1743,14 @@ def _apply_columns(
     keys = [k for k, _ in items]
     if ctx.writer is None:
         ctx.writer = BatchWriter(con)
-    ctx.writer.wait()
+    if ctx.writer.reader is not None and keys:
+        # Which keys exist already, over the second connection while the previous batch is
+        # still being written (earlier batches' keys cannot come again: duplicates are
+        # problems); only those records are fetched, over the import's own connection.
+        present = ctx.writer.present(target.model, COLUMN_TARGETS[target.label], keys)
+        keys = [k for k in keys if k in present]
+    if keys:
+        ctx.writer.wait()
     existing = target.existing(ctx, keys) if keys else {}
     if existing:  # updated, unchanged or confirmed: the row-by-row path, with its versions
         upsert(
@@ -1860,6 +1888,7 @@ class BatchWriter:
             raise RuntimeError("a BatchWriter runs inside the import's transaction")
         self._pool = None
         self._pending = None
+        self.reader = None
         self.duck = duck.cursor() if duck is not None else None  # its own DuckDB connection
         if connection.vendor == "postgresql":
             from concurrent.futures import ThreadPoolExecutor
@@ -1867,6 +1896,38 @@ class BatchWriter:
             connection.ensure_connection()
             self._raw = connection.connection
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="import-copy")
+            # A second connection for the reads that need none of the import's own writes
+            # (premises, which keys exist), so that they need not wait for the batch in
+            # flight; its transaction holds the premises locks and ends after the import's.
+            # Only when the import's transaction is the outermost: inside a caller's
+            # transaction the import may depend on rows no other connection can see yet.
+            if len(connection.atomic_blocks) == 1:
+                self.reader = connection.get_new_connection(connection.get_connection_params())
+                self.reader.autocommit = False
+
+    def present(self, model, field_name: str, keys: list) -> set:
+        """The ``keys`` (of the unique ``field_name``) that ``model`` has already, over the
+        reader."""
+        from psycopg import sql
+
+        meta = model._meta
+        statement = sql.SQL("SELECT {column} FROM {table} WHERE {column} = ANY(%s)").format(
+            column=sql.Identifier(meta.get_field(field_name).column),
+            table=sql.Identifier(meta.db_table),
+        )
+        with self.reader.cursor() as cursor:
+            cursor.execute(statement, [list(keys)])
+            return {row[0] for row in cursor.fetchall()}
+
+    def close_reader(self) -> None:
+        """After the import's transaction has ended (committed or not): the reader's
+        transaction, and with it its premises locks, ends too."""
+        if self.reader is not None:
+            reader, self.reader = self.reader, None
+            try:
+                reader.rollback()
+            finally:
+                reader.close()
 
     def submit(self, job: Callable, *args) -> None:
         """Run ``job(*args, self)``: on PostgreSQL in the writer's thread, after the batch
@@ -2370,6 +2431,9 @@ def import_file(  # noqa: C901 - the import in order: read, validate, stage, wri
                         batch.status = BatchStatus.ACCEPTED
                         batch.save()
                         ctx.batch = batch
+                    if duck is not None and not dry_run:
+                        ctx.writer = BatchWriter(duck)
+                        stack.callback(ctx.writer.close_reader)  # after the transaction ends
                     try:
                         for table in reader.batches(size):
                             if duck is not None:
