@@ -515,7 +515,7 @@ def main() -> None:
             f"({kvk['rows'] / kvk['seconds']:,.0f} rows/s), peak {kvk['peak_gb']:.2f} GB; {kvk['counts']}; "
             f"the importer's own CPU time {kvk['cpu_seconds']:.0f} s"
             + (
-                f", its database backend's {kvk['db_cpu_seconds']:.0f} s"
+                f", the import connection's database backend's {kvk['db_cpu_seconds']:.0f} s"
                 if kvk.get("db_cpu_seconds") is not None
                 else " (the database server's comes on top)"
             )
