@@ -166,6 +166,16 @@ def _first_line(path: Path, encoding: str = "utf-8-sig") -> str:
         return fh.readline().decode(encoding, errors="replace").strip()
 
 
+def _width_problem(row: Any) -> BadRow:
+    """A row pyarrow skipped (its ``InvalidRow``) for having the wrong number of fields."""
+    return BadRow(
+        row.number - 2 if row.number else None,
+        "",
+        row.text[:80],
+        f"expected {row.expected_columns} fields, found {row.actual_columns}",
+    )
+
+
 def _read_text_csv(
     path: Path, names: list[str], encoding: str = "utf-8-sig"
 ) -> tuple[pa.Table, list[BadRow]]:
@@ -201,15 +211,7 @@ def _read_text_csv(
     table = read(True)
     if bad:  # line numbers are only known when read on one thread
         table = read(False)
-    problems = [
-        BadRow(
-            b.number - 2 if b.number else None,
-            "",
-            b.text[:80],
-            f"expected {b.expected_columns} fields, found {b.actual_columns}",
-        )
-        for b in bad
-    ]
+    problems = [_width_problem(b) for b in bad]
     rows = np.arange(table.num_rows + len(bad), dtype=np.int64)
     if bad:
         rows = np.setdiff1d(
@@ -292,15 +294,7 @@ def _csv_batches(
         pending.clear()
         new = bad[reported:]
         reported = len(bad)
-        problems = [
-            BadRow(
-                b.number - 2 if b.number else None,
-                "",
-                b.text[:80],
-                f"expected {b.expected_columns} fields, found {b.actual_columns}",
-            )
-            for b in new
-        ]
+        problems = [_width_problem(b) for b in new]
         skipped.update(p.row for p in problems if p.row is not None)
         rows = np.empty(table.num_rows, dtype=np.int64)
         for i in range(table.num_rows):  # the next data rows that were not skipped
